@@ -1,0 +1,62 @@
+"""Time: one tick is one hour; tick 0 is Monday 00:00.
+
+Work hours are workdays (Monday-Friday) from ``clock.work_start`` to ``clock.work_end``;
+evenings run to 23h on workdays; weekend days are active from 8h to 23h; the rest is night.
+The traits act through this clock: blocking removes work hours, the 8-to-5 mindset
+removes (almost) everything else.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import ClockParams
+
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 168
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hour_of_day(tick):
+    return tick % HOURS_PER_DAY
+
+
+def weekday(tick):
+    return (tick // HOURS_PER_DAY) % 7
+
+
+def work_hours_mask(clock: ClockParams) -> np.ndarray:
+    """Boolean (168,): True in work hours of the week."""
+    h = np.arange(HOURS_PER_WEEK)
+    return (weekday(h) < 5) & (hour_of_day(h) >= clock.work_start) & (hour_of_day(h) < clock.work_end)
+
+
+def base_profile(clock: ClockParams) -> np.ndarray:
+    """Relative online rate for each hour of the week of an unconstrained professional."""
+    h = np.arange(HOURS_PER_WEEK)
+    hod, wd = hour_of_day(h), weekday(h)
+    profile = np.full(HOURS_PER_WEEK, clock.night_weight, dtype=float)
+    weekend_day = (wd >= 5) & (hod >= 8) & (hod < 23)
+    evening = (wd < 5) & (hod >= clock.work_end) & (hod < 23)
+    profile[weekend_day] = clock.weekend_weight
+    profile[evening] = clock.evening_weight
+    profile[work_hours_mask(clock)] = clock.work_weight
+    return profile
+
+
+def availability_profiles(clock: ClockParams) -> np.ndarray:
+    """Online-rate profiles (4, 168) for the availability classes, normalised so that an
+    unconstrained professional (class 0) has on average one session per week per unit of
+    attention budget.
+
+    Class index = ``blocked_at_work + 2 * office_hours_mindset``:
+    0 neither, 1 blocked (no work hours), 2 8-to-5 mindset (work hours only, plus a small
+    leak), 3 both (only the leak outside work hours: almost never online).
+    """
+    base = base_profile(clock)
+    work = work_hours_mask(clock)
+    blocked = np.where(work, 0.0, base)
+    office = np.where(work, base, base * clock.office_hours_leak)
+    both = np.where(work, 0.0, base * clock.office_hours_leak)
+    profiles = np.stack([base, blocked, office, both])
+    return profiles / base.sum()

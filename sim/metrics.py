@@ -1,0 +1,359 @@
+"""Outputs: the model's tables, the run summary and the stylized facts S1-S6.
+
+Tables (``GroupCultureModel.tables()``; ids are array indices, ticks are hours from
+Monday 00:00 of week 0):
+
+``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
+    job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
+    hunting (in a job-hunting spell at the end), employer, past_employers (list),
+    university, industry, memberships (current at the end), posts, replies
+``groups``  group_id, charter, anchor (employer / university / industry / anyone),
+    anchor_value, initial_size, employer_defunct, final_members, final_state,
+    weeks_to_dormancy (first dormant week + 1, NaN if never), posts, replies, manager_posts
+``group_weeks``  group_id, week, members (at week end), posts, replies, distinct_posters,
+    joins, leaves, manager_posts, state
+``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
+    replies, visits, initial (member at the start), replies_received, first_post_replied
+    (<NA> if the first post is still open or none was made)
+``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
+``network``  source, target (undirected, source < target)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+
+from sim.clock import HOURS_PER_WEEK, hour_of_day, weekday, work_hours_mask
+from sim.params import ANCHOR_OF
+from sim.rules import DORMANT, STATE_NAMES, THRIVING
+from sim.state import State
+
+# --------------------------------------------------------------- model reporters
+
+
+def _last_week(model) -> int:
+    return model.weeks_done - 1
+
+
+def weekly_posts(model) -> int:
+    return int(model.state.records.week_posts[_last_week(model)].sum())
+
+
+def weekly_replies(model) -> int:
+    return int(model.state.records.week_replies[_last_week(model)].sum())
+
+
+def share_thriving(model) -> float:
+    return float(np.mean(model.state.records.week_state[_last_week(model)] == THRIVING))
+
+
+def share_dormant(model) -> float:
+    return float(np.mean(model.state.records.week_state[_last_week(model)] == DORMANT))
+
+
+def memberships(model) -> int:
+    return int(model.state.index.members.sum())
+
+
+MODEL_REPORTERS = {
+    "posts": weekly_posts,
+    "replies": weekly_replies,
+    "share_thriving": share_thriving,
+    "share_dormant": share_dormant,
+    "memberships": memberships,
+}
+
+# ------------------------------------------------------------------------ tables
+
+
+def tables(s: State, weeks: int) -> dict[str, pd.DataFrame]:
+    return {
+        "professionals": professionals_table(s),
+        "groups": groups_table(s, weeks),
+        "group_weeks": group_weeks_table(s, weeks),
+        "memberships": memberships_table(s),
+        "hourly_activity": hourly_table(s, weeks),
+        "network": pd.DataFrame({"source": s.edges[:, 0], "target": s.edges[:, 1]}),
+    }
+
+
+def professionals_table(s: State) -> pd.DataFrame:
+    pop, m = s.pop, s.memberships
+    n = pop.size
+    past = pop.past_employers
+    return pd.DataFrame({
+        "agent_id": np.arange(n),
+        "blocked_at_work": pop.blocked_at_work,
+        "office_hours_mindset": pop.office_hours_mindset,
+        "job_search_fear": pop.job_search_fear,
+        "job_hunting_only": pop.job_hunting_only,
+        "attention_budget": pop.attention_budget,
+        "content_role": pop.content_role,
+        "profile_tidiness": pop.profile_tidiness,
+        "hunting": pop.hunting,
+        "employer": pop.employer,
+        "past_employers": [past.row(i).tolist() for i in range(n)],
+        "university": pop.university,
+        "industry": pop.industry,
+        "memberships": s.index.by_agent.sizes(),
+        "posts": np.bincount(m.view("agent"), weights=m.view("posts"), minlength=n).astype(np.int64),
+        "replies": np.bincount(m.view("agent"), weights=m.view("replies"), minlength=n).astype(np.int64),
+    })
+
+
+def _state_names(codes: np.ndarray) -> pd.Categorical:
+    names = np.array(["dormant", "active", "thriving", "none"])
+    return pd.Categorical(names[np.where(codes < 0, 3, codes)], categories=["dormant", "active", "thriving"])
+
+
+def groups_table(s: State, weeks: int) -> pd.DataFrame:
+    g, rec, p = s.groups, s.records, s.params
+    names = np.array(g.charter_names)
+    anchors = np.array([ANCHOR_OF[p.charters[n].eligibility[0]] for n in g.charter_names])
+    states = rec.week_state[:weeks]
+    dormant = states == DORMANT
+    first = np.where(dormant.any(axis=0), dormant.argmax(axis=0) + 1.0, np.nan)
+    final = states[-1] if weeks else np.ones(g.count, dtype=np.int8)
+    return pd.DataFrame({
+        "group_id": np.arange(g.count),
+        "charter": names[g.charter],
+        "anchor": anchors[g.charter],
+        "anchor_value": g.anchor_value,
+        "initial_size": g.initial_size,
+        "employer_defunct": g.defunct,
+        "final_members": s.index.members,
+        "final_state": _state_names(final),
+        "weeks_to_dormancy": first,
+        "posts": rec.week_posts[:weeks].sum(axis=0),
+        "replies": rec.week_replies[:weeks].sum(axis=0),
+        "manager_posts": rec.week_manager_posts[:weeks].sum(axis=0),
+    })
+
+
+def group_weeks_table(s: State, weeks: int) -> pd.DataFrame:
+    rec, n = s.records, s.groups.count
+    week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
+    cols = {"group_id": group.ravel(), "week": week.ravel()}
+    for name in ("members", "posts", "replies", "posters", "joins", "leaves", "manager_posts"):
+        key = "distinct_posters" if name == "posters" else name
+        cols[key] = getattr(rec, f"week_{name}")[:weeks].ravel()
+    cols["state"] = _state_names(rec.week_state[:weeks].ravel())
+    return pd.DataFrame(cols)
+
+
+def memberships_table(s: State) -> pd.DataFrame:
+    m = s.memberships
+    left = m.view("left")
+    first = m.view("first_post_replied")
+    return pd.DataFrame({
+        "agent_id": m.view("agent"),
+        "group_id": m.view("group"),
+        "joined_tick": m.view("joined"),
+        "left_tick": _masked(left, left >= 0, "Int64"),
+        "posts": m.view("posts"),
+        "replies": m.view("replies"),
+        "visits": m.view("visits"),
+        "initial": m.view("initial"),
+        "replies_received": m.view("replies_received"),
+        "first_post_replied": _masked(first, first >= 0, "Int8"),
+    })
+
+
+def _masked(values: np.ndarray, valid: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
+    """Nullable integers: ``values`` where ``valid``, <NA> elsewhere."""
+    return pd.arrays.IntegerArray(values.astype(dtype.lower()), ~valid)
+
+
+def hourly_table(s: State, weeks: int) -> pd.DataFrame:
+    ticks = np.arange(weeks * HOURS_PER_WEEK)
+    rec = s.records
+    return pd.DataFrame({
+        "tick": ticks,
+        "hour_of_day": hour_of_day(ticks),
+        "weekday": weekday(ticks),
+        "visits": rec.hour_visits[: len(ticks)],
+        "posts": rec.hour_posts[: len(ticks)],
+        "replies": rec.hour_replies[: len(ticks)],
+    })
+
+
+# ----------------------------------------------------------------------- summary
+
+
+def top_share(values: np.ndarray, top: float = 0.01) -> float:
+    """Share of the total held by the top ``top`` fraction of entries (at least one)."""
+    values = np.sort(np.asarray(values, dtype=float))[::-1]
+    if values.sum() <= 0:
+        return math.nan
+    k = max(1, int(round(top * len(values))))
+    return float(values[:k].sum() / values.sum())
+
+
+def gini(values: np.ndarray) -> float:
+    x = np.sort(np.asarray(values, dtype=float))
+    if len(x) == 0 or x.sum() <= 0:
+        return math.nan
+    n = len(x)
+    return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
+
+
+def size_bins(sizes) -> np.ndarray:
+    """Log2 size classes (bin k holds sizes in [2^k, 2^(k+1)))."""
+    return np.floor(np.log2(np.maximum(np.asarray(sizes, dtype=float), 1))).astype(int)
+
+
+def summary(s: State, weeks: int) -> dict:
+    t = tables(s, weeks)
+    groups, members = t["groups"], t["memberships"]
+    c = s.params.classification
+    by_charter = groups.groupby("charter", observed=True)
+    participants = members.groupby("agent_id")["posts"].sum()
+    large = members[members.group_id.isin(groups.group_id[groups.initial_size >= c.large_group])]
+    first = members.first_post_replied.dropna().astype(int)
+    posted_first = members[members.first_post_replied.notna()]
+    hourly = t["hourly_activity"]
+    work = work_hours_mask(s.params.clock)[hourly.tick % HOURS_PER_WEEK]
+    out = {
+        "seed": s.params.seed,
+        "professionals": s.pop.size,
+        "groups": s.groups.count,
+        "weeks": weeks,
+        "share_thriving": _mean(groups.final_state == "thriving"),
+        "share_active": _mean(groups.final_state == "active"),
+        "share_dormant": _mean(groups.final_state == "dormant"),
+        "share_thriving_by_charter": by_charter.final_state.apply(lambda x: _mean(x == "thriving")).to_dict(),
+        "share_dormant_by_charter": by_charter.final_state.apply(lambda x: _mean(x == "dormant")).to_dict(),
+        "median_weeks_to_dormancy_by_charter": by_charter.weeks_to_dormancy.median().to_dict(),
+        "mean_groups_per_person": float(len(members) / max(s.pop.size, 1)),
+        "posts_total": int(members.posts.sum()),
+        "replies_total": int(members.replies.sum()),
+        "posts_per_1000_members_week": _rate(groups.posts.sum(), groups.final_members.sum(), weeks),
+        "badge_ratio": _mean(members.posts == 0),
+        "top1_share_posts": top_share(participants.to_numpy()),
+        "gini_posts": gini(participants.to_numpy()),
+        "never_posted_large": _mean(large.posts == 0) if len(large) else math.nan,
+        "first_post_no_reply_share": _mean(first == 0) if len(first) else math.nan,
+        "post_again_if_replied": _mean(posted_first.posts[posted_first.first_post_replied == 1] > 1),
+        "post_again_if_not_replied": _mean(posted_first.posts[posted_first.first_post_replied == 0] > 1),
+        "work_hours_share_of_visits": _mean_weighted(work, hourly.visits),
+        "thresholds": asdict(c),
+    }
+    facts = stylized_facts(s, t, weeks, out)
+    out["stylized_facts"] = facts
+    out["stylized_facts_passed"] = sum(1 for f in facts.values() if f["pass"] is True)
+    out["stylized_facts_evaluated"] = sum(1 for f in facts.values() if f["pass"] is not None)
+    return _jsonable(out)
+
+
+def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
+    groups, gw = t["groups"], t["group_weeks"]
+    facts = {}
+
+    def fact(key, name, value, low, high, target, source):
+        ok = None if value is None or (isinstance(value, float) and math.isnan(value)) else bool(low <= value <= high)
+        facts[key] = {"name": name, "value": value, "low": low, "high": high, "target": target,
+                      "pass": ok, "source": source}
+
+    fact("S1", "share of members of large groups who never post", out["never_posted_large"],
+         0.75, 0.95, "75-95%", "Nielsen 90-9-1; van Mierlo 2014")
+    fact("S2", "share of all posts by the top 1% of members", out["top1_share_posts"],
+         0.50, 0.80, "50-80%", "van Mierlo 2014 (74.7%)")
+    fact("S3", "posts per 1,000 members per week in non-dormant industry groups",
+         _industry_rate(groups, weeks), 0.5, 5.0, "0.5-5", "LinkedIn analytics groups 2015-16: 1.2-1.9")
+    fact("S4", "largest share in the rarer end state among groups of one charter and size class",
+         _bimodality(groups), 0.10, 0.5, ">= 10% thriving and >= 10% dormant in some cell", "threshold models")
+    fact("S5", "median members kept by dormant groups since they went dormant", _badges_persist(groups, gw),
+         0.85, 10.0, ">= 85%", "Patil et al. 2013")
+    facts["S6"] = _defunct_fact(groups)
+    return facts
+
+
+def _industry_rate(groups: pd.DataFrame, weeks: int) -> float:
+    ind = groups[(groups.anchor == "industry") & (groups.final_state != "dormant")]
+    if len(ind) == 0 or weeks == 0:
+        return math.nan
+    return float(np.median(1000.0 * ind.posts / np.maximum(ind.final_members, 1) / weeks))
+
+
+def _bimodality(groups: pd.DataFrame, min_groups: int = 4) -> float:
+    g = groups.assign(size_bin=size_bins(groups.initial_size))
+    cells = g.groupby(["charter", "size_bin"], observed=True).final_state
+    best = math.nan
+    for _, states in cells:
+        if len(states) >= min_groups:
+            split = min(_mean(states == "thriving"), _mean(states == "dormant"))
+            best = split if math.isnan(best) else max(best, split)
+    return best
+
+
+def _badges_persist(groups: pd.DataFrame, gw: pd.DataFrame) -> float:
+    dormant = groups[groups.final_state == "dormant"]
+    if len(dormant) == 0:
+        return math.nan
+    onset = gw.merge(dormant[["group_id", "weeks_to_dormancy"]], on="group_id")
+    onset = onset[onset.week == onset.weeks_to_dormancy - 1].set_index("group_id").members
+    final = dormant.set_index("group_id").final_members
+    return float(np.median(final / np.maximum(onset.reindex(final.index), 1)))
+
+
+def _dormant_share_standardised(groups: pd.DataFrame, mask: pd.Series, ref_bins: pd.Series) -> float:
+    """Dormant share of the groups in ``mask``, reweighted to the size classes in ref_bins."""
+    sel = groups[mask].assign(size_bin=size_bins(groups.initial_size[mask]))
+    per_bin = sel.groupby("size_bin").final_state.apply(lambda x: _mean(x == "dormant"))
+    weights = ref_bins.value_counts(normalize=True)
+    common = weights.index.intersection(per_bin.index)
+    if len(common) == 0:
+        return math.nan
+    return float((per_bin[common] * weights[common]).sum() / weights[common].sum())
+
+
+def _defunct_fact(groups: pd.DataFrame) -> dict:
+    defunct = groups.employer_defunct
+    ref = pd.Series(size_bins(groups.initial_size[defunct]))
+    value = _mean(groups.final_state[defunct] == "dormant") if defunct.any() else math.nan
+    by_charter = {
+        name: _dormant_share_standardised(groups, (groups.charter == name) & ~defunct, ref)
+        for name in groups.charter.unique()
+    }
+    industry = [v for k, v in by_charter.items() if groups.anchor[groups.charter == k].iloc[0] == "industry"]
+    ok = None
+    if defunct.any() and industry and not any(math.isnan(v) for v in by_charter.values()):
+        ok = bool(value >= 0.5 and value > industry[0] and industry[0] <= min(by_charter.values()))
+    return {
+        "name": "dormant share of defunct-employer groups; industry groups dormant least (size-matched)",
+        "value": value, "low": 0.5, "high": 1.0,
+        "target": ">= 50% dormant, above every live charter; industry lowest",
+        "pass": ok, "source": "the seed", "dormant_share_size_matched": by_charter,
+    }
+
+
+def _mean(x) -> float:
+    x = np.asarray(x, dtype=float)
+    return float(x.mean()) if len(x) else math.nan
+
+
+def _mean_weighted(mask, weights) -> float:
+    w = np.asarray(weights, dtype=float)
+    return float(w[np.asarray(mask)].sum() / w.sum()) if w.sum() > 0 else math.nan
+
+
+def _rate(posts, members, weeks) -> float:
+    return float(1000.0 * posts / members / weeks) if members and weeks else math.nan
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return None if math.isnan(x) else float(x)
+    return x

@@ -1,0 +1,415 @@
+"""Every model parameter, its default, its allowed range and its meaning, in one place.
+
+The dataclasses below are the single source of truth for parameters:
+
+* the Hydra app registers them as structured configs (wrong key / wrong type is caught
+  by OmegaConf), and calls :func:`ModelParams.validate` for ranges;
+* :func:`ModelParams.from_dict` builds them from plain dicts (notebooks, tests) and
+  rejects unknown keys;
+* ``docs/ODD.md``'s parameter table is checked against them by a test
+  (``tests/test_docs.py``), using :func:`parameter_table`.
+
+Ranges are given per field as ``metadata={"range": (lo, hi)}`` (inclusive; ``None`` means
+unbounded) and documented with ``metadata={"doc": ...}``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+CONTENT_KINDS = ("discussion", "collaboration", "news", "job_posts")
+ELIGIBILITY_KINDS = ("current_employer", "past_employer", "university", "industry", "anyone")
+# Eligibility entries that anchor a group on the same affiliation kind.
+ANCHOR_OF = {
+    "current_employer": "employer",
+    "past_employer": "employer",
+    "university": "university",
+    "industry": "industry",
+    "anyone": "anyone",
+}
+
+
+class ParamError(ValueError):
+    """A parameter is missing, unknown, of the wrong type or out of range.
+
+    The message is one line naming the parameter and what is allowed.
+    """
+
+
+def _f(default: Any, lo: Optional[float] = None, hi: Optional[float] = None, doc: str = ""):
+    return field(default=default, metadata={"range": (lo, hi), "doc": doc})
+
+
+# --------------------------------------------------------------------------- charters
+
+
+@dataclass
+class CharterParams:
+    """A group charter as data. Three presets ship in :mod:`sim.charters`."""
+
+    eligibility: List[str] = field(
+        default_factory=lambda: ["industry"],
+        metadata={"doc": f"who may join: non-empty subset of {list(ELIGIBILITY_KINDS)}, one anchor kind"},
+    )
+    relevance: float = _f(0.5, 0.0, 1.0, "relevance of the group's content to members' current work")
+    employer_visibility: float = _f(0.5, 0.0, 1.0, "how visible posting is to one's employer")
+    discussion: float = _f(0.4, 0.0, 1.0, "content mix: share of discussions")
+    collaboration: float = _f(0.2, 0.0, 1.0, "content mix: share of collaboration requests")
+    news: float = _f(0.3, 0.0, 1.0, "content mix: share of news")
+    job_posts: float = _f(0.1, 0.0, 1.0, "content mix: share of job posts")
+    inflow: float = _f(2.0, 0.0, 1000.0, "join candidates per week per 1,000 eligible non-members")
+    identity: float = _f(0.0, 0.0, 1.0, "identity attachment: share of commitment loss it prevents")
+    defunct_share: float = _f(0.0, 0.0, 1.0, "share of this charter's groups whose employer no longer exists")
+
+    @property
+    def anchor(self) -> str:
+        return ANCHOR_OF[self.eligibility[0]]
+
+    @property
+    def content_mix(self) -> Dict[str, float]:
+        return {k: getattr(self, k) for k in CONTENT_KINDS}
+
+
+# --------------------------------------------------------------------------- population
+
+
+@dataclass
+class PopulationParams:
+    """Professionals: trait shares and distributions, and affiliations."""
+
+    size: int = _f(20_000, 10, 10_000_000, "number of professionals")
+    blocked_at_work: float = _f(0.25, 0.0, 1.0, "share whose employer's network blocks the site")
+    office_hours_mindset: float = _f(0.3, 0.0, 1.0, "share who think about the job only 8-to-5")
+    job_search_fear: float = _f(0.3, 0.0, 1.0, "mean fear that posting looks like job hunting (Beta)")
+    job_search_fear_concentration: float = _f(4.0, 0.1, 1000.0, "Beta concentration (a+b) of fear")
+    job_hunting_only: float = _f(0.2, 0.0, 1.0, "share who think the site is only for job hunting")
+    job_hunt_start_rate: float = _f(0.01, 0.0, 1.0, "weekly probability a job-hunting spell starts")
+    job_hunt_mean_weeks: float = _f(10.0, 1.0, 520.0, "mean length of a job-hunting spell (weeks)")
+    attention_budget: float = _f(2.0, 0.0, 168.0, "mean community sessions per week (lognormal)")
+    attention_budget_sigma: float = _f(0.8, 0.0, 3.0, "sigma of ln(attention budget)")
+    content_role: float = _f(0.02, 0.0, 1.0, "share for whom contributing content is part of the job")
+    profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
+    voice_sigma: float = _f(1.2, 0.0, 3.0, "sigma of the lognormal individual posting propensity")
+    people_per_employer: float = _f(200.0, 2.0, 1e7, "mean current staff per live employer")
+    defunct_employer_share: float = _f(0.1, 0.0, 0.9, "share of employers that no longer exist")
+    past_employers_mean: float = _f(1.0, 0.0, 10.0, "mean number of past employers (Poisson)")
+    people_per_university: float = _f(800.0, 2.0, 1e7, "mean alumni per university")
+    industries: int = _f(20, 1, 10_000, "number of industries / professions")
+
+
+@dataclass
+class NetworkParams:
+    """The professional network (homophilous by employer, university, industry)."""
+
+    mean_degree: float = _f(12.0, 0.0, 1000.0, "mean number of connections")
+    homophily_employer: float = _f(0.35, 0.0, 1.0, "share of ties to current or past colleagues")
+    homophily_university: float = _f(0.2, 0.0, 1.0, "share of ties to fellow alumni")
+    homophily_industry: float = _f(0.3, 0.0, 1.0, "share of ties within one's industry")
+
+
+@dataclass
+class GroupsParams:
+    """Groups: how many, which charters, which sizes."""
+
+    count: int = _f(150, 1, 1_000_000, "number of groups")
+    charter_mix: Dict[str, float] = field(
+        default_factory=lambda: {
+            "employment_association": 1 / 3,
+            "university_alumni": 1 / 3,
+            "industry_profession": 1 / 3,
+        },
+        metadata={"doc": "share of groups per charter name (normalised; names must be in charters)"},
+    )
+    size_median: float = _f(420.0, 1.0, 1e7, "median initial size (lognormal; Vranic et al. 2022)")
+    size_sigma: float = _f(1.49, 0.0, 5.0, "sigma of ln(initial size)")
+    size_min: int = _f(20, 1, 10_000_000, "smallest initial size")
+    size_max: int = _f(25_000, 1, 10_000_000, "largest initial size (also capped by eligibility)")
+    initial_posts_per_1000: float = _f(2.0, 0.0, 1e4, "posts per week per 1,000 members before the start")
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+@dataclass
+class ClockParams:
+    """When professionals are online (one tick = one hour; tick 0 = Monday 00:00)."""
+
+    work_start: int = _f(8, 0, 23, "first work hour on workdays (8-to-5)")
+    work_end: int = _f(17, 1, 24, "first hour after work on workdays")
+    work_weight: float = _f(1.0, 0.0, 100.0, "relative online rate in work hours")
+    evening_weight: float = _f(1.2, 0.0, 100.0, "relative online rate on workday evenings (to 23h)")
+    weekend_weight: float = _f(0.6, 0.0, 100.0, "relative online rate on weekend days (8h-23h)")
+    night_weight: float = _f(0.05, 0.0, 100.0, "relative online rate at night (23h-8h)")
+    office_hours_leak: float = _f(0.03, 0.0, 1.0, "8-to-5 mindset: out-of-hours rate multiplier")
+    not_hunting_activity: float = _f(0.02, 0.0, 1.0, "job-hunting-only mindset: rate outside a spell")
+
+
+@dataclass
+class BehaviourParams:
+    """Cost-benefit rules of visiting, reading, posting, replying, joining and leaving."""
+
+    attention_split: float = _f(1.0, 0.0, 1.0, "1: the budget is split across one's groups; 0: each group gets it all")
+    outside_option: float = _f(1.0, 0.0, 1000.0, "weight of spending a session outside one's groups")
+    feed_prominence: float = _f(0.5, 0.0, 100.0, "extra visit weight per log1p(recent posts) of a group")
+    activity_halflife_hours: float = _f(168.0, 1.0, 10_000.0, "half-life of a group's perceived activity")
+    defunct_relevance: float = _f(0.5, 0.0, 1.0, "relevance multiplier for a group whose employer is defunct")
+    reading_benefit: float = _f(0.25, 0.0, 100.0, "benefit of reading per log1p(recent posts) x relevance")
+    overload_cost: float = _f(0.004, 0.0, 100.0, "cost of reading per recent post (overload)")
+    visit_cost: float = _f(0.1, 0.0, 100.0, "fixed cost of a visit")
+    commitment_rate: float = _f(0.3, 0.0, 10.0, "commitment change per unit net benefit of a visit")
+    initial_commitment: float = _f(0.5, 0.0, 10.0, "mean initial commitment (exponential)")
+    max_commitment: float = _f(3.0, 0.1, 100.0, "commitment ceiling")
+    post_base: float = _f(-4.2, -20.0, 20.0, "logit of posting on a visit: intercept")
+    post_relevance: float = _f(1.5, -20.0, 20.0, "logit of posting: per unit relevance")
+    post_social_proof: float = _f(0.6, -20.0, 20.0, "logit of posting: per log1p(recent distinct posters)")
+    post_commitment: float = _f(1.0, -20.0, 20.0, "logit of posting: per unit commitment")
+    post_fear: float = _f(3.0, 0.0, 50.0, "logit of posting: minus fear x employer visibility x this")
+    post_overload: float = _f(0.01, 0.0, 50.0, "logit of posting: minus this per recent post")
+    post_job_hunting: float = _f(3.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
+    content_role_boost: float = _f(2.5, 0.0, 20.0, "logit of posting: added for the content role")
+    reply_base: float = _f(0.25, 0.0, 1.0, "chance a visitor replies to an open post (x commitment, capped)")
+    reply_window_hours: int = _f(168, 1, 10_000, "a post can get replies for this long")
+    reply_boost: float = _f(0.5, 0.0, 10.0, "commitment gained by the author per reply received")
+    no_reply_penalty: float = _f(0.3, 0.0, 10.0, "commitment lost by an author whose post got no reply")
+    join_base: float = _f(0.15, 0.0, 1.0, "chance a join candidate joins (before connections, activity)")
+    join_connections: float = _f(1.0, 0.0, 100.0, "join odds factor per log1p(connections in the group)")
+    join_prominence: float = _f(0.5, 0.0, 100.0, "join odds factor per log1p(recent posts)")
+    leave_base: float = _f(0.0005, 0.0, 1.0, "weekly chance any member leaves")
+    tidy_idle_weeks: int = _f(12, 1, 520, "a tidy member drops a group not visited for this long")
+    tidy_leave: float = _f(0.1, 0.0, 1.0, "weekly chance a tidy member drops an idle group")
+
+
+@dataclass
+class ClassificationParams:
+    """Group state thresholds (thriving / active / dormant), evaluated weekly."""
+
+    window_weeks: int = _f(4, 1, 52, "trailing window for thriving")
+    thriving_posts_per_week: float = _f(2.0, 0.0, 1e6, "thriving: mean posts per week in the window")
+    thriving_min_posters: int = _f(3, 1, 1_000_000, "thriving: distinct posters in the window")
+    dormant_window_weeks: int = _f(8, 1, 520, "dormant: trailing window with (almost) no posts")
+    dormant_max_posts: int = _f(0, 0, 1_000_000, "dormant: at most this many posts in its window")
+    large_group: int = _f(2000, 1, 10_000_000, "initial size from which a group counts as large (S1)")
+
+
+@dataclass
+class InterventionParams:
+    """Interventions a community manager might try (all off by default)."""
+
+    moderation: float = _f(0.0, 0.0, 10.0, "personalised moderation: relative rise of reply chance")
+    manager_posts_per_week: float = _f(0.0, 0.0, 1000.0, "posts a group manager seeds per group per week")
+    weekly_digest: float = _f(0.0, 0.0, 1.0, "chance a weekly digest brings an idle member to visit")
+
+
+@dataclass
+class DurationParams:
+    weeks: int = _f(52, 1, 5200, "simulated weeks (one tick = one hour)")
+
+
+@dataclass
+class ModelParams:
+    """All parameters of one model run."""
+
+    seed: int = _f(0, 0, 2**63 - 1, "seed of the model's numpy generator")
+    population: PopulationParams = field(default_factory=PopulationParams)
+    network: NetworkParams = field(default_factory=NetworkParams)
+    groups: GroupsParams = field(default_factory=GroupsParams)
+    charters: Dict[str, CharterParams] = field(default_factory=lambda: default_charters())
+    clock: ClockParams = field(default_factory=ClockParams)
+    behaviour: BehaviourParams = field(default_factory=BehaviourParams)
+    classification: ClassificationParams = field(default_factory=ClassificationParams)
+    interventions: InterventionParams = field(default_factory=InterventionParams)
+    duration: DurationParams = field(default_factory=DurationParams)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_dict(cls, data: Optional[Dict[str, Any]] = None, **overrides: Any) -> "ModelParams":
+        """Build validated params from nested dicts; keys not given keep their defaults.
+
+        ``overrides`` may use dotted keys: ``ModelParams.from_dict(**{"population.size": 500})``
+        or nested dicts: ``ModelParams.from_dict(population={"size": 500})``.
+        """
+        merged: Dict[str, Any] = _nest(dict(data or {}))
+        for key, value in overrides.items():
+            _set_dotted(merged, key.replace("__", "."), value)
+        params = _build(cls, merged, "")
+        params.validate()
+        return params
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    # ---------------------------------------------------------------- validation
+    def validate(self) -> "ModelParams":
+        """Check every range and cross-field rule; raise :class:`ParamError` on the first."""
+        _check_ranges(self, "")
+        if not self.charters:
+            raise ParamError("charters is empty: define at least one charter")
+        for name, charter in self.charters.items():
+            _check_charter(name, charter)
+        mix = self.groups.charter_mix
+        if not mix:
+            raise ParamError("groups.charter_mix is empty: give a share for at least one charter")
+        for name, share in mix.items():
+            if name not in self.charters:
+                raise ParamError(
+                    f"groups.charter_mix names unknown charter {name!r}: allowed {sorted(self.charters)}"
+                )
+            if not (isinstance(share, (int, float)) and math.isfinite(share) and share >= 0):
+                raise ParamError(f"groups.charter_mix.{name} = {share!r}: allowed a number >= 0")
+        if sum(mix.values()) <= 0:
+            raise ParamError("groups.charter_mix shares sum to 0: allowed shares >= 0 with a positive sum")
+        if self.groups.size_min > self.groups.size_max:
+            raise ParamError(
+                f"groups.size_min = {self.groups.size_min} exceeds groups.size_max = {self.groups.size_max}"
+            )
+        if self.clock.work_start >= self.clock.work_end:
+            raise ParamError(
+                f"clock.work_start = {self.clock.work_start} must be before clock.work_end = {self.clock.work_end}"
+            )
+        net = self.network
+        if net.homophily_employer + net.homophily_university + net.homophily_industry > 1 + 1e-9:
+            raise ParamError("network.homophily_* shares sum above 1: allowed a total of at most 1")
+        return self
+
+
+def default_charters() -> Dict[str, CharterParams]:
+    from sim.charters import PRESETS
+
+    return {name: dataclasses.replace(c, eligibility=list(c.eligibility)) for name, c in PRESETS.items()}
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def _check_charter(name: str, c: CharterParams) -> None:
+    where = f"charters.{name}"
+    if not c.eligibility:
+        raise ParamError(f"{where}.eligibility is empty: allowed a non-empty list of {list(ELIGIBILITY_KINDS)}")
+    for kind in c.eligibility:
+        if kind not in ELIGIBILITY_KINDS:
+            raise ParamError(f"{where}.eligibility has unknown entry {kind!r}: allowed {list(ELIGIBILITY_KINDS)}")
+    anchors = {ANCHOR_OF[k] for k in c.eligibility}
+    if len(anchors) > 1:
+        raise ParamError(
+            f"{where}.eligibility mixes affiliation kinds {sorted(anchors)}: allowed entries of one kind"
+        )
+    total = sum(c.content_mix.values())
+    if total <= 0:
+        raise ParamError(f"{where} content mix {c.content_mix} sums to 0: allowed shares with a positive sum")
+    if c.defunct_share > 0 and c.anchor != "employer":
+        raise ParamError(f"{where}.defunct_share = {c.defunct_share}: allowed only for employer eligibility")
+
+
+def _check_ranges(obj: Any, prefix: str) -> None:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        key = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            _check_ranges(value, key + ".")
+            continue
+        if isinstance(value, dict) and value and all(dataclasses.is_dataclass(v) for v in value.values()):
+            for name, sub in value.items():
+                _check_ranges(sub, f"{key}.{name}.")
+            continue
+        lo, hi = f.metadata.get("range", (None, None))
+        if lo is None and hi is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParamError(f"{key} = {value!r} is not a number: allowed {_allowed(f, lo, hi)}")
+        if f.type in ("int", int) and not float(value).is_integer():
+            raise ParamError(f"{key} = {value!r} is not an integer: allowed {_allowed(f, lo, hi)}")
+        if not math.isfinite(value) or (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ParamError(f"{key} = {value!r} is out of range: allowed {_allowed(f, lo, hi)}")
+
+
+def _allowed(f: dataclasses.Field, lo: Any, hi: Any) -> str:
+    kind = "an integer" if f.type in ("int", int) else "a number"
+    if lo is not None and hi is not None:
+        return f"{kind} in {lo}..{hi}"
+    return f"{kind} >= {lo}" if lo is not None else f"{kind} <= {hi}"
+
+
+def _nest(d: Dict[str, Any]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for key, value in d.items():
+        _set_dotted(out, key, value)
+    return out
+
+
+def _set_dotted(d: Dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+        if not isinstance(d, dict):
+            raise ParamError(f"{key}: {p} is not a section")
+    if isinstance(value, dict) and isinstance(d.get(parts[-1]), dict):
+        for k, v in value.items():
+            _set_dotted(d[parts[-1]], k, v)
+    else:
+        d[parts[-1]] = value
+
+
+def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ParamError(f"{prefix.rstrip('.') or 'params'} = {data!r}: allowed a mapping")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in data:
+        if key not in fields:
+            raise ParamError(f"unknown parameter {prefix}{key}: allowed {sorted(fields)}")
+    base = cls()
+    kwargs: Dict[str, Any] = {}
+    for name, f in fields.items():
+        current = getattr(base, name)
+        if name not in data:
+            kwargs[name] = current
+            continue
+        value = data[name]
+        if dataclasses.is_dataclass(current):
+            kwargs[name] = _build(type(current), value, f"{prefix}{name}.")
+        elif name == "charters":
+            if not isinstance(value, dict):
+                raise ParamError(f"{prefix}charters = {value!r}: allowed a mapping of charter names")
+            charters = dict(current)
+            for cname, cdata in value.items():
+                if isinstance(cdata, CharterParams):
+                    charters[cname] = cdata
+                    continue
+                start = dataclasses.asdict(charters[cname]) if cname in charters else {}
+                start.update(cdata or {})
+                charters[cname] = _build(CharterParams, start, f"{prefix}charters.{cname}.")
+            kwargs[name] = charters
+        elif name == "charter_mix":
+            if not isinstance(value, dict):
+                raise ParamError(f"{prefix}{name} = {value!r}: allowed a mapping of charter name to share")
+            kwargs[name] = dict(value)
+        elif name == "eligibility":
+            if isinstance(value, str) or not isinstance(value, (list, tuple)):
+                raise ParamError(f"{prefix}{name} = {value!r}: allowed a list of {list(ELIGIBILITY_KINDS)}")
+            kwargs[name] = list(value)
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+def parameter_table() -> List[Dict[str, Any]]:
+    """Rows (key, default, range, doc) for every scalar parameter, as in docs/ODD.md."""
+    rows: List[Dict[str, Any]] = []
+
+    def walk(obj: Any, prefix: str) -> None:
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            key = f"{prefix}{f.name}"
+            if dataclasses.is_dataclass(value):
+                walk(value, key + ".")
+            elif f.name == "charters":
+                for name, c in value.items():
+                    walk(c, f"charters.{name}.")
+            else:
+                lo, hi = f.metadata.get("range", (None, None))
+                rows.append({"key": key, "default": value, "range": (lo, hi), "doc": f.metadata.get("doc", "")})
+
+    walk(ModelParams(), "")
+    return rows

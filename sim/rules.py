@@ -1,0 +1,120 @@
+"""The model's rules as pure formulas, shared by the fast engine and the reference.
+
+Every function here works on numpy arrays and on plain scalars alike, so the vectorised
+engine (:mod:`sim.submodels`) and the per-agent Mesa reference (:mod:`sim.reference`)
+apply literally the same rule; only the iteration differs. Each function is named after
+the ODD submodel (docs/ODD.md, section 7) whose rule it states.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.params import BehaviourParams, ClassificationParams
+
+THRIVING, ACTIVE, DORMANT = 2, 1, 0
+STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split, not_hunting_activity):
+    """Sessions per week of a professional (before the hour-of-week availability profile).
+
+    The attention budget is split across one's groups when ``attention_split`` is 1: the
+    total does not grow with more groups, so each group gets less. With 0, each group
+    gets the whole budget. The "only for job hunting" mindset keeps a professional away
+    outside job-hunting spells.
+    """
+    k = np.maximum(n_groups, 1)
+    weight = budget * k ** (1.0 - attention_split)
+    idle = hunting_only & ~hunting
+    return np.where(idle, weight * not_hunting_activity, weight)
+
+
+def visit_weight(commitment, recent_activity, b: BehaviourParams):
+    """choose_group: attraction of one membership; active groups are more prominent in the feed."""
+    return commitment * (1.0 + b.feed_prominence * np.log1p(recent_activity))
+
+
+def effective_relevance(relevance, hunting, job_posts):
+    """Relevance of a group's content to a member: job posts matter while job hunting."""
+    return relevance + hunting * job_posts
+
+
+def reading_net_benefit(relevance, recent_activity, b: BehaviourParams):
+    """read: benefit of reading minus overload and the fixed cost of a visit (Butler 2001)."""
+    return (
+        b.reading_benefit * relevance * np.log1p(recent_activity)
+        - b.overload_cost * recent_activity
+        - b.visit_cost
+    )
+
+
+def posting_probability(
+    relevance, recent_posters, commitment, content_role, voice, fear, visibility,
+    recent_activity, hunting, job_posts, b: BehaviourParams,
+):
+    """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit."""
+    logit = (
+        b.post_base
+        + b.post_relevance * relevance
+        + b.post_social_proof * np.log1p(recent_posters)
+        + b.post_commitment * commitment
+        + b.content_role_boost * content_role
+        + np.log(voice)
+        - b.post_fear * fear * visibility
+        - b.post_overload * recent_activity
+        + b.post_job_hunting * hunting * job_posts
+    )
+    return sigmoid(logit)
+
+
+def reply_probability(commitment, moderation, b: BehaviourParams):
+    """reply: chance a visitor answers an open post; personalised moderation raises it."""
+    return np.minimum(1.0, b.reply_base * (1.0 + moderation) * np.minimum(commitment, 1.0))
+
+
+def commitment_change(net_benefit, replies_received, unanswered_posts, identity, b: BehaviourParams):
+    """update_commitment: visits move commitment by their net benefit; replies received
+    raise it and posts left without a reply lower it (Joyce & Kraut 2006). Identity
+    attachment (alumni-style groups) shields members from part of every loss."""
+    gain = b.commitment_rate * net_benefit
+    loss_shield = 1.0 - identity
+    delta = np.where(gain < 0, gain * loss_shield, gain)
+    return delta + b.reply_boost * replies_received - b.no_reply_penalty * unanswered_posts * loss_shield
+
+
+def clip_commitment(c, b: BehaviourParams):
+    return np.clip(c, 0.0, b.max_commitment)
+
+
+def join_probability(n_connections, recent_activity, b: BehaviourParams):
+    """join: chance a discovered eligible professional joins; it grows with the number of
+    connections already in the group (Backstrom et al. 2006) and with the group's
+    visible activity (recommendations)."""
+    p = b.join_base * (1.0 + b.join_connections * np.log1p(n_connections))
+    return np.minimum(1.0, p * (1.0 + b.join_prominence * np.log1p(recent_activity)))
+
+
+def leave_probability(tidy, idle, never_posted, b: BehaviourParams):
+    """leave: weekly chance to drop a group. Most members keep the badge; tidy ones drop
+    groups they never use."""
+    return b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
+
+
+def classify(posts_window, posters_window, posts_dormant_window, full_history, c: ClassificationParams):
+    """classify_groups: thriving / active / dormant from trailing activity.
+
+    Thriving: at least ``thriving_posts_per_week`` posts per week and
+    ``thriving_min_posters`` distinct posters over the last ``window_weeks``.
+    Dormant: at most ``dormant_max_posts`` posts over the last ``dormant_window_weeks``
+    (only once that many weeks have been simulated). Otherwise active.
+    """
+    thriving = (posts_window >= c.thriving_posts_per_week * c.window_weeks) & (
+        posters_window >= c.thriving_min_posters
+    )
+    dormant = full_history & (posts_dormant_window <= c.dormant_max_posts)
+    return np.where(thriving, THRIVING, np.where(dormant, DORMANT, ACTIVE))

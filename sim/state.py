@@ -1,0 +1,163 @@
+"""The model's state as arrays: groups, memberships and the activity records.
+
+Professionals live in :class:`sim.population.Population`. Memberships are edge arrays
+(one row per membership ever held; rows are never removed, a left membership has
+``left >= 0``), with an index of the *current* memberships sorted by agent (CSR) that is
+rebuilt only when joins or leaves happened. Per-group totals are ``np.bincount`` over
+membership rows. Weekly and hourly records are preallocated arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.params import ModelParams
+from sim.population import Csr, Population
+
+RING = 16  # open posts remembered per group (candidates for replies)
+NO_TICK = -(2**62)
+
+
+@dataclass
+class Groups:
+    charter: np.ndarray  # index into charter_names
+    charter_names: list
+    anchor_value: np.ndarray  # employer / university / industry id, -1 for "anyone"
+    defunct: np.ndarray
+    initial_size: np.ndarray
+    relevance: np.ndarray
+    visibility: np.ndarray
+    job_posts: np.ndarray
+    identity: np.ndarray
+    inflow: np.ndarray  # join candidates per week per eligible non-member
+    pool: Csr  # eligible agents per group (empty row + open flag for "anyone")
+    open_to_all: np.ndarray
+    activity: np.ndarray  # perceived recent activity: decayed count of posts and replies
+    recent_posters: np.ndarray  # distinct posters over the last week
+    ring_author: np.ndarray  # (G, RING) membership row of an open post, -1 empty
+    ring_tick: np.ndarray
+    ring_replied: np.ndarray
+    ring_first: np.ndarray  # the post was its author's first in the group
+    ring_pos: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.charter)
+
+
+class Memberships:
+    """Growable edge arrays; ``n`` rows in use."""
+
+    FIELDS = {
+        "agent": np.int64, "group": np.int64, "joined": np.int64, "left": np.int64,
+        "posts": np.int64, "replies": np.int64, "visits": np.int64, "commitment": np.float64,
+        "last_visit": np.int64, "last_post": np.int64, "initial": bool,
+        "replies_received": np.int64, "first_post_replied": np.int8,
+    }
+
+    def __init__(self, capacity: int):
+        self.n = 0
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.zeros(max(capacity, 16), dtype=dtype))
+
+    def add(self, agent, group, tick, commitment, initial: bool) -> np.ndarray:
+        k = len(agent)
+        if self.n + k > len(self.agent):
+            self._grow(self.n + k)
+        rows = np.arange(self.n, self.n + k)
+        self.agent[rows], self.group[rows] = agent, group
+        self.joined[rows], self.left[rows] = tick, -1
+        self.posts[rows] = self.replies[rows] = self.visits[rows] = self.replies_received[rows] = 0
+        self.commitment[rows] = commitment
+        self.last_visit[rows] = tick
+        self.last_post[rows] = NO_TICK
+        self.initial[rows] = initial
+        self.first_post_replied[rows] = -1
+        self.n += k
+        return rows
+
+    def _grow(self, need: int) -> None:
+        cap = max(need, int(len(self.agent) * 1.5))
+        for name in self.FIELDS:
+            old = getattr(self, name)
+            new = np.zeros(cap, dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+
+    def view(self, name: str) -> np.ndarray:
+        return getattr(self, name)[: self.n]
+
+
+@dataclass
+class Index:
+    """Current memberships: CSR by agent, and sorted (agent, group) keys for lookups."""
+
+    by_agent: Csr
+    keys: np.ndarray  # sorted agent * n_groups + group of current memberships
+    rows_of_keys: np.ndarray
+    members: np.ndarray  # current members per group
+
+
+@dataclass
+class Records:
+    weeks: int
+    n_groups: int
+    ticks: int
+    week_posts: np.ndarray = field(init=False)
+    week_replies: np.ndarray = field(init=False)
+    week_manager_posts: np.ndarray = field(init=False)
+    week_posters: np.ndarray = field(init=False)
+    week_joins: np.ndarray = field(init=False)
+    week_leaves: np.ndarray = field(init=False)
+    week_members: np.ndarray = field(init=False)
+    week_state: np.ndarray = field(init=False)
+    hour_visits: np.ndarray = field(init=False)
+    hour_posts: np.ndarray = field(init=False)
+    hour_replies: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        shape = (self.weeks, self.n_groups)
+        for name in ("posts", "replies", "manager_posts", "posters", "joins", "leaves", "members"):
+            setattr(self, f"week_{name}", np.zeros(shape, dtype=np.int64))
+        self.week_state = np.full(shape, -1, dtype=np.int8)
+        for name in ("visits", "posts", "replies"):
+            setattr(self, f"hour_{name}", np.zeros(self.ticks, dtype=np.int64))
+
+
+@dataclass
+class State:
+    params: ModelParams
+    pop: Population
+    groups: Groups
+    memberships: Memberships
+    neighbours: Csr
+    edges: np.ndarray
+    records: Records
+    index: Index = None
+    session_classes: list = None  # per availability class: (agents, cumulative weights)
+    tick: int = 0
+    dirty: bool = True  # memberships changed since the index was built
+
+    def rebuild_index(self) -> None:
+        """Rebuild the current-membership index (after joins or leaves; daily at most)."""
+        m, n_groups = self.memberships, self.groups.count
+        current = np.flatnonzero(m.view("left") < 0)
+        agents = m.agent[current]
+        by_agent = Csr.from_pairs(agents, current, self.pop.size)
+        keys = agents * n_groups + m.group[current]
+        order = np.argsort(keys, kind="stable")
+        members = np.bincount(m.group[current], minlength=n_groups)
+        self.index = Index(by_agent, keys[order], current[order], members)
+        self.dirty = False
+
+    def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """Membership row of each (agent, group) pair, -1 where not a current member."""
+        keys = agents * self.groups.count + groups
+        pos = np.searchsorted(self.index.keys, keys)
+        pos = np.minimum(pos, max(len(self.index.keys) - 1, 0))
+        if len(self.index.keys) == 0:
+            return np.full(len(keys), -1)
+        found = self.index.keys[pos] == keys
+        return np.where(found, self.index.rows_of_keys[pos], -1)

@@ -1,0 +1,347 @@
+"""ODD section 7: one function per submodel, vectorised over the events of a tick.
+
+Each function takes the :class:`sim.state.State`, the tick and the model's generator, and
+touches only the professionals, memberships and groups involved in this tick's events
+(sessions, visits, posts, replies). The rules themselves are in :mod:`sim.rules`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import rules
+from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
+from sim.population import Csr
+from sim.state import RING, State
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _ragged(csr: Csr, rows: np.ndarray):
+    """Flatten ``csr`` rows ``rows``: (segment id per value, values, segment lengths)."""
+    start = csr.ptr[rows]
+    lengths = csr.ptr[rows + 1] - start
+    seg = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return seg, csr.values[np.repeat(start, lengths) + offsets], lengths
+
+
+def _count(values: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(values, minlength=n)
+
+
+# ----------------------------------------------------------------------- going online
+
+
+def refresh_session_rates(s: State) -> None:
+    """Precompute, per availability class, the agents with sessions and their cumulative
+    weekly session rates. Called when memberships or job-hunting spells change."""
+    pop, p = s.pop, s.params
+    n_groups = s.index.by_agent.sizes()
+    weekly = rules.session_rate_weight(
+        pop.attention_budget, n_groups, pop.job_hunting_only, pop.hunting,
+        p.behaviour.attention_split, p.clock.not_hunting_activity,
+    )
+    weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
+    cls = pop.blocked_at_work.astype(int) + 2 * pop.office_hours_mindset.astype(int)
+    s.session_classes = []
+    for c in range(4):
+        agents = np.flatnonzero((cls == c) & (weekly > 0))
+        s.session_classes.append((agents, np.cumsum(weekly[agents])))
+
+
+def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
+    """Professionals who start a session this hour (an agent may appear twice).
+
+    Sessions are a Poisson process per professional with rate ``weekly rate x profile of
+    its availability class at this hour of the week``; per class we draw how many start,
+    then who, in proportion to their rates, so the cost is proportional to sessions.
+    """
+    hour = tick % HOURS_PER_WEEK
+    out = []
+    for c, (agents, cum) in enumerate(s.session_classes):
+        if len(cum) == 0:
+            continue
+        k = rng.poisson(cum[-1] * profiles[c, hour])
+        if k:
+            out.append(agents[np.searchsorted(cum, rng.random(k) * cum[-1], side="right")])
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+
+# ---------------------------------------------------------------------- choose_group
+
+
+def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Membership rows visited: each session picks one of the agent's groups with weight
+    ``commitment x feed prominence`` or, with weight ``outside_option``, none of them."""
+    m, g, b = s.memberships, s.groups, s.params.behaviour
+    seg, rows, lengths = _ragged(s.index.by_agent, sessions)
+    if len(rows) == 0:
+        return rows
+    w = rules.visit_weight(m.commitment[rows], g.activity[m.group[rows]], b)
+    cum = np.cumsum(w)
+    seg_sum = np.bincount(seg, weights=w, minlength=len(sessions))
+    before = np.cumsum(seg_sum) - seg_sum
+    u = rng.random(len(sessions)) * (seg_sum + b.outside_option)
+    inside = (u < seg_sum) & (lengths > 0)
+    first = np.cumsum(lengths) - lengths
+    pick = np.searchsorted(cum, before + u, side="right")
+    pick = np.clip(pick, first, first + lengths - 1)
+    return rows[pick[inside]]
+
+
+# ------------------------------------------------------------------------------ read
+
+
+def read(s: State, visits: np.ndarray, tick: int):
+    """A visit reads the group's recent content: returns (net benefit, relevance) per visit."""
+    m, g, pop = s.memberships, s.groups, s.pop
+    grp, agent = m.group[visits], m.agent[visits]
+    relevance = rules.effective_relevance(g.relevance[grp], pop.hunting[agent], g.job_posts[grp])
+    benefit = rules.reading_net_benefit(relevance, g.activity[grp], s.params.behaviour)
+    np.add.at(m.visits, visits, 1)
+    m.last_visit[visits] = tick
+    s.records.hour_visits[tick] += len(visits)
+    return benefit, relevance
+
+
+# ------------------------------------------------------------------------------ post
+
+
+def post(s: State, visits: np.ndarray, relevance: np.ndarray, tick: int, rng: np.random.Generator):
+    """Each visitor posts with the cost-benefit probability of :func:`rules.posting_probability`.
+    Returns the author rows of posts that pushed an unanswered post off the group's list."""
+    m, g, pop = s.memberships, s.groups, s.pop
+    grp, agent = m.group[visits], m.agent[visits]
+    p = rules.posting_probability(
+        relevance, g.recent_posters[grp], m.commitment[visits], pop.content_role[agent],
+        pop.voice[agent], pop.job_search_fear[agent], g.visibility[grp], g.activity[grp],
+        pop.hunting[agent], g.job_posts[grp], s.params.behaviour,
+    )
+    posted = np.unique(visits[rng.random(len(visits)) < p])
+    if len(posted) == 0:
+        return posted
+    week = tick // HOURS_PER_WEEK
+    grp = m.group[posted]
+    new_poster = m.last_post[posted] < week * HOURS_PER_WEEK
+    first = m.posts[posted] == 0
+    m.posts[posted] += 1
+    m.last_post[posted] = tick
+    rec = s.records
+    rec.week_posts[week] += _count(grp, g.count)
+    rec.week_posters[week] += _count(grp[new_poster], g.count)
+    rec.hour_posts[tick] += len(posted)
+    return _open_posts(s, grp, posted, first, tick)
+
+
+def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
+    """Intervention: a group manager seeds posts (Poisson, ``manager_posts_per_week``).
+    They count as activity and can be replied to, but are not members' posts."""
+    rate = s.params.interventions.manager_posts_per_week / HOURS_PER_WEEK
+    if rate <= 0:
+        return np.empty(0, dtype=np.int64)
+    k = rng.poisson(rate, size=s.groups.count)
+    grp = np.repeat(np.arange(s.groups.count), k)
+    s.records.week_manager_posts[tick // HOURS_PER_WEEK] += k
+    return _open_posts(s, grp, np.full(len(grp), -2), np.zeros(len(grp), bool), tick)
+
+
+def _open_posts(s: State, grp, authors, first, tick) -> np.ndarray:
+    """Put new posts on their groups' open-post lists; return the authors of unanswered
+    posts they push off (these count as posts that got no reply)."""
+    g = s.groups
+    g.activity += _count(grp, g.count)
+    order = np.argsort(grp, kind="stable")
+    grp, authors, first = grp[order], authors[order], first[order]
+    rank = np.arange(len(grp)) - np.searchsorted(grp, grp, side="left")
+    slot = (g.ring_pos[grp] + rank) % RING
+    old = g.ring_author[grp, slot]
+    unanswered = (old >= 0) & ~g.ring_replied[grp, slot]
+    lost = old[unanswered]
+    _resolve_first(s, lost, g.ring_first[grp, slot][unanswered], replied=False)
+    g.ring_author[grp, slot] = authors
+    g.ring_tick[grp, slot] = tick
+    g.ring_replied[grp, slot] = False
+    g.ring_first[grp, slot] = first
+    g.ring_pos += _count(grp, g.count)
+    return lost
+
+
+def _resolve_first(s: State, authors: np.ndarray, first: np.ndarray, replied: bool) -> None:
+    rows = authors[first & (authors >= 0)]
+    s.memberships.first_post_replied[rows] = 1 if replied else 0
+
+
+def expire_posts(s: State, tick: int) -> np.ndarray:
+    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those
+    that got no reply."""
+    g = s.groups
+    expired = (g.ring_author != -1) & (tick - g.ring_tick > s.params.behaviour.reply_window_hours)
+    unanswered = expired & ~g.ring_replied & (g.ring_author >= 0)
+    lost = g.ring_author[unanswered]
+    _resolve_first(s, lost, g.ring_first[unanswered], replied=False)
+    g.ring_author[expired] = -1
+    return lost
+
+
+# ----------------------------------------------------------------------------- reply
+
+
+def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
+    """A visitor replies, with :func:`rules.reply_probability`, to a random open post of
+    the group that is not their own. Returns the author rows credited with a reply."""
+    m, g, b = s.memberships, s.groups, s.params.behaviour
+    q = rules.reply_probability(m.commitment[visits], s.params.interventions.moderation, b)
+    tries = visits[rng.random(len(visits)) < q]
+    if len(tries) == 0:
+        return tries
+    grp = m.group[tries]
+    authors = g.ring_author[grp]
+    valid = (authors != -1) & (tick - g.ring_tick[grp] <= b.reply_window_hours) & (authors != tries[:, None])
+    slot = np.argmax(rng.random(valid.shape) * valid, axis=1)
+    ok = valid.any(axis=1)
+    repliers, grp, slot = tries[ok], grp[ok], slot[ok]
+    author = g.ring_author[grp, slot]
+    fresh = ~g.ring_replied[grp, slot]
+    _resolve_first(s, author[fresh], g.ring_first[grp, slot][fresh], replied=True)
+    g.ring_replied[grp, slot] = True
+    np.add.at(m.replies, repliers, 1)
+    week = tick // HOURS_PER_WEEK
+    s.records.week_replies[week] += _count(grp, g.count)
+    s.records.hour_replies[tick] += len(repliers)
+    g.activity += _count(grp, g.count)
+    credited = author[author >= 0]
+    np.add.at(m.replies_received, credited, 1)
+    return credited
+
+
+# ----------------------------------------------------------------- update_commitment
+
+
+def update_commitment(s: State, visits=None, benefit=None, credited=None, unanswered=None) -> None:
+    """Apply :func:`rules.commitment_change` for visits (net benefit), replies received and
+    posts left unanswered; commitment stays within ``0..max_commitment``."""
+    m, g, b = s.memberships, s.groups, s.params.behaviour
+    zero = 0.0
+    for rows, net, got, lost in (
+        (visits, benefit, zero, zero),
+        (credited, zero, 1.0, zero),
+        (unanswered, zero, zero, 1.0),
+    ):
+        if rows is None or len(rows) == 0:
+            continue
+        identity = g.identity[m.group[rows]]
+        np.add.at(m.commitment, rows, rules.commitment_change(net, got, lost, identity, b))
+        m.commitment[rows] = rules.clip_commitment(m.commitment[rows], b)
+
+
+# ------------------------------------------------------------------------------ join
+
+
+def join(s: State, tick: int, rng: np.random.Generator) -> int:
+    """Daily: each group discovers ``Poisson(inflow x eligible non-members / 7)`` eligible
+    candidates (none for a defunct employer); each joins with :func:`rules.join_probability`,
+    which grows with connections already in the group and with its activity."""
+    g, pop, b = s.groups, s.pop, s.params.behaviour
+    pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
+    eligible_out = np.maximum(pool_size - s.index.members, 0)
+    k = rng.poisson(g.inflow * eligible_out / 7.0)
+    grp = np.repeat(np.arange(g.count), k)
+    if len(grp) == 0:
+        return 0
+    size = pool_size[grp]
+    pick = (rng.random(len(grp)) * size).astype(np.int64)
+    from_pool = g.pool.values[np.minimum(g.pool.ptr[grp] + pick, max(len(g.pool.values) - 1, 0))] \
+        if len(g.pool.values) else pick
+    cand = np.where(g.open_to_all[grp], pick, from_pool)
+    seg, friends, _ = _ragged(s.neighbours, cand)
+    n_conn = np.bincount(seg, weights=s.lookup(friends, grp[seg]) >= 0, minlength=len(cand))
+    p = rules.join_probability(n_conn, g.activity[grp], b)
+    accept = (s.lookup(cand, grp) < 0) & (rng.random(len(cand)) < p)
+    keys, first = np.unique(cand[accept] * g.count + grp[accept], return_index=True)
+    cand, grp = cand[accept][first], grp[accept][first]
+    s.memberships.add(cand, grp, tick, b.initial_commitment, initial=False)
+    s.records.week_joins[tick // HOURS_PER_WEEK] += _count(grp, g.count)
+    s.dirty = s.dirty or len(cand) > 0
+    return len(cand)
+
+
+# ----------------------------------------------------------------------------- leave
+
+
+def leave(s: State, tick: int, rng: np.random.Generator) -> int:
+    """Weekly: each current member leaves with :func:`rules.leave_probability`: rarely,
+    unless tidy and the group is one they never use (no post, no visit for
+    ``tidy_idle_weeks``)."""
+    m, b = s.memberships, s.params.behaviour
+    rows = s.index.rows_of_keys
+    idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
+    p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b)
+    out = rows[rng.random(len(rows)) < p]
+    m.left[out] = tick
+    s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)
+    s.dirty = s.dirty or len(out) > 0
+    return len(out)
+
+
+# ---------------------------------------------------------------- weekly digest
+
+
+def digest_visits(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
+    """Intervention: a weekly digest brings members who did not visit this week to a
+    group that had posts this week, with probability ``weekly_digest``."""
+    p = s.params.interventions.weekly_digest
+    if p <= 0:
+        return np.empty(0, dtype=np.int64)
+    m = s.memberships
+    week = tick // HOURS_PER_WEEK
+    rows = s.index.rows_of_keys
+    had_posts = s.records.week_posts[week][m.group[rows]] > 0
+    idle = m.last_visit[rows] < week * HOURS_PER_WEEK
+    return rows[had_posts & idle & (rng.random(len(rows)) < p)]
+
+
+# ------------------------------------------------------------------- job hunting
+
+
+def update_job_hunting(s: State, rng: np.random.Generator) -> None:
+    """Weekly: job-hunting spells start with ``job_hunt_start_rate`` and end with
+    probability ``1 / job_hunt_mean_weeks``."""
+    pop, p = s.pop, s.params.population
+    u = rng.random(pop.size)
+    start = ~pop.hunting & (u < p.job_hunt_start_rate)
+    end = pop.hunting & (u < 1.0 / p.job_hunt_mean_weeks)
+    pop.hunting = (pop.hunting | start) & ~end
+
+
+# ------------------------------------------------------------------ classify_groups
+
+
+def classify_groups(s: State, tick: int) -> np.ndarray:
+    """Weekly: thriving / active / dormant per group (:func:`rules.classify`) from
+    members' posts over trailing windows."""
+    c, rec, m = s.params.classification, s.records, s.memberships
+    week = tick // HOURS_PER_WEEK
+    window_start = (week + 1 - c.window_weeks) * HOURS_PER_WEEK
+    recent = m.view("last_post") >= window_start
+    posters = _count(m.view("group")[recent], s.groups.count)
+    posts = rec.week_posts[max(0, week + 1 - c.window_weeks) : week + 1].sum(axis=0)
+    posts_dormant = rec.week_posts[max(0, week + 1 - c.dormant_window_weeks) : week + 1].sum(axis=0)
+    state = rules.classify(posts, posters, posts_dormant, week + 1 >= c.dormant_window_weeks, c)
+    rec.week_state[week] = state
+    rec.week_members[week] = s.index.members
+    s.groups.recent_posters = rec.week_posters[week].astype(float)
+    return state
+
+
+def end_hour(s: State) -> None:
+    """Perceived activity decays with half-life ``activity_halflife_hours``."""
+    s.groups.activity *= 0.5 ** (1.0 / s.params.behaviour.activity_halflife_hours)
+
+
+def is_end_of_day(tick: int) -> bool:
+    return (tick + 1) % HOURS_PER_DAY == 0
+
+
+def is_end_of_week(tick: int) -> bool:
+    return (tick + 1) % HOURS_PER_WEEK == 0
