@@ -1,0 +1,331 @@
+"""The data behind each figure, as tidy tables (one row per plotted point or cell).
+
+Pure functions of the model's tables (see ``experiments/plotting/load.py``): no files, no
+matplotlib. Tables pooled over several jobs carry a ``job`` column, and rows of
+different jobs are different subjects (group 3 of job 0 is not group 3 of job 1); a table
+without ``job`` is one job. Intervals are 95%: Wilson for shares, Newcombe for
+differences of shares, order statistics for medians, normal for means, Greenwood for
+survival (see :mod:`experiments.plotting.stats`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from experiments.plotting import stats
+
+PRESET_ORDER = ("employment_association", "university_alumni", "industry_profession")
+DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
+REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def charter_order(names) -> list[str]:
+    """The three presets in the brief's order, then any other charter alphabetically."""
+    names = set(names)
+    return [c for c in PRESET_ORDER if c in names] + sorted(names - set(PRESET_ORDER))
+
+
+def value_order(values) -> list:
+    """Distinct values sorted numerically when all are numbers, else as text."""
+    distinct = list(pd.unique(pd.Series(list(values))))
+    try:
+        return sorted(distinct, key=float)
+    except (TypeError, ValueError):
+        return sorted(distinct, key=str)
+
+
+def _keys(df: pd.DataFrame) -> list[str]:
+    return ["job", "group_id"] if "job" in df.columns else ["group_id"]
+
+
+def _n_jobs(df: pd.DataFrame) -> int:
+    return int(df["job"].nunique()) if "job" in df.columns else 1
+
+
+def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Groups thriving at the horizon per cell of ``by``, with Wilson intervals."""
+    g = groups.assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
+    out = (
+        g.groupby(by, sort=False, observed=True)
+        .agg(
+            n_groups=("_thriving", "size"),
+            n_thriving=("_thriving", "sum"),
+            n_jobs=("job", "nunique") if "job" in g.columns else ("_thriving", lambda s: 1),
+        )
+        .reset_index()
+    )
+    out["share"] = out["n_thriving"] / out["n_groups"]
+    out["ci_low"], out["ci_high"] = stats.wilson(out["n_thriving"], out["n_groups"])
+    return out
+
+
+# ----------------------------------------------------------------- figure 1
+
+
+def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Figure 1: weekly posts per group, by charter and week, over groups (and jobs).
+
+    Returns ``charter, week, n_groups, median, median_ci_low, median_ci_high, q25, q75``:
+    the median group's posts that week, the 95% interval of that median, and the
+    interquartile range (the spread between groups).
+    """
+    keys = _keys(groups)
+    weekly = group_weeks.merge(groups[keys + ["charter"]], on=keys, how="inner")
+    rows = []
+    for (charter, week), posts in weekly.groupby(["charter", "week"])["posts"]:
+        lo, hi = stats.median_ci(posts)
+        rows.append(
+            {
+                "charter": charter,
+                "week": int(week),
+                "n_groups": int(posts.size),
+                "median": float(posts.median()),
+                "median_ci_low": lo,
+                "median_ci_high": hi,
+                "q25": float(posts.quantile(0.25)),
+                "q75": float(posts.quantile(0.75)),
+            }
+        )
+    out = pd.DataFrame(rows, columns=["charter", "week", "n_groups", "median", "median_ci_low", "median_ci_high", "q25", "q75"])
+    return _sort_charters(out, ["week"])
+
+
+def _sort_charters(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:
+    rank = {c: i for i, c in enumerate(charter_order(df["charter"]))}
+    return df.sort_values(["charter", *then], key=lambda s: s.map(rank) if s.name == "charter" else s).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------- figure 2
+
+
+def thriving_by_size(groups: pd.DataFrame, edges=DEFAULT_SIZE_EDGES, min_groups: int = 3) -> pd.DataFrame:
+    """Figure 2: share of groups thriving at the horizon by charter and initial-size bin.
+
+    Bins are ``[lo, hi)`` of ``initial_size``; bins with fewer than ``min_groups`` groups
+    are dropped. Returns ``charter, size_lo, size_hi, size_median, n_groups, n_thriving,
+    n_jobs, share, ci_low, ci_high`` (Wilson over the pooled groups of all seeds).
+    """
+    edges = list(edges)
+    g = groups.copy()
+    g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
+    out = _share_table(g, ["charter", "_bin"])
+    median = g.groupby(["charter", "_bin"])["initial_size"].median().rename("size_median")
+    out = out.merge(median.reset_index(), on=["charter", "_bin"])
+    out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
+    out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
+    out = out[out["n_groups"] >= min_groups]
+    columns = ["charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "share", "ci_low", "ci_high"]
+    return _sort_charters(out[columns], ["size_lo"])
+
+
+# ----------------------------------------------------------------- figure 3
+
+
+def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFrame:
+    """Figure 3: Kaplan-Meier share of groups not yet dormant, per charter.
+
+    A group's time is ``weeks_to_dormancy``; a group never dormant is censored at the
+    horizon (``horizon_weeks``: a number, or the column of that name per group). Returns
+    the :func:`stats.kaplan_meier` columns with ``charter`` first.
+    """
+    if horizon_weeks is None:
+        horizon = groups["horizon_weeks"].astype(float)
+    else:
+        horizon = pd.Series(float(horizon_weeks), index=groups.index)
+    dormant = groups["weeks_to_dormancy"].notna()
+    durations = groups["weeks_to_dormancy"].astype(float).where(dormant, horizon)
+    parts = []
+    for charter in charter_order(groups["charter"]):
+        mask = groups["charter"] == charter
+        km = stats.kaplan_meier(durations[mask], dormant[mask])
+        parts.append(km.assign(charter=charter))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["charter", *[c for c in out.columns if c != "charter"]]]
+
+
+# ----------------------------------------------------------------- figure 4
+
+
+def heatmap_axes(swept: list[str], groups: pd.DataFrame) -> tuple[list[str], str]:
+    """The two dimensions of figure 4 and a note on the choice.
+
+    The first two swept parameters; with only one, the group's ``charter`` joins it (a
+    sweep over size alone still varies charter between groups). Fewer than two: [].
+    """
+    if len(swept) >= 2:
+        note = "" if len(swept) == 2 else f"pooled over {', '.join(swept[2:])}"
+        return swept[:2], note
+    if len(swept) == 1 and groups["charter"].nunique() > 1:
+        return ["charter", swept[0]], ""
+    return [], f"needs two swept parameters (besides seed); this sweep varies {swept or 'none'}"
+
+
+def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """Figure 4: share of groups thriving for each combination of two parameters.
+
+    ``groups`` has one column per parameter (swept parameters are merged in from the job
+    overrides). Returns ``<rows>, <columns>, n_groups, n_thriving, n_jobs, share, ci_low,
+    ci_high``, sorted by both parameters.
+    """
+    out = _share_table(groups, [rows, columns])
+    row_rank = {v: i for i, v in enumerate(_order(groups[rows], rows))}
+    col_rank = {v: i for i, v in enumerate(_order(groups[columns], columns))}
+    out = out.sort_values([rows, columns], key=lambda s: s.map(row_rank if s.name == rows else col_rank))
+    return out.reset_index(drop=True)
+
+
+def _order(values: pd.Series, name: str) -> list:
+    return charter_order(values) if name == "charter" else value_order(values)
+
+
+def heatmap_matrix(table: pd.DataFrame, rows: str, columns: str, value: str = "share") -> pd.DataFrame:
+    """The tidy heatmap table as a matrix (rows x columns), in the table's order."""
+    matrix = table.pivot(index=rows, columns=columns, values=value)
+    row_order = list(pd.unique(table[rows]))
+    col_order = list(pd.unique(table[columns]))
+    return matrix.reindex(index=row_order, columns=col_order)
+
+
+# ----------------------------------------------------------------- figure 5
+
+
+def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Figure 5a: Lorenz curve of posts over members, for all groups and per charter.
+
+    One member = one membership (a person in two groups counts in each). Returns
+    ``charter`` ("all groups" first), ``share_members, share_posts, gini, top1_share``.
+    """
+    m = _with_charter(memberships, groups)
+    parts = []
+    for charter, sub in [("all groups", m), *((c, m[m["charter"] == c]) for c in charter_order(m["charter"]))]:
+        curve = stats.lorenz(sub["posts"]).rename(columns={"share_people": "share_members", "share_total": "share_posts"})
+        parts.append(curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"])))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["charter", "share_members", "share_posts", "gini", "top1_share"]]
+
+
+def _with_charter(memberships: pd.DataFrame, groups: pd.DataFrame, extra=()) -> pd.DataFrame:
+    keys = _keys(groups)
+    return memberships.merge(groups[keys + ["charter", *extra]], on=keys, how="inner")
+
+
+def heavy_min_posts(horizon_weeks: float) -> int:
+    """Posts that make a member 'heavy': one per four weeks of the run, at least 2."""
+    return max(2, math.ceil(horizon_weeks / 4))
+
+
+def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFrame:
+    """Figure 5b: members who never posted, posted occasionally, or heavily, vs 90-9-1.
+
+    ``heavy``: at least ``heavy_min`` posts; ``occasional``: 1 to ``heavy_min - 1``.
+    Returns ``source`` ("model" / "90-9-1 rule"), ``category, n, share, ci_low, ci_high``.
+    """
+    posts = memberships["posts"].to_numpy()
+    counts = {
+        "never posted": int((posts == 0).sum()),
+        "occasional": int(((posts > 0) & (posts < heavy_min)).sum()),
+        "heavy": int((posts >= heavy_min).sum()),
+    }
+    n = len(posts)
+    model = pd.DataFrame({"source": "model", "category": list(counts), "n": list(counts.values())})
+    model["share"] = model["n"] / n if n else math.nan
+    model["ci_low"], model["ci_high"] = stats.wilson(model["n"], n)
+    ref = pd.DataFrame(
+        {"source": "90-9-1 rule", "category": list(REFERENCE_90_9_1), "n": np.nan, "share": list(REFERENCE_90_9_1.values())}
+    )
+    ref["ci_low"] = ref["ci_high"] = np.nan
+    return pd.concat([model, ref], ignore_index=True)
+
+
+def badge_ratio_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame, large_group: int) -> pd.DataFrame:
+    """Figure 5c: badge ratio (share of memberships with no post) per charter and size class.
+
+    Size class: ``all groups``, and ``large groups`` (initial size >= ``large_group``,
+    where stylized fact S1 applies). Returns ``charter, size_class, n_badges, n_no_post,
+    badge_ratio, ci_low, ci_high``; a class without memberships is left out.
+    """
+    m = _with_charter(memberships, groups, extra=["initial_size"])
+    m = m.assign(no_post=m["posts"].eq(0))
+    rows = []
+    for charter in charter_order(m["charter"]):
+        sub = m[m["charter"] == charter]
+        for size_class, part in (("all groups", sub), ("large groups", sub[sub["initial_size"] >= large_group])):
+            if len(part):
+                rows.append({"charter": charter, "size_class": size_class, "n_badges": len(part), "n_no_post": int(part["no_post"].sum())})
+    out = pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post"])
+    out["badge_ratio"] = out["n_no_post"] / out["n_badges"]
+    out["ci_low"], out["ci_high"] = stats.wilson(out["n_no_post"], out["n_badges"])
+    return out
+
+
+# ----------------------------------------------------------------- figure 6
+
+
+def _per_thousand(hourly: pd.DataFrame, population, value: str) -> pd.Series:
+    """``value`` per 1,000 professionals (population: a number or a {job: size} map)."""
+    if isinstance(population, dict):
+        size = hourly["job"].map(population).astype(float)
+    else:
+        size = float(population)
+    return hourly[value] / size * 1000
+
+
+def activity_by_hour(hourly: pd.DataFrame, population, value: str = "posts") -> pd.DataFrame:
+    """Figure 6 (heatmap): mean ``value`` per hour per 1,000 professionals, by weekday and hour.
+
+    Each week (of each job) is one observation of a (weekday, hour) cell. Returns
+    ``weekday, day, hour_of_day, n_weeks, mean, ci_low, ci_high`` (day: Mon..Sun; lower
+    bound clipped at 0).
+    """
+    h = hourly.assign(rate=_per_thousand(hourly, population, value))
+    rows = []
+    for (weekday, hour), rate in h.groupby(["weekday", "hour_of_day"])["rate"]:
+        mean, lo, hi = stats.mean_ci(rate)
+        rows.append({"weekday": int(weekday), "day": WEEKDAYS[int(weekday)], "hour_of_day": int(hour), "n_weeks": int(rate.size), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi})
+    return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high"])
+
+
+def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd.DataFrame:
+    """Figure 6 (profile): mean ``value`` per hour per 1,000 professionals, workdays vs weekend.
+
+    One observation is one day (of one job): a workday hour averages Mon-Fri. Returns
+    ``day_type, hour_of_day, n_days, mean, ci_low, ci_high`` (lower bound clipped at 0).
+    """
+    h = hourly.assign(rate=_per_thousand(hourly, population, value))
+    h["day_type"] = np.where(h["weekday"] >= 5, "weekend", "workdays")
+    rows = []
+    for (day_type, hour), rate in h.groupby(["day_type", "hour_of_day"])["rate"]:
+        mean, lo, hi = stats.mean_ci(rate)
+        rows.append({"day_type": day_type, "hour_of_day": int(hour), "n_days": int(rate.size), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi})
+    out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high"])
+    return out.sort_values(["day_type", "hour_of_day"], ascending=[False, True]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------- figure 7
+
+
+def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none") -> pd.DataFrame:
+    """Figure 7: share of groups thriving per variant of ``column``, and its change vs baseline.
+
+    Groups of all seeds are pooled per variant. Returns ``<column>, n_groups, n_thriving,
+    n_jobs, share, ci_low, ci_high, diff, diff_low, diff_high`` (diff = share - baseline
+    share, Newcombe interval), baseline first, then by diff. Without a baseline row the
+    diff columns are NaN.
+    """
+    out = _share_table(groups, [column])
+    out[column] = out[column].astype(str)
+    base = out[out[column] == str(baseline)]
+    if len(base):
+        b = base.iloc[0]
+        out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
+            out["n_thriving"], out["n_groups"], b["n_thriving"], b["n_groups"]
+        )
+    else:
+        out["diff"] = out["diff_low"] = out["diff_high"] = np.nan
+    out["_base"] = out[column] != str(baseline)
+    out = out.sort_values(["_base", "diff", column]).drop(columns="_base")
+    return out.reset_index(drop=True)

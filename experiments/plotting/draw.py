@@ -1,0 +1,381 @@
+"""Drawing the figures from their tidy tables (see :mod:`experiments.plotting.data`).
+
+Each ``figure_*`` function takes the table(s) of one figure and returns a matplotlib
+:class:`~matplotlib.figure.Figure` drawn on the Agg canvas: no pyplot, no global state,
+no screen needed, safe inside a Hydra callback. Print-friendly throughout: about 7 in
+wide (a page column) so that text stays at 9-12 pt, charters told apart by line style and
+marker as well as by colour (Okabe-Ito palette), heatmaps in a colour map whose lightness
+rises monotonically (readable in grayscale).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter
+
+from experiments.plotting.data import charter_order
+
+WIDTH = 7.2  # inches: a full page column
+STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "figure.titlesize": 12,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.8,
+    "savefig.dpi": 200,
+    "svg.hashsalt": "groupsim",  # identical SVGs for identical data
+}
+SEQUENTIAL = "viridis"  # lightness rises monotonically: survives grayscale printing
+LINE_STYLES = (
+    {"color": "#0072B2", "marker": "o", "linestyle": "-"},
+    {"color": "#D55E00", "marker": "s", "linestyle": "--"},
+    {"color": "#009E73", "marker": "^", "linestyle": "-."},
+    {"color": "#CC79A7", "marker": "D", "linestyle": ":"},
+    {"color": "#E69F00", "marker": "v", "linestyle": (0, (5, 1, 1, 1, 1, 1))},
+    {"color": "#56B4E9", "marker": "P", "linestyle": (0, (1, 1))},
+)
+HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo")
+GRAY = "0.35"
+_plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 or v == 0 else f"{v:g}")
+"""Tick labels as plain numbers (1, 10, 1,000), not powers of ten."""
+
+
+def label(name: str) -> str:
+    """A charter or parameter name as text: ``industry_profession`` -> ``industry profession``."""
+    return str(name).replace("_", " ")
+
+
+def charter_styles(charters) -> dict[str, dict]:
+    """Line style, marker and colour per charter, stable across figures."""
+    return {c: LINE_STYLES[i % len(LINE_STYLES)] for i, c in enumerate(charter_order(charters))}
+
+
+@contextmanager
+def _style():
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def new_figure(height: float, width: float = WIDTH) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save(fig: Figure, stem: Path) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg``; return both paths."""
+    out = []
+    with _style():
+        for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None})):
+            path = stem.with_suffix(f".{ext}")
+            fig.savefig(path, metadata=meta)
+            out.append(path)
+    return out
+
+
+def _note(fig: Figure, text: str) -> None:
+    """A one-line caption under the axes: what the bands and bars are."""
+    fig.supxlabel(text, fontsize=9, color="0.25")
+
+
+# ----------------------------------------------------------------- figure 1
+
+
+def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
+    """Figure 1: weekly posts per group over time, one panel per charter."""
+    with _style():
+        charters = charter_order(table["charter"])
+        styles = charter_styles(charters)
+        fig = new_figure(3.4)
+        axes = fig.subplots(1, len(charters), sharey=True, squeeze=False)[0]
+        thriving = float(thresholds["thriving_posts_per_week"])
+        dormant = float(thresholds["dormant_max_posts"]) / float(thresholds["dormant_window_weeks"])
+        top = max(table["q75"].max(), table["median_ci_high"].max(), thriving) * 1.15
+        for ax, charter in zip(axes, charters):
+            t = table[table["charter"] == charter]
+            st = styles[charter]
+            ax.fill_between(t["week"], t["q25"], t["q75"], color=st["color"], alpha=0.15, lw=0)
+            ax.fill_between(t["week"], t["median_ci_low"], t["median_ci_high"], color=st["color"], alpha=0.35, lw=0)
+            ax.plot(t["week"], t["median"], color=st["color"], linestyle=st["linestyle"])
+            ax.axhline(thriving, color=GRAY, linestyle="--", lw=1)
+            ax.axhline(dormant, color="black", linestyle=":", lw=1.2)
+            ax.set_title(f"{label(charter)}\n({int(t['n_groups'].max())} groups)")
+            ax.set_xlabel("weeks since start")
+            ax.set_yscale("symlog", linthresh=1)
+            ax.yaxis.set_major_formatter(_plain)
+            ax.set_ylim(bottom=-0.05 if dormant == 0 else 0, top=top)
+        axes[0].set_ylabel("posts per group per week")
+        key = [
+            Line2D([], [], color="black", label="median group"),
+            Patch(color="0.55", alpha=0.6, lw=0, label="95% CI of the median"),
+            Patch(color="0.55", alpha=0.25, lw=0, label="middle 50% of groups"),
+            Line2D([], [], color=GRAY, linestyle="--", lw=1, label=f"thriving: ≥{thriving:g} posts/week over {thresholds['window_weeks']:g} weeks, ≥{thresholds['thriving_min_posters']:g} posters"),
+            Line2D([], [], color="black", linestyle=":", lw=1.2, label=f"dormant: ≤{thresholds['dormant_max_posts']:g} posts in {thresholds['dormant_window_weeks']:g} weeks"),
+        ]
+        fig.legend(handles=key, loc="outside lower center", ncols=2, frameon=False)
+        fig.suptitle("Does activity last? Weekly posts per group, by charter")
+    return fig
+
+
+# ----------------------------------------------------------------- figure 2
+
+
+def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -> Figure:
+    """Figure 2: probability of thriving at the horizon against initial size, per charter."""
+    with _style():
+        fig = new_figure(4.2)
+        ax = fig.subplots()
+        charters = charter_order(table["charter"])
+        styles = charter_styles(charters)
+        offsets = np.linspace(-0.04, 0.04, len(charters)) if len(charters) > 1 else [0.0]
+        for charter, offset in zip(charters, offsets):
+            t = table[table["charter"] == charter]
+            x = t["size_median"] * 10**offset  # a nudge so intervals do not overlap
+            yerr = [t["share"] - t["ci_low"], t["ci_high"] - t["share"]]
+            ax.errorbar(x, t["share"], yerr=yerr, capsize=3, markersize=6, label=label(charter), **styles[charter])
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(_plain)
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if str(int(round(v)))[0] in "25" else ""))
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel("initial group size (members, log scale)")
+        ax.set_ylabel(f"share of groups thriving at week {horizon:g}")
+        ax.legend(title="charter", frameon=False)
+        ax.grid(True, which="major", color="0.9")
+        fig.suptitle("Are larger groups more likely to thrive? Probability of thriving by size")
+        _note(fig, f"points: groups binned by initial size (median of bin; ≥3 groups), pooled over {n_seeds} seed(s); "
+              "bars: 95% Wilson CI")
+    return fig
+
+
+# ----------------------------------------------------------------- figure 3
+
+
+def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None = None) -> Figure:
+    """Figure 3: Kaplan-Meier curves of the share of groups not yet dormant, per charter."""
+    with _style():
+        fig = new_figure(4.2)
+        ax = fig.subplots()
+        charters = charter_order(table["charter"])
+        styles = charter_styles(charters)
+        for charter in charters:
+            t = table[table["charter"] == charter]
+            st = styles[charter]
+            n = int(t["at_risk"].iloc[0])
+            ax.step(t["time"], t["survival"], where="post", color=st["color"], linestyle=st["linestyle"], label=f"{label(charter)} (n={n})")
+            ax.fill_between(t["time"], t["ci_low"], t["ci_high"], step="post", color=st["color"], alpha=0.12, lw=0)
+            last = t.iloc[-1]
+            ax.plot([last["time"]], [last["survival"]], marker="|", markersize=12, color=st["color"], linestyle="none")
+        if earliest:
+            ax.axvline(earliest, color=GRAY, lw=1, linestyle=":")
+            ax.text(earliest, 0.03, f" earliest possible dormancy\n (no posts for {earliest:g} weeks)", color=GRAY, fontsize=9, va="bottom")
+        ax.set_xlim(0, horizon * 1.02)
+        ax.set_ylim(-0.02, 1.03)
+        ax.set_xlabel("weeks since start")
+        ax.set_ylabel("share of groups not yet dormant")
+        ax.legend(title="charter", frameon=False, loc="lower left")
+        ax.grid(True, color="0.9")
+        fig.suptitle("How long do groups stay alive? Time to dormancy by charter")
+        _note(fig, f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); band: 95% CI (Greenwood, log-log)")
+    return fig
+
+
+# ----------------------------------------------------------------- figure 4
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
+    return label(value)
+
+
+def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, note: str = "") -> Figure:
+    """Figure 4: share of groups thriving over two swept parameters, with intervals in the cells."""
+    from experiments.plotting.data import heatmap_matrix
+
+    with _style():
+        share = heatmap_matrix(table, rows, columns, "share")
+        low = heatmap_matrix(table, rows, columns, "ci_low")
+        high = heatmap_matrix(table, rows, columns, "ci_high")
+        n = heatmap_matrix(table, rows, columns, "n_groups")
+        n_rows, n_cols = share.shape
+        fig = new_figure(max(3.2, 1.6 + 0.75 * n_rows))
+        ax = fig.subplots()
+        image = ax.imshow(share.to_numpy(dtype=float), cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
+        small = n_rows * n_cols > 40 or n_cols > 6  # then the share alone fits a cell
+        for i in range(n_rows):
+            for j in range(n_cols):
+                value = share.iat[i, j]
+                if pd.isna(value):
+                    ax.text(j, i, "–", ha="center", va="center", fontsize=9)
+                    continue
+                text = f"{value:.0%}" if small else f"{value:.0%}\n[{low.iat[i, j]:.0%}–{high.iat[i, j]:.0%}]\nn={int(n.iat[i, j])}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=9,
+                        color="white" if value < 0.55 else "black")
+        ax.set_xticks(range(n_cols), [_fmt(v) for v in share.columns])
+        ax.set_yticks(range(n_rows), [_fmt(v) for v in share.index])
+        ax.set_xlabel(label(columns))
+        ax.set_ylabel(label(rows))
+        ax.spines[:].set_visible(False)
+        fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
+        fig.suptitle(f"Where do groups thrive? Share thriving by {label(rows)} and {label(columns)}")
+        caption = f"cells: share of groups thriving at the horizon, [95% Wilson CI], groups pooled over {n_seeds} seed(s)"
+        _note(fig, caption + (f"; {note}" if note else ""))
+    return fig
+
+
+# ----------------------------------------------------------------- figure 5
+
+
+def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.DataFrame, heavy_min: int, large_group: int) -> Figure:
+    """Figure 5: Lorenz curve of posts, the 90-9-1 split, and the badge ratio per charter."""
+    with _style():
+        fig = new_figure(6.8)
+        top, bottom = fig.subfigures(2, 1, height_ratios=[1.3, 0.85])
+        ax_lorenz, ax_split = top.subplots(1, 2, width_ratios=[1.35, 1])
+        ax_badge = bottom.subplots()
+        charters = charter_order(badges["charter"]) if len(badges) else []
+        styles = charter_styles(charters)
+
+        # (a) Lorenz curves
+        ax_lorenz.plot([0, 1], [0, 1], color=GRAY, lw=1, linestyle=":", label="equal posting")
+        for name, curve in lorenz.groupby("charter", sort=False):
+            st = {"color": "black", "linestyle": "-"} if name == "all groups" else {k: styles[name][k] for k in ("color", "linestyle")}
+            first = curve.iloc[0]
+            ax_lorenz.plot(curve["share_members"], curve["share_posts"], label=f"{label(name)}: Gini {first['gini']:.2f}, top 1% {first['top1_share']:.0%}", **st)
+        ax_lorenz.set_xlabel("share of members (fewest posts first)")
+        ax_lorenz.set_ylabel("share of all posts")
+        ax_lorenz.set_title("(a) Who writes the posts?")
+        ax_lorenz.legend(frameon=True, framealpha=0.9, edgecolor="none", loc="upper left")
+
+        # (b) never / occasional / heavy vs 90-9-1
+        categories = list(split["category"].unique())
+        x = np.arange(len(categories))
+        for k, source in enumerate(["model", "90-9-1 rule"]):
+            s = split[split["source"] == source].set_index("category").reindex(categories)
+            err = None
+            if s["ci_low"].notna().any():
+                err = [s["share"] - s["ci_low"], s["ci_high"] - s["share"]]
+            ax_split.bar(x + (k - 0.5) * 0.38, s["share"], width=0.38, yerr=err, capsize=3,
+                         color=["#0072B2", "white"][k], edgecolor="black", hatch=HATCHES[k * 2], label=source)
+        ax_split.set_xticks(x, [c.replace(" ", "\n") for c in categories])
+        ax_split.set_ylabel("share of members")
+        ax_split.set_ylim(0, 1.05)
+        ax_split.set_title(f"(b) 90-9-1? (heavy: ≥{heavy_min} posts)")
+        ax_split.legend(frameon=False)
+
+        # (c) badge ratio per charter, all and large groups
+        ax_badge.axhspan(0.75, 0.95, color="0.88", lw=0, label=f"S1 target, groups ≥{large_group:,} (75-95%)")
+        markers = {"all groups": ("o", "-"), "large groups": ("s", "--")}
+        for k, (size_class, part) in enumerate(badges.groupby("size_class", sort=False)):
+            pos = [charters.index(c) + (k - 0.5) * 0.2 for c in part["charter"]]
+            marker, ls = markers.get(size_class, ("D", ":"))
+            ax_badge.errorbar(pos, part["badge_ratio"], yerr=[part["badge_ratio"] - part["ci_low"], part["ci_high"] - part["badge_ratio"]],
+                              marker=marker, linestyle="none", color=["black", "#D55E00"][k % 2], capsize=3, markersize=7,
+                              markerfacecolor=["black", "white"][k % 2], label=size_class if size_class == "all groups" else f"groups ≥{large_group:,} members")
+        ax_badge.set_xticks(range(len(charters)), [label(c) for c in charters])
+        ax_badge.set_xlim(-0.6, len(charters) - 0.4)
+        ax_badge.set_ylim(0, 1.05)
+        ax_badge.set_ylabel("badge ratio\n(share of members\nwho never posted)")
+        ax_badge.set_title("(c) What does a membership badge say? Badge ratio per charter")
+        ax_badge.legend(frameon=False, loc="lower right")
+        fig.suptitle("Who takes part? Participation inequality and the badge ratio")
+        fig.supxlabel("members: memberships at the end of the run, pooled over seeds; bars: 95% Wilson CI", fontsize=9, color="0.25")
+    return fig
+
+
+# ----------------------------------------------------------------- figure 6
+
+
+def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: dict) -> Figure:
+    """Figure 6: posts by hour of day and weekday (heatmap), and the workday/weekend profile."""
+    with _style():
+        fig = new_figure(6.2)
+        ax_map, ax_prof = fig.subplots(2, 1, height_ratios=[1, 1.05])
+        matrix = cells.pivot(index="weekday", columns="hour_of_day", values="mean").reindex(index=range(7), columns=range(24))
+        image = ax_map.imshow(matrix.to_numpy(dtype=float), cmap=SEQUENTIAL, aspect="auto", vmin=0, interpolation="nearest")
+        start, end = int(clock["work_start"]), int(clock["work_end"])
+        ax_map.add_patch(Rectangle((start - 0.5, -0.5), end - start, 5, fill=False, edgecolor="white", lw=2, linestyle="--"))
+        ax_map.text(end - 0.6, 4.35, "work hours", color="white", ha="right", va="bottom", fontsize=9, fontweight="bold")
+        ax_map.set_yticks(range(7), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        ax_map.set_xticks(range(0, 24, 2))
+        ax_map.set_xlabel("hour of day")
+        ax_map.spines[:].set_visible(False)
+        fig.colorbar(image, ax=ax_map, label="posts per hour\nper 1,000 professionals", fraction=0.04)
+        ax_map.set_title("(a) Mean posts per hour, by weekday and hour")
+
+        styles = {"workdays": ("black", "o", "-"), "weekend": ("#D55E00", "s", "--")}
+        ax_prof.axvspan(start, end, color="0.9", lw=0, label="work hours (Mon-Fri)")
+        for day_type, part in profile.groupby("day_type", sort=False):
+            color, marker, ls = styles.get(day_type, ("#0072B2", "^", ":"))
+            ax_prof.fill_between(part["hour_of_day"], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
+            ax_prof.plot(part["hour_of_day"], part["mean"], color=color, marker=marker, linestyle=ls, markersize=4, label=f"{day_type} (mean, 95% CI)")
+        ax_prof.set_xlim(-0.5, 23.5)
+        ax_prof.set_xticks(range(0, 24, 2))
+        ax_prof.set_ylim(bottom=0)
+        ax_prof.set_xlabel("hour of day (the hour starting at)")
+        ax_prof.set_ylabel("posts per hour\nper 1,000 professionals")
+        ax_prof.set_title("(b) Workdays vs weekend")
+        ax_prof.legend(frameon=False, loc="upper left")
+        fig.suptitle("When are professionals active? Posts by hour of day and weekday")
+    return fig
+
+
+# ----------------------------------------------------------------- figure 7
+
+VARIANT_TEXT = {
+    "ablation": ("Which traits matter? Share of groups thriving with each trait switched off", "trait switched off"),
+    "intervention": ("What keeps groups alive? Share of groups thriving under each intervention", "intervention"),
+}
+
+
+def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: int) -> Figure:
+    """Figure 7: each variant's share thriving (left) and its change vs the baseline (right)."""
+    title, ylabel = VARIANT_TEXT.get(column, (f"How does {label(column)} change the share of groups thriving?", label(column)))
+    with _style():
+        n = len(table)
+        fig = new_figure(1.9 + 0.38 * n)
+        ax_share, ax_diff = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1.1])
+        y = np.arange(n)[::-1]
+        is_base = (table[column] == str(baseline)).to_numpy()
+        base = table[is_base]
+        if len(base):
+            b = base.iloc[0]
+            ax_share.axvspan(b["ci_low"], b["ci_high"], color="0.88", lw=0, label=f"baseline ({label(baseline)}), 95% CI")
+            ax_share.axvline(b["share"], color=GRAY, lw=1, linestyle="--")
+        for mask, face, marker in ((is_base, "white", "s"), (~is_base, "black", "o")):
+            t = table[mask]
+            ax_share.errorbar(t["share"], y[mask], xerr=[t["share"] - t["ci_low"], t["ci_high"] - t["share"]],
+                              marker=marker, markerfacecolor=face, color="black", linestyle="none", capsize=3)
+        ax_share.set_yticks(y, [label(v) for v in table[column]])
+        ax_share.set_xlim(-0.02, 1.02)
+        ax_share.set_xlabel("share of groups thriving at the horizon")
+        ax_share.set_ylabel(ylabel)
+        ax_share.set_title("(a) share thriving")
+        if len(base):
+            ax_share.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1.05))
+        diff = table["diff"] * 100
+        ax_diff.axvline(0, color=GRAY, lw=1, linestyle="--")
+        ax_diff.errorbar(diff[~is_base], y[~is_base], xerr=[(table["diff"] - table["diff_low"])[~is_base] * 100,
+                         (table["diff_high"] - table["diff"])[~is_base] * 100], marker="o", color="black", linestyle="none", capsize=3)
+        ax_diff.set_xlabel(f"change vs {label(baseline)} (percentage points)")
+        ax_diff.set_title("(b) effect vs baseline")
+        ax_diff.grid(True, axis="x", color="0.9")
+        fig.suptitle(title)
+        _note(fig, f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences)")
+    return fig

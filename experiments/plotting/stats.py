@@ -1,0 +1,180 @@
+"""Small statistical tools behind the figures: intervals, survival, inequality.
+
+Pure numpy; no scipy (it is not a dependency of the project). Every function returns
+plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be
+checked against hand-computed values.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+LEVEL = 0.95
+"""Confidence level of every interval in the figures."""
+
+
+def z_value(level: float = LEVEL) -> float:
+    """Two-sided standard normal quantile, e.g. 1.95996 for 95%."""
+    return NormalDist().inv_cdf(0.5 + level / 2)
+
+
+def wilson(successes, trials, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion (Newcombe 1998, method 3).
+
+    Works elementwise on arrays; NaN where ``trials`` is 0. Stays inside [0, 1] and is
+    sensible at 0 and n successes, unlike the normal (Wald) interval.
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    z = z_value(level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = x / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z / denom * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def newcombe_difference(x1, n1, x2, n2, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Difference p1 - p2 of two proportions and its hybrid score interval.
+
+    Newcombe (1998), method 10: combines the two Wilson intervals. Returns
+    ``(difference, low, high)``.
+    """
+    x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = wilson(x1, n1, level)
+    l2, u2 = wilson(x2, n2, level)
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, low, high
+
+
+def median_ci(values, level: float = LEVEL) -> tuple[float, float]:
+    """Distribution-free interval of a median from order statistics.
+
+    The ranks are ``n/2 -/+ z*sqrt(n)/2`` (normal approximation to Binomial(n, 1/2),
+    e.g. the 40th and 61st of 100 sorted values). With few values it widens to the
+    minimum and maximum.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan
+    half = z_value(level) * math.sqrt(n) / 2
+    lo_rank = max(1, math.floor(n / 2 - half))
+    hi_rank = min(n, math.ceil(1 + n / 2 + half))
+    return float(x[lo_rank - 1]), float(x[hi_rank - 1])
+
+
+def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean and its normal-approximation interval ``mean -/+ z*sd/sqrt(n)``.
+
+    Returns ``(mean, low, high)``; the interval is NaN with fewer than two values.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    m = float(x.mean())
+    if n < 2:
+        return m, math.nan, math.nan
+    half = z_value(level) * float(x.std(ddof=1)) / math.sqrt(n)
+    return m, m - half, m + half
+
+
+def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
+    """Kaplan-Meier survival curve with Greenwood log(-log) confidence band.
+
+    Args:
+        durations: time to the event or to censoring, one per subject.
+        events: True where the event happened at that time, False where the subject
+            was censored (still event-free when last seen). Subjects censored at a time
+            with events are counted as at risk at that time.
+        level: confidence level of the band.
+
+    Returns:
+        One row for time 0 and one per distinct time: ``time, at_risk, events,
+        censored, survival, ci_low, ci_high``.
+    """
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=bool)
+    if t.shape != e.shape:
+        raise ValueError("durations and events differ in length")
+    keep = ~np.isnan(t)
+    t, e = t[keep], e[keep]
+    times = np.unique(t)
+    at_risk = np.array([(t >= u).sum() for u in times], dtype=float)
+    deaths = np.array([(e & (t == u)).sum() for u in times], dtype=float)
+    censored = np.array([(~e & (t == u)).sum() for u in times], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod(1 - deaths / at_risk)
+        greenwood = np.cumsum(deaths / (at_risk * (at_risk - deaths)))
+        log_s = np.log(surv)
+        se = np.sqrt(greenwood) / np.abs(log_s)
+        z = z_value(level)
+        low = np.exp(-np.exp(np.log(-log_s) + z * se))
+        high = np.exp(-np.exp(np.log(-log_s) - z * se))
+    low = np.where(surv >= 1, 1.0, np.where(surv <= 0, 0.0, low))
+    high = np.where(surv >= 1, 1.0, np.where(surv <= 0, 0.0, high))
+    n = float(len(t))
+    table = pd.DataFrame(
+        {
+            "time": np.concatenate([[0.0], times]),
+            "at_risk": np.concatenate([[n], at_risk]),
+            "events": np.concatenate([[0.0], deaths]),
+            "censored": np.concatenate([[0.0], censored]),
+            "survival": np.concatenate([[1.0], surv]),
+            "ci_low": np.concatenate([[1.0], low]),
+            "ci_high": np.concatenate([[1.0], high]),
+        }
+    )
+    # Time 0 itself may be a distinct time (dormant from the start): keep its row only.
+    return table.drop_duplicates("time", keep="last").reset_index(drop=True)
+
+
+def lorenz(values, max_points: int = 1001) -> pd.DataFrame:
+    """Lorenz curve: share of the total held by the poorest share of people.
+
+    Returns ``share_people, share_total`` from (0, 0) to (1, 1), one point per person
+    plus the origin; with more than ``max_points`` people, evenly spaced points of the
+    curve are kept (always the ends). NaN shares when the total is 0.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    total = x.sum()
+    people = np.arange(n + 1) / max(n, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        held = np.concatenate([[0.0], np.cumsum(x)]) / total if total > 0 else np.full(n + 1, np.nan)
+    if n + 1 > max_points:
+        idx = np.unique(np.linspace(0, n, max_points).round().astype(int))
+        people, held = people[idx], held[idx]
+    return pd.DataFrame({"share_people": people, "share_total": held})
+
+
+def gini(values) -> float:
+    """Gini coefficient, 1 - 2 x (area under the Lorenz curve); 0.75 for [0, 0, 0, 10]."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    if n == 0 or x.sum() <= 0:
+        return math.nan
+    cum = np.cumsum(x) / x.sum()
+    area = (np.concatenate([[0.0], cum[:-1]]) + cum).sum() / (2 * n)
+    return float(1 - 2 * area)
+
+
+def top_share(values, fraction: float = 0.01) -> float:
+    """Share of the total held by the top ``fraction`` of people (at least one person)."""
+    x = np.sort(np.asarray(values, dtype=float))[::-1]
+    if len(x) == 0 or x.sum() <= 0:
+        return math.nan
+    k = max(1, math.ceil(fraction * len(x) - 1e-9))
+    return float(x[:k].sum() / x.sum())

@@ -1,0 +1,372 @@
+"""The figures' data: statistics and tidy tables checked on small hand-made inputs.
+
+Expected values are worked out by hand (or taken from the literature, for the intervals),
+not recomputed with the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiments.plotting import data, stats
+from experiments.plotting.load import PlotInputError, load, parse_overrides, swept_parameters
+
+# --------------------------------------------------------------------- intervals
+
+
+def test_wilson_matches_published_values():
+    # Newcombe (1998), Stat Med 17:857, table I: 81/263 -> 0.2553 to 0.3662.
+    low, high = stats.wilson(81, 263)
+    assert low == pytest.approx(0.2553, abs=5e-5) and high == pytest.approx(0.3662, abs=5e-5)
+    # 0 of 10 and 10 of 10: the interval stays inside [0, 1] and is not empty.
+    assert np.allclose(stats.wilson(0, 10), (0.0, 0.2775), atol=5e-5)
+    assert np.allclose(stats.wilson(10, 10), (0.7225, 1.0), atol=5e-5)
+    assert np.isnan(stats.wilson(0, 0)).all()
+
+
+def test_newcombe_difference_matches_published_values():
+    # Newcombe (1998), table II: 56/70 - 48/80 = 0.2, method 10: 0.0524 to 0.3339;
+    # 9/10 - 3/10 = 0.6: 0.1705 to 0.8090.
+    d, low, high = stats.newcombe_difference(56, 70, 48, 80)
+    assert d == pytest.approx(0.2)
+    assert low == pytest.approx(0.0524, abs=5e-5) and high == pytest.approx(0.3339, abs=5e-5)
+    assert np.allclose(stats.newcombe_difference(9, 10, 3, 10), (0.6, 0.1705, 0.8090), atol=5e-5)
+
+
+def test_median_ci_uses_the_textbook_order_statistics():
+    # n = 100: the 40th and 61st sorted values (Conover's normal approximation).
+    assert stats.median_ci(np.arange(1, 101)) == (40.0, 61.0)
+    assert stats.median_ci([5, 1, 3]) == (1.0, 5.0)  # too few: min and max
+    assert all(math.isnan(v) for v in stats.median_ci([]))
+
+
+def test_mean_ci():
+    mean, low, high = stats.mean_ci([1, 2, 3])  # sd 1
+    half = 1.959964 / math.sqrt(3)
+    assert (mean, low, high) == pytest.approx((2, 2 - half, 2 + half), abs=1e-6)
+    assert math.isnan(stats.mean_ci([4])[1])
+
+
+# ---------------------------------------------------------------- Kaplan-Meier
+
+
+def four_groups() -> pd.DataFrame:
+    """Dormant at week 2, dormant at week 3, alive at the end of a 3-week job, alive at 5."""
+    return pd.DataFrame(
+        {
+            "job": ["a", "a", "b", "a"],
+            "group_id": [0, 1, 0, 2],
+            "charter": "industry_profession",
+            "weeks_to_dormancy": [2.0, 3.0, np.nan, np.nan],
+            "horizon_weeks": [5.0, 5.0, 3.0, 5.0],
+        }
+    )
+
+
+def test_kaplan_meier_on_four_groups():
+    km = data.survival_by_charter(four_groups())
+    assert km["time"].tolist() == [0, 2, 3, 5]
+    assert km["at_risk"].tolist() == [4, 4, 3, 1]
+    assert km["events"].tolist() == [0, 1, 1, 0]
+    assert km["censored"].tolist() == [0, 0, 1, 1]
+    assert km["survival"].tolist() == pytest.approx([1, 0.75, 0.5, 0.5])
+    # Greenwood, log(-log) scale, at week 2: var term 1/(4*3)
+    s, z = 0.75, 1.959964
+    se = math.sqrt(1 / 12) / abs(math.log(s))
+    expected = (math.exp(-math.exp(math.log(-math.log(s)) + z * se)), math.exp(-math.exp(math.log(-math.log(s)) - z * se)))
+    assert (km["ci_low"][1], km["ci_high"][1]) == pytest.approx(expected, abs=1e-6)
+    assert km["ci_low"][0] == km["ci_high"][0] == 1.0
+
+
+def test_kaplan_meier_all_dormant_and_none_dormant():
+    km = stats.kaplan_meier([1, 1, 2], [True, True, True])
+    assert km["survival"].tolist() == pytest.approx([1, 1 / 3, 0])
+    assert km["ci_low"].iloc[-1] == km["ci_high"].iloc[-1] == 0
+    flat = stats.kaplan_meier([4, 4], [False, False])
+    assert flat["survival"].tolist() == [1, 1] and flat["ci_low"].tolist() == [1, 1]
+
+
+def test_survival_with_a_fixed_horizon_and_per_charter():
+    groups = pd.DataFrame(
+        {"group_id": range(4), "charter": ["university_alumni", "employment_association"] * 2, "weeks_to_dormancy": [np.nan, 1.0, np.nan, np.nan]}
+    )
+    km = data.survival_by_charter(groups, horizon_weeks=6)
+    assert list(km["charter"].unique()) == ["employment_association", "university_alumni"]  # preset order
+    ea = km[km["charter"] == "employment_association"]
+    assert ea["time"].tolist() == [0, 1, 6] and ea["survival"].tolist() == [1, 0.5, 0.5]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.booleans()), min_size=1, max_size=40))
+def test_kaplan_meier_is_a_non_increasing_share_inside_its_band(rows):
+    t, e = zip(*rows)
+    km = stats.kaplan_meier(t, e)
+    s = km["survival"].to_numpy()
+    assert ((0 <= s) & (s <= 1)).all() and (np.diff(s) <= 1e-12).all()
+    assert (km["ci_low"] <= s + 1e-12).all() and (s <= km["ci_high"] + 1e-12).all()
+    assert km["events"].sum() == sum(e) and km["events"].sum() + km["censored"].sum() == len(rows)
+
+
+# -------------------------------------------------------------------- Lorenz
+
+
+def test_lorenz_gini_and_top_share_of_one_poster():
+    curve = stats.lorenz([0, 0, 0, 10])
+    assert curve["share_people"].tolist() == [0, 0.25, 0.5, 0.75, 1]
+    assert curve["share_total"].tolist() == [0, 0, 0, 0, 1]
+    assert stats.gini([0, 0, 0, 10]) == pytest.approx(0.75)
+    assert stats.gini([1, 2, 3, 4]) == pytest.approx(0.25)  # sum|xi-xj| / (2 n^2 mean) = 20/80
+    assert stats.gini([3, 3, 3]) == pytest.approx(0)
+    assert stats.top_share([0, 0, 0, 10]) == 1.0
+    assert stats.top_share(list(range(1, 201)), 0.01) == pytest.approx((200 + 199) / sum(range(1, 201)))
+    assert math.isnan(stats.gini([0, 0])) and stats.lorenz([0, 0])["share_total"].isna().all()
+
+
+def test_lorenz_keeps_its_ends_when_thinned():
+    curve = stats.lorenz(np.arange(10_000), max_points=101)
+    assert len(curve) == 101
+    assert curve.iloc[0].tolist() == [0, 0] and curve.iloc[-1].tolist() == [1, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=60).filter(lambda v: sum(v) > 0))
+def test_lorenz_rises_below_the_diagonal(values):
+    curve = stats.lorenz(values)
+    y = curve["share_total"].to_numpy()
+    assert (np.diff(y) >= -1e-12).all() and (y <= curve["share_people"] + 1e-12).all()
+    assert 0 <= stats.gini(values) <= 1
+
+
+def test_lorenz_by_charter_pools_and_splits():
+    groups = pd.DataFrame({"group_id": [0, 1], "charter": ["industry_profession", "university_alumni"]})
+    members = pd.DataFrame({"group_id": [0, 0, 0, 0, 1, 1], "posts": [0, 0, 0, 10, 1, 1]})
+    table = data.lorenz_by_charter(members, groups)
+    assert list(table["charter"].unique()) == ["all groups", "university_alumni", "industry_profession"]
+    ind = table[table["charter"] == "industry_profession"]
+    assert ind["share_posts"].tolist() == [0, 0, 0, 0, 1] and ind["gini"].iloc[0] == pytest.approx(0.75)
+    assert table[table["charter"] == "university_alumni"]["gini"].iloc[0] == pytest.approx(0)
+
+
+# ------------------------------------------------------- figures 1, 2, 5 and 6
+
+
+def test_weekly_posts_by_charter():
+    groups = pd.DataFrame({"group_id": [0, 1, 2, 3], "charter": ["industry_profession"] * 3 + ["university_alumni"]})
+    weeks = pd.DataFrame({"group_id": [0, 1, 2, 3] * 2, "week": [0] * 4 + [1] * 4, "posts": [1, 3, 8, 5, 0, 0, 4, 7]})
+    table = data.weekly_posts_by_charter(weeks, groups)
+    assert table[["charter", "week"]].values.tolist() == [
+        ["university_alumni", 0], ["university_alumni", 1], ["industry_profession", 0], ["industry_profession", 1]
+    ]
+    row = table.iloc[2]
+    assert (row["n_groups"], row["median"], row["q25"], row["q75"]) == (3, 3, 2, 5.5)
+    assert (row["median_ci_low"], row["median_ci_high"]) == (1, 8)
+    assert table.iloc[3]["median"] == 0
+
+
+def test_weekly_posts_keep_jobs_apart():
+    """Group 0 of job a and group 0 of job b are different groups, of different charters."""
+    groups = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "charter": ["industry_profession", "university_alumni"]})
+    weeks = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "week": [0, 0], "posts": [2, 9]})
+    table = data.weekly_posts_by_charter(weeks, groups).set_index("charter")
+    assert table.loc["industry_profession", "median"] == 2 and table.loc["university_alumni", "median"] == 9
+
+
+def test_thriving_by_size_bins_and_drops_thin_bins():
+    groups = pd.DataFrame(
+        {
+            "job": list("aaaabbb"),
+            "group_id": [0, 1, 2, 3, 0, 1, 2],
+            "charter": ["industry_profession"] * 7,
+            "initial_size": [60, 80, 90, 600, 70, 100, 150],
+            "final_state": ["thriving", "dormant", "active", "thriving", "thriving", "thriving", "dormant"],
+        }
+    )
+    table = data.thriving_by_size(groups, edges=[0, 100, 1000, math.inf], min_groups=2)
+    assert table[["size_lo", "size_hi", "n_groups", "n_thriving", "n_jobs"]].values.tolist() == [[0, 100, 4, 2, 2], [100, 1000, 3, 2, 2]]
+    assert table["share"].tolist() == pytest.approx([0.5, 2 / 3])
+    assert table["size_median"].tolist() == [75, 150]
+    assert table["ci_low"].tolist() == pytest.approx(stats.wilson([2, 2], [4, 3])[0])
+
+
+def test_participation_split_against_90_9_1():
+    members = pd.DataFrame({"posts": [0] * 7 + [1, 2, 5]})
+    table = data.participation_split(members, heavy_min=3)
+    model = table[table["source"] == "model"].set_index("category")
+    assert model["n"].tolist() == [7, 2, 1] and model["share"].tolist() == pytest.approx([0.7, 0.2, 0.1])
+    assert model.loc["heavy", "ci_low"] == pytest.approx(stats.wilson(1, 10)[0])
+    ref = table[table["source"] == "90-9-1 rule"]
+    assert ref["share"].tolist() == [0.90, 0.09, 0.01]
+    assert data.heavy_min_posts(52) == 13 and data.heavy_min_posts(3) == 2
+
+
+def test_badge_ratio_by_charter_and_size_class():
+    groups = pd.DataFrame({"group_id": [0, 1], "charter": ["industry_profession"] * 2, "initial_size": [100, 5000]})
+    members = pd.DataFrame({"group_id": [0, 0, 1, 1, 1, 1], "posts": [0, 2, 0, 0, 0, 1]})
+    table = data.badge_ratio_by_charter(members, groups, large_group=2000)
+    assert table[["size_class", "n_badges", "n_no_post"]].values.tolist() == [["all groups", 6, 4], ["large groups", 4, 3]]
+    assert table["badge_ratio"].tolist() == pytest.approx([4 / 6, 0.75])
+
+
+def two_weeks_of_hours(posts_at_noon_monday=(3, 5)) -> pd.DataFrame:
+    tick = np.arange(2 * 168)
+    hourly = pd.DataFrame({"tick": tick, "hour_of_day": tick % 24, "weekday": (tick // 24) % 7, "posts": 0})
+    for week, posts in enumerate(posts_at_noon_monday):
+        hourly.loc[week * 168 + 12, "posts"] = posts
+    hourly.loc[5 * 24 + 20, "posts"] = 2  # Saturday 20h of week 0
+    return hourly
+
+
+def test_activity_by_hour_per_thousand_professionals():
+    table = data.activity_by_hour(two_weeks_of_hours(), population=500)
+    assert len(table) == 7 * 24 and (table["n_weeks"] == 2).all()
+    noon = table[(table["day"] == "Mon") & (table["hour_of_day"] == 12)].iloc[0]
+    sd = math.sqrt(2) * 2  # of 6 and 10 (per 1,000 of 500)
+    assert noon["mean"] == 8 and noon["ci_high"] == pytest.approx(8 + 1.959964 * sd / math.sqrt(2), abs=1e-5)
+    quiet = table[(table["day"] == "Tue") & (table["hour_of_day"] == 3)].iloc[0]
+    assert quiet[["mean", "ci_low", "ci_high"]].tolist() == [0, 0, 0]
+
+
+def test_activity_by_hour_scales_each_job_by_its_own_population():
+    a, b = two_weeks_of_hours((3, 3)), two_weeks_of_hours((3, 3))
+    hourly = pd.concat([a.assign(job="a"), b.assign(job="b")], ignore_index=True)
+    table = data.activity_by_hour(hourly, population={"a": 1000, "b": 3000})
+    noon = table[(table["weekday"] == 0) & (table["hour_of_day"] == 12)].iloc[0]
+    assert noon["n_weeks"] == 4 and noon["mean"] == pytest.approx((3 + 3 + 1 + 1) / 4)
+
+
+def test_hourly_profile_workdays_vs_weekend():
+    table = data.hourly_profile(two_weeks_of_hours(), population=1000)
+    assert table["day_type"].unique().tolist() == ["workdays", "weekend"]
+    noon = table[(table["day_type"] == "workdays") & (table["hour_of_day"] == 12)].iloc[0]
+    assert noon["n_days"] == 10 and noon["mean"] == pytest.approx(0.8)
+    evening = table[(table["day_type"] == "weekend") & (table["hour_of_day"] == 20)].iloc[0]
+    assert evening["n_days"] == 4 and evening["mean"] == pytest.approx(0.5)
+
+
+# ----------------------------------------------------------- figures 4 and 7
+
+
+def test_swept_parameters_exclude_seed_and_constants():
+    params = pd.DataFrame({"job": ["0", "1", "2"], "seed": [1, 2, 3], "experiment": ["x"] * 3, "groups.size_median": [50, 50, 450], "ablation": ["none", "a", None]})
+    assert swept_parameters(params) == ["groups.size_median", "ablation"]
+
+
+def test_heatmap_axes_choice():
+    groups = pd.DataFrame({"charter": ["a", "b"]})
+    assert data.heatmap_axes(["p", "q"], groups) == (["p", "q"], "")
+    assert data.heatmap_axes(["p", "q", "r"], groups) == (["p", "q"], "pooled over r")
+    assert data.heatmap_axes(["p"], groups) == (["charter", "p"], "")
+    axes, note = data.heatmap_axes([], groups.iloc[:1])
+    assert axes == [] and "two swept parameters" in note
+
+
+def test_thriving_heatmap_pivot():
+    state = ["thriving", "dormant"]
+    groups = pd.DataFrame(
+        {
+            "job": ["0", "0", "1", "1", "2", "3", "3", "3"],
+            "groups/charter_mix": ["university_alumni", "university_alumni", "employment_association", "employment_association",
+                                   "university_alumni", "employment_association", "employment_association", "employment_association"],
+            "groups.size_median": [450, 450, 450, 450, 50, 50, 50, 50],
+            "final_state": state + state + ["thriving"] + ["dormant"] * 3,
+        }
+    )
+    table = data.thriving_heatmap(groups, "groups/charter_mix", "groups.size_median")
+    assert table[["groups/charter_mix", "groups.size_median", "n_groups", "n_thriving"]].values.tolist() == [
+        ["employment_association", 50, 3, 0],
+        ["employment_association", 450, 2, 1],
+        ["university_alumni", 50, 1, 1],
+        ["university_alumni", 450, 2, 1],
+    ]
+    matrix = data.heatmap_matrix(table, "groups/charter_mix", "groups.size_median")
+    assert matrix.index.tolist() == ["employment_association", "university_alumni"]
+    assert matrix.columns.tolist() == [50, 450]  # numeric order, not text order
+    assert matrix.to_numpy().tolist() == [[0, 0.5], [1, 0.5]]
+
+
+def test_variant_effects_against_the_baseline():
+    rows = [("none", 48, 80), ("moderation", 56, 70), ("weekly_digest", 10, 80)]
+    groups = pd.DataFrame(
+        [{"intervention": v, "job": v, "final_state": "thriving" if i < k else "active"} for v, k, n in rows for i in range(n)]
+    )
+    table = data.variant_effects(groups, "intervention")
+    assert table["intervention"].tolist() == ["none", "weekly_digest", "moderation"]  # baseline, then by effect
+    mod = table.set_index("intervention").loc["moderation"]
+    assert (mod["n_groups"], mod["n_thriving"], mod["share"]) == (70, 56, 0.8)
+    assert (mod["diff"], mod["diff_low"], mod["diff_high"]) == pytest.approx((0.2, 0.0524, 0.3339), abs=5e-5)
+    assert table.set_index("intervention").loc["none", "diff"] == 0
+    no_base = data.variant_effects(groups[groups["intervention"] != "none"], "intervention")
+    assert no_base["diff"].isna().all()
+
+
+# -------------------------------------------------------------------- loading
+
+
+def test_parse_overrides():
+    assert parse_overrides(["seed=3", "+groups.size_median=4.5e2", "ablation=none", "intervention=off", "~x", "junk"]) == {
+        "seed": 3, "groups.size_median": 450.0, "ablation": "none", "intervention": "off"
+    }
+
+
+def write_job(path, seed, overrides=(), fail=False):
+    """A hand-made job directory: one group table, overrides, summary or error."""
+    (path / ".hydra").mkdir(parents=True)
+    (path / ".hydra" / "overrides.yaml").write_text("".join(f"- {o}\n" for o in [f"seed={seed}", *overrides]))
+    if fail:
+        (path / "error.json").write_text(json.dumps({"type": "ParamError", "message": "boom"}))
+        return
+    pd.DataFrame({"group_id": [0], "charter": ["industry_profession"], "final_state": ["thriving"]}).to_parquet(path / "groups.parquet")
+    (path / "summary.json").write_text(json.dumps({"seed": seed, "weeks": 4}))
+
+
+def test_load_a_sweep_without_sweep_summary_skips_failed_jobs(tmp_path):
+    write_job(tmp_path / "0", 1, ["ablation=none"])
+    write_job(tmp_path / "1", 2, ["ablation=no_blocking"], fail=True)
+    write_job(tmp_path / "10", 3, ["ablation=no_blocking"])
+    results = load(tmp_path)
+    assert results.kind == "multirun" and [j.name for j in results.jobs] == ["0", "10"]
+    assert results.failed == [("1", "boom")]
+    assert results.swept() == ["ablation"]
+    groups = results.groups()
+    assert groups[["job", "seed", "ablation", "horizon_weeks"]].values.tolist() == [["0", 1, "none", 4.0], ["10", 3, "no_blocking", 4.0]]
+
+
+def test_load_a_sweep_from_its_sweep_summary(tmp_path):
+    write_job(tmp_path / "0", 1)
+    write_job(tmp_path / "1", 2)
+    write_job(tmp_path / "2", 3, fail=True)
+    pd.DataFrame(
+        {"job_num": [0, 1, 2], "job_dir": ["/elsewhere/0", "1", "2"], "status": ["ok", "ok", "failed"], "error": [None, None, "boom"], "seed": [1, 2, 3]}
+    ).to_parquet(tmp_path / "sweep_summary.parquet")
+    results = load(tmp_path)
+    assert [j.name for j in results.jobs] == ["0", "1"] and [j.seed for j in results.jobs] == [1, 2]
+    assert results.failed == [("2", "boom")]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p / "missing", "does not exist"),
+        (lambda p: (p / "file.txt").write_text("x") and p / "file.txt", "is not a directory"),
+        (lambda p: p, "neither a run directory"),
+        (lambda p: write_job(p / "run", 1, fail=True) or p / "run", "no complete run: boom"),
+        (lambda p: write_job(p / "0", 1, fail=True) or p, "without a complete job"),
+    ],
+)
+def test_load_refuses_what_is_not_a_result(tmp_path, make, message):
+    with pytest.raises(PlotInputError, match=message):
+        load(make(tmp_path))
+
+
+def test_a_corrupt_summary_is_one_clear_error(tmp_path):
+    write_job(tmp_path / "run", 1)
+    (tmp_path / "run" / "summary.json").write_text("{not json")
+    with pytest.raises(PlotInputError, match="cannot read .*summary.json"):
+        load(tmp_path / "run")
