@@ -1,0 +1,159 @@
+"""Hydra callbacks (registered in ``configs/config.yaml`` under ``hydra.callbacks``).
+
+* :class:`ValidateConfig` checks the model config before anything runs: a bad value stops
+  the run with one line, before any result directory is made.
+* :class:`AggregateSweep` gathers every job of a multirun from disk into
+  ``sweep_summary.parquet`` and ``.csv`` at the sweep root, then draws the sweep's figures.
+  Jobs write their own files and Hydra passes no job results to ``on_multirun_end``, so
+  the table is built from the job directories alone (and can be rebuilt with
+  :func:`aggregate`).
+
+Hydra turns an ``Exception`` raised by a callback into a warning; these callbacks end the
+program with ``SystemExit`` instead, which Hydra lets through.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pandas as pd
+import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from experiments import results
+from experiments.config import model_params
+from sim.params import ParamError
+
+SWEEP_SUMMARY = "sweep_summary"
+FIRST_COLUMNS = ["job", "dir", "status", "error"]
+
+
+class ValidateConfig(Callback):
+    """Reject an invalid model config (range, unknown charter, ...) before the run starts.
+
+    In a multirun this checks the config shared by all jobs; a value given only in the
+    sweep is checked by its job, which fails alone and is listed in the sweep summary.
+    """
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        _validate(config)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        _validate(config)
+
+
+class AggregateSweep(Callback):
+    """Write ``sweep_summary.parquet``/``.csv`` at the sweep root and draw its figures."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        root = Path(config.hydra.sweep.dir).resolve()
+        table = aggregate(root)
+        write_sweep_summary(root, table)
+        counts = table["status"].value_counts().to_dict() if len(table) else {}
+        print(
+            f"sweep: {len(table)} jobs, {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed,"
+            f" {counts.get('missing', 0)} missing -> {results.shown(root / (SWEEP_SUMMARY + '.csv'))}"
+        )
+        if config.get("plots", True):
+            from experiments.run import draw_figures
+
+            draw_figures(root)
+        failed = table[table["status"] != "ok"] if len(table) else table
+        for row in failed.itertuples():
+            print(f"  job {row.job} {row.status}: {row.error}", file=sys.stderr)
+        if len(failed):
+            raise SystemExit(1)
+
+
+def aggregate(root: Path) -> pd.DataFrame:
+    """One row per job directory below ``root`` (a directory holding ``.hydra/``).
+
+    Columns: ``job`` (Hydra's job number), ``dir`` (relative to ``root``), ``status``
+    (``ok``: ``summary.json`` present; ``failed``: ``error.json``; ``missing``: neither,
+    e.g. a job still running or killed), ``error``, ``wall_seconds``, then one column per
+    override of the job (named by its key, from ``.hydra/overrides.yaml``), then the job's
+    summary flattened with ``pandas.json_normalize(sep=".")`` (a summary key that equals
+    an override key is prefixed ``summary.``).
+    """
+    rows: List[Dict[str, Any]] = []
+    for hydra_dir in sorted(root.rglob(".hydra")):
+        job_dir = hydra_dir.parent
+        if job_dir == root:
+            continue
+        rows.append(_job_row(root, job_dir))
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return pd.DataFrame(columns=FIRST_COLUMNS)
+    table = table.sort_values("job", kind="stable").reset_index(drop=True)
+    for column in table.columns:
+        if column not in FIRST_COLUMNS and table[column].dtype == object:
+            table[column] = _uniform(table[column])
+    return table
+
+
+def write_sweep_summary(root: Path, table: pd.DataFrame) -> None:
+    results.write_parquet(root / f"{SWEEP_SUMMARY}.parquet", table)
+    results.atomic_write(root / f"{SWEEP_SUMMARY}.csv", lambda tmp: table.to_csv(tmp, index=False))
+
+
+def _validate(config: DictConfig) -> None:
+    try:
+        model_params(config)
+    except ParamError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _job_row(root: Path, job_dir: Path) -> Dict[str, Any]:
+    overrides = _overrides(job_dir / ".hydra" / "overrides.yaml")
+    summary = results.read_json(job_dir / results.SUMMARY)
+    error = results.read_json(job_dir / results.ERROR)
+    info = results.read_json(job_dir / results.RUN_INFO) or {}
+    hydra_cfg = _read_yaml(job_dir / ".hydra" / "hydra.yaml") or {}
+    num = (((hydra_cfg.get("hydra") or {}).get("job") or {}).get("num"))
+    row: Dict[str, Any] = {
+        "job": int(num) if num is not None else _number_of(job_dir.name),
+        "dir": str(job_dir.relative_to(root)),
+        "status": "ok" if summary is not None else "failed" if error is not None else "missing",
+        "error": "" if error is None else f"{error.get('type', 'Error')}: {error.get('message', '')}",
+        "wall_seconds": info.get("wall_seconds") if summary is not None else None,
+    }
+    row.update(overrides)
+    if summary is not None:
+        flat = pd.json_normalize(summary, sep=".").iloc[0].to_dict()
+        for key, value in flat.items():
+            row[f"summary.{key}" if key in row else key] = value
+    return row
+
+
+def _overrides(path: Path) -> Dict[str, Any]:
+    """``{key: value}`` of a job's overrides (values as Hydra parsed them)."""
+    lines = _read_yaml(path) or []
+    parsed = OverridesParser.create().parse_overrides([str(line) for line in lines])
+    return {o.key_or_group: o.value() for o in parsed}
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+
+
+def _number_of(name: str) -> int:
+    digits = "".join(ch for ch in name if ch.isdigit())
+    return int(digits) if digits else -1
+
+
+def _uniform(column: pd.Series) -> pd.Series:
+    """A column Parquet can store: numbers stay numbers, anything else becomes text."""
+    present = column.dropna()
+    if present.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+        return pd.to_numeric(column)
+    if present.map(lambda v: isinstance(v, bool)).all():
+        return column
+    return column.map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))

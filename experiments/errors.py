@@ -1,0 +1,78 @@
+"""One clear line for every error a user can make on the command line.
+
+Hydra prints its own multi-line messages (and sometimes a traceback) for a bad override,
+a missing config, a wrong type; :func:`describe` turns each into one line naming the key
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hydra.errors import MissingConfigException, OverrideParseException
+from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
+
+from experiments.config import allowed_keys
+from sim.params import ParamError
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line description of ``exc`` for ``error: ...`` on stderr."""
+    if isinstance(exc, ParamError):
+        return str(exc)
+    if isinstance(exc, OverrideParseException):
+        detail = _lines(exc)[1:] or ["cannot parse it"]
+        return f"bad override {exc.override!r}: {detail[0]}; expected key=value (see groupsim --help)"
+    if isinstance(exc, MissingConfigException):
+        return _missing_config(exc)
+    cause = _omegaconf_cause(exc)
+    if cause is not None:
+        return _omegaconf(cause)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"cannot use {exc.filename}: {exc.strerror or exc}"
+    lines = _lines(exc)
+    return "; ".join(lines) if lines else type(exc).__name__
+
+
+def _omegaconf_cause(exc: BaseException) -> OmegaConfBaseException | None:
+    while exc is not None:
+        if isinstance(exc, OmegaConfBaseException):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _omegaconf(exc: OmegaConfBaseException) -> str:
+    key = getattr(exc, "full_key", None) or ""
+    msg = _lines(exc)[0] if _lines(exc) else type(exc).__name__
+    if isinstance(exc, ConfigKeyError) or "not in" in msg:
+        section, _, _ = key.rpartition(".")
+        allowed = allowed_keys(section)
+        where = f"under {section}" if section else "at the top level"
+        hint = f": allowed keys {where}: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key {key}{hint}"
+    if isinstance(exc, ValidationError):
+        match = re.match(r"Value '(.*)' of type '(\w+)' could not be converted to (\w+)", msg)
+        if match:
+            value, _, wanted = match.groups()
+            return f"{key} = {value!r} has the wrong type: allowed {_article(wanted)}"
+    return f"{key}: {msg}" if key else msg
+
+
+def _missing_config(exc: MissingConfigException) -> str:
+    text = " ".join(_lines(exc))
+    match = re.search(r"Could not find '([^']+)'", text)
+    what = match.group(1) if match else (exc.missing_cfg_file or "config")
+    group = what.rpartition("/")[0]
+    options = getattr(exc, "options", None)
+    allowed = f": allowed {group}={{{','.join(sorted(options))}}}" if options else ""
+    return f"no config {what!r}{allowed}"
+
+
+def _article(type_name: str) -> str:
+    names = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false"}
+    return names.get(type_name, f"a {type_name.lower()}")
+
+
+def _lines(exc: BaseException) -> list[str]:
+    return [line.strip() for line in str(exc).splitlines() if line.strip()]

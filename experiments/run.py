@@ -1,0 +1,155 @@
+"""The command line: one configured run, or a Hydra multirun sweep.
+
+    groupsim                                   # one run with configs/config.yaml
+    groupsim population.size=5000 seed=3       # override any key
+    groupsim -m experiment=charter_vs_size     # a whole experiment's sweep
+    python -m experiments.run ...              # the same, from the source tree
+
+A run writes, in its directory (``hydra.runtime.output_dir``): the model's tables as
+``<name>.parquet``, ``run.json`` (model-config digest, timings), then ``summary.json`` last.
+A failing job of a sweep writes ``error.json`` and lets the sweep go on; see
+:mod:`experiments.callbacks` for validation and the sweep's aggregation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig
+from tqdm import tqdm
+
+from experiments import errors, results
+from experiments.config import CONFIG_DIR, config_hash, model_params, register_schema
+from sim import GroupCultureModel
+
+log = logging.getLogger(__name__)
+
+register_schema()
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+def hydra_main(cfg: DictConfig) -> None:
+    """Hydra's task: one job, in its own output directory."""
+    hc = HydraConfig.get()
+    out = Path(hc.runtime.output_dir)
+    multirun = hc.mode == RunMode.MULTIRUN
+    label = f"job {hc.job.num}" if multirun else "run"
+    try:
+        run_job(cfg, out, label=label, plots=bool(cfg.plots) and not multirun)
+    except Exception as exc:  # a failed job records itself; a sweep goes on
+        message = errors.describe(exc)
+        results.write_json(out / results.ERROR, {"type": type(exc).__name__, "message": message})
+        if multirun:
+            log.error("%s failed: %s (%s)", label, message, results.shown(out / results.ERROR))
+            return
+        print(f"error: {message} (details in {results.shown(out / results.ERROR)})", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False) -> Dict[str, Any]:
+    """Run the model of ``cfg`` and write its results to ``out``; return the summary."""
+    params = model_params(cfg)
+    digest = config_hash(params)
+    if cfg.resume and results.is_complete(out, digest):
+        summary = results.read_json(out / results.SUMMARY) or {}
+        print(f"{label}: complete results of this config already in {results.shown(out)} (resume=true): skipped")
+        return summary
+    results.clear_outcome(out)
+
+    started = time.time()
+    model = GroupCultureModel(params)
+    weeks = params.duration.weeks
+    with tqdm(total=weeks, desc=label, unit="week", delay=2, disable=not sys.stderr.isatty()) as bar:
+        model.run(on_week=lambda _week: bar.update(1))
+    for name, table in model.tables().items():
+        results.write_parquet(out / f"{name}.parquet", table)
+    summary = model.summary()
+    results.write_json(
+        out / results.RUN_INFO,
+        {"config_hash": digest, "started": started, "wall_seconds": round(time.time() - started, 3)},
+    )
+    results.write_json(out / results.SUMMARY, summary)  # last: its presence means complete
+    print(f"{label}: {one_line_summary(summary)} -> {results.shown(out)}")
+    if plots:
+        draw_figures(out)
+    return summary
+
+
+def one_line_summary(summary: Dict[str, Any]) -> str:
+    """Share thriving / dormant and stylized facts passed, in one line."""
+    facts = summary.get("stylized_facts") or {}
+    passed = [name for name, fact in facts.items() if isinstance(fact, dict) and fact.get("pass")]
+    parts = [
+        f"thriving {_percent(summary.get('share_thriving'))}",
+        f"dormant {_percent(summary.get('share_dormant'))}",
+    ]
+    if facts:
+        parts.append(f"stylized facts passed {len(passed)}/{len(facts)}" + (f" ({' '.join(passed)})" if passed else ""))
+    return ", ".join(parts)
+
+
+def draw_figures(path: Path) -> List[Path]:
+    """Draw the figures of a run or sweep directory; a plotting failure is reported, not fatal."""
+    try:
+        from experiments.plot import make_figures
+    except ImportError as exc:
+        log.warning("no figures: experiments.plot is not available (%s)", exc)
+        return []
+    try:
+        figures = list(make_figures(path))
+    except Exception as exc:  # the results are complete; figures can be redrawn with groupsim-plot
+        print(f"figures failed: {errors.describe(exc)} (redraw with: groupsim-plot {results.shown(path)})", file=sys.stderr)
+        return []
+    if figures:
+        print(f"figures: {len(figures)} in {results.shown(Path(figures[0]).parent)}")
+    return figures
+
+
+def main() -> None:
+    """Entry point of ``groupsim`` and ``python -m experiments.run``: one line per error.
+
+    Hydra's own error printing is turned off (``HYDRA_FULL_ERROR=1`` makes it raise) and
+    every error of composition or validation is caught here, printed as ``error: ...``
+    and ends the program with status 2. Set ``HYDRA_FULL_ERROR=1`` yourself to see
+    Hydra's full traceback instead.
+    """
+    sys.argv[1:] = flags_first(sys.argv[1:])
+    if os.environ.get("HYDRA_FULL_ERROR") == "1":
+        hydra_main()
+        return
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        hydra_main()
+    except Exception as exc:
+        print(f"error: {errors.describe(exc)}", file=sys.stderr)
+        raise SystemExit(2) from None
+    finally:
+        os.environ.pop("HYDRA_FULL_ERROR", None)
+
+
+# Hydra's command-line switches that take no value: they may follow the overrides
+# (``groupsim seed=1 -m``), which Hydra's argument parser would reject with its usage text.
+_SWITCHES = ("-m", "--multirun", "-r", "--run", "--resolve", "--hydra-help", "-h", "--help", "--version")
+
+
+def flags_first(args: List[str]) -> List[str]:
+    """``args`` with the value-less switches moved before the first override."""
+    switches = [a for a in args if a in _SWITCHES]
+    return switches + [a for a in args if a not in _SWITCHES]
+
+
+def _percent(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{100 * float(value):.0f}%"
+
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Hydra configs: every config composes, mirrors the model, and validates (no subprocess)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+from hydra.errors import ConfigCompositionException
+from omegaconf.errors import ValidationError
+
+from experiments.config import (
+    CONFIG_DIR,
+    RUN_KEYS,
+    allowed_keys,
+    config_hash,
+    model_dict,
+    model_params,
+    register_schema,
+)
+from sim.charters import PRESETS
+from sim.params import CharterParams, ModelParams, ParamError
+
+register_schema()
+
+TRAITS = [
+    "blocked_at_work",
+    "office_hours_mindset",
+    "job_search_fear",
+    "job_hunting_only",
+    "attention_budget",
+    "content_role",
+    "profile_tidiness",
+]
+
+
+def names(group: str) -> list[str]:
+    return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
+
+
+def cfg(*overrides: str, hydra: bool = False):
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
+        return compose("config", overrides=list(overrides), return_hydra_config=hydra)
+
+
+def sweep_params(experiment: str) -> dict[str, list[str]]:
+    params = cfg(f"experiment={experiment}", hydra=True).hydra.sweeper.params
+    return {key: str(values).split(",") for key, values in params.items()}
+
+
+def test_default_config_builds_the_models_defaults():
+    c = cfg()
+    assert model_params(c) == ModelParams()
+
+
+@pytest.mark.parametrize("key", ["seed", "population.size", "groups.count", "duration.weeks"]
+                         + [f"population.{t}" for t in TRAITS])
+def test_documented_keys_exist(key):
+    assert OmegaConf.select(cfg(), key, throw_on_missing=True) is not None
+
+
+def test_trait_keys_are_stated_in_the_population_config():
+    stated = OmegaConf.load(CONFIG_DIR / "population" / "default.yaml")
+    assert set(TRAITS) | {"size"} <= set(stated)
+
+
+def test_run_keys_are_not_passed_to_the_model():
+    c = cfg("resume=true", "plots=false")
+    assert set(RUN_KEYS) == {"resume", "plots"}
+    assert not set(RUN_KEYS) & set(model_dict(c))
+    assert set(model_dict(c)) == {f.name for f in dataclasses.fields(ModelParams)}
+
+
+def test_charter_presets_mirror_sim_charters():
+    assert names("charter") == sorted(PRESETS)
+    c = cfg()
+    for name, preset in PRESETS.items():
+        assert CharterParams(**OmegaConf.to_container(c.charters[name])) == preset
+
+
+@pytest.mark.parametrize("mix", names("groups/charter_mix"))
+def test_charter_mix_presets(mix):
+    params = model_params(cfg(f"groups/charter_mix={mix}"))
+    shares = params.groups.charter_mix
+    assert set(shares) == set(PRESETS)
+    if mix != "even":
+        assert {name for name, share in shares.items() if share > 0} == {mix}
+
+
+@pytest.mark.parametrize("experiment", names("experiment"))
+def test_experiment_composes_and_validates(experiment):
+    text = (CONFIG_DIR / "experiment" / f"{experiment}.yaml").read_text()
+    assert text.startswith("# @package _global_")
+    assert isinstance(model_params(cfg(f"experiment={experiment}")), ModelParams)
+
+
+@pytest.mark.parametrize("experiment", names("experiment"))
+def test_every_swept_value_composes_and_validates(experiment):
+    params = sweep_params(experiment)
+    assert params, f"{experiment} sets no hydra.sweeper.params"
+    assert "seed" in params and len(params["seed"]) >= 2, "replicate seeds"
+    for key, values in params.items():
+        for value in values:
+            model_params(cfg(f"experiment={experiment}", f"{key}={value}"))
+
+
+def test_headline_sweeps_charter_and_size_with_one_size_per_job():
+    c = cfg("experiment=charter_vs_size")
+    assert c.groups.size_sigma == 0
+    params = sweep_params("charter_vs_size")
+    assert set(params["groups/charter_mix"]) == set(PRESETS)
+    assert len(params["groups.size_median"]) >= 3
+
+
+def test_trait_ablation_sweeps_every_ablation():
+    assert set(sweep_params("trait_ablation")["ablation"]) == set(names("ablation"))
+
+
+def test_interventions_sweeps_every_intervention():
+    assert set(sweep_params("interventions")["intervention"]) == set(names("intervention"))
+
+
+def test_attention_tipping_point_raises_groups_per_person():
+    c = cfg("experiment=attention_tipping_point")
+    counts = sorted(int(v) for v in sweep_params("attention_tipping_point")["groups.count"])
+    assert counts[-1] >= 8 * counts[0]
+    assert "population.size" not in sweep_params("attention_tipping_point")
+    assert c.population.size > 0
+
+
+def _changes(group: str, name: str) -> dict:
+    base = _flatten(model_params(cfg()).to_dict())
+    new = _flatten(model_params(cfg(f"{group}={name}")).to_dict())
+    return {key: value for key, value in new.items() if value != base[key]}
+
+
+def _flatten(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+# The one key each variant changes; an ablation switches its trait off (0).
+VARIANTS = {
+    "ablation": {
+        "no_blocking": "population.blocked_at_work",
+        "no_office_hours": "population.office_hours_mindset",
+        "no_job_search_fear": "population.job_search_fear",
+        "no_job_hunting_only": "population.job_hunting_only",
+        "no_attention_split": "behaviour.attention_split",
+        "no_content_role": "population.content_role",
+        "no_profile_tidiness": "population.profile_tidiness",
+    },
+    "intervention": {
+        "moderation": "interventions.moderation",
+        "manager_seeding": "interventions.manager_posts_per_week",
+        "weekly_digest": "interventions.weekly_digest",
+        "lift_blocking": "population.blocked_at_work",
+    },
+}
+
+
+@pytest.mark.parametrize("group, name", [(g, n) for g in VARIANTS for n in names(g)])
+def test_each_variant_changes_one_key(group, name):
+    changes = _changes(group, name)
+    if name == "none":
+        assert changes == {}
+        return
+    key = VARIANTS[group][name]
+    assert list(changes) == [key]
+    if group == "ablation":
+        assert changes[key] == 0.0
+
+
+def test_every_group_file_is_global_for_ablations_and_interventions():
+    for group in ("ablation", "intervention", "experiment"):
+        for path in (CONFIG_DIR / group).glob("*.yaml"):
+            assert path.read_text().startswith("# @package _global_"), path
+
+
+def test_hydra_settings():
+    h = OmegaConf.to_container(cfg(hydra=True).hydra, resolve=False)
+    assert h["job"]["chdir"] is False
+    assert h["run"]["dir"].startswith("results/runs/")
+    assert h["sweep"]["dir"].startswith("results/multirun/")
+    assert "${hydra.job.num}" in h["sweep"]["subdir"]
+    targets = {c["_target_"] for c in h["callbacks"].values()}
+    assert targets == {"experiments.callbacks.ValidateConfig", "experiments.callbacks.AggregateSweep"}
+
+
+def test_slurm_example_config_composes():
+    h = cfg("hydra/launcher=slurm_example", hydra=True).hydra.launcher
+    assert h._target_.endswith("SlurmLauncher")
+    for key in ("partition", "timeout_min", "cpus_per_task", "array_parallelism"):
+        assert key in h
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_unknown_key_fails_composition():
+    with pytest.raises(ConfigCompositionException):
+        cfg("population.sizee=3")
+
+
+def test_wrong_type_fails_composition():
+    with pytest.raises(ConfigCompositionException) as info:
+        cfg("population.size=many")
+    assert isinstance(info.value.__cause__, ValidationError)
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("population.blocked_at_work=1.5", "population.blocked_at_work = 1.5 is out of range"),
+        ("groups.count=0", "groups.count = 0 is out of range"),
+        ("+groups.charter_mix.moon=1", "unknown charter 'moon'"),
+        ("charters.industry_profession.eligibility=[moon]", "unknown entry 'moon'"),
+    ],
+)
+def test_out_of_range_or_unknown_values_raise_param_error(override, message):
+    with pytest.raises(ParamError, match=message):
+        model_params(cfg(override))
+
+
+def test_a_fourth_charter_is_configuration_only():
+    c = cfg("+charter@charters.my_guild=industry_profession", "+groups.charter_mix.my_guild=1")
+    params = model_params(c)
+    assert params.charters["my_guild"] == PRESETS["industry_profession"]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def test_config_hash_follows_the_model_config_only():
+    a, b = cfg("resume=true"), cfg("plots=false")
+    assert config_hash(model_params(a)) == config_hash(model_params(b))
+    assert config_hash(model_params(cfg("seed=1"))) != config_hash(model_params(a))
+
+
+def test_allowed_keys():
+    assert "blocked_at_work" in allowed_keys("population")
+    assert "relevance" in allowed_keys("charters.anything")
+    assert {"resume", "plots", "seed"} <= set(allowed_keys(""))
+    assert allowed_keys("groups.charter_mix") is None
+    assert allowed_keys("no_such_section") is None
+
+
+def test_config_dir_is_absolute_and_top_level():
+    assert CONFIG_DIR.is_absolute()
+    assert (CONFIG_DIR / "config.yaml").is_file()
+    assert CONFIG_DIR.parent == Path(__file__).resolve().parent.parent
