@@ -130,6 +130,8 @@ def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generat
         gids.append(np.full(k, g, dtype=np.int64))
     agent = np.concatenate(agents) if agents else np.empty(0, np.int64)
     group = np.concatenate(gids) if gids else np.empty(0, np.int64)
+    order = np.argsort(agent * groups.count + group)  # rows sorted by (agent, group)
+    agent, group = agent[order], group[order]
     memberships = Memberships(capacity=int(len(agent) * 1.3) + 64)
     commitment = rng.exponential(params.behaviour.initial_commitment, size=len(agent))
     commitment = np.minimum(commitment, params.behaviour.max_commitment)

@@ -69,10 +69,11 @@ class GroupCultureModel(mesa.Model):
             update_job_hunting(s, rng)
             refresh_session_rates(s)
             classify_groups(s, t)
-            self.datacollector.collect(self)
         elif is_end_of_day(t):
             self._refresh_index()
         s.tick += 1
+        if is_end_of_week(t):
+            self.datacollector.collect(self)
 
     def visit(self, visits) -> None:
         """What a visit does: read, perhaps post, perhaps reply; commitment follows."""

@@ -96,6 +96,8 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
     fear = rng.beta(a, b, size=n) if 0 < p.job_search_fear < 1 else np.full(n, float(p.job_search_fear))
     sigma = p.attention_budget_sigma
     budget = p.attention_budget * rng.lognormal(-0.5 * sigma**2, sigma, n)
+    content_role = rng.random(n) < p.content_role
+    budget = np.where(content_role, budget * p.content_role_attention, budget)
     vs = p.voice_sigma
     voice = rng.lognormal(-0.5 * vs**2, vs, n)
     hunting_share = p.job_hunt_start_rate / (p.job_hunt_start_rate + 1.0 / p.job_hunt_mean_weeks)
@@ -107,7 +109,7 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
         job_hunting_only=rng.random(n) < p.job_hunting_only,
         hunting=rng.random(n) < hunting_share,
         attention_budget=budget,
-        content_role=rng.random(n) < p.content_role,
+        content_role=content_role,
         profile_tidiness=rng.random(n) < p.profile_tidiness,
         voice=voice,
         employer=employer,

@@ -141,15 +141,20 @@ class State:
     dirty: bool = True  # memberships changed since the index was built
 
     def rebuild_index(self) -> None:
-        """Rebuild the current-membership index (after joins or leaves; daily at most)."""
+        """Rebuild the current-membership index (after joins or leaves; daily at most).
+
+        Membership rows start sorted by (agent, group) and joins append few rows, so the
+        stable sort (timsort) of the nearly sorted keys costs about one pass.
+        """
         m, n_groups = self.memberships, self.groups.count
         current = np.flatnonzero(m.view("left") < 0)
-        agents = m.agent[current]
-        by_agent = Csr.from_pairs(agents, current, self.pop.size)
-        keys = agents * n_groups + m.group[current]
+        keys = m.agent[current] * n_groups + m.group[current]
         order = np.argsort(keys, kind="stable")
-        members = np.bincount(m.group[current], minlength=n_groups)
-        self.index = Index(by_agent, keys[order], current[order], members)
+        current, keys = current[order], keys[order]
+        ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys // n_groups, minlength=self.pop.size), out=ptr[1:])
+        members = np.bincount(keys % n_groups, minlength=n_groups)
+        self.index = Index(Csr(ptr, current), keys, current, members)
         self.dirty = False
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:

@@ -1,0 +1,478 @@
+"""Reference implementation: the same rules, one Python call per agent (the executable spec).
+
+:class:`ReferenceModel` applies the formulas of :mod:`sim.rules` the idiomatic-Mesa way:
+every hour ``agents_by_type[RefProfessional].shuffle_do("step")`` lets each professional,
+in random order, go online, choose a group, read, post, reply and update its commitment;
+the groups then act through ``agents_by_type[RefGroup].do(...)``. The dynamic state lives
+per agent in plain Python attributes (a :class:`Membership` record per membership, a
+list of :class:`OpenPost` per group). It is slow by design and exists so that a test
+(``tests/test_reference.py``) can show that the fast, vectorised engine
+(:class:`sim.model.GroupCultureModel`, :mod:`sim.submodels`) does what the rules say.
+
+What is shared with the fast engine: the parameters (:class:`sim.params.ModelParams`), the
+formulas (:mod:`sim.rules`), the clock (:mod:`sim.clock`) and initialization
+(:func:`sim.initialize.build_state`, which is not what the reference checks). Because
+initialization draws first from the model's generator, a ``ReferenceModel`` and a
+``GroupCultureModel`` with the same seed start from the same population, network, groups
+and memberships; their dynamics then draw differently.
+
+The schedule of one hour mirrors :meth:`sim.model.GroupCultureModel.step`:
+
+1. professionals (``shuffle_do("step")``): go_online, choose_group, read, post, reply,
+   update_commitment;
+2. groups: seed_manager_posts (intervention), end_hour (activity decay);
+3. at the end of a day, groups: expire_posts (no-reply penalty), join;
+4. at the end of a week: groups leave (members drop them), professionals read the
+   weekly digest (intervention) and update their job-hunting spells, groups classify
+   themselves (and record the week).
+
+All three interventions (moderation, manager posts, weekly digest) are covered.
+
+Deliberate differences of detail from the fast engine (none changes a rule):
+
+* Sequential hours. Agents act one after another: a visitor sees the posts, replies and
+  commitment changes of those who acted before it in the same hour, and a professional's
+  second session in an hour sees the first. The fast engine applies all visits of an
+  hour at once (reading and posting use the activity at the start of the hour; replies
+  can go to any post of the hour; commitment changes land at the end of the hour; a
+  membership visited twice in one hour posts at most once).
+* Joins in a day are sequential: a candidate's connections in the group include those
+  who joined earlier the same day (the fast engine counts members at the start of the day).
+* Leaving: members who joined on the last day of the week may leave in that week's
+  leave step; in the fast engine they can first leave a week later (its membership index
+  is rebuilt after the leave step). Their chance is ``leave_base`` (they just visited).
+* Randomness: every draw comes from the model's numpy generator ``self.rng``, except the
+  activation order of ``shuffle_do``, which Mesa takes from the model's own
+  ``self.random`` (a ``random.Random`` Mesa seeds from the same seed; no global state).
+
+Open posts mirror the fast engine's ring of ``sim.state.RING`` (16) slots per group: a
+group remembers its last 16 posts; a new post pushes the oldest off, and if that one was
+still open and unanswered its author takes the no-reply penalty, as on expiry.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import rules
+from sim.clock import HOURS_PER_WEEK, availability_profiles
+from sim.initialize import build_state
+from sim.network import to_graph
+from sim.params import ModelParams, ParamError
+from sim.state import NO_TICK, RING
+from sim.submodels import is_end_of_day, is_end_of_week
+
+
+class Membership:
+    """One membership of a professional in a group (a row of the fast engine's edge arrays)."""
+
+    __slots__ = (
+        "professional", "group", "joined", "left", "commitment", "posts", "replies", "visits",
+        "last_visit", "last_post", "replies_received", "first_post_replied",
+    )
+
+    def __init__(self, professional: "RefProfessional", group: "RefGroup", tick: int, commitment: float):
+        self.professional, self.group = professional, group
+        self.joined, self.left = tick, -1
+        self.commitment = float(commitment)
+        self.posts = self.replies = self.visits = self.replies_received = 0
+        self.last_visit, self.last_post = tick, NO_TICK
+        self.first_post_replied = -1  # -1 unresolved, 1 the first post got a reply, 0 it did not
+
+    def change_commitment(self, net_benefit=0.0, replies_received=0, unanswered_posts=0) -> None:
+        """update_commitment: :func:`rules.commitment_change`, kept within 0..max_commitment."""
+        b = self.group.model.behaviour
+        delta = rules.commitment_change(net_benefit, replies_received, unanswered_posts, self.group.identity, b)
+        self.commitment = float(rules.clip_commitment(self.commitment + delta, b))
+
+    def post_unanswered(self, post: "OpenPost") -> None:
+        """One of this member's posts closed (expired or pushed off) without a reply."""
+        if post.first:
+            self.first_post_replied = 0
+        self.change_commitment(unanswered_posts=1)
+
+
+class OpenPost:
+    """A post that can still get replies; ``author`` is None for a manager's post."""
+
+    __slots__ = ("author", "tick", "first", "replied", "closed")
+
+    def __init__(self, author: Optional[Membership], tick: int, first: bool):
+        self.author, self.tick, self.first = author, tick, first
+        self.replied = self.closed = False
+
+
+class RefProfessional(mesa.Agent):
+    """A professional with its traits and its memberships (group index -> :class:`Membership`)."""
+
+    def __init__(self, model: "ReferenceModel", index: int, pop, profiles: np.ndarray):
+        super().__init__(model)
+        self.index = index
+        self.blocked_at_work = bool(pop.blocked_at_work[index])
+        self.office_hours_mindset = bool(pop.office_hours_mindset[index])
+        self.job_search_fear = float(pop.job_search_fear[index])
+        self.job_hunting_only = bool(pop.job_hunting_only[index])
+        self.hunting = bool(pop.hunting[index])
+        self.attention_budget = float(pop.attention_budget[index])
+        self.content_role = bool(pop.content_role[index])
+        self.profile_tidiness = bool(pop.profile_tidiness[index])
+        self.voice = float(pop.voice[index])
+        self.employer = int(pop.employer[index])
+        self.past_employers = pop.past_employers.row(index).tolist()
+        self.university = int(pop.university[index])
+        self.industry = int(pop.industry[index])
+        # relative online rate per hour of the week of its availability class (sim.clock)
+        self.profile = profiles[int(self.blocked_at_work) + 2 * int(self.office_hours_mindset)]
+        self.memberships: dict[int, Membership] = {}
+        self.neighbours: list[RefProfessional] = []
+        self.weekly_sessions = 0.0
+        self.hourly_sessions = [0.0] * HOURS_PER_WEEK  # expected sessions per hour of the week
+
+    # ------------------------------------------------------------------ go_online
+    def refresh_session_rate(self) -> None:
+        """Sessions per week (:func:`rules.session_rate_weight`; none without groups) and
+        per hour of the week (x the availability profile). Recomputed whenever
+        memberships or the job-hunting spell change."""
+        p = self.model.params
+        self.weekly_sessions = 0.0 if not self.memberships else float(rules.session_rate_weight(
+            self.attention_budget, len(self.memberships), np.bool_(self.job_hunting_only),
+            np.bool_(self.hunting), p.behaviour.attention_split, p.clock.not_hunting_activity,
+        ))
+        self.hourly_sessions = (self.weekly_sessions * self.profile).tolist()
+
+    def step(self) -> None:
+        """go_online: Poisson(weekly sessions x availability at this hour) sessions, each
+        a visit to one of its groups or time spent elsewhere."""
+        rate = self.hourly_sessions[self.model.hour_of_week]
+        if rate <= 0.0:
+            return
+        for _ in range(self.model.rng.poisson(rate)):
+            membership = self.choose_group()
+            if membership is not None:
+                self.visit(membership)
+
+    # --------------------------------------------------------------- choose_group
+    def choose_group(self) -> Optional[Membership]:
+        """A membership with weight :func:`rules.visit_weight`, or None (the outside option)."""
+        b = self.model.behaviour
+        options = list(self.memberships.values())
+        weights = [float(rules.visit_weight(m.commitment, m.group.activity, b)) for m in options]
+        total = sum(weights)
+        u = self.model.rng.random() * (total + b.outside_option)
+        if u >= total:
+            return None
+        for membership, w in zip(options, weights):
+            u -= w
+            if u < 0.0:
+                return membership
+        return options[-1]  # rounding
+
+    # ------------------------------------------- read, post, reply, update_commitment
+    def visit(self, m: Membership) -> None:
+        """Read the group, perhaps post, perhaps reply; commitment follows the net benefit."""
+        model, g, b = self.model, m.group, self.model.behaviour
+        rng = model.rng
+        relevance = rules.effective_relevance(g.relevance, self.hunting, g.job_posts)
+        benefit = rules.reading_net_benefit(relevance, g.activity, b)
+        m.visits += 1
+        m.last_visit = model.tick
+        p_post = rules.posting_probability(
+            relevance, g.recent_posters, m.commitment, self.content_role, self.voice,
+            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, b,
+        )
+        p_reply = rules.reply_probability(m.commitment, model.params.interventions.moderation, b)
+        if rng.random() < p_post:
+            g.receive_post(m)
+        if rng.random() < p_reply:
+            g.receive_reply(m)
+        m.change_commitment(net_benefit=benefit)
+
+    # ------------------------------------------------------------- join and leave
+    def join(self, group: "RefGroup") -> None:
+        m = Membership(self, group, self.model.tick, self.model.behaviour.initial_commitment)
+        self.memberships[group.index] = m
+        group.members[self.index] = m
+        group.week_joins += 1
+        self.refresh_session_rate()
+
+    def leave(self, m: Membership) -> None:
+        m.left = self.model.tick
+        del self.memberships[m.group.index]
+        del m.group.members[self.index]
+        m.group.week_leaves += 1
+        self.refresh_session_rate()
+
+    # ------------------------------------------------------------------ weekly
+    def read_digest(self) -> None:
+        """Intervention: the weekly digest brings this professional, with probability
+        ``weekly_digest``, to each of its groups that had posts this week but that it did
+        not visit this week."""
+        p = self.model.params.interventions.weekly_digest
+        if p <= 0:
+            return
+        week_start = self.model.tick - self.model.tick % HOURS_PER_WEEK
+        for m in list(self.memberships.values()):
+            if m.group.week_posts > 0 and m.last_visit < week_start and self.model.rng.random() < p:
+                self.visit(m)
+
+    def update_job_hunting(self) -> None:
+        """A spell starts with ``job_hunt_start_rate`` and ends with ``1 / job_hunt_mean_weeks``."""
+        p = self.model.params.population
+        u = self.model.rng.random()
+        if not self.hunting and u < p.job_hunt_start_rate:
+            self.hunting = True
+        elif self.hunting and u < 1.0 / p.job_hunt_mean_weeks:
+            self.hunting = False
+        self.refresh_session_rate()
+
+
+class RefGroup(mesa.Agent):
+    """A group: its charter data, members (agent index -> :class:`Membership`), recent
+    activity, open posts, and this week's counters (appended to ``history`` weekly)."""
+
+    COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves")
+
+    def __init__(self, model: "ReferenceModel", index: int, groups, pop_size: int):
+        super().__init__(model)
+        self.index = index
+        self.charter = groups.charter_names[groups.charter[index]]
+        self.anchor_value = int(groups.anchor_value[index])
+        self.defunct = bool(groups.defunct[index])
+        self.initial_size = int(groups.initial_size[index])
+        self.relevance = float(groups.relevance[index])
+        self.visibility = float(groups.visibility[index])
+        self.job_posts = float(groups.job_posts[index])
+        self.identity = float(groups.identity[index])
+        self.inflow = float(groups.inflow[index])
+        self.open_to_all = bool(groups.open_to_all[index])
+        self.pool = list(range(pop_size)) if self.open_to_all else groups.pool.row(index).tolist()
+        self.activity = float(groups.activity[index])
+        self.recent_posters = float(groups.recent_posters[index])
+        self.members: dict[int, Membership] = {}
+        self.open_posts: list[OpenPost] = []  # the last RING posts, oldest first
+        self.week_posters: set[Membership] = set()
+        for name in self.COUNTERS:
+            setattr(self, f"week_{name}", 0)
+        self.history: dict[str, list] = {name: [] for name in (*self.COUNTERS, "posters", "members", "state")}
+        self.poster_sets: list[set[Membership]] = []
+
+    # ------------------------------------------------------------ posts and replies
+    def receive_post(self, m: Membership) -> None:
+        """post: a member's post counts this week and opens for replies."""
+        first = m.posts == 0
+        m.posts += 1
+        m.last_post = self.model.tick
+        self.week_posts += 1
+        self.week_posters.add(m)
+        self.open_post(OpenPost(m, self.model.tick, first))
+
+    def open_post(self, post: OpenPost) -> None:
+        """A new post raises activity and pushes the oldest of RING remembered posts off;
+        if that one was open and unanswered, its author takes the no-reply penalty."""
+        self.activity += 1.0
+        if len(self.open_posts) == RING:
+            old = self.open_posts.pop(0)
+            if not old.closed and not old.replied and old.author is not None:
+                old.author.post_unanswered(old)
+        self.open_posts.append(post)
+
+    def receive_reply(self, m: Membership) -> None:
+        """reply: to a uniformly random post of the group that is open, within the reply
+        window and not the replier's own; the author gains commitment."""
+        t, window = self.model.tick, self.model.behaviour.reply_window_hours
+        valid = [p for p in self.open_posts if not p.closed and t - p.tick <= window and p.author is not m]
+        if not valid:
+            return
+        post = valid[int(self.model.rng.integers(len(valid)))]
+        if not post.replied and post.first and post.author is not None:
+            post.author.first_post_replied = 1
+        post.replied = True
+        m.replies += 1
+        self.week_replies += 1
+        self.activity += 1.0
+        if post.author is not None:
+            post.author.replies_received += 1
+            post.author.change_commitment(replies_received=1)
+
+    # ----------------------------------------------------------------- hourly
+    def seed_manager_posts(self) -> None:
+        """Intervention: Poisson(``manager_posts_per_week`` / 168) manager posts this hour."""
+        rate = self.model.params.interventions.manager_posts_per_week / HOURS_PER_WEEK
+        if rate <= 0:
+            return
+        for _ in range(self.model.rng.poisson(rate)):
+            self.week_manager_posts += 1
+            self.open_post(OpenPost(None, self.model.tick, False))
+
+    def end_hour(self) -> None:
+        """Perceived activity decays with half-life ``activity_halflife_hours``."""
+        self.activity *= 0.5 ** (1.0 / self.model.behaviour.activity_halflife_hours)
+
+    # ------------------------------------------------------------------ daily
+    def end_of_day(self) -> None:
+        self.expire_posts()
+        self.join()
+
+    def expire_posts(self) -> None:
+        """Posts older than ``reply_window_hours`` close; unanswered ones cost their author."""
+        t, window = self.model.tick, self.model.behaviour.reply_window_hours
+        for post in self.open_posts:
+            if not post.closed and t - post.tick > window:
+                post.closed = True
+                if not post.replied and post.author is not None:
+                    post.author.post_unanswered(post)
+
+    def join(self) -> None:
+        """Poisson(inflow x eligible non-members / 7) candidates drawn from the eligible
+        pool; a non-member joins with :func:`rules.join_probability` of its connections
+        already in the group and the group's activity."""
+        model, b = self.model, self.model.behaviour
+        rng = model.rng
+        eligible_out = max(len(self.pool) - len(self.members), 0)
+        for _ in range(rng.poisson(self.inflow * eligible_out / 7.0)):
+            candidate = model.professionals[self.pool[int(rng.integers(len(self.pool)))]]
+            if self.index in candidate.memberships:
+                continue
+            connections = sum(self.index in friend.memberships for friend in candidate.neighbours)
+            if rng.random() < rules.join_probability(connections, self.activity, b):
+                candidate.join(self)
+
+    # ------------------------------------------------------------------ weekly
+    def leave(self) -> None:
+        """Each member drops the group with :func:`rules.leave_probability`."""
+        model, b = self.model, self.model.behaviour
+        idle_after = b.tidy_idle_weeks * HOURS_PER_WEEK
+        for m in list(self.members.values()):
+            idle = model.tick - m.last_visit >= idle_after
+            p = rules.leave_probability(m.professional.profile_tidiness, idle, m.posts == 0, b)
+            if model.rng.random() < p:
+                m.professional.leave(m)
+
+    def classify(self) -> None:
+        """classify_groups: :func:`rules.classify` from this and past weeks' posts and
+        posters; then record the week and start a new one."""
+        c, h = self.model.params.classification, self.history
+        for name in self.COUNTERS:
+            h[name].append(getattr(self, f"week_{name}"))
+            setattr(self, f"week_{name}", 0)
+        self.poster_sets.append(self.week_posters)
+        h["posters"].append(len(self.week_posters))
+        h["members"].append(len(self.members))
+        posters_window = len(set().union(*self.poster_sets[-c.window_weeks:]))
+        state = rules.classify(
+            sum(h["posts"][-c.window_weeks:]), posters_window, sum(h["posts"][-c.dormant_window_weeks:]),
+            len(h["posts"]) >= c.dormant_window_weeks, c,
+        )
+        h["state"].append(int(state))
+        self.recent_posters = float(len(self.week_posters))
+        self.week_posters = set()
+
+
+class ReferenceModel(mesa.Model):
+    """The per-agent reference implementation of the model's rules (see module docstring).
+
+    Args:
+        params: a :class:`ModelParams`; or keyword overrides instead / as well, in the
+            same forms as :class:`sim.model.GroupCultureModel`.
+    """
+
+    def __init__(self, params: Optional[ModelParams] = None, **overrides: Any):
+        if params is None or overrides:
+            params = ModelParams.from_dict(params.to_dict() if params is not None else None, **overrides)
+        else:
+            params.validate()
+        super().__init__(rng=params.seed)
+        self.params = params
+        self.behaviour = params.behaviour
+        state = build_state(params, self.rng)  # initialization, as in the fast engine
+        pop = state.pop
+        profiles = availability_profiles(params.clock)
+        self.network = to_graph(pop.size, state.edges)
+        self.professionals = [RefProfessional(self, i, pop, profiles) for i in range(pop.size)]
+        for professional in self.professionals:
+            professional.neighbours = [self.professionals[j] for j in self.network[professional.index]]
+        self.groups = [RefGroup(self, g, state.groups, pop.size) for g in range(state.groups.count)]
+        m = state.memberships
+        for row in range(m.n):
+            professional, group = self.professionals[m.agent[row]], self.groups[m.group[row]]
+            membership = Membership(professional, group, int(m.joined[row]), m.commitment[row])
+            professional.memberships[group.index] = membership
+            group.members[professional.index] = membership
+        for professional in self.professionals:
+            professional.refresh_session_rate()
+        self.tick = 0
+        self.hour_of_week = 0
+
+    # --------------------------------------------------------------- the schedule
+    def step(self) -> None:
+        """One hour, in the order of :meth:`sim.model.GroupCultureModel.step`."""
+        t = self.tick
+        if t >= self.params.duration.weeks * HOURS_PER_WEEK:
+            raise ParamError(f"the model has run its duration.weeks = {self.params.duration.weeks}")
+        self.hour_of_week = t % HOURS_PER_WEEK
+        professionals = self.agents_by_type[RefProfessional]
+        groups = self.agents_by_type[RefGroup]
+        professionals.shuffle_do("step")
+        groups.do("seed_manager_posts")
+        groups.do("end_hour")
+        if is_end_of_day(t):
+            groups.do("end_of_day")
+        if is_end_of_week(t):
+            groups.do("leave")
+            professionals.shuffle_do("read_digest")
+            professionals.do("update_job_hunting")
+            groups.do("classify")
+        self.tick += 1
+
+    @property
+    def weeks_done(self) -> int:
+        return self.tick // HOURS_PER_WEEK
+
+    def run(self, weeks: Optional[int] = None) -> "ReferenceModel":
+        """Run ``weeks`` more weeks (default: the rest of ``duration.weeks``)."""
+        left = self.params.duration.weeks - self.weeks_done
+        weeks = left if weeks is None else weeks
+        if not 0 <= weeks <= left:
+            raise ParamError(f"run(weeks={weeks}): allowed 0..{left} (the rest of duration.weeks)")
+        for _ in range(weeks * HOURS_PER_WEEK):
+            self.step()
+        self.running = self.weeks_done < self.params.duration.weeks
+        return self
+
+    # ------------------------------------------------------------------- outputs
+    def _history(self, name: str) -> np.ndarray:
+        """(weeks done, groups) array of one weekly record."""
+        return np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1).T
+
+    def group_weekly_posts(self) -> np.ndarray:
+        """Members' posts per week and group, shape (weeks done, groups)."""
+        return self._history("posts")
+
+    def weekly_posts(self) -> np.ndarray:
+        """Members' posts per week over all groups, shape (weeks done,)."""
+        return self.group_weekly_posts().sum(axis=1)
+
+    def final_states(self) -> np.ndarray:
+        """State code per group at the last completed week (:data:`rules.DORMANT` = 0,
+        ``ACTIVE`` = 1, ``THRIVING`` = 2); ACTIVE before the first week ends."""
+        states = self._history("state")
+        return states[-1] if len(states) else np.full(len(self.groups), rules.ACTIVE, dtype=np.int64)
+
+    def share_dormant(self) -> float:
+        return float(np.mean(self.final_states() == rules.DORMANT))
+
+    def group_weeks(self) -> pd.DataFrame:
+        """One row per group and week: group_id, week, members, posts, replies,
+        distinct_posters, joins, leaves, manager_posts, state (names as in the fast
+        engine's ``group_weeks`` table)."""
+        weeks, n = self.weeks_done, len(self.groups)
+        week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
+        cols = {"group_id": group.ravel(), "week": week.ravel()}
+        for name in ("members", "posts", "replies", "posters", "joins", "leaves", "manager_posts"):
+            cols["distinct_posters" if name == "posters" else name] = self._history(name).ravel()
+        cols["state"] = [rules.STATE_NAMES[int(code)] for code in self._history("state").ravel()]
+        return pd.DataFrame(cols)
