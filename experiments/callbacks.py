@@ -51,8 +51,7 @@ class AggregateSweep(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         root = Path(config.hydra.sweep.dir).resolve()
-        table = aggregate(root)
-        write_sweep_summary(root, table)
+        table = rebuild(root)
         counts = table["status"].value_counts().to_dict() if len(table) else {}
         print(
             f"sweep: {len(table)} jobs, {counts.get('ok', 0)} ok, {counts.get('failed', 0)} failed,"
@@ -92,6 +91,13 @@ def aggregate(root: Path) -> pd.DataFrame:
     for column in table.columns:
         if column not in FIRST_COLUMNS and table[column].dtype == object:
             table[column] = _uniform(table[column])
+    return table
+
+
+def rebuild(root: Path) -> pd.DataFrame:
+    """Aggregate the jobs below ``root`` and write the sweep summary there."""
+    table = aggregate(root)
+    write_sweep_summary(root, table)
     return table
 
 
@@ -157,3 +163,18 @@ def _uniform(column: pd.Series) -> pd.Series:
     if present.map(lambda v: isinstance(v, bool)).all():
         return column
     return column.map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+
+
+def main(argv: List[str] | None = None) -> None:
+    """``python -m experiments.callbacks SWEEP_DIR``: (re)build the sweep summary from disk."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not Path(args[0]).is_dir():
+        print("usage: python -m experiments.callbacks SWEEP_DIR", file=sys.stderr)
+        raise SystemExit(2)
+    root = Path(args[0]).resolve()
+    table = rebuild(root)
+    print(f"{len(table)} jobs -> {results.shown(root / (SWEEP_SUMMARY + '.csv'))}")
+
+
+if __name__ == "__main__":
+    main()

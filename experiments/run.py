@@ -67,7 +67,7 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     started = time.time()
     model = GroupCultureModel(params)
     weeks = params.duration.weeks
-    with tqdm(total=weeks, desc=label, unit="week", delay=2, disable=not sys.stderr.isatty()) as bar:
+    with progress(weeks, label) as bar:
         model.run(on_week=lambda _week: bar.update(1))
     for name, table in model.tables().items():
         results.write_parquet(out / f"{name}.parquet", table)
@@ -81,6 +81,11 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     if plots:
         draw_figures(out)
     return summary
+
+
+def progress(weeks: int, label: str) -> tqdm:
+    """A bar of simulated weeks with time remaining, shown after 2 s, on a terminal only."""
+    return tqdm(total=weeks, desc=label, unit="week", delay=2, disable=not sys.stderr.isatty())
 
 
 def one_line_summary(summary: Dict[str, Any]) -> str:

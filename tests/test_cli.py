@@ -1,0 +1,172 @@
+"""The real command line, in subprocesses: runs, sweeps, launchers, resume, bad input.
+
+Every run here is tiny (300 professionals, 6 groups, 4 weeks) so the whole file stays
+within a couple of minutes on 2 cores. Results go to pytest's temporary directories.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TABLES = ["professionals", "groups", "group_weeks", "memberships", "hourly_activity", "network"]
+TINY = ["population.size=300", "groups.count=6", "duration.weeks=4", "plots=false"]
+
+pytestmark = pytest.mark.slow
+
+
+def groupsim(*args: str, cwd: Path, command: list[str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m experiments.run ARGS`` (or ``command``) in ``cwd``."""
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    command = command or [sys.executable, "-m", "experiments.run"]
+    return subprocess.run(
+        [*command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+def summary(job_dir: Path) -> dict:
+    return json.loads((job_dir / "summary.json").read_text())
+
+
+def sweep(tmp_path: Path, name: str, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
+    root = tmp_path / name
+    return groupsim("-m", f"hydra.sweep.dir={root}", *TINY, *args, cwd=tmp_path), root
+
+
+def test_one_run_writes_complete_results(tmp_path):
+    proc = ok(groupsim(*TINY, cwd=tmp_path))
+    runs = list((tmp_path / "results" / "runs").glob("*/*"))
+    assert len(runs) == 1, "default output under ./results/runs/"
+    run = runs[0]
+    for name in TABLES:
+        assert not pd.read_parquet(run / f"{name}.parquet").empty or name == "network"
+    assert (run / ".hydra" / "config.yaml").is_file()
+    last = (run / "summary.json").stat().st_mtime_ns
+    assert all((run / f"{name}.parquet").stat().st_mtime_ns <= last for name in TABLES)
+    assert not list(run.glob(".*.tmp")), "no temporary files left"
+    data = summary(run)
+    assert {"share_thriving", "share_dormant", "stylized_facts"} <= set(data)
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1 and "thriving" in lines[0] and "stylized facts" in lines[0]
+    assert lines[0].endswith(str(run.relative_to(tmp_path)))
+
+
+def test_run_from_any_directory_with_the_console_script(tmp_path):
+    script = Path(sys.executable).parent / "groupsim"
+    if not script.exists():
+        pytest.skip("groupsim is not installed in this environment (pip install -e .)")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    ok(groupsim(*TINY, f"hydra.run.dir={elsewhere / 'out'}", cwd=elsewhere, command=[str(script)]))
+    assert (elsewhere / "out" / "summary.json").is_file()
+
+
+def test_sweeps_agree_across_basic_and_joblib_launchers(tmp_path):
+    basic, basic_root = sweep(tmp_path, "basic", "seed=1,2")
+    joblib, joblib_root = sweep(tmp_path, "joblib", "seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
+    ok(basic), ok(joblib)
+    for root in (basic_root, joblib_root):
+        table = pd.read_parquet(root / "sweep_summary.parquet")
+        assert list(table["seed"]) == [1, 2] and list(table["status"]) == ["ok", "ok"]
+        assert (root / "sweep_summary.csv").is_file()
+    for job in ("0", "1"):
+        assert summary(basic_root / job) == summary(joblib_root / job)
+    assert summary(basic_root / "0") != summary(basic_root / "1"), "seeds differ"
+
+
+def test_submitit_local_sweep(tmp_path):
+    proc, root = sweep(tmp_path, "submitit", "seed=1,2", "hydra/launcher=submitit_local")
+    ok(proc)
+    table = pd.read_parquet(root / "sweep_summary.parquet")
+    assert list(table["status"]) == ["ok", "ok"]
+    assert summary(root / "1")["seed"] == 2
+
+
+def test_failed_job_is_listed_and_the_rest_aggregated(tmp_path):
+    proc, root = sweep(tmp_path, "failing", "population.blocked_at_work=0.5,1.5")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    table = pd.read_csv(root / "sweep_summary.csv")
+    ok_row, failed_row = table.iloc[0], table.iloc[1]
+    assert ok_row["status"] == "ok" and ok_row["population.blocked_at_work"] == 0.5
+    assert failed_row["status"] == "failed"
+    assert "population.blocked_at_work = 1.5 is out of range" in failed_row["error"]
+    assert (root / "1" / "error.json").is_file() and not (root / "1" / "summary.json").exists()
+    assert "job 1 failed" in proc.stderr
+
+
+def test_resume_recomputes_only_missing_jobs(tmp_path):
+    first, root = sweep(tmp_path, "resumable", "seed=1,2,3")
+    ok(first)
+    before = {p: p.stat().st_mtime_ns for p in root.glob("*/*.parquet")}
+    kept = summary(root / "1")
+    (root / "1" / "summary.json").unlink()
+    second, _ = sweep(tmp_path, "resumable", "seed=1,2,3", "resume=true")
+    ok(second)
+    after = {p: p.stat().st_mtime_ns for p in root.glob("*/*.parquet")}
+    changed = {p.parent.name for p in before if before[p] != after[p]}
+    assert changed == {"1"}
+    assert summary(root / "1") == kept
+    assert second.stdout.count("skipped") == 2
+    assert list(pd.read_parquet(root / "sweep_summary.parquet")["status"]) == ["ok"] * 3
+
+
+def test_resume_recomputes_a_job_whose_config_changed(tmp_path):
+    ok(sweep(tmp_path, "changed", "seed=1")[0])
+    proc, root = sweep(tmp_path, "changed", "seed=1", "resume=true", "population.job_search_fear=0.5")
+    ok(proc)
+    assert "skipped" not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["population.sizee=3"], "error: unknown key population.sizee: allowed keys under population:"),
+        (["population.size=many"], "error: population.size = 'many' has the wrong type: allowed an integer"),
+        (["population.blocked_at_work=1.5"], "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0"),
+        (["+groups.charter_mix.moon=1"], "error: groups.charter_mix names unknown charter 'moon'"),
+        (["charter@charters.industry_profession=moon"], "error: no config 'charter/moon': allowed charter="),
+        (["experiment=moon"], "error: no config 'experiment/moon': allowed experiment="),
+        (["--config-dir=/no/such/dir"], "error: Additional config directory '/no/such/dir' not found"),
+        (["population.size==3"], "error: bad override 'population.size==3'"),
+        (["-m", "population.blocked_at_work=2", "seed=1,2"], "error: population.blocked_at_work = 2.0 is out of range"),
+        (["-m", "population.sizee=1,2"], "error: unknown key population.sizee"),
+    ],
+    ids=["key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
+         "sweep-range", "sweep-key"],
+)
+def test_bad_input_gives_one_line(tmp_path, args, message):
+    out = tmp_path / "out"
+    proc = groupsim(*TINY, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}", *args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()], proc.stderr
+    assert proc.stderr.startswith(message), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(tmp_path.rglob("summary.json")) and not list(tmp_path.rglob("sweep_summary*"))
+
+
+def test_unwritable_output_path_gives_one_line(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a directory")
+    proc = groupsim(*TINY, f"hydra.run.dir={blocker / 'run'}", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: cannot use {blocker / 'run'}: Not a directory"
+
+
+def test_switches_may_follow_overrides(tmp_path):
+    proc = ok(groupsim(*TINY, f"hydra.sweep.dir={tmp_path / 's'}", "seed=1", "-m", cwd=tmp_path))
+    assert (tmp_path / "s" / "sweep_summary.csv").is_file(), proc.stdout

@@ -1,0 +1,122 @@
+"""Pieces of the command line, without a subprocess: results on disk, aggregation, messages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from experiments import callbacks, errors, results, run
+
+
+def make_job(root: Path, num: int, overrides: list[str], summary: dict | None = None, error: dict | None = None):
+    job = root / str(num)
+    (job / ".hydra").mkdir(parents=True)
+    (job / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(overrides))
+    (job / ".hydra" / "hydra.yaml").write_text(yaml.safe_dump({"hydra": {"job": {"num": num}}}))
+    if summary is not None:
+        results.write_json(job / results.RUN_INFO, {"config_hash": "x", "wall_seconds": 1.5})
+        results.write_json(job / results.SUMMARY, summary)
+    if error is not None:
+        results.write_json(job / results.ERROR, error)
+    return job
+
+
+def test_aggregate_lists_ok_failed_and_missing_jobs(tmp_path):
+    summary = {"share_thriving": 0.5, "seed": 7, "stylized_facts": {"S1": {"pass": True, "value": 0.8}}}
+    make_job(tmp_path, 0, ["groups/charter_mix=industry_profession", "seed=1", "groups.size_median=50"], summary)
+    make_job(tmp_path, 1, ["groups/charter_mix=university_alumni", "seed=1", "groups.size_median=150.5"],
+             error={"type": "ParamError", "message": "bad"})
+    make_job(tmp_path, 2, ["groups/charter_mix=university_alumni", "seed=2", "groups.size_median=50"])
+    (tmp_path / "multirun.yaml").write_text("{}")
+    table = callbacks.aggregate(tmp_path)
+    assert list(table.columns[:4]) == callbacks.FIRST_COLUMNS
+    assert list(table["job"]) == [0, 1, 2]
+    assert list(table["status"]) == ["ok", "failed", "missing"]
+    assert table.loc[1, "error"] == "ParamError: bad"
+    assert list(table["groups/charter_mix"]) == ["industry_profession", "university_alumni", "university_alumni"]
+    assert list(table["groups.size_median"]) == [50, 150.5, 50]
+    assert table.loc[0, "stylized_facts.S1.value"] == 0.8
+    assert table.loc[0, "summary.seed"] == 7, "a summary key equal to an override key is prefixed"
+    assert table.loc[0, "wall_seconds"] == 1.5
+    callbacks.write_sweep_summary(tmp_path, table)
+    again = pd.read_parquet(tmp_path / "sweep_summary.parquet")
+    assert list(again["status"]) == ["ok", "failed", "missing"]
+    assert len(pd.read_csv(tmp_path / "sweep_summary.csv")) == 3
+
+
+def test_aggregate_of_an_empty_sweep(tmp_path):
+    table = callbacks.aggregate(tmp_path)
+    assert table.empty and list(table.columns) == callbacks.FIRST_COLUMNS
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path):
+    target = tmp_path / "t.json"
+
+    def fail(tmp: Path) -> None:
+        tmp.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        results.atomic_write(target, fail)
+    assert list(tmp_path.iterdir()) == []
+    results.write_json(target, {"a": 1})
+    assert json.loads(target.read_text()) == {"a": 1}
+
+
+def test_completeness_needs_summary_and_the_same_config(tmp_path):
+    assert not results.is_complete(tmp_path, "abc")
+    results.write_json(tmp_path / results.RUN_INFO, {"config_hash": "abc"})
+    assert not results.is_complete(tmp_path, "abc"), "no summary.json yet"
+    results.write_json(tmp_path / results.SUMMARY, {})
+    assert results.is_complete(tmp_path, "abc")
+    assert not results.is_complete(tmp_path, "other")
+    results.clear_outcome(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_one_line_summary():
+    line = run.one_line_summary({
+        "share_thriving": 0.25, "share_dormant": 0.5,
+        "stylized_facts": {"S1": {"pass": True}, "S2": {"pass": False}, "S3": {"pass": None}},
+    })
+    assert line == "thriving 25%, dormant 50%, stylized facts passed 1/3 (S1)"
+
+
+def test_switches_move_before_overrides():
+    assert run.flags_first(["seed=1", "-m", "a=1,2", "--cfg", "job"]) == ["-m", "seed=1", "a=1,2", "--cfg", "job"]
+
+
+class FakeStream(io.StringIO):
+    def __init__(self, tty: bool):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_bar_only_on_a_terminal(monkeypatch, tty):
+    monkeypatch.setattr("sys.stderr", FakeStream(tty))
+    with run.progress(10, "run") as bar:
+        assert bar.disable is (not tty)
+
+
+def test_describe_reports_os_errors_with_the_path():
+    exc = NotADirectoryError(20, "Not a directory", "/x/y")
+    assert errors.describe(exc) == "cannot use /x/y: Not a directory"
+    assert errors.describe(RuntimeError("one\n  two")) == "one; two"
+
+
+def test_rebuild_from_the_command_line(tmp_path, capsys):
+    make_job(tmp_path, 0, ["seed=1"], {"share_thriving": 1.0})
+    callbacks.main([str(tmp_path)])
+    assert "1 jobs" in capsys.readouterr().out
+    assert list(pd.read_csv(tmp_path / "sweep_summary.csv")["status"]) == ["ok"]
+    with pytest.raises(SystemExit):
+        callbacks.main([str(tmp_path / "nowhere")])
