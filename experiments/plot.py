@@ -160,7 +160,7 @@ def render(path, out_dir=None) -> Report:
         except PlotInputError:
             raise
         except Exception as exc:  # one broken figure must not cost the others
-            log.exception("%s failed", key)
+            log.debug("%s failed", key, exc_info=True)
             report.failed.append(f"{key}: {exc.__class__.__name__}: {exc}")
     return report
 

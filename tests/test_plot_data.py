@@ -31,6 +31,14 @@ def test_wilson_matches_published_values():
     assert np.isnan(stats.wilson(0, 0)).all()
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_holds_the_share(case):
+    x, n = case
+    low, high = stats.wilson(x, n)
+    assert 0 <= low <= x / n <= high <= 1  # also at 0 and n, where rounding could break it
+
+
 def test_newcombe_difference_matches_published_values():
     # Newcombe (1998), table II: 56/70 - 48/80 = 0.2, method 10: 0.0524 to 0.3339;
     # 9/10 - 3/10 = 0.6: 0.1705 to 0.8090.
@@ -166,6 +174,7 @@ def test_weekly_posts_by_charter():
     ]
     row = table.iloc[2]
     assert (row["n_groups"], row["median"], row["q25"], row["q75"]) == (3, 3, 2, 5.5)
+    assert (row["q10"], row["q90"]) == pytest.approx((1.4, 7.0))  # linear between order statistics
     assert (row["median_ci_low"], row["median_ci_high"]) == (1, 8)
     assert table.iloc[3]["median"] == 0
 
@@ -287,6 +296,9 @@ def test_thriving_heatmap_pivot():
     ]
     matrix = data.heatmap_matrix(table, "groups/charter_mix", "groups.size_median")
     assert matrix.index.tolist() == ["employment_association", "university_alumni"]
+    industry = groups.replace({"employment_association": "industry_profession"})
+    rows = data.thriving_heatmap(industry, "groups/charter_mix", "groups.size_median")["groups/charter_mix"]
+    assert list(pd.unique(rows)) == ["university_alumni", "industry_profession"]  # the presets' order
     assert matrix.columns.tolist() == [50, 450]  # numeric order, not text order
     assert matrix.to_numpy().tolist() == [[0, 0.5], [1, 0.5]]
 
@@ -348,6 +360,10 @@ def test_load_a_sweep_from_its_sweep_summary(tmp_path):
     results = load(tmp_path)
     assert [j.name for j in results.jobs] == ["0", "1"] and [j.seed for j in results.jobs] == [1, 2]
     assert results.failed == [("2", "boom")]
+    # the sweep callback's own column names: job, dir (relative to the sweep root)
+    pd.DataFrame({"job": [1, 2], "dir": ["1", "2"], "status": ["ok", "failed"]}).to_parquet(tmp_path / "sweep_summary.parquet")
+    results = load(tmp_path)
+    assert [j.name for j in results.jobs] == ["1"] and results.failed == [("2", "boom")]
 
 
 @pytest.mark.parametrize(

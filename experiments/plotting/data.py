@@ -20,6 +20,7 @@ from experiments.plotting import stats
 PRESET_ORDER = ("employment_association", "university_alumni", "industry_profession")
 DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
 REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
+QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -69,9 +70,9 @@ def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """Figure 1: weekly posts per group, by charter and week, over groups (and jobs).
 
-    Returns ``charter, week, n_groups, median, median_ci_low, median_ci_high, q25, q75``:
-    the median group's posts that week, the 95% interval of that median, and the
-    interquartile range (the spread between groups).
+    Returns ``charter, week, n_groups, median, median_ci_low, median_ci_high, q10, q25,
+    q75, q90``: the median group's posts that week, the 95% interval of that median, and
+    quantiles that show the spread between groups.
     """
     keys = _keys(groups)
     weekly = group_weeks.merge(groups[keys + ["charter"]], on=keys, how="inner")
@@ -86,11 +87,11 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
                 "median": float(posts.median()),
                 "median_ci_low": lo,
                 "median_ci_high": hi,
-                "q25": float(posts.quantile(0.25)),
-                "q75": float(posts.quantile(0.75)),
+                **{f"q{q}": float(posts.quantile(q / 100)) for q in QUANTILES},
             }
         )
-    out = pd.DataFrame(rows, columns=["charter", "week", "n_groups", "median", "median_ci_low", "median_ci_high", "q25", "q75"])
+    columns = ["charter", "week", "n_groups", "median", "median_ci_low", "median_ci_high", *(f"q{q}" for q in QUANTILES)]
+    out = pd.DataFrame(rows, columns=columns)
     return _sort_charters(out, ["week"])
 
 
@@ -179,7 +180,10 @@ def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFr
 
 
 def _order(values: pd.Series, name: str) -> list:
-    return charter_order(values) if name == "charter" else value_order(values)
+    """Charters (``charter``, or a sweep over ``groups/charter_mix``) in the presets' order."""
+    if name == "charter" or values.isin(PRESET_ORDER).any():
+        return charter_order(values)
+    return value_order(values)
 
 
 def heatmap_matrix(table: pd.DataFrame, rows: str, columns: str, value: str = "share") -> pd.DataFrame:

@@ -54,6 +54,24 @@ _plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 or v == 0 else
 """Tick labels as plain numbers (1, 10, 1,000), not powers of ten."""
 
 
+PARAMETERS = {
+    "charter": ("charter", "charter"),
+    "groups/charter_mix": ("charter", "charter (of every group in the job)"),
+    "groups.size_median": ("initial size", "initial group size (median, members)"),
+    "groups.count": ("number of groups", "number of groups"),
+    "population.size": ("population", "professionals"),
+    "charters.employment_association.defunct_share": ("defunct employers", "share of employment associations\nwith a defunct employer"),
+    "ablation": ("trait switched off", "trait switched off"),
+    "intervention": ("intervention", "intervention"),
+}
+"""Swept parameters as words: (short name for titles, axis label with units)."""
+
+
+def parameter(key: str) -> tuple[str, str]:
+    """(title name, axis label) of a swept parameter; the key itself when unknown."""
+    return PARAMETERS.get(key, (key, key))
+
+
 def label(name: str) -> str:
     """A charter or parameter name as text: ``industry_profession`` -> ``industry profession``."""
     return str(name).replace("_", " ")
@@ -104,11 +122,11 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
         axes = fig.subplots(1, len(charters), sharey=True, squeeze=False)[0]
         thriving = float(thresholds["thriving_posts_per_week"])
         dormant = float(thresholds["dormant_max_posts"]) / float(thresholds["dormant_window_weeks"])
-        top = max(table["q75"].max(), table["median_ci_high"].max(), thriving) * 1.15
+        top = max(table["q90"].max(), table["median_ci_high"].max(), thriving) * 1.15
         for ax, charter in zip(axes, charters):
             t = table[table["charter"] == charter]
             st = styles[charter]
-            ax.fill_between(t["week"], t["q25"], t["q75"], color=st["color"], alpha=0.15, lw=0)
+            ax.fill_between(t["week"], t["q10"], t["q90"], color=st["color"], alpha=0.15, lw=0)
             ax.fill_between(t["week"], t["median_ci_low"], t["median_ci_high"], color=st["color"], alpha=0.35, lw=0)
             ax.plot(t["week"], t["median"], color=st["color"], linestyle=st["linestyle"])
             ax.axhline(thriving, color=GRAY, linestyle="--", lw=1)
@@ -122,7 +140,7 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
         key = [
             Line2D([], [], color="black", label="median group"),
             Patch(color="0.55", alpha=0.6, lw=0, label="95% CI of the median"),
-            Patch(color="0.55", alpha=0.25, lw=0, label="middle 50% of groups"),
+            Patch(color="0.55", alpha=0.25, lw=0, label="middle 80% of groups"),
             Line2D([], [], color=GRAY, linestyle="--", lw=1, label=f"thriving: ≥{thriving:g} posts/week over {thresholds['window_weeks']:g} weeks, ≥{thresholds['thriving_min_posters']:g} posters"),
             Line2D([], [], color="black", linestyle=":", lw=1.2, label=f"dormant: ≤{thresholds['dormant_max_posts']:g} posts in {thresholds['dormant_window_weeks']:g} weeks"),
         ]
@@ -181,12 +199,12 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
             ax.plot([last["time"]], [last["survival"]], marker="|", markersize=12, color=st["color"], linestyle="none")
         if earliest:
             ax.axvline(earliest, color=GRAY, lw=1, linestyle=":")
-            ax.text(earliest, 0.03, f" earliest possible dormancy\n (no posts for {earliest:g} weeks)", color=GRAY, fontsize=9, va="bottom")
+            ax.text(earliest, 0.99, f" earliest possible dormancy\n (no posts for {earliest:g} weeks)", color=GRAY, fontsize=9, va="top")
         ax.set_xlim(0, horizon * 1.02)
         ax.set_ylim(-0.02, 1.03)
         ax.set_xlabel("weeks since start")
         ax.set_ylabel("share of groups not yet dormant")
-        ax.legend(title="charter", frameon=False, loc="lower left")
+        ax.legend(title="charter", frameon=False, loc="upper right")
         ax.grid(True, color="0.9")
         fig.suptitle("How long do groups stay alive? Time to dormancy by charter")
         _note(fig, f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); band: 95% CI (Greenwood, log-log)")
@@ -229,11 +247,11 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
                         color="white" if value < 0.55 else "black")
         ax.set_xticks(range(n_cols), [_fmt(v) for v in share.columns])
         ax.set_yticks(range(n_rows), [_fmt(v) for v in share.index])
-        ax.set_xlabel(label(columns))
-        ax.set_ylabel(label(rows))
+        ax.set_xlabel(parameter(columns)[1])
+        ax.set_ylabel(parameter(rows)[1])
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
-        fig.suptitle(f"Where do groups thrive? Share thriving by {label(rows)} and {label(columns)}")
+        fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
         caption = f"cells: share of groups thriving at the horizon, [95% Wilson CI], groups pooled over {n_seeds} seed(s)"
         _note(fig, caption + (f"; {note}" if note else ""))
     return fig
@@ -338,15 +356,16 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
 
 # ----------------------------------------------------------------- figure 7
 
-VARIANT_TEXT = {
-    "ablation": ("Which traits matter? Share of groups thriving with each trait switched off", "trait switched off"),
-    "intervention": ("What keeps groups alive? Share of groups thriving under each intervention", "intervention"),
+VARIANT_TITLES = {
+    "ablation": "Which traits matter? Share of groups thriving with each trait switched off",
+    "intervention": "What keeps groups alive? Share of groups thriving under each intervention",
 }
 
 
 def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: int) -> Figure:
     """Figure 7: each variant's share thriving (left) and its change vs the baseline (right)."""
-    title, ylabel = VARIANT_TEXT.get(column, (f"How does {label(column)} change the share of groups thriving?", label(column)))
+    title = VARIANT_TITLES.get(column, f"How does {column} change the share of groups thriving?")
+    ylabel = parameter(column)[1]
     with _style():
         n = len(table)
         fig = new_figure(1.9 + 0.38 * n)
@@ -356,7 +375,7 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         base = table[is_base]
         if len(base):
             b = base.iloc[0]
-            ax_share.axvspan(b["ci_low"], b["ci_high"], color="0.88", lw=0, label=f"baseline ({label(baseline)}), 95% CI")
+            ax_share.axvspan(b["ci_low"], b["ci_high"], color="0.88", lw=0)
             ax_share.axvline(b["share"], color=GRAY, lw=1, linestyle="--")
         for mask, face, marker in ((is_base, "white", "s"), (~is_base, "black", "o")):
             t = table[mask]
@@ -367,8 +386,6 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_share.set_xlabel("share of groups thriving at the horizon")
         ax_share.set_ylabel(ylabel)
         ax_share.set_title("(a) share thriving")
-        if len(base):
-            ax_share.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1.05))
         diff = table["diff"] * 100
         ax_diff.axvline(0, color=GRAY, lw=1, linestyle="--")
         ax_diff.errorbar(diff[~is_base], y[~is_base], xerr=[(table["diff"] - table["diff_low"])[~is_base] * 100,
@@ -377,5 +394,6 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_diff.set_title("(b) effect vs baseline")
         ax_diff.grid(True, axis="x", color="0.9")
         fig.suptitle(title)
-        _note(fig, f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences)")
+        _note(fig, f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences);"
+              f" grey band and dashed line: baseline ({label(baseline)})")
     return fig

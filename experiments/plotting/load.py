@@ -257,7 +257,10 @@ def swept_parameters(params: pd.DataFrame) -> list[str]:
 
 
 def _sweep_jobs(root: Path) -> list[tuple[str, Path, str]]:
-    """(name, directory, status) of each job: from sweep_summary, else from the job dirs."""
+    """(name, directory, status) of each job: from sweep_summary, else from the job dirs.
+
+    The sweep summary names a job by ``job_num`` or ``job`` and its directory by
+    ``job_dir`` or ``dir`` (absolute, or relative to the sweep root)."""
     summary = None
     for name in ("sweep_summary.parquet", "sweep_summary.csv"):
         file = root / name
@@ -268,10 +271,12 @@ def _sweep_jobs(root: Path) -> list[tuple[str, Path, str]]:
             except Exception:
                 summary = None  # fall back to the next file or the job directories
     jobs = []
-    if summary is not None and "job_num" in summary.columns:
+    num = next((c for c in ("job_num", "job") if summary is not None and c in summary.columns), None)
+    if num is not None:
+        directory = "job_dir" if "job_dir" in summary.columns else "dir"
         for row in summary.to_dict("records"):
-            name = str(int(row["job_num"]))
-            path = _locate_job(root, name, row.get("job_dir"))
+            name = str(int(row[num]))
+            path = _locate_job(root, name, row.get(directory))
             status = str(row.get("status", "ok"))
             if status == "ok" and not (path / "summary.json").is_file():
                 status = "missing"

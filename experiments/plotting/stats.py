@@ -36,7 +36,10 @@ def wilson(successes, trials, level: float = LEVEL) -> tuple[np.ndarray, np.ndar
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z / denom * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
-    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+        # the interval holds p; keep it so where rounding says otherwise (p = 0 or 1)
+        low = np.fmin(np.clip(centre - half, 0.0, 1.0), p)
+        high = np.fmax(np.clip(centre + half, 0.0, 1.0), p)
+    return low, high
 
 
 def newcombe_difference(x1, n1, x2, n2, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,0 +1,219 @@
+"""Every figure rendered from tiny REAL runs of the model, and the command line.
+
+Fixtures run :class:`sim.GroupCultureModel` (400 professionals, a few weeks) and write
+its tables in the on-disk layout of ``experiments/run.py``: one run directory, and a
+2 x 2 sweep (intervention x initial size, two seeds) with one failed job.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.text import Text
+
+from experiments import plot
+from experiments.plotting.load import load
+from sim import GroupCultureModel
+
+ROOT = Path(__file__).resolve().parents[1]
+WEEKS = 10  # > the 8-week dormancy window, so some groups can go dormant
+RUN_FIGURES = {"fig1_activity_over_time", "fig2_thriving_by_size", "fig3_survival", "fig5_participation", "fig6_activity_by_hour"}
+SWEEP_FIGURES = RUN_FIGURES | {"fig4_thriving_heatmap", "fig7_intervention"}
+INTERVENTIONS = {"none": {}, "moderation": {"interventions.moderation": 0.5}}
+
+
+def write_run(path: Path, seed: int, overrides: dict | None = None, model: dict | None = None) -> Path:
+    """Run a tiny model and write it as a run directory: tables, summary, .hydra/overrides."""
+    m = GroupCultureModel(**{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS, "seed": seed, **(model or {})})
+    m.run()
+    (path / ".hydra").mkdir(parents=True)
+    for name, table in m.tables().items():
+        table.to_parquet(path / f"{name}.parquet", index=False)
+    lines = [f"seed={seed}", *(f"{k}={v}" for k, v in (overrides or {}).items())]
+    (path / ".hydra" / "overrides.yaml").write_text("".join(f"- {line}\n" for line in lines))
+    (path / "summary.json").write_text(json.dumps(m.summary()))
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory) -> Path:
+    return write_run(tmp_path_factory.mktemp("run") / "run", seed=1)
+
+
+@pytest.fixture(scope="session")
+def sweep_dir(tmp_path_factory) -> Path:
+    """intervention (none, moderation) x groups.size_median (60, 200), seeds 1 and 2; job 4 failed."""
+    root = tmp_path_factory.mktemp("multirun")
+    rows = []
+    cells = [(i, s) for i in INTERVENTIONS for s in (60, 200)]
+    for num, (intervention, size) in enumerate(cells):
+        seed = 1 + num % 2
+        overrides = {"intervention": intervention, "groups.size_median": size}
+        write_run(root / str(num), seed, overrides, {**INTERVENTIONS[intervention], "groups.size_median": size})
+        rows.append({"job": num, "dir": str(num), "status": "ok", "error": "", "seed": seed, **overrides})
+    failed = root / str(len(cells))
+    (failed / ".hydra").mkdir(parents=True)
+    (failed / ".hydra" / "overrides.yaml").write_text("- seed=3\n- intervention=none\n- groups.size_median=-1\n")
+    (failed / "error.json").write_text(json.dumps({"type": "ParamError", "message": "groups.size_median = -1 is out of range"}))
+    rows.append({"job": len(cells), "dir": failed.name, "status": "failed", "error": "ParamError: out of range", "seed": 3, "intervention": "none", "groups.size_median": -1})
+    pd.DataFrame(rows).to_parquet(root / "sweep_summary.parquet")
+    (root / "multirun.yaml").write_text("hydra: {}\n")
+    return root
+
+
+def built_figures(path):
+    """{stem: Figure} of every applicable figure, straight from the builders."""
+    results, out = load(path), {}
+    for builder in plot.BUILDERS.values():
+        try:
+            out.update({stem: fig for stem, (fig, _table) in builder(results).items()})
+        except plot.Skip:
+            pass
+    return out
+
+
+def check_files(paths, expected_stems, out_dir):
+    assert {p.stem for p in paths} == expected_stems
+    assert {p.suffix for p in paths} == {".png", ".svg"} and len(paths) == 2 * len(expected_stems)
+    for path in paths:
+        assert path.parent == out_dir and path.stat().st_size > 0
+        if path.suffix == ".png":
+            image = matplotlib.image.imread(path)
+            assert image.shape[0] > 500 and image.shape[1] > 1000 and image[..., :3].std() > 0.05  # not blank
+        else:
+            assert ET.parse(path).getroot().tag.endswith("svg")
+    for stem in expected_stems:
+        assert (out_dir / "data" / f"{stem}.csv").stat().st_size > 0
+
+
+@pytest.fixture(scope="session")
+def run_figures(run_dir) -> list[Path]:
+    return plot.make_figures(run_dir)
+
+
+@pytest.fixture(scope="session")
+def sweep_report(sweep_dir) -> plot.Report:
+    return plot.render(sweep_dir)
+
+
+def test_every_run_figure_renders_from_a_real_run(run_dir, run_figures):
+    check_files(run_figures, RUN_FIGURES, run_dir / "figures")
+
+
+def test_every_sweep_figure_renders_and_skips_the_failed_job(sweep_dir, sweep_report):
+    report = sweep_report
+    assert report.failed == []
+    check_files(report.paths, SWEEP_FIGURES, sweep_dir / "figures")
+    assert any("job 4" in line and "failed" in line for line in report.skipped)
+    heat = pd.read_csv(sweep_dir / "figures" / "data" / "fig4_thriving_heatmap.csv")
+    assert list(heat.columns[:2]) == ["intervention", "groups.size_median"]  # from the sweep's own parameters
+    assert len(heat) == 4 and heat["n_groups"].sum() == 4 * 12
+    effects = pd.read_csv(sweep_dir / "figures" / "data" / "fig7_intervention.csv")
+    assert effects["intervention"].iloc[0] == "none" and effects["n_jobs"].tolist() == [2, 2]
+
+
+def test_a_sweep_without_its_summary_gives_the_same_figures(sweep_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(sweep_dir, copy, ignore=shutil.ignore_patterns("figures", "sweep_summary.*"))
+    with_summary, without = load(sweep_dir), load(copy)
+    assert [j.name for j in without.jobs] == [j.name for j in with_summary.jobs] == ["0", "1", "2", "3"]
+    assert [name for name, _ in without.failed] == ["4"]
+    for builder in (plot.fig4, plot.fig7):
+        (stem, (_, before)), = builder(with_summary).items()
+        (_, (_, after)), = builder(without).items()
+        pd.testing.assert_frame_equal(before, after, obj=stem)
+
+
+def test_a_sweep_of_seeds_only_has_no_heatmap_and_no_variants(tmp_path):
+    for num in range(2):
+        write_run(tmp_path / str(num), seed=num + 1)
+    results = load(tmp_path)
+    assert results.kind == "multirun" and results.swept() == []
+    with pytest.raises(plot.Skip, match="needs two swept parameters"):
+        plot.fig4(results)
+    with pytest.raises(plot.Skip, match="needs a sweep over ablation or intervention"):
+        plot.fig7(results)
+    (_, (_, table)), = plot.fig2(results).items()
+    assert table["n_jobs"].max() == 2  # the seeds are pooled
+
+
+def test_figures_are_print_friendly(sweep_dir):
+    figures = built_figures(sweep_dir)
+    assert set(figures) == SWEEP_FIGURES
+    for stem, fig in figures.items():
+        assert "?" in fig._suptitle.get_text(), f"{stem}: the title states the question"
+        for text in fig.findobj(Text):
+            if text.get_text().strip() and text.get_visible():
+                assert text.get_fontsize() >= 9, f"{stem}: {text.get_text()!r} at {text.get_fontsize()} pt"
+        for ax in fig.axes:
+            if ax.get_label() == "<colorbar>":
+                continue
+            assert ax.has_data() or ax.images, f"{stem}: an empty panel"
+            assert ax.get_xlabel() or ax.get_xticklabels(), f"{stem}: an unlabelled axis"
+    # charters differ in line style (grayscale), not only in colour
+    survival = figures["fig3_survival"].axes[0]
+    styles = {(line.get_linestyle(), line.get_label()) for line in survival.get_lines() if "(n=" in line.get_label()}
+    assert len({s for s, _ in styles}) == len(styles) == 3
+
+
+def test_figures_show_intervals(run_dir):
+    """Bands or error bars: every data panel has filled regions or error bars."""
+    figures = built_figures(run_dir)
+    for stem in ("fig1_activity_over_time", "fig2_thriving_by_size", "fig3_survival"):
+        for ax in figures[stem].axes:
+            assert ax.collections, f"{stem}: no band or error bar"
+
+
+def test_written_data_match_the_model_tables(run_dir, run_figures):
+    groups = pd.read_parquet(run_dir / "groups.parquet")
+    km = pd.read_csv(run_dir / "figures" / "data" / "fig3_survival.csv")
+    first = km[km["time"] == 0].set_index("charter")["at_risk"]
+    assert first.to_dict() == groups["charter"].value_counts().to_dict()
+    by_size = pd.read_csv(run_dir / "figures" / "data" / "fig2_thriving_by_size.csv")
+    assert by_size["n_groups"].sum() <= len(groups)
+    hours = pd.read_csv(run_dir / "figures" / "data" / "fig6_activity_by_hour.csv")
+    cells = hours[hours["panel"] == "a_heatmap"]
+    hourly = pd.read_parquet(run_dir / "hourly_activity.parquet")
+    assert cells["mean"].sum() * WEEKS == pytest.approx(hourly["posts"].sum() / 400 * 1000)
+
+
+# ------------------------------------------------------------------ command line
+
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "experiments.plot", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_cli_draws_a_run(run_dir, tmp_path):
+    done = cli(run_dir, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert "wrote 5 figures" in done.stdout and "skipped fig4" in done.stdout
+    assert len(list((tmp_path / "out").glob("*.png"))) == 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make", [lambda p: p / "nowhere", lambda p: p, lambda p: (p / "f.txt").write_text("x") and p / "f.txt"])
+def test_cli_one_line_error_for_what_is_not_a_result(tmp_path, make):
+    done = cli(make(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.startswith("groupsim-plot: error: ") and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.slow
+def test_console_script_is_installed(run_dir, tmp_path):
+    script = Path(sys.executable).with_name("groupsim-plot")
+    if not script.exists():
+        pytest.skip("groupsim-plot is not installed in this environment")
+    done = subprocess.run([script, tmp_path / "missing"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "does not exist" in done.stderr
