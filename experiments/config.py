@@ -36,6 +36,9 @@ class RunConfig(ModelParams):
     """Skip a job whose directory already holds complete results of the same model config."""
     plots: bool = True
     """Draw figures at the end (of a single run, or of a whole sweep at its root)."""
+    objective: Optional[str] = None
+    """A summary key (dotted, e.g. ``stylized_facts_passed``) whose value a job returns to
+    Hydra's sweeper: what ``hydra/sweeper=optuna`` optimises."""
 
 
 MODEL_KEYS = tuple(f.name for f in dataclasses.fields(ModelParams))

@@ -36,20 +36,24 @@ register_schema()
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
-def hydra_main(cfg: DictConfig) -> None:
-    """Hydra's task: one job, in its own output directory."""
+def hydra_main(cfg: DictConfig) -> Optional[float]:
+    """Hydra's task: one job, in its own output directory.
+
+    Returns the summary value named by ``objective`` (for an optimising sweeper), if set.
+    """
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     multirun = hc.mode == RunMode.MULTIRUN
     label = f"job {hc.job.num}" if multirun else "run"
     try:
-        run_job(cfg, out, label=label, plots=bool(cfg.plots) and not multirun)
+        summary = run_job(cfg, out, label=label, plots=bool(cfg.plots) and not multirun)
+        return objective_value(summary, cfg.objective)
     except Exception as exc:  # a failed job records itself; a sweep goes on
         message = errors.describe(exc)
         results.write_json(out / results.ERROR, {"type": type(exc).__name__, "message": message})
         if multirun:
             log.error("%s failed: %s (%s)", label, message, results.shown(out / results.ERROR))
-            return
+            return float("nan") if cfg.objective else None
         print(f"error: {message} (details in {results.shown(out / results.ERROR)})", file=sys.stderr)
         raise SystemExit(1)
 
@@ -72,6 +76,7 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     for name, table in model.tables().items():
         results.write_parquet(out / f"{name}.parquet", table)
     summary = model.summary()
+    objective_value(summary, cfg.objective)  # a wrong objective fails before the run looks complete
     results.write_json(
         out / results.RUN_INFO,
         {"config_hash": digest, "started": started, "wall_seconds": round(time.time() - started, 3)},
@@ -81,6 +86,20 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     if plots:
         draw_figures(out)
     return summary
+
+
+def objective_value(summary: Dict[str, Any], key: Optional[str]) -> Optional[float]:
+    """The summary's value at dotted ``key`` as a float (None when no key is given)."""
+    if not key:
+        return None
+    value: Any = summary
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise ValueError(f"objective = {key!r} is not in the summary: allowed a numeric summary key")
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"objective = {key!r} is {value!r}: allowed a numeric summary key")
+    return float(value)
 
 
 def progress(weeks: int, label: str) -> tqdm:

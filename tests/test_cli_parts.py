@@ -120,3 +120,13 @@ def test_rebuild_from_the_command_line(tmp_path, capsys):
     assert list(pd.read_csv(tmp_path / "sweep_summary.csv")["status"]) == ["ok"]
     with pytest.raises(SystemExit):
         callbacks.main([str(tmp_path / "nowhere")])
+
+
+def test_objective_value_reads_a_dotted_numeric_key():
+    summary = {"stylized_facts_passed": 3, "share_thriving_by_charter": {"x": 0.5}, "name": "a"}
+    assert run.objective_value(summary, None) is None
+    assert run.objective_value(summary, "stylized_facts_passed") == 3.0
+    assert run.objective_value(summary, "share_thriving_by_charter.x") == 0.5
+    for bad in ("nope", "name", "share_thriving_by_charter.y"):
+        with pytest.raises(ValueError, match="objective"):
+            run.objective_value(summary, bad)

@@ -68,7 +68,7 @@ def test_trait_keys_are_stated_in_the_population_config():
 
 def test_run_keys_are_not_passed_to_the_model():
     c = cfg("resume=true", "plots=false")
-    assert set(RUN_KEYS) == {"resume", "plots"}
+    assert set(RUN_KEYS) == {"resume", "plots", "objective"}
     assert not set(RUN_KEYS) & set(model_dict(c))
     assert set(model_dict(c)) == {f.name for f in dataclasses.fields(ModelParams)}
 
