@@ -345,11 +345,11 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
             ax_prof.plot(part["hour_of_day"], part["mean"], color=color, marker=marker, linestyle=ls, markersize=4, label=f"{day_type} (mean, 95% CI)")
         ax_prof.set_xlim(-0.5, 23.5)
         ax_prof.set_xticks(range(0, 24, 2))
-        ax_prof.set_ylim(bottom=0)
+        ax_prof.set_ylim(0, max(profile["ci_high"].max(), profile["mean"].max()) * 1.35)  # room for the key
         ax_prof.set_xlabel("hour of day (the hour starting at)")
         ax_prof.set_ylabel("posts per hour\nper 1,000 professionals")
         ax_prof.set_title("(b) Workdays vs weekend")
-        ax_prof.legend(frameon=False, loc="upper left")
+        ax_prof.legend(frameon=False, loc="upper left", ncols=2, handlelength=2.5)
         fig.suptitle("When are professionals active? Posts by hour of day and weekday")
     return fig
 
