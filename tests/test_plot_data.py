@@ -262,6 +262,11 @@ def test_hourly_profile_workdays_vs_weekend():
 # ----------------------------------------------------------- figures 4 and 7
 
 
+def test_value_order():
+    assert data.value_order([450, 50, 150, 50]) == [50, 150, 450]
+    assert data.value_order(["moderation", "none", "lift_blocking"]) == ["none", "lift_blocking", "moderation"]
+
+
 def test_swept_parameters_exclude_seed_and_constants():
     params = pd.DataFrame({"job": ["0", "1", "2"], "seed": [1, 2, 3], "experiment": ["x"] * 3, "groups.size_median": [50, 50, 450], "ablation": ["none", "a", None]})
     assert swept_parameters(params) == ["groups.size_median", "ablation"]

@@ -81,6 +81,18 @@ def built_figures(path):
     return out
 
 
+def hidden_tick_labels(fig) -> set[int]:
+    """ids of tick labels outside their axis's view (matplotlib keeps but does not draw them)."""
+    out = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    out |= {id(tick.label1), id(tick.label2)}
+    return out
+
+
 def check_files(paths, expected_stems, out_dir):
     assert {p.stem for p in paths} == expected_stems
     assert {p.suffix for p in paths} == {".png", ".svg"} and len(paths) == 2 * len(expected_stems)
@@ -151,9 +163,15 @@ def test_figures_are_print_friendly(sweep_dir):
     assert set(figures) == SWEEP_FIGURES
     for stem, fig in figures.items():
         assert "?" in fig._suptitle.get_text(), f"{stem}: the title states the question"
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        hidden = hidden_tick_labels(fig)
         for text in fig.findobj(Text):
-            if text.get_text().strip() and text.get_visible():
+            if text.get_text().strip() and text.get_visible() and id(text) not in hidden:
                 assert text.get_fontsize() >= 9, f"{stem}: {text.get_text()!r} at {text.get_fontsize()} pt"
+                box = text.get_window_extent(renderer)
+                inside = box.x0 >= -1 and box.x1 <= fig.bbox.x1 + 1 and box.y0 >= -1 and box.y1 <= fig.bbox.y1 + 1
+                assert inside, f"{stem}: {text.get_text()!r} runs off the figure"
         for ax in fig.axes:
             if ax.get_label() == "<colorbar>":
                 continue

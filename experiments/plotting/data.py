@@ -31,12 +31,13 @@ def charter_order(names) -> list[str]:
 
 
 def value_order(values) -> list:
-    """Distinct values sorted numerically when all are numbers, else as text."""
+    """Distinct values sorted numerically when all are numbers, else as text with the
+    baseline ``none`` first."""
     distinct = list(pd.unique(pd.Series(list(values))))
     try:
         return sorted(distinct, key=float)
     except (TypeError, ValueError):
-        return sorted(distinct, key=str)
+        return sorted(distinct, key=lambda v: (str(v) != "none", str(v)))
 
 
 def _keys(df: pd.DataFrame) -> list[str]:

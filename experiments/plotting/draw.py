@@ -10,6 +10,7 @@ rises monotonically (readable in grayscale).
 
 from __future__ import annotations
 
+import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,8 +107,14 @@ def save(fig: Figure, stem: Path) -> list[Path]:
 
 
 def _note(fig: Figure, text: str) -> None:
-    """A one-line caption under the axes: what the bands and bars are."""
-    fig.supxlabel(text, fontsize=9, color="0.25")
+    """A caption under the axes (what the bands and bars are), wrapped to the figure's width."""
+    width = int(fig.get_figwidth() * 72 / (9 * 0.56))  # characters of 9 pt text per line
+    fig.supxlabel(textwrap.fill(text, width), fontsize=9, color="0.25")
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """A tick label on several short lines."""
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 # ----------------------------------------------------------------- figure 1
@@ -245,7 +252,7 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
                 text = f"{value:.0%}" if small else f"{value:.0%}\n[{low.iat[i, j]:.0%}–{high.iat[i, j]:.0%}]\nn={int(n.iat[i, j])}"
                 ax.text(j, i, text, ha="center", va="center", fontsize=9,
                         color="white" if value < 0.55 else "black")
-        ax.set_xticks(range(n_cols), [_fmt(v) for v in share.columns])
+        ax.set_xticks(range(n_cols), [_wrap(_fmt(v)) for v in share.columns])
         ax.set_yticks(range(n_rows), [_fmt(v) for v in share.index])
         ax.set_xlabel(parameter(columns)[1])
         ax.set_ylabel(parameter(rows)[1])
@@ -299,13 +306,16 @@ def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.D
 
         # (c) badge ratio per charter, all and large groups
         ax_badge.axhspan(0.75, 0.95, color="0.88", lw=0, label=f"S1 target, groups ≥{large_group:,} (75-95%)")
-        markers = {"all groups": ("o", "-"), "large groups": ("s", "--")}
+        marks = {  # marker, colour, face, key text
+            "all groups": ("o", "black", "black", "all groups"),
+            "large groups": ("s", "#D55E00", "white", f"groups ≥{large_group:,} members"),
+        }
         for k, (size_class, part) in enumerate(badges.groupby("size_class", sort=False)):
+            marker, color, face, text = marks[size_class]
             pos = [charters.index(c) + (k - 0.5) * 0.2 for c in part["charter"]]
-            marker, ls = markers.get(size_class, ("D", ":"))
-            ax_badge.errorbar(pos, part["badge_ratio"], yerr=[part["badge_ratio"] - part["ci_low"], part["ci_high"] - part["badge_ratio"]],
-                              marker=marker, linestyle="none", color=["black", "#D55E00"][k % 2], capsize=3, markersize=7,
-                              markerfacecolor=["black", "white"][k % 2], label=size_class if size_class == "all groups" else f"groups ≥{large_group:,} members")
+            yerr = [part["badge_ratio"] - part["ci_low"], part["ci_high"] - part["badge_ratio"]]
+            ax_badge.errorbar(pos, part["badge_ratio"], yerr=yerr, marker=marker, linestyle="none", color=color,
+                              markerfacecolor=face, capsize=3, markersize=7, label=text)
         ax_badge.set_xticks(range(len(charters)), [label(c) for c in charters])
         ax_badge.set_xlim(-0.6, len(charters) - 0.4)
         ax_badge.set_ylim(0, 1.05)
@@ -313,7 +323,7 @@ def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.D
         ax_badge.set_title("(c) What does a membership badge say? Badge ratio per charter")
         ax_badge.legend(frameon=False, loc="lower right")
         fig.suptitle("Who takes part? Participation inequality and the badge ratio")
-        fig.supxlabel("members: memberships at the end of the run, pooled over seeds; bars: 95% Wilson CI", fontsize=9, color="0.25")
+        _note(fig, "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI")
     return fig
 
 
