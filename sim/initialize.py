@@ -105,6 +105,7 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         visibility=attr("employer_visibility"),
         job_posts=attr("job_posts") / mix_total,
         identity=attr("identity"),
+        conversation=(attr("discussion") + attr("collaboration")) / mix_total,
         inflow=np.where(defunct, 0.0, attr("inflow") / 1000.0),
         pool=pool,
         open_to_all=open_to_all,

@@ -212,7 +212,8 @@ def summary(s: State, weeks: int) -> dict:
     c = s.params.classification
     by_charter = groups.groupby("charter", observed=True)
     participants = members.groupby("agent_id")["posts"].sum()
-    large = members[members.group_id.isin(groups.group_id[groups.initial_size >= c.large_group])]
+    in_large = members.group_id.isin(groups.group_id[groups.initial_size >= c.large_group])
+    large = members[in_large & members.left_tick.isna()]  # members at the end of the run
     first = members.first_post_replied.dropna().astype(int)
     posted_first = members[members.first_post_replied.notna()]
     hourly = t["hourly_activity"]
@@ -228,7 +229,7 @@ def summary(s: State, weeks: int) -> dict:
         "share_thriving_by_charter": by_charter.final_state.apply(lambda x: _mean(x == "thriving")).to_dict(),
         "share_dormant_by_charter": by_charter.final_state.apply(lambda x: _mean(x == "dormant")).to_dict(),
         "median_weeks_to_dormancy_by_charter": by_charter.weeks_to_dormancy.median().to_dict(),
-        "mean_groups_per_person": float(len(members) / max(s.pop.size, 1)),
+        "mean_groups_per_person": float(s.index.members.sum() / max(s.pop.size, 1)),
         "posts_total": int(members.posts.sum()),
         "replies_total": int(members.replies.sum()),
         "posts_per_1000_members_week": _rate(groups.posts.sum(), groups.final_members.sum(), weeks),
@@ -258,12 +259,12 @@ def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
         facts[key] = {"name": name, "value": value, "low": low, "high": high, "target": target,
                       "pass": ok, "source": source}
 
-    fact("S1", "share of members of large groups who never post", out["never_posted_large"],
+    fact("S1", "share of members of large groups (at the end) who never posted", out["never_posted_large"],
          0.75, 0.95, "75-95%", "Nielsen 90-9-1; van Mierlo 2014")
     fact("S2", "share of all posts by the top 1% of members", out["top1_share_posts"],
          0.50, 0.80, "50-80%", "van Mierlo 2014 (74.7%)")
-    fact("S3", "posts per 1,000 members per week in non-dormant industry groups",
-         _industry_rate(groups, weeks), 0.5, 5.0, "0.5-5", "LinkedIn analytics groups 2015-16: 1.2-1.9")
+    fact("S3", "posts per 1,000 members per week in non-dormant large industry groups",
+         _industry_rate(groups, weeks, s.params.classification.large_group), 0.5, 5.0, "0.5-5", "LinkedIn analytics groups 2015-16: 1.2-1.9")
     fact("S4", "largest share in the rarer end state among groups of one charter and size class",
          _bimodality(groups), 0.10, 0.5, ">= 10% thriving and >= 10% dormant in some cell", "threshold models")
     fact("S5", "median members kept by dormant groups since they went dormant", _badges_persist(groups, gw),
@@ -272,8 +273,11 @@ def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
     return facts
 
 
-def _industry_rate(groups: pd.DataFrame, weeks: int) -> float:
-    ind = groups[(groups.anchor == "industry") & (groups.final_state != "dormant")]
+def _industry_rate(groups: pd.DataFrame, weeks: int, large: int) -> float:
+    """Median weekly posts per 1,000 members of non-dormant large industry groups (the
+    evidence comes from the 30 largest analytics groups on LinkedIn)."""
+    live = (groups.anchor == "industry") & (groups.final_state != "dormant")
+    ind = groups[live & (groups.initial_size >= large)]
     if len(ind) == 0 or weeks == 0:
         return math.nan
     return float(np.median(1000.0 * ind.posts / np.maximum(ind.final_members, 1) / weeks))
@@ -301,9 +305,10 @@ def _badges_persist(groups: pd.DataFrame, gw: pd.DataFrame) -> float:
 
 
 def _dormant_share_standardised(groups: pd.DataFrame, mask: pd.Series, ref_bins: pd.Series) -> float:
-    """Dormant share of the groups in ``mask``, reweighted to the size classes in ref_bins."""
+    """Share of the groups in ``mask`` that went dormant at some week, reweighted to the
+    size classes in ref_bins (direct standardisation)."""
     sel = groups[mask].assign(size_bin=size_bins(groups.initial_size[mask]))
-    per_bin = sel.groupby("size_bin").final_state.apply(lambda x: _mean(x == "dormant"))
+    per_bin = sel.groupby("size_bin").weeks_to_dormancy.apply(lambda x: _mean(x.notna()))
     weights = ref_bins.value_counts(normalize=True)
     common = weights.index.intersection(per_bin.index)
     if len(common) == 0:
@@ -314,7 +319,7 @@ def _dormant_share_standardised(groups: pd.DataFrame, mask: pd.Series, ref_bins:
 def _defunct_fact(groups: pd.DataFrame) -> dict:
     defunct = groups.employer_defunct
     ref = pd.Series(size_bins(groups.initial_size[defunct]))
-    value = _mean(groups.final_state[defunct] == "dormant") if defunct.any() else math.nan
+    value = _mean(groups.weeks_to_dormancy[defunct].notna()) if defunct.any() else math.nan
     by_charter = {
         name: _dormant_share_standardised(groups, (groups.charter == name) & ~defunct, ref)
         for name in groups.charter.unique()
@@ -324,9 +329,9 @@ def _defunct_fact(groups: pd.DataFrame) -> dict:
     if defunct.any() and industry and not any(math.isnan(v) for v in by_charter.values()):
         ok = bool(value >= 0.5 and value > industry[0] and industry[0] <= min(by_charter.values()))
     return {
-        "name": "dormant share of defunct-employer groups; industry groups dormant least (size-matched)",
+        "name": "share of defunct-employer groups that went dormant; industry groups least (size-matched)",
         "value": value, "low": 0.5, "high": 1.0,
-        "target": ">= 50% dormant, above every live charter; industry lowest",
+        "target": ">= 50% went dormant, above size-matched industry groups; industry lowest of all charters",
         "pass": ok, "source": "the seed", "dormant_share_size_matched": by_charter,
     }
 

@@ -16,7 +16,7 @@ from sim.network import to_graph
 from sim.params import ModelParams, ParamError
 from sim.submodels import (
     choose_group, classify_groups, digest_visits, end_hour, expire_posts, go_online,
-    is_end_of_day, is_end_of_week, join, leave, post, read, refresh_session_rates, reply,
+    is_digest_hour, is_end_of_day, is_end_of_week, join, leave, post, read, refresh_session_rates, reply,
     seed_manager_posts, update_commitment, update_job_hunting,
 )
 
@@ -58,6 +58,8 @@ class GroupCultureModel(mesa.Model):
         sessions = go_online(s, self.profiles, t, rng)
         self.visit(choose_group(s, sessions, rng))
         update_commitment(s, unanswered=seed_manager_posts(s, t, rng))
+        if is_digest_hour(s, t):
+            self.visit(digest_visits(s, self.profiles, t, rng))
         end_hour(s)
         if is_end_of_day(t):
             update_commitment(s, unanswered=expire_posts(s, t))
@@ -65,7 +67,6 @@ class GroupCultureModel(mesa.Model):
         if is_end_of_week(t):
             leave(s, t, rng)
             self._refresh_index()
-            self.visit(digest_visits(s, t, rng))
             update_job_hunting(s, rng)
             refresh_session_rates(s)
             classify_groups(s, t)

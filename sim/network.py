@@ -1,7 +1,7 @@
 """The professional network: homophilous by employer, university and industry.
 
 Each professional draws ``Poisson(mean_degree / 2)`` ties; each tie goes to a random
-colleague (current or past employer) with share ``homophily_employer``, a fellow alumnus
+current colleague with share ``homophily_employer``, a fellow alumnus
 with ``homophily_university``, someone of the same industry with ``homophily_industry``,
 and to anyone otherwise. All draws come from the model's generator; the result is a
 ``networkx.Graph`` plus a CSR neighbour index used by the joining submodel.

@@ -72,9 +72,12 @@ def posting_probability(
     return sigmoid(logit)
 
 
-def reply_probability(commitment, moderation, b: BehaviourParams):
-    """reply: chance a visitor answers an open post; personalised moderation raises it."""
-    return np.minimum(1.0, b.reply_base * (1.0 + moderation) * np.minimum(commitment, 1.0))
+def reply_probability(commitment, conversation, moderation, b: BehaviourParams):
+    """reply: chance a visitor answers an open post. Discussions and collaboration
+    requests invite answers, news and job posts rarely do (``conversation`` is their
+    share of the charter's content mix); personalised moderation raises the chance."""
+    p = b.reply_base * conversation * (1.0 + moderation) * np.minimum(commitment, 1.0)
+    return np.minimum(1.0, p)
 
 
 def commitment_change(net_benefit, replies_received, unanswered_posts, identity, b: BehaviourParams):
@@ -105,16 +108,18 @@ def leave_probability(tidy, idle, never_posted, b: BehaviourParams):
     return b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
 
 
-def classify(posts_window, posters_window, posts_dormant_window, full_history, c: ClassificationParams):
+def classify(posts_window, posters_window, posts_dormant_window, weeks_seen, c: ClassificationParams):
     """classify_groups: thriving / active / dormant from trailing activity.
 
     Thriving: at least ``thriving_posts_per_week`` posts per week and
     ``thriving_min_posters`` distinct posters over the last ``window_weeks``.
     Dormant: at most ``dormant_max_posts`` posts over the last ``dormant_window_weeks``
-    (only once that many weeks have been simulated). Otherwise active.
+    (only once that many weeks have been simulated). Otherwise active. ``weeks_seen`` is
+    the number of weeks simulated so far: the thriving window is shorter at the start.
     """
-    thriving = (posts_window >= c.thriving_posts_per_week * c.window_weeks) & (
+    window = np.minimum(c.window_weeks, weeks_seen)
+    thriving = (posts_window >= c.thriving_posts_per_week * window) & (
         posters_window >= c.thriving_min_posters
     )
-    dormant = full_history & (posts_dormant_window <= c.dormant_max_posts)
+    dormant = (weeks_seen >= c.dormant_window_weeks) & (posts_dormant_window <= c.dormant_max_posts)
     return np.where(thriving, THRIVING, np.where(dormant, DORMANT, ACTIVE))

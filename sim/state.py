@@ -31,6 +31,7 @@ class Groups:
     visibility: np.ndarray
     job_posts: np.ndarray
     identity: np.ndarray
+    conversation: np.ndarray  # share of discussions and collaboration in the content mix
     inflow: np.ndarray  # join candidates per week per eligible non-member
     pool: Csr  # eligible agents per group (empty row + open flag for "anyone")
     open_to_all: np.ndarray

@@ -191,7 +191,8 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
     """A visitor replies, with :func:`rules.reply_probability`, to a random open post of
     the group that is not their own. Returns the author rows credited with a reply."""
     m, g, b = s.memberships, s.groups, s.params.behaviour
-    q = rules.reply_probability(m.commitment[visits], s.params.interventions.moderation, b)
+    conversation = g.conversation[m.group[visits]]
+    q = rules.reply_probability(m.commitment[visits], conversation, s.params.interventions.moderation, b)
     tries = visits[rng.random(len(visits)) < q]
     if len(tries) == 0:
         return tries
@@ -239,13 +240,14 @@ def update_commitment(s: State, visits=None, benefit=None, credited=None, unansw
 
 
 def join(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Daily: each group discovers ``Poisson(inflow x eligible non-members / 7)`` eligible
-    candidates (none for a defunct employer); each joins with :func:`rules.join_probability`,
-    which grows with connections already in the group and with its activity."""
+    """Daily: each eligible non-member comes across the group at rate ``inflow`` per week
+    (none for a defunct employer): we draw ``Poisson(inflow x pool / 7)`` candidates from
+    the whole pool and drop those already in it. Each joins with
+    :func:`rules.join_probability`, which grows with connections already in the group and
+    with its activity."""
     g, pop, b = s.groups, s.pop, s.params.behaviour
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    eligible_out = np.maximum(pool_size - s.index.members, 0)
-    k = rng.poisson(g.inflow * eligible_out / 7.0)
+    k = rng.poisson(g.inflow * pool_size / 7.0)
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:
         return 0
@@ -260,7 +262,7 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
     accept = (s.lookup(cand, grp) < 0) & (rng.random(len(cand)) < p)
     keys, first = np.unique(cand[accept] * g.count + grp[accept], return_index=True)
     cand, grp = cand[accept][first], grp[accept][first]
-    s.memberships.add(cand, grp, tick, b.initial_commitment, initial=False)
+    s.memberships.add(cand, grp, tick, min(b.initial_commitment, b.max_commitment), initial=False)
     s.records.week_joins[tick // HOURS_PER_WEEK] += _count(grp, g.count)
     s.dirty = s.dirty or len(cand) > 0
     return len(cand)
@@ -287,18 +289,26 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
 # ---------------------------------------------------------------- weekly digest
 
 
-def digest_visits(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Intervention: a weekly digest brings members who did not visit this week to a
-    group that had posts this week, with probability ``weekly_digest``."""
-    p = s.params.interventions.weekly_digest
-    if p <= 0:
-        return np.empty(0, dtype=np.int64)
-    m = s.memberships
-    week = tick // HOURS_PER_WEEK
+def is_digest_hour(s: State, tick: int) -> bool:
+    """The weekly digest goes out on Monday at the start of work hours (from week 1)."""
+    hour = s.params.clock.work_start
+    return s.params.interventions.weekly_digest > 0 and tick % HOURS_PER_WEEK == hour and tick > hour
+
+
+def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
+    """Intervention: the weekly digest brings members who did not visit a group last week,
+    and who can be online now (their availability profile at this hour), to that group if
+    it had posts (by members or a manager) last week, with probability ``weekly_digest``."""
+    m, pop = s.memberships, s.pop
+    last_week = tick // HOURS_PER_WEEK - 1
     rows = s.index.rows_of_keys
-    had_posts = s.records.week_posts[week][m.group[rows]] > 0
-    idle = m.last_visit[rows] < week * HOURS_PER_WEEK
-    return rows[had_posts & idle & (rng.random(len(rows)) < p)]
+    grp, agent = m.group[rows], m.agent[rows]
+    had_posts = (s.records.week_posts[last_week] + s.records.week_manager_posts[last_week])[grp] > 0
+    idle = m.last_visit[rows] < last_week * HOURS_PER_WEEK
+    cls = pop.blocked_at_work[agent].astype(int) + 2 * pop.office_hours_mindset[agent].astype(int)
+    available = profiles[cls, tick % HOURS_PER_WEEK] > 0
+    chosen = had_posts & idle & available & (rng.random(len(rows)) < s.params.interventions.weekly_digest)
+    return rows[chosen]
 
 
 # ------------------------------------------------------------------- job hunting
@@ -327,7 +337,7 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
     posters = _count(m.view("group")[recent], s.groups.count)
     posts = rec.week_posts[max(0, week + 1 - c.window_weeks) : week + 1].sum(axis=0)
     posts_dormant = rec.week_posts[max(0, week + 1 - c.dormant_window_weeks) : week + 1].sum(axis=0)
-    state = rules.classify(posts, posters, posts_dormant, week + 1 >= c.dormant_window_weeks, c)
+    state = rules.classify(posts, posters, posts_dormant, week + 1, c)
     rec.week_state[week] = state
     rec.week_members[week] = s.index.members
     s.groups.recent_posters = rec.week_posters[week].astype(float)
