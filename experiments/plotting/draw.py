@@ -108,7 +108,7 @@ def save(fig: Figure, stem: Path) -> list[Path]:
 
 def _note(fig: Figure, text: str) -> None:
     """A caption under the axes (what the bands and bars are), wrapped to the figure's width."""
-    width = int(fig.get_figwidth() * 72 / (9 * 0.56))  # characters of 9 pt text per line
+    width = int(fig.get_figwidth() * 72 / (9 * 0.52))  # characters of 9 pt text per line
     fig.supxlabel(textwrap.fill(text, width), fontsize=9, color="0.25")
 
 
