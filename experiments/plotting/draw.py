@@ -108,7 +108,7 @@ def save(fig: Figure, stem: Path) -> list[Path]:
 
 def _note(fig: Figure, text: str) -> None:
     """A caption under the axes (what the bands and bars are), wrapped to the figure's width."""
-    width = int(fig.get_figwidth() * 72 / (9 * 0.52))  # characters of 9 pt text per line
+    width = int(fig.get_figwidth() * 72 / (9 * 0.56))  # characters of 9 pt text per line
     fig.supxlabel(textwrap.fill(text, width), fontsize=9, color="0.25")
 
 
@@ -181,7 +181,7 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Probability of thriving by size")
-        _note(fig, f"points: groups binned by initial size (median of bin; ≥3 groups), pooled over {n_seeds} seed(s); "
+        _note(fig, f"points: size bins of ≥3 groups, at their median size; {n_seeds} seed(s) pooled; "
               "bars: 95% Wilson CI")
     return fig
 
