@@ -133,7 +133,8 @@ def draw_figures(path: Path) -> List[Path]:
         print(f"figures failed: {errors.describe(exc)} (redraw with: groupsim-plot {results.shown(path)})", file=sys.stderr)
         return []
     if figures:
-        print(f"figures: {len(figures)} in {results.shown(Path(figures[0]).parent)}")
+        stems = sorted({Path(f).stem for f in figures})
+        print(f"figures: {len(stems)} in {results.shown(Path(figures[0]).parent)} ({', '.join(stems)})")
     return figures
 
 

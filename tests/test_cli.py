@@ -170,3 +170,14 @@ def test_unwritable_output_path_gives_one_line(tmp_path):
 def test_switches_may_follow_overrides(tmp_path):
     proc = ok(groupsim(*TINY, f"hydra.sweep.dir={tmp_path / 's'}", "seed=1", "-m", cwd=tmp_path))
     assert (tmp_path / "s" / "sweep_summary.csv").is_file(), proc.stdout
+
+
+def test_optuna_sweeper_optimises_the_objective(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_optuna_sweeper", reason='needs pip install -e ".[optuna]"')
+    proc, root = sweep(
+        tmp_path, "optuna", "hydra/sweeper=optuna", "hydra.sweeper.n_trials=2", "hydra.sweeper.direction=maximize",
+        "objective=share_thriving", "behaviour.post_base=interval(-6.0,-3.0)",
+    )
+    ok(proc)
+    assert "best_value" in (root / "optimization_results.yaml").read_text()
+    assert len(pd.read_csv(root / "sweep_summary.csv")) == 2
