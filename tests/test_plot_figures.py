@@ -21,6 +21,7 @@ import pytest
 from matplotlib.text import Text
 
 from experiments import plot
+from experiments.plotting import data, draw
 from experiments.plotting.load import load
 from sim import GroupCultureModel
 
@@ -202,6 +203,21 @@ def test_written_data_match_the_model_tables(run_dir, run_figures):
     cells = hours[hours["panel"] == "a_heatmap"]
     hourly = pd.read_parquet(run_dir / "hourly_activity.parquet")
     assert cells["mean"].sum() * WEEKS == pytest.approx(hourly["posts"].sum() / 400 * 1000)
+
+
+def test_heatmap_puts_the_longer_parameter_on_the_rows():
+    variants = ["none", *(f"no_trait_{k}" for k in range(7))]
+    groups = pd.DataFrame(
+        [{"charter": c, "ablation": v, "job": v, "final_state": "thriving" if (i + k) % 3 else "dormant"}
+         for k, v in enumerate(variants) for i, c in enumerate(data.PRESET_ORDER) for _ in range(4)]
+    )
+    table = data.thriving_heatmap(groups, "charter", "ablation")
+    fig = draw.figure_heatmap(table, "charter", "ablation", n_seeds=1)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "trait switched off" and ax.get_xlabel() == "charter"
+    assert [t.get_text() for t in ax.get_yticklabels()] == [v.replace("_", " ") for v in variants]
+    cells = [t.get_text() for t in ax.texts]
+    assert len(cells) == 24 and all(text.count("\n") == 2 for text in cells)  # share, interval, n
 
 
 # ------------------------------------------------------------------ command line

@@ -230,37 +230,42 @@ def _fmt(value) -> str:
 
 
 def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, note: str = "") -> Figure:
-    """Figure 4: share of groups thriving over two swept parameters, with intervals in the cells."""
+    """Figure 4: share of groups thriving over two swept parameters, with intervals in the cells.
+
+    The parameter with more values goes on the rows, where long labels have room. Cells
+    show the share, its interval and the number of groups while they fit; in large grids
+    the share and interval, then the share alone (the intervals stay in the CSV).
+    """
     from experiments.plotting.data import heatmap_matrix
 
+    if table[columns].nunique() > max(4, table[rows].nunique()):
+        rows, columns = columns, rows
     with _style():
-        share = heatmap_matrix(table, rows, columns, "share")
-        low = heatmap_matrix(table, rows, columns, "ci_low")
-        high = heatmap_matrix(table, rows, columns, "ci_high")
-        n = heatmap_matrix(table, rows, columns, "n_groups")
+        share, low, high, n = (heatmap_matrix(table, rows, columns, v) for v in ("share", "ci_low", "ci_high", "n_groups"))
         n_rows, n_cols = share.shape
-        fig = new_figure(max(3.2, 1.6 + 0.75 * n_rows))
+        fig = new_figure(max(3.2, 1.6 + (0.75 if n_rows <= 8 else 0.45) * n_rows))
         ax = fig.subplots()
         image = ax.imshow(share.to_numpy(dtype=float), cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
-        small = n_rows * n_cols > 40 or n_cols > 6  # then the share alone fits a cell
+        cells = n_rows * n_cols
+        lines = 3 if cells <= 24 and n_cols <= 6 and n_rows <= 8 else 2 if n_cols <= 8 and n_rows <= 10 else 1
         for i in range(n_rows):
             for j in range(n_cols):
                 value = share.iat[i, j]
                 if pd.isna(value):
                     ax.text(j, i, "–", ha="center", va="center", fontsize=9)
                     continue
-                text = f"{value:.0%}" if small else f"{value:.0%}\n[{low.iat[i, j]:.0%}–{high.iat[i, j]:.0%}]\nn={int(n.iat[i, j])}"
-                ax.text(j, i, text, ha="center", va="center", fontsize=9,
-                        color="white" if value < 0.55 else "black")
-        ax.set_xticks(range(n_cols), [_wrap(_fmt(v)) for v in share.columns])
+                text = [f"{value:.0%}", f"[{low.iat[i, j]:.0%}–{high.iat[i, j]:.0%}]", f"n={int(n.iat[i, j])}"][:lines]
+                ax.text(j, i, "\n".join(text), ha="center", va="center", fontsize=9, color="white" if value < 0.55 else "black")
+        column_chars = max(6, int((WIDTH - 3.0) / n_cols * 72 / (9 * 0.6)))
+        ax.set_xticks(range(n_cols), [_wrap(_fmt(v), column_chars) for v in share.columns])
         ax.set_yticks(range(n_rows), [_fmt(v) for v in share.index])
         ax.set_xlabel(parameter(columns)[1])
         ax.set_ylabel(parameter(rows)[1])
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
         fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
-        caption = f"cells: share of groups thriving at the horizon, [95% Wilson CI], groups pooled over {n_seeds} seed(s)"
-        _note(fig, caption + (f"; {note}" if note else ""))
+        what = {3: " [95% Wilson CI] and number of groups", 2: " [95% Wilson CI]", 1: " (95% Wilson CIs in figures/data)"}[lines]
+        _note(fig, f"cells: share of groups thriving at the horizon{what}; {n_seeds} seed(s) pooled" + (f"; {note}" if note else ""))
     return fig
 
 
