@@ -116,7 +116,8 @@ def groups_table(s: State, weeks: int) -> pd.DataFrame:
     anchors = np.array([ANCHOR_OF[p.charters[n].eligibility[0]] for n in g.charter_names])
     states = rec.week_state[:weeks]
     dormant = states == DORMANT
-    first = np.where(dormant.any(axis=0), dormant.argmax(axis=0) + 1.0, np.nan)
+    ever = dormant.any(axis=0)
+    first = np.where(ever, dormant.argmax(axis=0) + 1.0, np.nan) if weeks else np.full(g.count, np.nan)
     final = states[-1] if weeks else np.ones(g.count, dtype=np.int8)
     return pd.DataFrame({
         "group_id": np.arange(g.count),

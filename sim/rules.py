@@ -44,11 +44,16 @@ def effective_relevance(relevance, hunting, job_posts):
     return relevance + hunting * job_posts
 
 
+def overload(recent_activity, b: BehaviourParams):
+    """Recent activity beyond what a member can take in (Jones, Ravid & Rafaeli 2004)."""
+    return np.maximum(recent_activity - b.overload_threshold, 0.0)
+
+
 def reading_net_benefit(relevance, recent_activity, b: BehaviourParams):
     """read: benefit of reading minus overload and the fixed cost of a visit (Butler 2001)."""
     return (
         b.reading_benefit * relevance * np.log1p(recent_activity)
-        - b.overload_cost * recent_activity
+        - b.overload_cost * overload(recent_activity, b)
         - b.visit_cost
     )
 
@@ -66,7 +71,7 @@ def posting_probability(
         + b.content_role_boost * content_role
         + np.log(voice)
         - b.post_fear * fear * visibility
-        - b.post_overload * recent_activity
+        - b.post_overload * overload(recent_activity, b)
         + b.post_job_hunting * hunting * job_posts
     )
     return sigmoid(logit)

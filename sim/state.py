@@ -35,7 +35,7 @@ class Groups:
     inflow: np.ndarray  # join candidates per week per eligible non-member
     pool: Csr  # eligible agents per group (empty row + open flag for "anyone")
     open_to_all: np.ndarray
-    activity: np.ndarray  # perceived recent activity: decayed count of posts and replies
+    activity: np.ndarray  # perceived recent activity: decayed count of posts (members and manager)
     recent_posters: np.ndarray  # distinct posters over the last week
     ring_author: np.ndarray  # (G, RING) membership row of an open post, -1 empty
     ring_tick: np.ndarray

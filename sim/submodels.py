@@ -210,7 +210,6 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
     week = tick // HOURS_PER_WEEK
     s.records.week_replies[week] += _count(grp, g.count)
     s.records.hour_replies[tick] += len(repliers)
-    g.activity += _count(grp, g.count)
     credited = author[author >= 0]
     np.add.at(m.replies_received, credited, 1)
     return credited

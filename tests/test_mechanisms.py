@@ -1,0 +1,236 @@
+"""Each mechanism of the brief, shown by its direction in small runs (or in its rule)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import rules
+from sim.params import BehaviourParams, ClassificationParams
+from tests.conftest import run_model
+
+B = BehaviourParams()
+
+
+def _visits(model):
+    return model.tables()["hourly_activity"].visits.sum()
+
+
+def _work_share(model):
+    return model.summary()["work_hours_share_of_visits"]
+
+
+# ---------------------------------------------------------------- the clock and the traits
+
+
+def test_blocked_and_office_hours_together_give_almost_no_activity():
+    base = run_model()
+    both = run_model(**{"population.blocked_at_work": 1.0, "population.office_hours_mindset": 1.0})
+    assert _visits(both) < 0.06 * _visits(base)
+
+
+def test_blocking_alone_moves_activity_out_of_work_hours():
+    free = run_model(**{"population.blocked_at_work": 0.0})
+    blocked = run_model(**{"population.blocked_at_work": 1.0})
+    assert _work_share(free) > 0.3
+    assert _work_share(blocked) < 0.02
+    assert _visits(blocked) > 0.3 * _visits(free)  # evenings and weekends remain
+
+
+def test_office_hours_mindset_keeps_activity_in_work_hours():
+    model = run_model(**{"population.office_hours_mindset": 1.0, "population.blocked_at_work": 0.0})
+    assert _work_share(model) > 0.9
+
+
+def test_job_hunting_only_mindset_means_activity_only_while_hunting():
+    never_hunt = {"population.job_hunting_only": 1.0, "population.job_hunt_start_rate": 0.0}
+    idle = run_model(**never_hunt, **{"population.job_hunt_mean_weeks": 1.0})
+    base = run_model(**{"population.job_hunting_only": 0.0})
+    assert _visits(idle) < 0.1 * _visits(base)
+    hunting = rules.session_rate_weight(2.0, 3, np.bool_(True), np.bool_(True), 1.0, 0.02)
+    not_hunting = rules.session_rate_weight(2.0, 3, np.bool_(True), np.bool_(False), 1.0, 0.02)
+    assert hunting == pytest.approx(50 * not_hunting)
+
+
+def _posting_per_visit(charter, seeds=(1, 2, 3), **overrides):
+    """Member posts per visit in groups of ``charter``, pooled over seeds."""
+    posts = visits = 0
+    for seed in seeds:
+        t = run_model(seed=seed, **overrides).tables()
+        m = t["memberships"].merge(t["groups"][["group_id", "charter"]], on="group_id")
+        posts += m[m.charter == charter].posts.sum()
+        visits += m[m.charter == charter].visits.sum()
+    return posts / visits
+
+
+def test_job_search_fear_lowers_posting_more_in_employment_associations_than_alumni_groups():
+    common = {"groups.charter_mix": {"employment_association": 0.5, "university_alumni": 0.5},
+              "charters.employment_association.defunct_share": 0.0,
+              "population.size": 3000, "groups.count": 20, "duration.weeks": 6}
+    ratio = {}
+    for charter in ("employment_association", "university_alumni"):
+        low = _posting_per_visit(charter, **common, **{"population.job_search_fear": 0.02})
+        high = _posting_per_visit(charter, **common, **{"population.job_search_fear": 0.95})
+        ratio[charter] = high / low
+    assert ratio["employment_association"] < ratio["university_alumni"] < 1.0
+
+
+def test_more_groups_per_person_lowers_each_groups_activity():
+    few = run_model(**{"groups.count": 6, "groups.size_median": 300, "groups.size_sigma": 0.0})
+    many = run_model(**{"groups.count": 40, "groups.size_median": 300, "groups.size_sigma": 0.0})
+    per_person = [m.summary()["mean_groups_per_person"] for m in (few, many)]
+    assert per_person[1] > 3 * per_person[0]
+    per_membership = [m.tables()["memberships"].visits.mean() for m in (few, many)]
+    assert per_membership[1] < 0.6 * per_membership[0]
+    posts_per_group = [m.tables()["groups"].posts.mean() for m in (few, many)]
+    assert posts_per_group[1] < posts_per_group[0]
+
+
+def test_switching_off_the_attention_split_gives_each_group_the_whole_budget():
+    split = run_model()
+    whole = run_model(**{"behaviour.attention_split": 0.0})
+    assert whole.tables()["memberships"].visits.mean() > 1.5 * split.tables()["memberships"].visits.mean()
+
+
+def test_content_role_posts_far_more():
+    model = run_model(**{"population.content_role": 0.05, "population.size": 3000, "groups.count": 20})
+    pros = model.tables()["professionals"]
+    by_role = pros.groupby("content_role").posts.mean()
+    assert by_role[True] > 10 * by_role[False]
+
+
+# ------------------------------------------------------------------ charters and groups
+
+
+def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_industry_groups():
+    common = {
+        "groups.charter_mix": {"employment_association": 0.5, "industry_profession": 0.5},
+        "charters.employment_association.defunct_share": 1.0,
+        "groups.size_median": 120, "groups.size_sigma": 0.0, "groups.count": 24,
+        "population.size": 4000, "duration.weeks": 24,
+    }
+    weeks_to_dormancy = {"employment_association": [], "industry_profession": []}
+    for seed in (1, 2):
+        t = run_model(**common, seed=seed).tables()
+        groups, members = t["groups"], t["memberships"]
+        defunct = groups[groups.employer_defunct].group_id
+        assert len(defunct) > 0
+        joined = members[members.group_id.isin(defunct) & ~members.initial]
+        assert len(joined) == 0
+        assert t["group_weeks"][t["group_weeks"].group_id.isin(defunct)].joins.sum() == 0
+        for charter, rows in groups.groupby("charter"):
+            weeks_to_dormancy[charter] += rows.weeks_to_dormancy.fillna(25).tolist()
+    assert np.mean(weeks_to_dormancy["employment_association"]) < np.mean(weeks_to_dormancy["industry_profession"]) - 2
+
+
+def test_members_of_dormant_groups_mostly_keep_the_badge():
+    model = run_model(**{"duration.weeks": 20, "population.size": 3000, "groups.count": 30})
+    groups = model.tables()["groups"]
+    dormant = groups[groups.final_state == "dormant"]
+    assert len(dormant) >= 3
+    assert (dormant.final_members / dormant.initial_size).median() > 0.8
+
+
+def test_tidy_members_drop_groups_they_never_use():
+    keep = run_model(**{"population.profile_tidiness": 0.0, "duration.weeks": 16})
+    tidy = run_model(**{"population.profile_tidiness": 1.0, "duration.weeks": 16})
+    leaves = [m.tables()["group_weeks"].leaves.sum() for m in (keep, tidy)]
+    assert leaves[1] > 5 * max(leaves[0], 1)
+    left = tidy.tables()["memberships"].dropna(subset=["left_tick"])
+    assert (left.posts == 0).mean() > 0.95  # those who leave are those who never took part
+
+
+def test_connections_in_a_group_raise_joining():
+    assert rules.join_probability(5, 0.0, B) > rules.join_probability(1, 0.0, B) > rules.join_probability(0, 0.0, B)
+    social = run_model(**{"duration.weeks": 8})
+    asocial = run_model(**{"duration.weeks": 8, "behaviour.join_connections": 0.0})
+    joins = [m.tables()["group_weeks"].joins.sum() for m in (social, asocial)]
+    assert joins[0] > joins[1]
+
+
+# ------------------------------------------------------------- posting, replies, commitment
+
+
+def test_a_reply_to_a_first_post_raises_the_chance_of_posting_again():
+    after_reply = rules.commitment_change(0.0, 1.0, 0.0, 0.0, B)
+    after_silence = rules.commitment_change(0.0, 0.0, 1.0, 0.0, B)
+    assert after_reply > 0 > after_silence
+    summary = run_model(**{"population.size": 3000, "groups.count": 20, "duration.weeks": 12}).summary()
+    assert summary["post_again_if_replied"] > summary["post_again_if_not_replied"]
+    no_effect = run_model(**{"population.size": 3000, "groups.count": 20, "duration.weeks": 12,
+                             "behaviour.reply_boost": 0.0, "behaviour.no_reply_penalty": 0.0}).summary()
+    gap = summary["post_again_if_replied"] - summary["post_again_if_not_replied"]
+    assert gap > no_effect["post_again_if_replied"] - no_effect["post_again_if_not_replied"]
+
+
+def test_posting_rises_with_relevance_social_proof_and_commitment_and_falls_with_fear_and_overload():
+    base = dict(relevance=0.5, recent_posters=3.0, commitment=0.5, content_role=False, voice=1.0,
+                fear=0.3, visibility=0.5, recent_activity=5.0, hunting=False, job_posts=0.1, b=B)
+    p0 = rules.posting_probability(**base)
+    for key, value in (("relevance", 0.9), ("recent_posters", 10.0), ("commitment", 1.5), ("content_role", True)):
+        assert rules.posting_probability(**{**base, key: value}) > p0, key
+    for key, value in (("fear", 0.9), ("visibility", 0.9), ("recent_activity", 80.0)):
+        assert rules.posting_probability(**{**base, key: value}) < p0, key
+
+
+def test_reading_benefit_grows_with_activity_then_overload_turns_it_down():
+    activity = np.array([0.0, 2.0, 20.0, 100.0, 2000.0])
+    benefit = rules.reading_net_benefit(0.8, activity, B)
+    assert benefit[0] < 0  # an empty group costs a visit and gives nothing
+    assert benefit[1] > benefit[0] and benefit[2] > benefit[1]
+    assert benefit[-1] < benefit[3]
+
+
+def test_identity_attachment_shields_commitment_losses():
+    loss = rules.commitment_change(-1.0, 0.0, 0.0, 0.0, B)
+    shielded = rules.commitment_change(-1.0, 0.0, 0.0, 0.5, B)
+    assert loss < shielded < 0
+    assert rules.commitment_change(1.0, 0.0, 0.0, 0.5, B) == rules.commitment_change(1.0, 0.0, 0.0, 0.0, B)
+
+
+def test_groups_are_classified_by_documented_thresholds():
+    c = ClassificationParams()
+    posts = np.array([8 * c.window_weeks, 8 * c.window_weeks, 1, 0])
+    posters = np.array([5, 1, 1, 0])
+    dormant_posts = np.array([40, 40, 1, 0])
+    states = rules.classify(posts, posters, dormant_posts, c.dormant_window_weeks, c)
+    assert states.tolist() == [rules.THRIVING, rules.ACTIVE, rules.ACTIVE, rules.DORMANT]
+    early = rules.classify(posts, posters, dormant_posts, c.dormant_window_weeks - 1, c)
+    assert early[3] == rules.ACTIVE  # no group is dormant before a full dormant window
+
+
+# ------------------------------------------------------------------------ interventions
+
+
+def _pooled(measure, seeds=(1, 2, 3), **overrides):
+    return sum(measure(run_model(seed=seed, **overrides)) for seed in seeds)
+
+
+def _member_posts(model):
+    return model.summary()["posts_total"]
+
+
+def _joins(model):
+    return model.tables()["group_weeks"].joins.sum()
+
+
+def _replies(model):
+    return model.summary()["replies_total"]
+
+
+def test_personalised_moderation_raises_replies_and_posts():
+    common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12}
+    moderated = {**common, "interventions.moderation": 1.0}
+    assert _pooled(_replies, **moderated) > 1.5 * _pooled(_replies, **common)
+    assert _pooled(_member_posts, **moderated) > _pooled(_member_posts, **common)
+
+
+def test_manager_seeding_and_weekly_digest_add_activity():
+    seeded = run_model(**{"interventions.manager_posts_per_week": 3.0})
+    assert seeded.tables()["group_weeks"].manager_posts.sum() > 0
+    common = {"duration.weeks": 12}
+    seeding = {**common, "interventions.manager_posts_per_week": 3.0}
+    # seeded posts make a group look active: members visit it more and more people join
+    assert _pooled(_visits, **seeding) > 1.03 * _pooled(_visits, **common)
+    assert _pooled(_joins, **seeding) > _pooled(_joins, **common)
+    assert _pooled(_visits, **common, **{"interventions.weekly_digest": 0.5}) > 1.2 * _pooled(_visits, **common)

@@ -1,0 +1,139 @@
+"""The Python API a user drives from a notebook, the output tables and reproducibility."""
+
+from __future__ import annotations
+
+import json
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import Group, GroupCultureModel, ModelParams, ParamError, Professional
+from tests.conftest import SMALL, run_model
+
+COLUMNS = {
+    "professionals": {"agent_id", "blocked_at_work", "office_hours_mindset", "job_search_fear",
+                      "job_hunting_only", "attention_budget", "content_role", "profile_tidiness",
+                      "employer", "past_employers", "university", "industry"},
+    "groups": {"group_id", "charter", "initial_size", "employer_defunct", "final_members",
+               "final_state", "weeks_to_dormancy", "posts"},
+    "group_weeks": {"group_id", "week", "members", "posts", "replies", "distinct_posters",
+                    "joins", "leaves", "state"},
+    "memberships": {"agent_id", "group_id", "joined_tick", "left_tick", "posts", "replies", "visits"},
+    "hourly_activity": {"tick", "hour_of_day", "weekday", "visits", "posts", "replies"},
+    "network": {"source", "target"},
+}
+
+
+def test_tables_have_documented_columns(small_run):
+    tables = small_run.tables()
+    assert set(tables) == set(COLUMNS)
+    for name, cols in COLUMNS.items():
+        assert cols <= set(tables[name].columns), name
+    assert len(tables["group_weeks"]) == SMALL["groups.count"] * SMALL["duration.weeks"]
+    assert len(tables["hourly_activity"]) == 168 * SMALL["duration.weeks"]
+    assert set(tables["groups"].final_state.astype(str)) <= {"thriving", "active", "dormant"}
+
+
+def test_agents_are_mesa_views_of_the_arrays(small_run):
+    pros = small_run.agents_by_type[Professional]
+    groups = small_run.agents_by_type[Group]
+    assert len(pros) == SMALL["population.size"] and len(groups) == SMALL["groups.count"]
+    assert all(isinstance(a, mesa.Agent) for a in list(pros)[:5])
+    table = small_run.tables()["professionals"].set_index("agent_id")
+    p = small_run.professionals[7]
+    assert p.blocked_at_work == bool(table.loc[7, "blocked_at_work"])
+    assert p.job_search_fear == pytest.approx(table.loc[7, "job_search_fear"])
+    g = small_run.group_agents[0]
+    assert g.members == small_run.tables()["groups"].final_members[0]
+    assert g.state == str(small_run.tables()["groups"].final_state[0])
+    assert len(g.member_ids) == g.members
+
+
+def test_summary_is_json_and_reports_every_stylized_fact(small_run):
+    summary = small_run.summary()
+    json.dumps(summary)
+    for key in ("share_thriving", "share_dormant", "badge_ratio", "top1_share_posts", "never_posted_large"):
+        assert key in summary
+    assert set(summary["stylized_facts"]) == {"S1", "S2", "S3", "S4", "S5", "S6"}
+    for fact in summary["stylized_facts"].values():
+        assert {"value", "low", "high", "target", "pass"} <= set(fact)
+    shares = summary["share_thriving"] + summary["share_active"] + summary["share_dormant"]
+    assert shares == pytest.approx(1.0)
+
+
+def test_datacollector_records_one_row_per_week(small_run):
+    df = small_run.datacollector.get_model_vars_dataframe()
+    assert len(df) == SMALL["duration.weeks"]
+    weekly = small_run.tables()["group_weeks"].groupby("week").posts.sum().to_numpy()
+    np.testing.assert_array_equal(df["posts"].to_numpy(), weekly)
+
+
+def test_step_and_partial_runs_match_one_run():
+    a = GroupCultureModel(**SMALL)
+    for _ in range(168):
+        a.step()
+    a.run(weeks=2)
+    a.run()
+    b = run_model()
+    pd.testing.assert_frame_equal(a.tables()["group_weeks"], b.tables()["group_weeks"])
+    with pytest.raises(ParamError, match="duration.weeks"):
+        a.run(weeks=1)
+
+
+def test_same_seed_same_tables_other_seed_differs():
+    a, b, c = run_model(), run_model(), run_model(seed=4)
+    for name, table in a.tables().items():
+        pd.testing.assert_frame_equal(table, b.tables()[name])
+    assert not a.tables()["memberships"].equals(c.tables()["memberships"])
+
+
+def test_no_global_random_state_is_used():
+    np.random.seed(1)
+    a = run_model().summary()
+    np.random.seed(2)
+    import random
+
+    random.seed(2)
+    b = run_model().summary()
+    assert a == b
+
+
+def test_model_from_params_object_and_network_graph():
+    params = ModelParams.from_dict({"population": {"size": 300}, "groups": {"count": 4}, "duration": {"weeks": 2}})
+    model = GroupCultureModel(params)
+    assert model.params.population.size == 300
+    graph = model.network
+    assert graph.number_of_nodes() == 300
+    assert graph.number_of_edges() == len(model.tables()["network"])
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"population.size": -5}, "population.size = -5 is out of range"),
+        ({"population.blocked_at_work": 1.5}, "population.blocked_at_work = 1.5 is out of range: allowed"),
+        ({"groups.charter_mix": {"chess_club": 1.0}}, "unknown charter 'chess_club'"),
+        ({"charters.university_alumni.eligibility": []}, "eligibility is empty"),
+        ({"charters.university_alumni.eligibility": ["pets"]}, "unknown entry 'pets'"),
+        ({"population.sise": 10}, "unknown parameter population.sise"),
+        ({"population.size": "many"}, "population.size = 'many' is not a number"),
+        ({"groups.count": 2.5}, "groups.count = 2.5 is not an integer"),
+    ],
+)
+def test_bad_input_names_the_parameter_and_what_is_allowed(override, message):
+    with pytest.raises(ParamError, match=message.replace("(", r"\(").replace(".", r"\.")) as err:
+        GroupCultureModel(**override)
+    assert "\n" not in str(err.value)
+
+
+def test_a_fourth_charter_is_configuration_only():
+    model = run_model(**{
+        "charters.open_source": {"eligibility": ["anyone"], "relevance": 0.9, "employer_visibility": 0.0,
+                                 "inflow": 5.0},
+        "groups.charter_mix": {"open_source": 0.5, "industry_profession": 0.5},
+    })
+    groups = model.tables()["groups"]
+    assert "open_source" in set(groups.charter)
+    assert (groups[groups.charter == "open_source"].anchor == "anyone").all()
