@@ -156,6 +156,10 @@ def main() -> None:
     except Exception as exc:
         print(f"error: {errors.describe(exc)}", file=sys.stderr)
         raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        print("interrupted: finish a sweep later with the same command, hydra.sweep.dir=<its dir> resume=true",
+              file=sys.stderr)
+        raise SystemExit(130) from None
     finally:
         os.environ.pop("HYDRA_FULL_ERROR", None)
 
