@@ -125,7 +125,10 @@ def _job_row(root: Path, job_dir: Path) -> Dict[str, Any]:
         "job": int(num) if num is not None else _number_of(job_dir.name),
         "dir": str(job_dir.relative_to(root)),
         "status": "ok" if summary is not None else "failed" if error is not None else "missing",
-        "error": "" if error is None else f"{error.get('type', 'Error')}: {error.get('message', '')}",
+        "error": (
+            f"{error.get('type', 'Error')}: {error.get('message', '')}" if error is not None
+            else "" if summary is not None else "no summary.json nor error.json: killed, or still running"
+        ),
         "wall_seconds": info.get("wall_seconds") if summary is not None else None,
     }
     row.update(overrides)

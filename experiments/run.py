@@ -50,7 +50,10 @@ def hydra_main(cfg: DictConfig) -> Optional[float]:
         return objective_value(summary, cfg.objective)
     except Exception as exc:  # a failed job records itself; a sweep goes on
         message = errors.describe(exc)
-        results.write_json(out / results.ERROR, {"type": type(exc).__name__, "message": message})
+        try:
+            results.write_json(out / results.ERROR, {"type": type(exc).__name__, "message": message})
+        except OSError:  # the directory itself is the problem: the message says so
+            pass
         if multirun:
             log.error("%s failed: %s (%s)", label, message, results.shown(out / results.ERROR))
             return float("nan") if cfg.objective else None
@@ -109,14 +112,17 @@ def progress(weeks: int, label: str) -> tqdm:
 
 def one_line_summary(summary: Dict[str, Any]) -> str:
     """Share thriving / dormant and stylized facts passed, in one line."""
-    facts = summary.get("stylized_facts") or {}
-    passed = [name for name, fact in facts.items() if isinstance(fact, dict) and fact.get("pass")]
+    facts = {k: f for k, f in (summary.get("stylized_facts") or {}).items() if isinstance(f, dict)}
+    judged = [name for name, fact in facts.items() if fact.get("pass") is not None]
+    passed = [name for name in judged if facts[name]["pass"]]
     parts = [
         f"thriving {_percent(summary.get('share_thriving'))}",
         f"dormant {_percent(summary.get('share_dormant'))}",
     ]
     if facts:
-        parts.append(f"stylized facts passed {len(passed)}/{len(facts)}" + (f" ({' '.join(passed)})" if passed else ""))
+        parts.append(
+            f"stylized facts passed {len(passed)}/{len(judged)} judged" + (f" ({' '.join(passed)})" if passed else "")
+        )
     return ", ".join(parts)
 
 

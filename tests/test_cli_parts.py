@@ -38,6 +38,7 @@ def test_aggregate_lists_ok_failed_and_missing_jobs(tmp_path):
     assert list(table["job"]) == [0, 1, 2]
     assert list(table["status"]) == ["ok", "failed", "missing"]
     assert table.loc[1, "error"] == "ParamError: bad"
+    assert "killed" in table.loc[2, "error"] and table.loc[0, "error"] == ""
     assert list(table["groups/charter_mix"]) == ["industry_profession", "university_alumni", "university_alumni"]
     assert list(table["groups.size_median"]) == [50, 150.5, 50]
     assert table.loc[0, "stylized_facts.S1.value"] == 0.8
@@ -84,7 +85,7 @@ def test_one_line_summary():
         "share_thriving": 0.25, "share_dormant": 0.5,
         "stylized_facts": {"S1": {"pass": True}, "S2": {"pass": False}, "S3": {"pass": None}},
     })
-    assert line == "thriving 25%, dormant 50%, stylized facts passed 1/3 (S1)"
+    assert line == "thriving 25%, dormant 50%, stylized facts passed 1/2 judged (S1)"
 
 
 def test_switches_move_before_overrides():
