@@ -20,11 +20,11 @@ The schedule of one hour mirrors :meth:`sim.model.GroupCultureModel.step`:
 
 1. professionals (``shuffle_do("step")``): go_online, choose_group, read, post, reply,
    update_commitment;
-2. groups: seed_manager_posts (intervention), end_hour (activity decay);
+2. groups: seed_manager_posts (intervention); on Monday at the start of work hours,
+   professionals read the weekly digest (intervention); groups: end_hour (activity decay);
 3. at the end of a day, groups: expire_posts (no-reply penalty), join;
-4. at the end of a week: groups leave (members drop them), professionals read the
-   weekly digest (intervention) and update their job-hunting spells, groups classify
-   themselves (and record the week).
+4. at the end of a week: groups leave (members drop them), professionals update their
+   job-hunting spells, groups classify themselves (and record the week).
 
 All three interventions (moderation, manager posts, weekly digest) are covered.
 
@@ -38,9 +38,6 @@ Deliberate differences of detail from the fast engine (none changes a rule):
   membership visited twice in one hour posts at most once).
 * Joins in a day are sequential: a candidate's connections in the group include those
   who joined earlier the same day (the fast engine counts members at the start of the day).
-* Leaving: members who joined on the last day of the week may leave in that week's
-  leave step; in the fast engine they can first leave a week later (its membership index
-  is rebuilt after the leave step). Their chance is ``leave_base`` (they just visited).
 * Randomness: every draw comes from the model's numpy generator ``self.rng``, except the
   activation order of ``shuffle_do``, which Mesa takes from the model's own
   ``self.random`` (a ``random.Random`` Mesa seeds from the same seed; no global state).
@@ -184,7 +181,7 @@ class RefProfessional(mesa.Agent):
             relevance, g.recent_posters, m.commitment, self.content_role, self.voice,
             self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, b,
         )
-        p_reply = rules.reply_probability(m.commitment, model.params.interventions.moderation, b)
+        p_reply = rules.reply_probability(m.commitment, g.conversation, model.params.interventions.moderation, b)
         if rng.random() < p_post:
             g.receive_post(m)
         if rng.random() < p_reply:
@@ -193,7 +190,8 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------- join and leave
     def join(self, group: "RefGroup") -> None:
-        m = Membership(self, group, self.model.tick, self.model.behaviour.initial_commitment)
+        b = self.model.behaviour
+        m = Membership(self, group, self.model.tick, min(b.initial_commitment, b.max_commitment))
         self.memberships[group.index] = m
         group.members[self.index] = m
         group.week_joins += 1
@@ -208,15 +206,18 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def read_digest(self) -> None:
-        """Intervention: the weekly digest brings this professional, with probability
-        ``weekly_digest``, to each of its groups that had posts this week but that it did
-        not visit this week."""
-        p = self.model.params.interventions.weekly_digest
-        if p <= 0:
+        """Intervention: the weekly digest (Monday, start of work hours) brings this
+        professional, if it can be online at this hour, with probability ``weekly_digest``
+        to each of its groups that had posts (members' or a manager's) last week but that
+        it has not visited since last week began."""
+        model = self.model
+        if self.profile[model.hour_of_week] <= 0:
             return
-        week_start = self.model.tick - self.model.tick % HOURS_PER_WEEK
+        last_week_start = model.tick - model.hour_of_week - HOURS_PER_WEEK
         for m in list(self.memberships.values()):
-            if m.group.week_posts > 0 and m.last_visit < week_start and self.model.rng.random() < p:
+            h = m.group.history
+            had_posts = h["posts"][-1] + h["manager_posts"][-1] > 0
+            if had_posts and m.last_visit < last_week_start and model.rng.random() < model.params.interventions.weekly_digest:
                 self.visit(m)
 
     def update_job_hunting(self) -> None:
@@ -247,6 +248,7 @@ class RefGroup(mesa.Agent):
         self.visibility = float(groups.visibility[index])
         self.job_posts = float(groups.job_posts[index])
         self.identity = float(groups.identity[index])
+        self.conversation = float(groups.conversation[index])  # discussion + collaboration share
         self.inflow = float(groups.inflow[index])
         self.open_to_all = bool(groups.open_to_all[index])
         self.pool = list(range(pop_size)) if self.open_to_all else groups.pool.row(index).tolist()
@@ -271,8 +273,9 @@ class RefGroup(mesa.Agent):
         self.open_post(OpenPost(m, self.model.tick, first))
 
     def open_post(self, post: OpenPost) -> None:
-        """A new post raises activity and pushes the oldest of RING remembered posts off;
-        if that one was open and unanswered, its author takes the no-reply penalty."""
+        """A new post raises activity (a decayed count of members' and managers' posts)
+        and pushes the oldest of the RING remembered posts off; if that one was open and
+        unanswered, its author takes the no-reply penalty."""
         self.activity += 1.0
         if len(self.open_posts) == RING:
             old = self.open_posts.pop(0)
@@ -293,7 +296,6 @@ class RefGroup(mesa.Agent):
         post.replied = True
         m.replies += 1
         self.week_replies += 1
-        self.activity += 1.0
         if post.author is not None:
             post.author.replies_received += 1
             post.author.change_commitment(replies_received=1)
@@ -327,13 +329,13 @@ class RefGroup(mesa.Agent):
                     post.author.post_unanswered(post)
 
     def join(self) -> None:
-        """Poisson(inflow x eligible non-members / 7) candidates drawn from the eligible
-        pool; a non-member joins with :func:`rules.join_probability` of its connections
+        """Each eligible professional comes across the group at rate ``inflow`` per week:
+        Poisson(inflow x pool / 7) candidates drawn from the eligible pool; a candidate
+        not yet a member joins with :func:`rules.join_probability` of its connections
         already in the group and the group's activity."""
         model, b = self.model, self.model.behaviour
         rng = model.rng
-        eligible_out = max(len(self.pool) - len(self.members), 0)
-        for _ in range(rng.poisson(self.inflow * eligible_out / 7.0)):
+        for _ in range(rng.poisson(self.inflow * len(self.pool) / 7.0)):
             candidate = model.professionals[self.pool[int(rng.integers(len(self.pool)))]]
             if self.index in candidate.memberships:
                 continue
@@ -343,10 +345,13 @@ class RefGroup(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def leave(self) -> None:
-        """Each member drops the group with :func:`rules.leave_probability`."""
+        """Each member drops the group with :func:`rules.leave_probability`; those who
+        joined in this same hour (the last of the week) cannot leave yet (docs/ODD.md)."""
         model, b = self.model, self.model.behaviour
         idle_after = b.tidy_idle_weeks * HOURS_PER_WEEK
         for m in list(self.members.values()):
+            if m.joined == model.tick:
+                continue
             idle = model.tick - m.last_visit >= idle_after
             p = rules.leave_probability(m.professional.profile_tidiness, idle, m.posts == 0, b)
             if model.rng.random() < p:
@@ -365,7 +370,7 @@ class RefGroup(mesa.Agent):
         posters_window = len(set().union(*self.poster_sets[-c.window_weeks:]))
         state = rules.classify(
             sum(h["posts"][-c.window_weeks:]), posters_window, sum(h["posts"][-c.dormant_window_weeks:]),
-            len(h["posts"]) >= c.dormant_window_weeks, c,
+            len(h["posts"]), c,
         )
         h["state"].append(int(state))
         self.recent_posters = float(len(self.week_posters))
@@ -418,15 +423,24 @@ class ReferenceModel(mesa.Model):
         groups = self.agents_by_type[RefGroup]
         professionals.shuffle_do("step")
         groups.do("seed_manager_posts")
+        if self.is_digest_hour():
+            professionals.shuffle_do("read_digest")
         groups.do("end_hour")
         if is_end_of_day(t):
             groups.do("end_of_day")
         if is_end_of_week(t):
             groups.do("leave")
-            professionals.shuffle_do("read_digest")
             professionals.do("update_job_hunting")
             groups.do("classify")
         self.tick += 1
+
+    def is_digest_hour(self) -> bool:
+        """The weekly digest goes out on Monday at the start of work hours, from week 1."""
+        work_start = self.params.clock.work_start
+        return (
+            self.params.interventions.weekly_digest > 0
+            and self.hour_of_week == work_start and self.tick > work_start
+        )
 
     @property
     def weeks_done(self) -> int:
@@ -444,13 +458,15 @@ class ReferenceModel(mesa.Model):
         return self
 
     # ------------------------------------------------------------------- outputs
-    def _history(self, name: str) -> np.ndarray:
-        """(weeks done, groups) array of one weekly record."""
+    def weekly_record(self, name: str) -> np.ndarray:
+        """One weekly record per group, shape (weeks done, groups): posts (members'),
+        replies, manager_posts, joins, leaves, posters (distinct), members (at week end)
+        or state (codes of :mod:`sim.rules`)."""
         return np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1).T
 
     def group_weekly_posts(self) -> np.ndarray:
         """Members' posts per week and group, shape (weeks done, groups)."""
-        return self._history("posts")
+        return self.weekly_record("posts")
 
     def weekly_posts(self) -> np.ndarray:
         """Members' posts per week over all groups, shape (weeks done,)."""
@@ -459,7 +475,7 @@ class ReferenceModel(mesa.Model):
     def final_states(self) -> np.ndarray:
         """State code per group at the last completed week (:data:`rules.DORMANT` = 0,
         ``ACTIVE`` = 1, ``THRIVING`` = 2); ACTIVE before the first week ends."""
-        states = self._history("state")
+        states = self.weekly_record("state")
         return states[-1] if len(states) else np.full(len(self.groups), rules.ACTIVE, dtype=np.int64)
 
     def share_dormant(self) -> float:
@@ -473,6 +489,6 @@ class ReferenceModel(mesa.Model):
         week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
         cols = {"group_id": group.ravel(), "week": week.ravel()}
         for name in ("members", "posts", "replies", "posters", "joins", "leaves", "manager_posts"):
-            cols["distinct_posters" if name == "posters" else name] = self._history(name).ravel()
-        cols["state"] = [rules.STATE_NAMES[int(code)] for code in self._history("state").ravel()]
+            cols["distinct_posters" if name == "posters" else name] = self.weekly_record(name).ravel()
+        cols["state"] = [rules.STATE_NAMES[int(code)] for code in self.weekly_record("state").ravel()]
         return pd.DataFrame(cols)
