@@ -30,7 +30,7 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
     """
     k = np.maximum(n_groups, 1)
     weight = budget * k ** (1.0 - attention_split)
-    idle = hunting_only & ~hunting
+    idle = np.logical_and(hunting_only, np.logical_not(hunting))
     return np.where(idle, weight * not_hunting_activity, weight)
 
 

@@ -155,12 +155,20 @@ def test_a_reply_to_a_first_post_raises_the_chance_of_posting_again():
     after_reply = rules.commitment_change(0.0, 1.0, 0.0, 0.0, B)
     after_silence = rules.commitment_change(0.0, 0.0, 1.0, 0.0, B)
     assert after_reply > 0 > after_silence
-    summary = run_model(**{"population.size": 3000, "groups.count": 20, "duration.weeks": 12}).summary()
-    assert summary["post_again_if_replied"] > summary["post_again_if_not_replied"]
-    no_effect = run_model(**{"population.size": 3000, "groups.count": 20, "duration.weeks": 12,
-                             "behaviour.reply_boost": 0.0, "behaviour.no_reply_penalty": 0.0}).summary()
-    gap = summary["post_again_if_replied"] - summary["post_again_if_not_replied"]
-    assert gap > no_effect["post_again_if_replied"] - no_effect["post_again_if_not_replied"]
+    common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12}
+
+    def again(model, replied):
+        m = model.tables()["memberships"].dropna(subset=["first_post_replied"])
+        m = m[m.first_post_replied == int(replied)]
+        return np.array([(m.posts > 1).sum(), len(m)])
+
+    on = [run_model(seed=seed, **common) for seed in (1, 2, 3)]
+    off = [run_model(seed=seed, **common, **{"behaviour.reply_boost": 0.0}) for seed in (1, 2, 3)]
+    replied_on = sum(again(m, True) for m in on)
+    silent_on = sum(again(m, False) for m in on)
+    replied_off = sum(again(m, True) for m in off)
+    assert replied_on[0] / replied_on[1] > silent_on[0] / silent_on[1]
+    assert replied_on[0] / replied_on[1] > replied_off[0] / replied_off[1]
 
 
 def test_posting_rises_with_relevance_social_proof_and_commitment_and_falls_with_fear_and_overload():
