@@ -76,9 +76,10 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     weeks = params.duration.weeks
     with progress(weeks, label) as bar:
         model.run(on_week=lambda _week: bar.update(1))
-    for name, table in model.tables().items():
+    tables = model.tables()
+    for name, table in tables.items():
         results.write_parquet(out / f"{name}.parquet", table)
-    summary = model.summary()
+    summary = model.summary(tables)
     objective_value(summary, cfg.objective)  # a wrong objective fails before the run looks complete
     results.write_json(
         out / results.RUN_INFO,

@@ -207,8 +207,9 @@ def size_bins(sizes) -> np.ndarray:
     return np.floor(np.log2(np.maximum(np.asarray(sizes, dtype=float), 1))).astype(int)
 
 
-def summary(s: State, weeks: int) -> dict:
-    t = tables(s, weeks)
+def summary(s: State, weeks: int, t: dict | None = None) -> dict:
+    """Run-level outcomes and stylized facts; ``t`` may pass tables already built."""
+    t = tables(s, weeks) if t is None else t
     groups, members = t["groups"], t["memberships"]
     c = s.params.classification
     by_charter = groups.groupby("charter", observed=True)

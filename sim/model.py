@@ -123,6 +123,8 @@ class GroupCultureModel(mesa.Model):
         """All output tables (columns documented in :mod:`sim.metrics`)."""
         return metrics.tables(self.state, self.weeks_done)
 
-    def summary(self) -> dict:
-        """Run-level outcomes and the stylized facts S1-S6 with pass/fail."""
-        return metrics.summary(self.state, self.weeks_done)
+    def summary(self, tables: Optional[dict] = None) -> dict:
+        """Run-level outcomes and the stylized facts S1-S6 with pass/fail.
+
+        Pass ``tables`` (from :meth:`tables`) to avoid building them twice."""
+        return metrics.summary(self.state, self.weeks_done, tables)
