@@ -252,14 +252,16 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
         return 0
     size = pool_size[grp]
     pick = (rng.random(len(grp)) * size).astype(np.int64)
-    from_pool = g.pool.values[np.minimum(g.pool.ptr[grp] + pick, max(len(g.pool.values) - 1, 0))] \
-        if len(g.pool.values) else pick
-    cand = np.where(g.open_to_all[grp], pick, from_pool)
+    if len(g.pool.values):  # groups open to all draw an agent id directly
+        slot = np.minimum(g.pool.ptr[grp] + pick, len(g.pool.values) - 1)
+        cand = np.where(g.open_to_all[grp], pick, g.pool.values[slot])
+    else:
+        cand = pick
     seg, friends, _ = _ragged(s.neighbours, cand)
     n_conn = np.bincount(seg, weights=s.lookup(friends, grp[seg]) >= 0, minlength=len(cand))
     p = rules.join_probability(n_conn, g.activity[grp], b)
     accept = (s.lookup(cand, grp) < 0) & (rng.random(len(cand)) < p)
-    keys, first = np.unique(cand[accept] * g.count + grp[accept], return_index=True)
+    _, first = np.unique(cand[accept] * g.count + grp[accept], return_index=True)
     cand, grp = cand[accept][first], grp[accept][first]
     s.memberships.add(cand, grp, tick, min(b.initial_commitment, b.max_commitment), initial=False)
     s.records.week_joins[tick // HOURS_PER_WEEK] += _count(grp, g.count)
