@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from sim import network as netmod
@@ -78,7 +80,8 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
             continue
         defunct[g] = c.anchor == "employer" and rng.random() < c.defunct_share
         values, sizes = _anchor_choices(c.anchor, c.eligibility, pop, defunct[g])
-        if sizes.sum() == 0:  # e.g. no defunct employer has past staff: fall back to live ones
+        if sizes.sum() == 0:  # no defunct employer has past staff: fall back to live ones
+            warnings.warn(f"group {g}: no defunct employer has eligible staff; using a live employer")
             defunct[g] = False
             values, sizes = _anchor_choices(c.anchor, c.eligibility, pop, False)
         anchor_value[g] = rng.choice(values, p=sizes / sizes.sum())

@@ -271,6 +271,12 @@ class ModelParams:
             raise ParamError(
                 f"clock.work_start = {self.clock.work_start} must be before clock.work_end = {self.clock.work_end}"
             )
+        defunct = [n for n, c in self.charters.items() if c.defunct_share > 0 and self.groups.charter_mix.get(n, 0) > 0]
+        if defunct and self.population.defunct_employer_share == 0:
+            raise ParamError(
+                f"charters.{defunct[0]}.defunct_share > 0 needs defunct employers: "
+                "allowed population.defunct_employer_share > 0 (or defunct_share = 0)"
+            )
         net = self.network
         if net.homophily_employer + net.homophily_university + net.homophily_industry > 1 + 1e-9:
             raise ParamError("network.homophily_* shares sum above 1: allowed a total of at most 1")

@@ -137,3 +137,13 @@ def test_a_fourth_charter_is_configuration_only():
     groups = model.tables()["groups"]
     assert "open_source" in set(groups.charter)
     assert (groups[groups.charter == "open_source"].anchor == "anyone").all()
+
+
+def test_defunct_share_without_defunct_employers_is_refused():
+    with pytest.raises(ParamError, match="needs defunct employers"):
+        GroupCultureModel(**{"population.defunct_employer_share": 0.0,
+                             "charters.employment_association.defunct_share": 0.5})
+    model = GroupCultureModel(**{"population.defunct_employer_share": 0.0,
+                                 "charters.employment_association.defunct_share": 0.0,
+                                 "population.size": 300, "groups.count": 3, "duration.weeks": 1})
+    assert not model.tables()["groups"].employer_defunct.any()
