@@ -72,6 +72,7 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
     anchor_value = np.full(gp.count, -1, dtype=np.int64)
     defunct = np.zeros(gp.count, dtype=bool)
     pools, open_to_all = [], np.zeros(gp.count, dtype=bool)
+    fallbacks = 0
     for g in range(gp.count):
         c = params.charters[names[charter[g]]]
         if c.anchor == "anyone":
@@ -81,11 +82,14 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         defunct[g] = c.anchor == "employer" and rng.random() < c.defunct_share
         values, sizes = _anchor_choices(c.anchor, c.eligibility, pop, defunct[g])
         if sizes.sum() == 0:  # no defunct employer has past staff: fall back to live ones
-            warnings.warn(f"group {g}: no defunct employer has eligible staff; using a live employer")
+            fallbacks += 1
             defunct[g] = False
             values, sizes = _anchor_choices(c.anchor, c.eligibility, pop, False)
         anchor_value[g] = rng.choice(values, p=sizes / sizes.sum())
         pools.append(_pool_for(c.eligibility, pop, anchor_value[g]))
+    if fallbacks:
+        warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
+                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)")
     pool_sizes = np.array([pop.size if o else len(p) for p, o in zip(pools, open_to_all)])
     raw = gp.size_median * np.exp(gp.size_sigma * rng.standard_normal(gp.count))
     size = np.clip(np.round(raw), gp.size_min, gp.size_max).astype(np.int64)

@@ -147,3 +147,13 @@ def test_defunct_share_without_defunct_employers_is_refused():
                                  "charters.employment_association.defunct_share": 0.0,
                                  "population.size": 300, "groups.count": 3, "duration.weeks": 1})
     assert not model.tables()["groups"].employer_defunct.any()
+
+
+def test_defunct_groups_without_defunct_staff_fall_back_with_one_warning():
+    config = {"population.size": 300, "groups.count": 4, "duration.weeks": 1,
+              "groups.charter_mix": {"employment_association": 1.0},
+              "charters.employment_association.defunct_share": 1.0}
+    with pytest.warns(UserWarning, match="use a live employer") as record:
+        model = GroupCultureModel(**config)
+    assert len(record) == 1
+    assert not model.tables()["groups"].employer_defunct.any()
