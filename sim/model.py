@@ -95,20 +95,22 @@ class GroupCultureModel(mesa.Model):
         return self.state.tick // HOURS_PER_WEEK
 
     def run(self, weeks: Optional[int] = None, on_week: Optional[Callable[[int], None]] = None):
-        """Run ``weeks`` more weeks (default: the rest of ``duration.weeks``).
+        """Run ``weeks`` more weeks of hours (default: to the end of ``duration.weeks``).
 
         ``on_week(week)`` is called after each completed week (e.g. a progress bar).
         """
-        left = self.params.duration.weeks - self.weeks_done
-        weeks = left if weeks is None else weeks
-        if not 0 <= weeks <= left:
-            raise ParamError(f"run(weeks={weeks}): allowed 0..{left} (the rest of duration.weeks)")
-        for _ in range(weeks):
-            for _ in range(HOURS_PER_WEEK):
-                self.step()
-            if on_week is not None:
+        s = self.state
+        left = s.records.ticks - s.tick
+        ticks = left if weeks is None else weeks * HOURS_PER_WEEK
+        if not 0 <= ticks <= left:
+            raise ParamError(
+                f"run(weeks={weeks}): allowed 0..{left // HOURS_PER_WEEK} (whole weeks left of duration.weeks)"
+            )
+        for _ in range(ticks):
+            self.step()
+            if on_week is not None and s.tick % HOURS_PER_WEEK == 0:
                 on_week(self.weeks_done - 1)
-        self.running = self.weeks_done < self.params.duration.weeks
+        self.running = s.tick < s.records.ticks
         return self
 
     # ------------------------------------------------------------------- outputs

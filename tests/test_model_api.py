@@ -72,10 +72,13 @@ def test_datacollector_records_one_row_per_week(small_run):
 
 def test_step_and_partial_runs_match_one_run():
     a = GroupCultureModel(**SMALL)
-    for _ in range(168):
-        a.step()
+    a.step()
     a.run(weeks=2)
-    a.run()
+    for _ in range(167):
+        a.step()
+    weeks_seen = []
+    a.run(on_week=weeks_seen.append)
+    assert weeks_seen == list(range(3, SMALL["duration.weeks"]))
     b = run_model()
     pd.testing.assert_frame_equal(a.tables()["group_weeks"], b.tables()["group_weeks"])
     with pytest.raises(ParamError, match="duration.weeks"):
