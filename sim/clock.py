@@ -14,7 +14,6 @@ from sim.params import ClockParams
 
 HOURS_PER_DAY = 24
 HOURS_PER_WEEK = 168
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def hour_of_day(tick):
