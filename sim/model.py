@@ -66,9 +66,8 @@ class GroupCultureModel(mesa.Model):
             join(s, t, rng)
         if is_end_of_week(t):
             leave(s, t, rng)
-            self._refresh_index()
             update_job_hunting(s, rng)
-            refresh_session_rates(s)
+            self._refresh_index(rates_changed=True)
             classify_groups(s, t)
         elif is_end_of_day(t):
             self._refresh_index()
@@ -84,9 +83,13 @@ class GroupCultureModel(mesa.Model):
         credited = reply(s, visits, t, rng)
         update_commitment(s, visits, benefit, credited, unanswered)
 
-    def _refresh_index(self) -> None:
-        if self.state.dirty:
+    def _refresh_index(self, rates_changed: bool = False) -> None:
+        """Rebuild the membership index if members joined or left, and the session rates
+        if memberships or job-hunting spells changed."""
+        dirty = self.state.dirty
+        if dirty:
             self.state.rebuild_index()
+        if dirty or rates_changed:
             refresh_session_rates(self.state)
 
     # ------------------------------------------------------------------- driving

@@ -161,9 +161,8 @@ class State:
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member."""
         keys = agents * self.groups.count + groups
-        pos = np.searchsorted(self.index.keys, keys)
-        pos = np.minimum(pos, max(len(self.index.keys) - 1, 0))
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
+        pos = np.minimum(np.searchsorted(self.index.keys, keys), len(self.index.keys) - 1)
         found = self.index.keys[pos] == keys
         return np.where(found, self.index.rows_of_keys[pos], -1)
