@@ -1,7 +1,11 @@
 """Hydra callbacks (registered in ``configs/config.yaml`` under ``hydra.callbacks``).
 
-* :class:`ValidateConfig` checks the model config before anything runs: a bad value stops
-  the run with one line, before any result directory is made.
+* :class:`ValidateConfig` checks the model config and the ``objective`` before anything runs:
+  a bad value stops the run with one line, before any result directory is made.
+* :class:`GuardOutput` then takes the output directory's lock (a single run's directory, or a
+  sweep's root) before Hydra writes into it, removes temporary files a killed run left there,
+  and refuses a sweep into a directory holding another configuration's jobs (unless
+  ``overwrite=true``, which deletes them first).
 * :class:`AggregateSweep` gathers every job of a multirun from disk into
   ``sweep_summary.parquet`` and ``.csv`` at the sweep root, then draws the sweep's figures.
   Jobs write their own files and Hydra passes no job results to ``on_multirun_end``, so
@@ -14,18 +18,17 @@ program with ``SystemExit`` instead, which Hydra lets through.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
 import pandas as pd
-import yaml
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
-from experiments.config import model_params
+from experiments.config import RUN_KEYS, OverrideError, check_objective, model_dict, model_params
 from sim.params import ParamError
 
 SWEEP_SUMMARY = "sweep_summary"
@@ -46,6 +49,49 @@ class ValidateConfig(Callback):
         _validate(config)
 
 
+class GuardOutput(Callback):
+    """Hold the output directory's lock for the whole run or sweep (one writer at a time)."""
+
+    def __init__(self) -> None:
+        self._lock: Any = None
+
+    def __getstate__(self) -> Dict[str, Any]:  # launchers pickle callbacks: the lock stays here
+        return {"_lock": None}
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        run_dir = Path(config.hydra.run.dir)
+        self._lock = _acquire(run_dir, "run directory")
+        results.remove_stale_temporaries(run_dir)
+
+    def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        results.release(self._lock)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        root = Path(config.hydra.sweep.dir)
+        self._lock = _acquire(root, "sweep directory")
+        identity = results.sweep_identity(
+            model_dict(config),
+            [o for o in config.hydra.overrides.task if o.split("=")[0].lstrip("+~") not in RUN_KEYS],
+            OmegaConf.to_container(config.hydra.sweeper.get("params") or {}, resolve=False),
+        )
+        try:
+            verdict, old = results.check_sweep_root(root, identity, bool(config.resume), bool(config.overwrite))
+        except results.ResultsError as exc:
+            _stop(str(exc))
+        if verdict == "overwrite":
+            for job in old:
+                shutil.rmtree(job)
+            for name in (f"{SWEEP_SUMMARY}.parquet", f"{SWEEP_SUMMARY}.csv"):
+                (root / name).unlink(missing_ok=True)
+            shutil.rmtree(root / "figures", ignore_errors=True)
+            print(f"overwrite=true: deleted {len(old)} job(s) of another configuration in {results.shown(root)}")
+        results.remove_stale_temporaries(root)
+        results.write_json(root / results.SWEEP_INFO, {"identity": identity})
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        results.release(self._lock)
+
+
 class AggregateSweep(Callback):
     """Write ``sweep_summary.parquet``/``.csv`` at the sweep root and draw its figures."""
 
@@ -58,7 +104,7 @@ class AggregateSweep(Callback):
             f" {counts.get('missing', 0)} missing -> {results.shown(root / (SWEEP_SUMMARY + '.csv'))}"
         )
         if config.get("plots", True):
-            from experiments.run import draw_figures
+            from experiments.plot import draw_figures  # matplotlib: only when figures are wanted
 
             draw_figures(root)
         failed = table[table["status"] != "ok"] if len(table) else table
@@ -102,55 +148,59 @@ def rebuild(root: Path) -> pd.DataFrame:
 
 
 def write_sweep_summary(root: Path, table: pd.DataFrame) -> None:
+    """Write ``sweep_summary.parquet`` and ``.csv`` at ``root``."""
     results.write_parquet(root / f"{SWEEP_SUMMARY}.parquet", table)
-    results.atomic_write(root / f"{SWEEP_SUMMARY}.csv", lambda tmp: table.to_csv(tmp, index=False))
+    results.write_csv(root / f"{SWEEP_SUMMARY}.csv", table)
 
 
 def _validate(config: DictConfig) -> None:
     try:
-        model_params(config)
-    except ParamError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        check_objective(config.objective, model_params(config))
+    except (ParamError, OverrideError) as exc:
+        _stop(str(exc))
+
+
+def _acquire(directory: Path, what: str) -> Any:
+    try:
+        return results.acquire(directory, what)
+    except results.Busy as exc:
+        _stop(str(exc))
+    except OSError as exc:
+        _stop(f"cannot use {exc.filename or directory}: {exc.strerror or exc}")
+
+
+def _stop(message: str) -> None:
+    """End the program with one line (Hydra turns a callback's exception into a warning)."""
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _job_row(root: Path, job_dir: Path) -> Dict[str, Any]:
-    overrides = _overrides(job_dir / ".hydra" / "overrides.yaml")
-    summary = results.read_json(job_dir / results.SUMMARY)
+    verdict = results.verify(job_dir)
     error = results.read_json(job_dir / results.ERROR)
     info = results.read_json(job_dir / results.RUN_INFO) or {}
-    hydra_cfg = _read_yaml(job_dir / ".hydra" / "hydra.yaml") or {}
-    num = (((hydra_cfg.get("hydra") or {}).get("job") or {}).get("num"))
+    try:
+        overrides = results.job_overrides(job_dir)
+        hydra_cfg = results.read_yaml(job_dir / ".hydra" / "hydra.yaml") or {}
+    except results.ResultsError:
+        overrides, hydra_cfg = {}, {}
+    num = ((hydra_cfg.get("hydra") or {}).get("job") or {}).get("num")
+    status = "ok" if verdict else "failed" if error is not None else "missing"
     row: Dict[str, Any] = {
         "job": int(num) if num is not None else _number_of(job_dir.name),
         "dir": str(job_dir.relative_to(root)),
-        "status": "ok" if summary is not None else "failed" if error is not None else "missing",
-        "error": (
-            f"{error.get('type', 'Error')}: {error.get('message', '')}" if error is not None
-            else "" if summary is not None else "no summary.json nor error.json: killed, or still running"
-        ),
-        "wall_seconds": info.get("wall_seconds") if summary is not None else None,
+        "status": status,
+        "error": {"ok": "", "failed": f"{(error or {}).get('type', 'Error')}: {(error or {}).get('message', '')}",
+                  "missing": verdict.reason}[status],
+        "wall_seconds": info.get("wall_seconds") if verdict else None,
     }
     row.update(overrides)
+    summary = results.read_json(job_dir / results.SUMMARY) if verdict else None
     if summary is not None:
         flat = pd.json_normalize(summary, sep=".").iloc[0].to_dict()
         for key, value in flat.items():
             row[f"summary.{key}" if key in row else key] = value
     return row
-
-
-def _overrides(path: Path) -> Dict[str, Any]:
-    """``{key: value}`` of a job's overrides (values as Hydra parsed them)."""
-    lines = _read_yaml(path) or []
-    parsed = OverridesParser.create().parse_overrides([str(line) for line in lines])
-    return {o.key_or_group: o.value() for o in parsed}
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError):
-        return None
 
 
 def _number_of(name: str) -> int:

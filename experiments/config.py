@@ -39,6 +39,8 @@ class RunConfig(ModelParams):
     objective: Optional[str] = None
     """A summary key (dotted, e.g. ``stylized_facts_passed``) whose value a job returns to
     Hydra's sweeper: what ``hydra/sweeper=optuna`` optimises."""
+    overwrite: bool = False
+    """Let a sweep delete the jobs of another configuration in its ``hydra.sweep.dir`` first."""
 
 
 MODEL_KEYS = tuple(f.name for f in dataclasses.fields(ModelParams))
@@ -88,3 +90,119 @@ def allowed_keys(section: str) -> Optional[List[str]]:
     if not dataclasses.is_dataclass(node):
         return None
     return sorted(f.name for f in dataclasses.fields(node))
+
+
+# ------------------------------------------------------------ checks before any work
+
+
+class OverrideError(ValueError):
+    """A command-line override that must not run; the message is one line."""
+
+
+BOOLEAN_RUN_KEYS = tuple(f.name for f in dataclasses.fields(RunConfig) if f.name in RUN_KEYS and f.type in ("bool", bool))
+PATH_KEYS = ("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir", "hydra.job_logging.handlers.file.filename")
+
+
+def check_overrides(overrides: List[str]) -> None:
+    """Refuse, before Hydra composes anything, overrides that would run the wrong thing.
+
+    Refused: a key given twice, a ``+key`` the schema does not know (``+sede=5``), a run-level
+    switch that is not ``true``/``false`` (``resume=2``), an empty output path
+    (``hydra.run.dir=``). Syntax errors are left to Hydra (see :mod:`experiments.errors`).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    seen: Dict[str, str] = {}
+    for override, text in zip(parsed, overrides):
+        key = override.key_or_group
+        if key in seen:
+            raise OverrideError(f"{key} is given twice ({seen[key]} and {text}): allowed once")
+        seen[key] = text
+        if override.is_delete():
+            continue
+        if (override.is_add() or override.is_force_add()) and not key.startswith("hydra") and not _known(key):
+            section, _, _ = key.rpartition(".")
+            where = f"under {section}" if section else "at the top level"
+            raise OverrideError(f"unknown key {key}: allowed keys {where}: {', '.join(allowed_keys(section) or [])}")
+        values = _values(override)
+        if key in BOOLEAN_RUN_KEYS and not all(isinstance(v, bool) for v in values):
+            raise OverrideError(f"{key} = {override.get_value_element_as_str()}: allowed true or false")
+        if key in PATH_KEYS and any(v is None or str(v).strip() == "" for v in values):
+            raise OverrideError(f"{key} is empty: allowed a directory path")
+
+
+def _values(override: Any) -> List[Any]:
+    """The value(s) of an override: every choice of a simple sweep, else the one value."""
+    if override.is_sweep_override() and not override.is_discrete_sweep():
+        return []  # range() and interval() sweeps are numeric: typed by the schema
+    return list(override.sweep_iterator()) if override.is_sweep_override() else [override.value()]
+
+
+def _known(key: str) -> bool:
+    section, _, name = key.rpartition(".")
+    allowed = allowed_keys(section)
+    if allowed is None:  # a free mapping (charter_mix, charters) or not a schema section
+        return _is_free_mapping(section)
+    return name in allowed
+
+
+def _is_free_mapping(section: str) -> bool:
+    parent, _, _ = section.rpartition(".")
+    return section in ("groups.charter_mix", "charters") or parent == "charters"
+
+
+def summary_keys(params: ModelParams) -> List[str]:
+    """The dotted keys of the run summary a user may name as ``objective``.
+
+    The summary module's documented list when it exports one (``SUMMARY_KEYS``; patterns such
+    as ``size50_by_charter.*`` allowed), else the keys of the summary of a tiny run of the same
+    configuration (so the list follows whatever ``summary()`` returns).
+    """
+    import importlib
+
+    for module in ("sim.summary", "sim.metrics"):
+        try:
+            documented = getattr(importlib.import_module(module), "SUMMARY_KEYS", None)
+        except ImportError:
+            continue
+        if documented:
+            return list(documented)
+    from sim import GroupCultureModel
+
+    tiny = dataclasses.replace(
+        params,
+        population=dataclasses.replace(params.population, size=min(params.population.size, 300)),
+        groups=dataclasses.replace(params.groups, count=min(params.groups.count, 8)),
+        duration=dataclasses.replace(params.duration, weeks=min(params.duration.weeks, 2)),
+    )
+    try:
+        model = GroupCultureModel(tiny)
+        model.run()
+    except Exception:  # noqa: BLE001 - no tiny run possible: the run checks its objective itself
+        return ["*"]
+    return sorted(_dotted(model.summary()))
+
+
+def _dotted(tree: Dict[str, Any], prefix: str = "") -> List[str]:
+    keys = []
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            keys += _dotted(value, f"{prefix}{key}.") or [f"{prefix}{key}.*"]
+            keys.append(f"{prefix}{key}.*")  # keys of a mapping depend on the run (charters present)
+        else:
+            keys.append(f"{prefix}{key}")
+    return keys
+
+
+def check_objective(objective: Optional[str], params: ModelParams) -> None:
+    """Refuse an ``objective`` that names no summary key, before the run (one line)."""
+    if not objective:
+        return
+    import fnmatch
+
+    keys = summary_keys(params)
+    if any(fnmatch.fnmatchcase(objective, pattern) for pattern in keys):
+        return
+    top = sorted({k.split(".")[0] for k in keys})
+    raise OverrideError(f"objective = {objective!r} is not a summary key: allowed a numeric summary key, one of {top}")

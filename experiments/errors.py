@@ -21,8 +21,7 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, ParamError):
         return str(exc)
     if isinstance(exc, OverrideParseException):
-        detail = _lines(exc)[1:] or ["cannot parse it"]
-        return f"bad override {exc.override!r}: {detail[0]}; expected key=value (see groupsim --help)"
+        return f"bad override {exc.override!r}: {_syntax(exc)}; expected key=value or key=a,b,c (see groupsim --help)"
     if isinstance(exc, MissingConfigException):
         return _missing_config(exc)
     cause = _omegaconf_cause(exc)
@@ -32,6 +31,21 @@ def describe(exc: BaseException) -> str:
         return f"cannot use {exc.filename}: {exc.strerror or exc}"
     lines = _lines(exc)
     return "; ".join(lines) if lines else type(exc).__name__
+
+
+def _syntax(exc: OverrideParseException) -> str:
+    """What is wrong in an override and where, from the parser's message (ANTLR's wording)."""
+    text = " ".join(line for line in _lines(exc) if not line.startswith(("See ", "Error parsing")))
+    override = str(exc.override or "")
+    match = re.search(r"(?:mismatched|extraneous) input '(.*?)'", text)
+    if match and match.group(1) == "<EOF>":
+        return f"it ends where a value is expected (after {override[-1:]!r} at character {len(override)})"
+    if match:
+        token = match.group(1)
+        start = override.find("=") + 1
+        at = override.find(token, start if token != "=" else start) + 1
+        return f"unexpected {token!r} at character {at}"
+    return text.split(" expecting ")[0] or "cannot parse it"
 
 
 def _omegaconf_cause(exc: BaseException) -> OmegaConfBaseException | None:

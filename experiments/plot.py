@@ -1,7 +1,9 @@
 """Figures from a run or sweep directory: ``python -m experiments.plot PATH`` / ``groupsim-plot PATH``.
 
-PATH is a run directory (``summary.json`` + tables) or a multirun directory (numbered job
-directories, ``sweep_summary.parquet``). Each applicable figure is written as PNG and SVG
+PATH is a run directory (tables, ``summary.json``, ``manifest.json``) or a multirun directory
+(numbered job directories). Only results whose manifest verifies are drawn (see
+:mod:`experiments.results`): an incomplete or damaged run is refused, and an incomplete or
+damaged job of a sweep is skipped, each with one line saying why. Each applicable figure is written as PNG and SVG
 to ``PATH/figures/``, and the tidy table behind it as CSV to ``PATH/figures/data/``:
 
 1. ``fig1_activity_over_time``: weekly posts per group by charter, with the thresholds;
@@ -12,7 +14,7 @@ to ``PATH/figures/``, and the tidy table behind it as CSV to ``PATH/figures/data
 6. ``fig6_activity_by_hour``: posts by hour of day and weekday;
 7. ``fig7_<ablation|intervention>``: each variant against the baseline (those sweeps only).
 
-A sweep's figures pool all its complete jobs; failed jobs are skipped and listed.
+A sweep's figures pool all its complete jobs; the others are skipped and listed.
 From Python (e.g. at the end of a run or in a multirun callback)::
 
     from experiments.plot import make_figures
@@ -149,7 +151,7 @@ def render(path, out_dir=None) -> Report:
     (out / "data").mkdir(parents=True, exist_ok=True)
     report = Report()
     for name, job_error in results.failed:
-        report.skipped.append(f"job {name} (failed: {job_error})")
+        report.skipped.append(f"job {name} ({job_error})")
     for key, builder in BUILDERS.items():
         try:
             for stem, (fig, table) in builder(results).items():
@@ -180,12 +182,28 @@ def make_figures(path) -> list[Path]:
     return report.paths
 
 
+def draw_figures(path: Path) -> list[Path]:
+    """Draw the figures of a run or sweep directory at the end of a run; a failure is reported, not fatal."""
+    from experiments import errors
+    from experiments.results import shown
+
+    try:
+        figures = make_figures(path)
+    except Exception as exc:  # the results are complete; figures can be redrawn with groupsim-plot
+        print(f"figures failed: {errors.describe(exc)} (redraw with: groupsim-plot {shown(path)})", file=sys.stderr)
+        return []
+    if figures:
+        stems = sorted({Path(f).stem for f in figures})
+        print(f"figures: {len(stems)} in {shown(Path(figures[0]).parent)} ({', '.join(stems)})")
+    return figures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="groupsim-plot",
         description="Draw the outcome figures of a groupsim run or multirun directory into PATH/figures.",
     )
-    parser.add_argument("path", metavar="PATH", help="a run directory (summary.json) or a multirun directory")
+    parser.add_argument("path", metavar="PATH", help="a run directory (manifest.json) or a multirun directory")
     parser.add_argument("--out", metavar="DIR", help="write the figures here instead of PATH/figures")
     args = parser.parse_args(argv)
     try:

@@ -5,10 +5,12 @@
     groupsim -m experiment=charter_vs_size     # a whole experiment's sweep
     python -m experiments.run ...              # the same, from the source tree
 
-A run writes, in its directory (``hydra.runtime.output_dir``): the model's tables as
-``<name>.parquet``, ``run.json`` (model-config digest, timings), then ``summary.json`` last.
-A failing job of a sweep writes ``error.json`` and lets the sweep go on; see
-:mod:`experiments.callbacks` for validation and the sweep's aggregation.
+A run writes, in its directory (``hydra.runtime.output_dir``), the model's tables as
+``<name>.parquet``, ``run.json``, ``summary.json`` and, last, ``manifest.json``: the format
+and its rules (lock, completeness, resume) are :mod:`experiments.results`. A failing job of a
+sweep writes ``error.json`` and lets the sweep go on; see :mod:`experiments.callbacks` for
+validation and the sweep's aggregation. Every override is checked before any work
+(:func:`experiments.config.check_overrides`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import os
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -27,7 +30,7 @@ from omegaconf import DictConfig
 from tqdm import tqdm
 
 from experiments import errors, results
-from experiments.config import CONFIG_DIR, config_hash, model_params, register_schema
+from experiments.config import CONFIG_DIR, check_overrides, config_hash, model_params, register_schema
 from sim import GroupCultureModel
 
 log = logging.getLogger(__name__)
@@ -40,35 +43,47 @@ def hydra_main(cfg: DictConfig) -> Optional[float]:
     """Hydra's task: one job, in its own output directory.
 
     Returns the summary value named by ``objective`` (for an optimising sweeper), if set.
+    A single run's directory is locked by :class:`experiments.callbacks.ValidateConfig`
+    before Hydra writes into it; a sweep's job locks its own directory here.
     """
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     multirun = hc.mode == RunMode.MULTIRUN
     label = f"job {hc.job.num}" if multirun else "run"
     try:
-        summary = run_job(cfg, out, label=label, plots=bool(cfg.plots) and not multirun)
+        with results.locked(out, "job directory") if multirun else nullcontext():
+            summary = run_job(cfg, out, label=label, plots=bool(cfg.plots) and not multirun)
         return objective_value(summary, cfg.objective)
     except Exception as exc:  # a failed job records itself; a sweep goes on
         message = errors.describe(exc)
-        try:
-            results.write_json(out / results.ERROR, {"type": type(exc).__name__, "message": message})
-        except OSError:  # the directory itself is the problem: the message says so
-            pass
+        if not isinstance(exc, results.Busy):  # never write into a directory another process holds
+            try:
+                results.write_json(out / results.ERROR, {"type": type(exc).__name__, "message": message})
+            except OSError:  # the directory itself is the problem: the message says so
+                pass
         if multirun:
             log.error("%s failed: %s (%s)", label, message, results.shown(out / results.ERROR))
             return float("nan") if cfg.objective else None
         print(f"error: {message} (details in {results.shown(out / results.ERROR)})", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
 
 
 def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False) -> Dict[str, Any]:
-    """Run the model of ``cfg`` and write its results to ``out``; return the summary."""
+    """Run the model of ``cfg`` and write its results to ``out``; return the summary.
+
+    The caller holds ``out``'s lock. With ``resume=true`` a directory whose manifest verifies
+    for this configuration is kept; any other is re-run, and the reason is logged.
+    """
     params = model_params(cfg)
     digest = config_hash(params)
-    if cfg.resume and results.is_complete(out, digest):
-        summary = results.read_json(out / results.SUMMARY) or {}
-        print(f"{label}: complete results of this config already in {results.shown(out)} (resume=true): skipped")
-        return summary
+    if cfg.resume:
+        verdict = results.verify(out, digest)
+        if verdict:
+            log.info("%s: complete results of this config already in %s (resume=true): skipped", label,
+                     results.shown(out))
+            return results.read_json(out / results.SUMMARY) or {}
+        if any(results.result_files(out)) or (out / results.ERROR).exists():
+            log.info("%s: re-running (%s)", label, verdict.reason)
     results.clear_outcome(out)
 
     started = time.time()
@@ -83,11 +98,15 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     objective_value(summary, cfg.objective)  # a wrong objective fails before the run looks complete
     results.write_json(
         out / results.RUN_INFO,
-        {"config_hash": digest, "started": started, "wall_seconds": round(time.time() - started, 3)},
+        {"config_hash": digest, "seed": params.seed, "started": started,
+         "wall_seconds": round(time.time() - started, 3)},
     )
-    results.write_json(out / results.SUMMARY, summary)  # last: its presence means complete
-    print(f"{label}: {one_line_summary(summary)} -> {results.shown(out)}")
+    results.write_json(out / results.SUMMARY, summary)  # other tools read it
+    results.write_manifest(out, digest, params.seed)  # last: the directory is complete when it verifies
+    log.info("%s: %s -> %s", label, one_line_summary(summary), results.shown(out))
     if plots:
+        from experiments.plot import draw_figures  # matplotlib: only when figures are wanted
+
         draw_figures(out)
     return summary
 
@@ -127,24 +146,6 @@ def one_line_summary(summary: Dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def draw_figures(path: Path) -> List[Path]:
-    """Draw the figures of a run or sweep directory; a plotting failure is reported, not fatal."""
-    try:
-        from experiments.plot import make_figures
-    except ImportError as exc:
-        log.warning("no figures: experiments.plot is not available (%s)", exc)
-        return []
-    try:
-        figures = list(make_figures(path))
-    except Exception as exc:  # the results are complete; figures can be redrawn with groupsim-plot
-        print(f"figures failed: {errors.describe(exc)} (redraw with: groupsim-plot {results.shown(path)})", file=sys.stderr)
-        return []
-    if figures:
-        stems = sorted({Path(f).stem for f in figures})
-        print(f"figures: {len(stems)} in {results.shown(Path(figures[0]).parent)} ({', '.join(stems)})")
-    return figures
-
-
 def main() -> None:
     """Entry point of ``groupsim`` and ``python -m experiments.run``: one line per error.
 
@@ -154,6 +155,11 @@ def main() -> None:
     Hydra's full traceback instead.
     """
     sys.argv[1:] = flags_first(sys.argv[1:])
+    try:
+        check_overrides(overrides_of(sys.argv[1:]))
+    except Exception as exc:  # a bad override: nothing has run, nothing is written
+        print(f"error: {errors.describe(exc)}", file=sys.stderr)
+        raise SystemExit(2) from None
     if os.environ.get("HYDRA_FULL_ERROR") == "1":
         hydra_main()
         return
@@ -180,6 +186,24 @@ def flags_first(args: List[str]) -> List[str]:
     """``args`` with the value-less switches moved before the first override."""
     switches = [a for a in args if a in _SWITCHES]
     return switches + [a for a in args if a not in _SWITCHES]
+
+
+# Hydra's options that take a value as the next argument (``--cfg job``, ``-cn config``).
+_WITH_VALUE = ("--cfg", "-c", "--package", "-p", "--info", "-i", "--config-path", "-cp", "--config-name", "-cn",
+               "--config-dir", "-cd", "--experimental-rerun")
+
+
+def overrides_of(args: List[str]) -> List[str]:
+    """The overrides among command-line ``args`` (Hydra's options and their values left out)."""
+    out, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in _WITH_VALUE
+        else:
+            out.append(arg)
+    return out
 
 
 def _percent(value: Optional[float]) -> str:

@@ -233,6 +233,15 @@ class ModelParams:
         ``overrides`` may use dotted keys: ``ModelParams.from_dict(**{"population.size": 500})``
         or nested dicts: ``ModelParams.from_dict(population={"size": 500})``.
         """
+        if data is not None and not isinstance(data, dict):
+            raise ParamError(f"params = {data!r}: allowed a mapping of parameter names to values")
+        for given in (list((data or {}).items()), list(overrides.items())):
+            spelled: Dict[str, str] = {}  # leaf key -> the spelling that set it
+            for key, value in given:
+                for leaf in _leaves(key.replace("__", "."), value):
+                    if leaf in spelled:
+                        raise ParamError(f"{leaf} is given twice (as {spelled[leaf]!r} and {key!r}): allowed once")
+                    spelled[leaf] = key
         merged: Dict[str, Any] = _nest(dict(data or {}))
         for key, value in overrides.items():
             _set_dotted(merged, key.replace("__", "."), value)
@@ -397,9 +406,18 @@ def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
             if isinstance(value, str) or not isinstance(value, (list, tuple)):
                 raise ParamError(f"{prefix}{name} = {value!r}: allowed a list of {list(ELIGIBILITY_KINDS)}")
             kwargs[name] = list(value)
+        elif f.type in ("int", int) and isinstance(value, float) and value.is_integer():
+            kwargs[name] = int(value)  # 5000.0 is 5000: same parameters, same configuration hash
         else:
             kwargs[name] = value
     return cls(**kwargs)
+
+
+def _leaves(key: str, value: Any) -> List[str]:
+    """The dotted leaf keys a (possibly nested) entry sets."""
+    if isinstance(value, dict) and value:
+        return [leaf for k, v in value.items() for leaf in _leaves(f"{key}.{k}", v)]
+    return [key]
 
 
 def parameter_table() -> List[Dict[str, Any]]:

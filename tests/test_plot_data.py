@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from experiments.plotting import data, stats
-from experiments.plotting.load import PlotInputError, load, parse_overrides, swept_parameters
+from experiments import results as fmt
+from experiments.plotting.load import PlotInputError, load, swept_parameters
 
 # --------------------------------------------------------------------- intervals
 
@@ -327,7 +328,7 @@ def test_variant_effects_against_the_baseline():
 
 
 def test_parse_overrides():
-    assert parse_overrides(["seed=3", "+groups.size_median=4.5e2", "ablation=none", "intervention=off", "~x", "junk"]) == {
+    assert fmt.parse_overrides(["seed=3", "+groups.size_median=4.5e2", "ablation=none", "intervention=off", "~x"]) == {
         "seed": 3, "groups.size_median": 450.0, "ablation": "none", "intervention": "off"
     }
 
@@ -341,6 +342,7 @@ def write_job(path, seed, overrides=(), fail=False):
         return
     pd.DataFrame({"group_id": [0], "charter": ["industry_profession"], "final_state": ["thriving"]}).to_parquet(path / "groups.parquet")
     (path / "summary.json").write_text(json.dumps({"seed": seed, "weeks": 4}))
+    fmt.write_manifest(path, "hash", seed)
 
 
 def test_load_a_sweep_without_sweep_summary_skips_failed_jobs(tmp_path):
@@ -349,26 +351,32 @@ def test_load_a_sweep_without_sweep_summary_skips_failed_jobs(tmp_path):
     write_job(tmp_path / "10", 3, ["ablation=no_blocking"])
     results = load(tmp_path)
     assert results.kind == "multirun" and [j.name for j in results.jobs] == ["0", "10"]
-    assert results.failed == [("1", "boom")]
+    assert results.failed == [("1", "failed: boom")]
     assert results.swept() == ["ablation"]
     groups = results.groups()
     assert groups[["job", "seed", "ablation", "horizon_weeks"]].values.tolist() == [["0", 1, "none", 4.0], ["10", 3, "no_blocking", 4.0]]
 
 
-def test_load_a_sweep_from_its_sweep_summary(tmp_path):
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda job: (job / "groups.parquet").unlink(), "groups.parquet is missing"),
+        (lambda job: (job / "groups.parquet").write_bytes(b"PAR1"), "groups.parquet has 4 bytes"),
+        (lambda job: (job / "manifest.json").unlink(), "no manifest.json"),
+        (lambda job: (job / "manifest.json").write_text("{"), "manifest.json is unreadable"),
+    ],
+    ids=["deleted-table", "truncated-table", "no-manifest", "corrupt-manifest"],
+)
+def test_load_skips_an_unverifiable_job_and_refuses_an_unverifiable_run(tmp_path, damage, reason):
     write_job(tmp_path / "0", 1)
     write_job(tmp_path / "1", 2)
-    write_job(tmp_path / "2", 3, fail=True)
-    pd.DataFrame(
-        {"job_num": [0, 1, 2], "job_dir": ["/elsewhere/0", "1", "2"], "status": ["ok", "ok", "failed"], "error": [None, None, "boom"], "seed": [1, 2, 3]}
-    ).to_parquet(tmp_path / "sweep_summary.parquet")
+    damage(tmp_path / "1")
     results = load(tmp_path)
-    assert [j.name for j in results.jobs] == ["0", "1"] and [j.seed for j in results.jobs] == [1, 2]
-    assert results.failed == [("2", "boom")]
-    # the sweep callback's own column names: job, dir (relative to the sweep root)
-    pd.DataFrame({"job": [1, 2], "dir": ["1", "2"], "status": ["ok", "failed"]}).to_parquet(tmp_path / "sweep_summary.parquet")
-    results = load(tmp_path)
-    assert [j.name for j in results.jobs] == ["1"] and results.failed == [("2", "boom")]
+    assert [j.name for j in results.jobs] == ["0"]
+    (name, why), = results.failed
+    assert name == "1" and why.startswith(reason)
+    with pytest.raises(PlotInputError, match=f"no complete run: {reason}"):
+        load(tmp_path / "1")
 
 
 @pytest.mark.parametrize(
@@ -377,7 +385,7 @@ def test_load_a_sweep_from_its_sweep_summary(tmp_path):
         (lambda p: p / "missing", "does not exist"),
         (lambda p: (p / "file.txt").write_text("x") and p / "file.txt", "is not a directory"),
         (lambda p: p, "neither a run directory"),
-        (lambda p: write_job(p / "run", 1, fail=True) or p / "run", "no complete run: boom"),
+        (lambda p: write_job(p / "run", 1, fail=True) or p / "run", "no complete run: failed: boom"),
         (lambda p: write_job(p / "0", 1, fail=True) or p, "without a complete job"),
     ],
 )
@@ -389,5 +397,5 @@ def test_load_refuses_what_is_not_a_result(tmp_path, make, message):
 def test_a_corrupt_summary_is_one_clear_error(tmp_path):
     write_job(tmp_path / "run", 1)
     (tmp_path / "run" / "summary.json").write_text("{not json")
-    with pytest.raises(PlotInputError, match="cannot read .*summary.json"):
+    with pytest.raises(PlotInputError, match="no complete run: summary.json has"):
         load(tmp_path / "run")

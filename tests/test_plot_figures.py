@@ -21,6 +21,7 @@ import pytest
 from matplotlib.text import Text
 
 from experiments import plot
+from experiments import results as fmt
 from experiments.plotting import data, draw
 from experiments.plotting.load import load
 from sim import GroupCultureModel
@@ -42,6 +43,7 @@ def write_run(path: Path, seed: int, overrides: dict | None = None, model: dict 
     lines = [f"seed={seed}", *(f"{k}={v}" for k, v in (overrides or {}).items())]
     (path / ".hydra" / "overrides.yaml").write_text("".join(f"- {line}\n" for line in lines))
     (path / "summary.json").write_text(json.dumps(m.summary()))
+    fmt.write_manifest(path, "hash", seed)
     return path
 
 

@@ -1,9 +1,9 @@
 """Reading a run directory or a multirun (sweep) directory from disk.
 
-The layout is the contract of ``experiments/run.py``: a run directory holds ``.hydra/``,
-the model's tables as Parquet and ``summary.json`` (written last: its presence means the
-run is complete; a failed job has ``error.json`` instead). A multirun directory holds
-numbered job directories and, when the sweep callback ran, ``sweep_summary.parquet``.
+The layout is :mod:`experiments.results`: a run directory holds ``.hydra/``, the model's
+tables as Parquet, ``summary.json`` and ``manifest.json`` (written last: the run is complete
+only if its manifest verifies; a failed job has ``error.json`` instead). A multirun directory
+holds numbered job directories; a job whose manifest does not verify is skipped with the reason.
 
 :class:`Results` gives every figure the same view of either: one or more complete jobs,
 their parameters, and each table pooled over jobs with ``job`` and ``seed`` columns.
@@ -11,14 +11,14 @@ their parameters, and each table pooled over jobs with ``job`` and ``seed`` colu
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
+
+from experiments import results as fmt
 
 TABLES = ("groups", "group_weeks", "memberships", "hourly_activity", "professionals", "network")
 NOT_PARAMETERS = {"seed"}
@@ -66,81 +66,47 @@ class Job:
         return node
 
 
-def parse_value(text: str) -> Any:
-    """An override value as int, float or str (never YAML's yes/no/off booleans)."""
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
-def parse_overrides(lines: list[str]) -> dict[str, Any]:
-    """``["a.b=1", "+c=x"]`` -> ``{"a.b": 1, "c": "x"}``; deletions (``~key``) are skipped."""
-    out: dict[str, Any] = {}
-    for line in lines or []:
-        key, sep, value = str(line).partition("=")
-        if not sep or key.startswith("~"):
-            continue
-        out[key.lstrip("+")] = parse_value(value)
-    return out
-
-
 def _read_yaml(file: Path) -> Any:
     try:
-        return yaml.safe_load(file.read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise PlotInputError(f"cannot read {file}: {exc.__class__.__name__}") from exc
+        return fmt.read_yaml(file)
+    except fmt.ResultsError as exc:
+        raise PlotInputError(str(exc)) from exc
 
 
 def _read_summary(run_dir: Path) -> dict[str, Any]:
-    file = run_dir / "summary.json"
-    try:
-        data = json.loads(file.read_text())
-    except (OSError, ValueError) as exc:
-        raise PlotInputError(f"cannot read {file}: {exc.__class__.__name__}") from exc
-    if not isinstance(data, dict):
-        raise PlotInputError(f"{file} is not a JSON object")
+    file = run_dir / fmt.SUMMARY
+    data = fmt.read_json(file)
+    if data is None:
+        raise PlotInputError(f"cannot read {file}: not a JSON object")
     return data
 
 
 def _read_job(name: str, run_dir: Path) -> Job:
-    overrides_file = run_dir / ".hydra" / "overrides.yaml"
-    overrides = parse_overrides(_read_yaml(overrides_file)) if overrides_file.is_file() else {}
+    try:
+        overrides = fmt.job_overrides(run_dir)
+    except fmt.ResultsError as exc:
+        raise PlotInputError(str(exc)) from exc
     return Job(name=name, path=run_dir, overrides=overrides, summary=_read_summary(run_dir))
 
 
-def _error_of(run_dir: Path) -> str:
-    file = run_dir / "error.json"
-    if file.is_file():
-        try:
-            data = json.loads(file.read_text())
-            if isinstance(data, dict):
-                return str(data.get("error") or data.get("message") or data)
-            return str(data)
-        except (OSError, ValueError):
-            return "error.json unreadable"
-    return "incomplete (no summary.json)"
+def _why_incomplete(run_dir: Path, verdict: fmt.Verdict) -> str:
+    error = fmt.read_json(run_dir / fmt.ERROR)
+    if error is not None:
+        return f"failed: {error.get('message') or error}"
+    return verdict.reason
 
 
 def is_run_dir(path: Path) -> bool:
-    return (path / "summary.json").is_file() or (path / "error.json").is_file() or (
-        path / "groups.parquet"
-    ).is_file()
-
-
-def _job_dirs(path: Path) -> list[Path]:
-    dirs = [p for p in path.iterdir() if p.is_dir() and p.name.isdigit()]
-    return sorted(dirs, key=lambda p: int(p.name))
+    """A directory with a run's files (complete or not)."""
+    names = (fmt.MANIFEST, fmt.SUMMARY, fmt.ERROR, fmt.RUN_INFO, "groups.parquet")
+    return any((path / name).is_file() for name in names)
 
 
 def is_multirun_dir(path: Path) -> bool:
-    if (path / "sweep_summary.parquet").is_file() or (path / "sweep_summary.csv").is_file():
+    """A sweep root: Hydra's ``multirun.yaml``, or numbered job directories."""
+    if (path / "multirun.yaml").is_file() or (path / fmt.SWEEP_INFO).is_file():
         return True
-    if (path / "multirun.yaml").is_file():
-        return True
-    return any(is_run_dir(d) for d in _job_dirs(path))
+    return any(is_run_dir(d) or (d / ".hydra").is_dir() for d in fmt.job_dirs(path))
 
 
 @dataclass
@@ -180,9 +146,6 @@ class Results:
                 parts.append(df)
             self._cache[key] = pd.concat(parts, ignore_index=True)
         return self._cache[key]
-
-    def has_table(self, name: str) -> bool:
-        return all((job.path / f"{name}.parquet").is_file() for job in self.jobs)
 
     def groups(self) -> pd.DataFrame:
         """The groups table with each job's horizon (``horizon_weeks``) and swept parameters."""
@@ -256,48 +219,6 @@ def swept_parameters(params: pd.DataFrame) -> list[str]:
     return out
 
 
-def _sweep_jobs(root: Path) -> list[tuple[str, Path, str]]:
-    """(name, directory, status) of each job: from sweep_summary, else from the job dirs.
-
-    The sweep summary names a job by ``job_num`` or ``job`` and its directory by
-    ``job_dir`` or ``dir`` (absolute, or relative to the sweep root)."""
-    summary = None
-    for name in ("sweep_summary.parquet", "sweep_summary.csv"):
-        file = root / name
-        if file.is_file():
-            try:
-                summary = pd.read_parquet(file) if name.endswith("parquet") else pd.read_csv(file)
-                break
-            except Exception:
-                summary = None  # fall back to the next file or the job directories
-    jobs = []
-    num = next((c for c in ("job_num", "job") if summary is not None and c in summary.columns), None)
-    if num is not None:
-        directory = "job_dir" if "job_dir" in summary.columns else "dir"
-        for row in summary.to_dict("records"):
-            name = str(int(row[num]))
-            path = _locate_job(root, name, row.get(directory))
-            status = str(row.get("status", "ok"))
-            if status == "ok" and not (path / "summary.json").is_file():
-                status = "missing"
-            jobs.append((name, path, status))
-        return jobs
-    for path in _job_dirs(root):
-        if is_run_dir(path) or (path / ".hydra").is_dir():
-            jobs.append((path.name, path, "ok" if (path / "summary.json").is_file() else "failed"))
-    return jobs
-
-
-def _locate_job(root: Path, name: str, job_dir: Any) -> Path:
-    candidates = [root / name]
-    if isinstance(job_dir, str) and job_dir:
-        candidates = [Path(job_dir), root / job_dir, root / Path(job_dir).name] + candidates
-    for candidate in candidates:
-        if (candidate / "summary.json").is_file():
-            return candidate
-    return root / name
-
-
 def load(path: str | Path) -> Results:
     """Read a run or multirun directory; :class:`PlotInputError` if it is neither."""
     root = Path(path).expanduser()
@@ -307,19 +228,21 @@ def load(path: str | Path) -> Results:
         raise PlotInputError(f"{root} is not a directory (give a run or multirun directory)")
     try:
         if is_run_dir(root):
-            if not (root / "summary.json").is_file():
-                raise PlotInputError(f"{root} holds no complete run: {_error_of(root)}")
+            verdict = fmt.verify(root)
+            if not verdict:
+                raise PlotInputError(f"{root} holds no complete run: {_why_incomplete(root, verdict)}")
             return Results("run", root, [_read_job(root.name, root)])
         if is_multirun_dir(root):
             jobs, failed = [], []
-            for name, job_dir, status in _sweep_jobs(root):
-                if status == "ok":
-                    jobs.append(_read_job(name, job_dir))
+            for job_dir in fmt.job_dirs(root):
+                verdict = fmt.verify(job_dir)
+                if verdict:
+                    jobs.append(_read_job(job_dir.name, job_dir))
                 else:
-                    failed.append((name, _error_of(job_dir)))
+                    failed.append((job_dir.name, _why_incomplete(job_dir, verdict)))
             if not jobs:
                 raise PlotInputError(f"{root} is a multirun directory without a complete job")
             return Results("multirun", root, jobs, failed)
     except PermissionError as exc:
         raise PlotInputError(f"cannot read {root}: permission denied") from exc
-    raise PlotInputError(f"{root} is neither a run directory (summary.json) nor a multirun directory")
+    raise PlotInputError(f"{root} is neither a run directory (manifest.json) nor a multirun directory")
