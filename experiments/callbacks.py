@@ -69,10 +69,16 @@ class GuardOutput(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         root = Path(config.hydra.sweep.dir)
         self._lock = _acquire(root, "sweep directory")
+        try:
+            self._check_root(config, root)
+        except OSError as exc:  # Hydra would turn any exception here into a warning and go on
+            _stop(f"cannot use {exc.filename or root}: {exc.strerror or exc}")
+
+    def _check_root(self, config: DictConfig, root: Path) -> None:
         identity = results.sweep_identity(
             model_dict(config),
             [o for o in config.hydra.overrides.task if o.split("=")[0].lstrip("+~") not in RUN_KEYS],
-            OmegaConf.to_container(config.hydra.sweeper.get("params") or {}, resolve=False),
+            _plain(OmegaConf.select(config, "hydra.sweeper.params")),
         )
         try:
             verdict, old = results.check_sweep_root(root, identity, bool(config.resume), bool(config.overwrite))
@@ -151,6 +157,10 @@ def write_sweep_summary(root: Path, table: pd.DataFrame) -> None:
     """Write ``sweep_summary.parquet`` and ``.csv`` at ``root``."""
     results.write_parquet(root / f"{SWEEP_SUMMARY}.parquet", table)
     results.write_csv(root / f"{SWEEP_SUMMARY}.csv", table)
+
+
+def _plain(node: Any) -> Any:
+    return OmegaConf.to_container(node, resolve=False) if OmegaConf.is_config(node) else node
 
 
 def _validate(config: DictConfig) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -127,7 +128,7 @@ def check_overrides(overrides: List[str]) -> None:
             raise OverrideError(f"unknown key {key}: allowed keys {where}: {', '.join(allowed_keys(section) or [])}")
         values = _values(override)
         if key in BOOLEAN_RUN_KEYS and not all(isinstance(v, bool) for v in values):
-            raise OverrideError(f"{key} = {override.get_value_element_as_str()}: allowed true or false")
+            raise OverrideError(f"{text}: allowed {key}=true or {key}=false")
         if key in PATH_KEYS and any(v is None or str(v).strip() == "" for v in values):
             raise OverrideError(f"{key} is empty: allowed a directory path")
 
@@ -176,11 +177,16 @@ def summary_keys(params: ModelParams) -> List[str]:
         groups=dataclasses.replace(params.groups, count=min(params.groups.count, 8)),
         duration=dataclasses.replace(params.duration, weeks=min(params.duration.weeks, 2)),
     )
+    mesa_log = logging.getLogger("MESA")  # Mesa logs every step at INFO
+    level = mesa_log.level
+    mesa_log.setLevel(logging.WARNING)
     try:
         model = GroupCultureModel(tiny)
         model.run()
     except Exception:  # noqa: BLE001 - no tiny run possible: the run checks its objective itself
         return ["*"]
+    finally:
+        mesa_log.setLevel(level)
     return sorted(_dotted(model.summary()))
 
 

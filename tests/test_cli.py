@@ -125,11 +125,18 @@ def test_resume_recomputes_only_missing_jobs(tmp_path):
     assert list(pd.read_parquet(root / "sweep_summary.parquet")["status"]) == ["ok"] * 3
 
 
-def test_resume_recomputes_a_job_whose_config_changed(tmp_path):
+def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
     ok(sweep(tmp_path, "changed", "seed=1")[0])
-    proc, root = sweep(tmp_path, "changed", "seed=1", "resume=true", "population.job_search_fear=0.5")
+    before = summary(tmp_path / "changed" / "0")
+    for extra in ([], ["resume=true"]):
+        proc, root = sweep(tmp_path, "changed", "seed=1", *extra, "population.job_search_fear=0.5")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+        assert "holds 1 job(s) of another configuration" in proc.stderr and "overwrite=true" in proc.stderr
+        assert summary(root / "0") == before, "nothing touched"
+    proc, root = sweep(tmp_path, "changed", "seed=1", "overwrite=true", "population.job_search_fear=0.5")
     ok(proc)
-    assert "skipped" not in proc.stdout
+    assert "skipped" not in proc.stdout and summary(root / "0") != before
 
 
 @pytest.mark.parametrize(
@@ -145,18 +152,33 @@ def test_resume_recomputes_a_job_whose_config_changed(tmp_path):
         (["population.size==3"], "error: bad override 'population.size==3'"),
         (["-m", "population.blocked_at_work=2", "seed=1,2"], "error: population.blocked_at_work = 2.0 is out of range"),
         (["-m", "population.sizee=1,2"], "error: unknown key population.sizee"),
+        (["+sede=5"], "error: unknown key sede: allowed keys at the top level:"),
+        (["objective=stylized_facts_pased"], "error: objective = 'stylized_facts_pased' is not a summary key"),
+        (["seed=1", "seed=2"], "error: seed is given twice (seed=1 and seed=2): allowed once"),
+        (["resume=2"], "error: resume=2: allowed resume=true or resume=false"),
+        (["-m", "seed=1,2,"], "error: bad override 'seed=1,2,': it ends where a value is expected (after ','"),
     ],
     ids=["key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
-         "sweep-range", "sweep-key"],
+         "sweep-range", "sweep-key", "plus-typo", "objective", "duplicate", "boolean", "sweep-syntax"],
 )
 def test_bad_input_gives_one_line(tmp_path, args, message):
     out = tmp_path / "out"
-    proc = groupsim(*TINY, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}", *args, cwd=tmp_path)
+    given = {a.split("=")[0] for a in args}
+    base = [a for a in TINY if a.split("=")[0] not in given]  # a key given twice is an error of its own
+    proc = groupsim(*base, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}", *args, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()], proc.stderr
     assert proc.stderr.startswith(message), proc.stderr
     assert "Traceback" not in proc.stderr
     assert not list(tmp_path.rglob("summary.json")) and not list(tmp_path.rglob("sweep_summary*"))
+
+
+@pytest.mark.parametrize("key", ["hydra.run.dir", "hydra.sweep.dir"])
+def test_an_empty_output_path_is_refused(tmp_path, key):
+    proc = groupsim(*TINY, f"{key}=", *(["-m"] if "sweep" in key else []), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {key} is empty: allowed a directory path"
+    assert list(tmp_path.iterdir()) == [], "nothing written, not even into the current directory"
 
 
 def test_unwritable_output_path_gives_one_line(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ def make_job(root: Path, num: int, overrides: list[str], summary: dict | None = 
     if summary is not None:
         results.write_json(job / results.RUN_INFO, {"config_hash": "x", "wall_seconds": 1.5})
         results.write_json(job / results.SUMMARY, summary)
+        results.write_manifest(job, "x", None)
     if error is not None:
         results.write_json(job / results.ERROR, error)
     return job
@@ -69,15 +71,45 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
     assert json.loads(target.read_text()) == {"a": 1}
 
 
-def test_completeness_needs_summary_and_the_same_config(tmp_path):
-    assert not results.is_complete(tmp_path, "abc")
+def test_completeness_needs_a_manifest_that_verifies_for_the_same_config(tmp_path):
+    assert not results.verify(tmp_path, "abc")
     results.write_json(tmp_path / results.RUN_INFO, {"config_hash": "abc"})
-    assert not results.is_complete(tmp_path, "abc"), "no summary.json yet"
     results.write_json(tmp_path / results.SUMMARY, {})
-    assert results.is_complete(tmp_path, "abc")
-    assert not results.is_complete(tmp_path, "other")
+    assert results.verify(tmp_path, "abc").reason.startswith("no manifest.json"), "summary.json alone is not complete"
+    manifest = results.write_manifest(tmp_path, "abc", 3)
+    assert set(manifest["files"]) == {results.RUN_INFO, results.SUMMARY}
+    assert manifest["seed"] == 3 and manifest["versions"]["pandas"] == pd.__version__
+    assert results.verify(tmp_path, "abc") and results.verify(tmp_path)
+    assert "another configuration" in results.verify(tmp_path, "other").reason
     results.clear_outcome(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lock_refuses_a_second_writer_and_is_released(tmp_path):
+    with results.locked(tmp_path):
+        with pytest.raises(results.Busy, match=f"pid {os.getpid()}"):
+            results.acquire(tmp_path)
+    results.release(results.acquire(tmp_path))
+
+
+def test_full_disk_names_the_path(tmp_path, monkeypatch):
+    def full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    with pytest.raises(OSError) as info:
+        results.write_parquet(tmp_path / "groups.parquet", pd.DataFrame({"a": [1]}))
+    assert errors.describe(info.value) == f"cannot use {tmp_path / 'groups.parquet'}: No space left on device"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_callbacks_do_not_import_the_command_line():
+    import ast
+
+    tree = ast.parse(Path(callbacks.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "experiments.run" not in imported
 
 
 def test_one_line_summary():
