@@ -22,14 +22,19 @@ TINY = ["population.size=300", "groups.count=6", "duration.weeks=4", "plots=fals
 pytestmark = pytest.mark.slow
 
 
-def groupsim(*args: str, cwd: Path, command: list[str] | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m experiments.run ARGS`` (or ``command``) in ``cwd``."""
-    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    command = command or [sys.executable, "-m", "experiments.run"]
-    return subprocess.run(
-        [*command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+def groupsim(*args: str, cwd: Path, command: list[str] | None = None, env: dict | None = None,
+             start: bool = False):
+    """Run ``python -m experiments.run ARGS`` (or ``command``) in ``cwd``, with ``env`` added.
+
+    With ``start=True`` return the running ``Popen`` (text pipes) instead of waiting.
+    """
+    environ = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    environ["PYTHONPATH"] = os.pathsep.join([str(REPO), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    environ.update(env or {})
+    argv = [*(command or [sys.executable, "-m", "experiments.run"]), *args]
+    if start:
+        return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(argv, cwd=cwd, env=environ, capture_output=True, text=True, timeout=600)
 
 
 def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -55,8 +60,10 @@ def test_one_run_writes_complete_results(tmp_path):
     for name in TABLES:
         assert not pd.read_parquet(run / f"{name}.parquet").empty or name == "network"
     assert (run / ".hydra" / "config.yaml").is_file()
-    last = (run / "summary.json").stat().st_mtime_ns
-    assert all((run / f"{name}.parquet").stat().st_mtime_ns <= last for name in TABLES)
+    last = (run / "manifest.json").stat().st_mtime_ns
+    assert all((run / name).stat().st_mtime_ns <= last for name in [f"{t}.parquet" for t in TABLES] + ["summary.json"])
+    assert set(json.loads((run / "manifest.json").read_text())["files"]) == {
+        *(f"{t}.parquet" for t in TABLES), "summary.json", "run.json"}
     assert not list(run.glob(".*.tmp")), "no temporary files left"
     data = summary(run)
     assert {"share_thriving", "share_dormant", "stylized_facts"} <= set(data)
