@@ -43,9 +43,11 @@ class ValidateConfig(Callback):
     """
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Validate a single run's config."""
         _validate(config)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Validate the config shared by a sweep's jobs."""
         _validate(config)
 
 
@@ -59,14 +61,17 @@ class GuardOutput(Callback):
         return {"_lock": None}
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Lock the run directory before Hydra writes into it; remove a killed run's temporaries."""
         run_dir = Path(config.hydra.run.dir)
         self._lock = _acquire(run_dir, "run directory")
         results.remove_stale_temporaries(run_dir)
 
     def on_run_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Release the run directory."""
         results.release(self._lock)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Lock the sweep root and refuse (or, with overwrite=true, delete) another configuration's jobs."""
         root = Path(config.hydra.sweep.dir)
         self._lock = _acquire(root, "sweep directory")
         try:
@@ -95,6 +100,7 @@ class GuardOutput(Callback):
         results.write_json(root / results.SWEEP_INFO, {"identity": identity})
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Release the sweep root."""
         results.release(self._lock)
 
 
@@ -102,6 +108,7 @@ class AggregateSweep(Callback):
     """Write ``sweep_summary.parquet``/``.csv`` at the sweep root and draw its figures."""
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Aggregate the jobs from disk, draw the figures, list the jobs that are not ok."""
         root = Path(config.hydra.sweep.dir).resolve()
         table = rebuild(root)
         counts = table["status"].value_counts().to_dict() if len(table) else {}

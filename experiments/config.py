@@ -100,7 +100,9 @@ class OverrideError(ValueError):
     """A command-line override that must not run; the message is one line."""
 
 
-BOOLEAN_RUN_KEYS = tuple(f.name for f in dataclasses.fields(RunConfig) if f.name in RUN_KEYS and f.type in ("bool", bool))
+BOOLEAN_RUN_KEYS = tuple(
+    f.name for f in dataclasses.fields(RunConfig) if f.name in RUN_KEYS and f.type in ("bool", bool)
+)
 PATH_KEYS = ("hydra.run.dir", "hydra.sweep.dir", "hydra.sweep.subdir", "hydra.job_logging.handlers.file.filename")
 
 
@@ -115,7 +117,7 @@ def check_overrides(overrides: List[str]) -> None:
 
     parsed = OverridesParser.create().parse_overrides(overrides)
     seen: Dict[str, str] = {}
-    for override, text in zip(parsed, overrides):
+    for override, text in zip(parsed, overrides, strict=True):
         key = override.key_or_group
         if key in seen:
             raise OverrideError(f"{key} is given twice ({seen[key]} and {text}): allowed once")

@@ -67,12 +67,14 @@ def _horizon(r: Results) -> float:
 
 
 def fig1(r: Results):
+    """Figure 1: weekly posts per group, by charter."""
     weeks = r.table("group_weeks", ["group_id", "week", "posts"])
     table = data.weekly_posts_by_charter(weeks, r.groups())
     return {"fig1_activity_over_time": (draw.figure_activity(table, r.thresholds()), table)}
 
 
 def fig2(r: Results):
+    """Figure 2: probability of thriving against initial size."""
     table = data.thriving_by_size(r.groups())
     if table.empty:
         raise Skip("no size bin holds 3 or more groups")
@@ -80,11 +82,13 @@ def fig2(r: Results):
 
 
 def fig3(r: Results):
+    """Figure 3: share of groups not yet dormant against weeks (Kaplan-Meier)."""
     table = data.survival_by_charter(r.groups())
     return {"fig3_survival": (draw.figure_survival(table, _horizon(r), r.thresholds()["dormant_window_weeks"]), table)}
 
 
 def fig4(r: Results):
+    """Figure 4: share thriving over two swept parameters (sweeps only)."""
     if r.kind != "multirun":
         raise Skip("needs a multirun (sweep) directory")
     groups = r.groups()
@@ -96,6 +100,7 @@ def fig4(r: Results):
 
 
 def fig5(r: Results):
+    """Figure 5: Lorenz curve, 90-9-1 split and badge ratio."""
     groups = r.groups()
     members = r.table("memberships", ["group_id", "left_tick", "posts"])
     badges_now = members[members["left_tick"].isna()]
@@ -112,6 +117,7 @@ def fig5(r: Results):
 
 
 def fig6(r: Results):
+    """Figure 6: posts by hour of day and weekday."""
     hourly = r.table("hourly_activity", ["hour_of_day", "weekday", "posts"])
     population = r.population_sizes()
     cells = data.activity_by_hour(hourly, population)
@@ -121,6 +127,7 @@ def fig6(r: Results):
 
 
 def fig7(r: Results):
+    """Figure 7: each ablation or intervention variant against the baseline (those sweeps only)."""
     columns = [c for c in r.swept() if c.split(".")[-1] in VARIANT_COLUMNS]
     if not columns:
         raise Skip(f"needs a sweep over {' or '.join(VARIANT_COLUMNS)}")
@@ -199,6 +206,7 @@ def draw_figures(path: Path) -> list[Path]:
 
 
 def main(argv=None) -> int:
+    """``groupsim-plot PATH [--out DIR]``: draw the figures; exit status 2 on unreadable input."""
     parser = argparse.ArgumentParser(
         prog="groupsim-plot",
         description="Draw the outcome figures of a groupsim run or multirun directory into PATH/figures.",

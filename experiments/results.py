@@ -226,7 +226,8 @@ def verify(job_dir: Path, config_hash: Optional[str] = None) -> Verdict:
     if not isinstance(files, dict) or not files:
         return Verdict(False, "manifest.json is unreadable or lists no file")
     if config_hash is not None and manifest.get("config_hash") != config_hash:
-        return Verdict(False, f"made from another configuration (hash {manifest.get('config_hash')}, now {config_hash})")
+        made = manifest.get("config_hash")
+        return Verdict(False, f"made from another configuration (hash {made}, now {config_hash})")
     for name, entry in sorted(files.items()):
         problem = _file_problem(job_dir / name, entry)
         if problem:

@@ -151,7 +151,8 @@ def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
     [
         (["population.sizee=3"], "error: unknown key population.sizee: allowed keys under population:"),
         (["population.size=many"], "error: population.size = 'many' has the wrong type: allowed an integer"),
-        (["population.blocked_at_work=1.5"], "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0"),
+        (["population.blocked_at_work=1.5"],
+         "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0"),
         (["+groups.charter_mix.moon=1"], "error: groups.charter_mix names unknown charter 'moon'"),
         (["charter@charters.industry_profession=moon"], "error: no config 'charter/moon': allowed charter="),
         (["experiment=moon"], "error: no config 'experiment/moon': allowed experiment="),

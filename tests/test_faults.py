@@ -27,7 +27,8 @@ KILL_POINTS = [
     *range(1, 11),  # sweep.json, then every write of job 0 (each process redoes job 0)
     11,  # job 0 complete; killed at job 1's first table
     *range(4, 11),  # job 0 skipped: job 1's 3rd table ... its manifest
-    11, 12,  # both jobs complete: sweep_summary.parquet, sweep_summary.csv
+    11,  # job 1 redone; killed at sweep_summary.parquet
+    3,  # both jobs skipped (sweep.json, sweep_summary.parquet): killed at sweep_summary.csv
 ]
 
 
@@ -82,7 +83,7 @@ def test_sigkill_at_20_write_points_then_resume_gives_the_uninterrupted_tables(t
     table = pd.read_parquet(root / "sweep_summary.parquet")
     assert list(table["status"]) == ["ok", "ok"]
     same = pd.read_parquet(reference / "sweep_summary.parquet")
-    varying = ["wall_seconds"]
+    varying = ["wall_seconds", "resume"]  # resume=true is an override of the resumed sweep only
     pd.testing.assert_frame_equal(table.drop(columns=varying), same.drop(columns=varying))
 
 
@@ -129,17 +130,19 @@ def test_every_damaged_file_is_detected(tmp_path, kind, damage):
 def test_damaged_jobs_are_rerun_on_resume_with_the_reason(tmp_path, reference):
     proc, root = sweep(tmp_path, "damaged")
     ok(proc)
-    rounds = [("delete", "truncate"), ("truncate", "corrupt"), ("corrupt", "delete")]
-    for first, second in rounds:  # each round damages one file of each job (2 jobs, 4 kinds)
-        for kinds in (KINDS[:2], KINDS[2:]):
-            DAMAGE[first](root / "0" / kinds[0])
-            DAMAGE[second](root / "1" / kinds[1])
-            proc, _ = sweep(tmp_path, "damaged", "resume=true")
-            ok(proc)
-            assert proc.stdout.count("re-running (") == 2 and "skipped" not in proc.stdout, proc.stdout
-            for job in ("0", "1"):
-                assert results.verify(root / job)
-                assert_same_results(root / job, reference / job)
+    rounds = [  # (job 0's file, damage), (job 1's file, damage): every kind of file, every damage
+        (("groups.parquet", "delete"), ("summary.json", "truncate")),
+        (("manifest.json", "corrupt"), ("run.json", "delete")),
+    ]  # the unit test above crosses every kind with every damage
+    for damaged in rounds:
+        for job, (name, damage) in zip(("0", "1"), damaged, strict=True):
+            DAMAGE[damage](root / job / name)
+        proc, _ = sweep(tmp_path, "damaged", "resume=true")
+        ok(proc)
+        assert proc.stdout.count("re-running (") == 2 and "skipped" not in proc.stdout, proc.stdout
+        for job in ("0", "1"):
+            assert results.verify(root / job)
+            assert_same_results(root / job, reference / job)
 
 
 # ------------------------------------------------------------------ two writers
@@ -166,7 +169,7 @@ def test_concurrent_runs_into_one_directory_never_mix(tmp_path):
     codes = [p.wait(timeout=600) for p in procs]
     stderr = [p.stderr.read() for p in procs]
     assert sorted(codes) in ([0, 2], [0, 0]), stderr
-    for code, err in zip(codes, stderr):
+    for code, err in zip(codes, stderr, strict=True):
         assert code == 0 or "being written by another groupsim process" in err
     manifest = results.verify(out).manifest
     assert manifest is not None
@@ -182,8 +185,9 @@ def test_a_stale_lock_and_temporaries_from_a_killed_run_do_not_block(tmp_path):
     killed = groupsim(*TINY, f"hydra.run.dir={out}", cwd=tmp_path, env={results.KILL_HOOK: "3"})
     assert killed.returncode == -9
     assert (out / results.LOCK).is_file() and temporaries(out) and not results.verify(out)
-    ok(groupsim(*TINY, f"hydra.run.dir={out}", cwd=tmp_path))
+    proc = ok(groupsim(*TINY, f"hydra.run.dir={out}", cwd=tmp_path))
     assert results.verify(out) and temporaries(out) == []
+    assert proc.stdout.strip() and proc.stdout.strip() in (out / "run.log").read_text(), "run.log holds the run's lines"
 
 
 @pytest.mark.slow
@@ -196,14 +200,6 @@ def test_default_run_directories_differ_for_runs_started_together(tmp_path):
 
 
 # ------------------------------------------------------------------ the rest of "What was found"
-
-
-@pytest.mark.slow
-def test_run_log_holds_the_runs_lines(tmp_path):
-    out = tmp_path / "run"
-    proc = ok(groupsim(*TINY, f"hydra.run.dir={out}", cwd=tmp_path))
-    log = (out / "run.log").read_text()
-    assert proc.stdout.strip() and proc.stdout.strip() in log
 
 
 def test_integral_floats_for_integers_keep_the_config_hash():

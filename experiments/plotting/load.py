@@ -51,6 +51,7 @@ class Job:
 
     @property
     def seed(self) -> Any:
+        """The job's seed: from its overrides, else its summary, else its config."""
         for source in (self.overrides, self.summary, self.config):
             if source.get("seed") is not None:
                 return source["seed"]
@@ -122,7 +123,9 @@ class Results:
     # ------------------------------------------------------------------ jobs
     def params(self) -> pd.DataFrame:
         """One row per job: ``job``, ``seed`` and one column per override key."""
-        rows = [{"job": j.name, "seed": j.seed, **{k: v for k, v in j.overrides.items() if k != "seed"}} for j in self.jobs]
+        rows = [
+            {"job": j.name, "seed": j.seed, **{k: v for k, v in j.overrides.items() if k != "seed"}} for j in self.jobs
+        ]
         return pd.DataFrame(rows)
 
     def swept(self) -> list[str]:
@@ -156,8 +159,11 @@ class Results:
         return groups.merge(params[extra], on="job", how="left")
 
     def horizon_weeks(self) -> dict[str, float]:
-        """Simulated weeks per job: the summary's ``weeks``, the config's ``duration.weeks``,
-        else the number of weeks in ``group_weeks``."""
+        """Simulated weeks per job.
+
+        The summary's ``weeks``, else the config's ``duration.weeks``, else the number of weeks
+        in ``group_weeks``.
+        """
         out: dict[str, float] = {}
         weekly = None
         for job in self.jobs:
