@@ -68,7 +68,7 @@ def test_every_trait_is_documented_in_the_population_config():
 
 def test_run_keys_are_not_passed_to_the_model():
     c = cfg("resume=true", "plots=false")
-    assert set(RUN_KEYS) == {"resume", "plots", "objective"}
+    assert set(RUN_KEYS) == {"resume", "plots", "objective", "overwrite"}
     assert not set(RUN_KEYS) & set(model_dict(c))
     assert set(model_dict(c)) == {f.name for f in dataclasses.fields(ModelParams)}
 
