@@ -190,8 +190,10 @@ def test_hydra_settings():
     assert h["run"]["dir"].startswith("results/runs/")
     assert h["sweep"]["dir"].startswith("results/multirun/")
     assert "${hydra.job.num}" in h["sweep"]["subdir"]
-    targets = {c["_target_"] for c in h["callbacks"].values()}
-    assert targets == {"experiments.callbacks.ValidateConfig", "experiments.callbacks.AggregateSweep"}
+    assert "%f" in h["run"]["dir"] and "%f" in h["sweep"]["dir"], "same-second runs get their own directory"
+    targets = [c["_target_"] for c in h["callbacks"].values()]
+    assert targets == ["experiments.callbacks.ValidateConfig", "experiments.callbacks.GuardOutput",
+                       "experiments.callbacks.AggregateSweep"], "validate before anything locks or writes"
 
 
 def test_slurm_example_config_composes():
