@@ -131,8 +131,8 @@ def aggregate(root: Path) -> pd.DataFrame:
     """One row per job directory below ``root`` (a directory holding ``.hydra/``).
 
     Columns: ``job`` (Hydra's job number), ``dir`` (relative to ``root``), ``status``
-    (``ok``: ``summary.json`` present; ``failed``: ``error.json``; ``missing``: neither,
-    e.g. a job still running or killed), ``error``, ``wall_seconds``, then one column per
+    (``ok``: its manifest verifies; ``failed``: ``error.json``; ``missing``: neither, e.g. a
+    job still running, killed or damaged), ``error`` (for ``missing``: why), ``wall_seconds``, then one column per
     override of the job (named by its key, from ``.hydra/overrides.yaml``), then the job's
     summary flattened with ``pandas.json_normalize(sep=".")`` (a summary key that equals
     an override key is prefixed ``summary.``).

@@ -43,7 +43,7 @@ def hydra_main(cfg: DictConfig) -> Optional[float]:
     """Hydra's task: one job, in its own output directory.
 
     Returns the summary value named by ``objective`` (for an optimising sweeper), if set.
-    A single run's directory is locked by :class:`experiments.callbacks.ValidateConfig`
+    A single run's directory is locked by :class:`experiments.callbacks.GuardOutput`
     before Hydra writes into it; a sweep's job locks its own directory here.
     """
     hc = HydraConfig.get()
