@@ -1,3 +1,5 @@
-"""The outcome figures: reading results (``load``), their data as tidy tables (``data``,
-built on ``stats``) and drawing them (``draw``). The command line is ``experiments.plot``.
+"""The outcome figures.
+
+Reading results (``load``), their data as tidy tables (``data``, built on ``stats``) and
+drawing them (``draw``). The command line is ``experiments.plot``.
 """
