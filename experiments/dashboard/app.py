@@ -78,7 +78,8 @@ def Status(model):
     if model.error is not None:
         solara.Error(model.error, classes=["groupsim-error"])
         return
-    solara.Markdown(f"**Simulated time:** {data.simulated_date(model)}")
+    solara.Text(f"Simulated time: {data.simulated_date(model)}", classes=["groupsim-date"],
+                style={"font-weight": "bold"})
     solara.Text(data.share_text(data.state_shares(model)), classes=["groupsim-shares"])
 
 

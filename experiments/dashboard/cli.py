@@ -44,11 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # No telemetry and no version check: both call out to the internet.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    from solara.__main__ import main as solara_main
+    from solara.__main__ import cli as solara_cli
 
     app = os.path.join(os.path.dirname(__file__), "app.py")
     print(f"groupsim dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
-    solara_main(["run", app, "--host", args.host, "--port", str(args.port), "--no-open", "--no-check-version",
+    solara_cli(["run", app, "--host", args.host, "--port", str(args.port), "--no-open", "--no-check-version",
                  "--production"], standalone_mode=False)
     return 0
 

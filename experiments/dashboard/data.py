@@ -113,12 +113,13 @@ class DashboardModel(GroupCultureModel):
     ``error``, has no state and does not run, so the page can show the message.
     """
 
-    def __init__(self, step_unit: str = "week", **controls: Any):
+    def __init__(self, step_unit: str = "week", **kwargs: Any):
+        # Mesa 3.3's SolaraViz accepts a catch-all only under the name ``kwargs``.
         self.error: str | None = None
         try:
             if step_unit not in STEP_HOURS:
                 raise ParamError(f"step_unit = {step_unit!r}: allowed {sorted(STEP_HOURS)}")
-            super().__init__(**overrides_from_controls(controls))
+            super().__init__(**overrides_from_controls(kwargs))
         except ParamError as e:
             mesa.Model.__init__(self)
             self.error, self.state, self.running = str(e), None, False
