@@ -141,4 +141,4 @@ def test_an_invalid_control_shows_the_one_line_error(page, tmp_path):
     _shot(page, tmp_path, "error")
     text = error.inner_text().strip()
     assert text == "seed = -1 is out of range: allowed an integer in 0..9223372036854775807"
-    assert "Traceback" not in page.content()
+    assert "Traceback" not in page.inner_text("body")
