@@ -107,9 +107,10 @@ def test_page_loads_offline_and_shows_the_state_view(page, tmp_path):
     shares = page.locator(".groupsim-shares")
     shares.wait_for()
     assert "thriving" in shares.inner_text() and "dormant" in shares.inner_text()
-    assert page.locator("img").count() >= 4  # the state, posts, badge wall, activity and inspector figures
+    assert page.locator("img").count() >= 5  # the state, posts, badge wall, activity and inspector figures
     _shot(page, tmp_path, "loaded")
-    outside = [u for u in page.requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL]
+    outside = [u for u in page.requests
+               if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL]
     assert page.requests and not outside, outside
 
 
