@@ -1,0 +1,1 @@
+"""Interactive dashboard (Mesa SolaraViz): ``groupsim-dashboard``."""

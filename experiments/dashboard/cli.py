@@ -1,0 +1,57 @@
+"""``groupsim-dashboard``: serve the dashboard on this machine, with no internet needed."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import sys
+
+INSTALL = 'pip install -e ".[dashboard]"'
+# What renders offline (issue 12): solara's front-end served from solara-assets of the
+# same version; Mesa 3.3's SolaraViz needs ipyvuetify < 2.
+NEEDED = ("solara", "solara-assets", "ipyvuetify", "altair")
+
+
+def missing_dependency() -> str | None:
+    """One line naming what is missing or mismatched for the dashboard, or None."""
+    versions = {}
+    for name in NEEDED:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return f"the dashboard needs {name}, which is not installed: run {INSTALL}"
+    if versions["solara-assets"] != versions["solara"]:
+        return (f"solara-assets {versions['solara-assets']} does not match solara {versions['solara']} "
+                f"(the page would stay blank offline): run {INSTALL}")
+    if int(versions["ipyvuetify"].split(".")[0]) >= 2:
+        return f"ipyvuetify {versions['ipyvuetify']} lacks what Mesa 3.3's SolaraViz uses (needs < 2): run {INSTALL}"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse --host/--port and run the Solara server on experiments/dashboard/app.py."""
+    parser = argparse.ArgumentParser(prog="groupsim-dashboard", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        print(f"groupsim-dashboard: --port {args.port}: allowed 0..65535", file=sys.stderr)
+        return 2
+    problem = missing_dependency()
+    if problem:
+        print(f"groupsim-dashboard: {problem}", file=sys.stderr)
+        return 1
+    # No telemetry and no version check: both call out to the internet.
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    from solara.__main__ import cli as solara_cli
+
+    app = os.path.join(os.path.dirname(__file__), "app.py")
+    print(f"groupsim dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
+    solara_cli(["run", app, "--host", args.host, "--port", str(args.port), "--no-open", "--no-check-version",
+                 "--production"], standalone_mode=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

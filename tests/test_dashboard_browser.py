@@ -1,0 +1,145 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, offline.
+
+Skipped (with the reason) only when the browser or the dashboard's extra cannot be had;
+.ci/run installs both on a fresh machine.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("GROUPSIM_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL = {"127.0.0.1"}
+
+
+def _requirements() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set GROUPSIM_CHROMIUM)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (pip install playwright)"
+    from experiments.dashboard.cli import missing_dependency
+
+    return missing_dependency()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    reason = _requirements()
+    if reason:
+        pytest.skip(reason)
+    port = _free_port()
+    log = tmp_path_factory.mktemp("dashboard") / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "experiments.dashboard.cli", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the dashboard did not start:\n{log.read_text()}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def page(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1800})
+        pg.set_default_timeout(60_000)
+        pg.requests = []
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        pg.on("websocket", lambda ws: pg.requests.append(ws.url))
+        pg.goto(server)
+        yield pg
+        browser.close()
+
+
+def _shot(pg, tmp_path, name):
+    pg.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+
+
+def _step(pg, before: str) -> str:
+    pg.get_by_role("button", name="Step", exact=True).click()
+    from playwright.sync_api import expect
+
+    shares = pg.locator(".groupsim-shares")
+    expect(shares).not_to_have_text(before, timeout=60_000)
+    return shares.inner_text()
+
+
+def _set_text(pg, label: str, value: str) -> None:
+    box = pg.get_by_label(label, exact=True)
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_page_loads_offline_and_shows_the_state_view(page, tmp_path):
+    shares = page.locator(".groupsim-shares")
+    shares.wait_for()
+    assert "thriving" in shares.inner_text() and "dormant" in shares.inner_text()
+    assert page.locator("img").count() >= 5  # the state, posts, badge wall, activity and inspector figures
+    _shot(page, tmp_path, "loaded")
+    outside = [u for u in page.requests
+               if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL]
+    assert page.requests and not outside, outside
+
+
+def test_a_control_and_a_week_change_the_plotted_numbers(page, tmp_path):
+    page.locator(".groupsim-shares").wait_for()
+    first = _step(page, page.locator(".groupsim-shares").inner_text())
+    assert first.startswith("Week 0:")
+    assert "week 1," in page.locator(".groupsim-date").inner_text()
+    posts_default = page.locator(".groupsim-posts").inner_text()
+    _set_text(page, "value (empty: the preset)", "0.05")  # industry groups' relevance, preset 0.8
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.get_by_text("No completed week yet").wait_for()
+    again = _step(page, page.locator(".groupsim-shares").inner_text())
+    posts_changed = page.locator(".groupsim-posts").inner_text()
+    _shot(page, tmp_path, "stepped")
+    assert again.startswith("Week 0:")
+    assert posts_changed != posts_default
+    later = _step(page, again)
+    assert later.startswith("Week 1:")
+    assert page.locator(".groupsim-posts").inner_text() != posts_changed
+
+
+def test_an_invalid_control_shows_the_one_line_error(page, tmp_path):
+    page.locator(".groupsim-shares").wait_for()
+    _set_text(page, "seed", "-1")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    error = page.locator(".groupsim-error")
+    error.wait_for()
+    _shot(page, tmp_path, "error")
+    text = error.inner_text().strip()
+    assert text == "seed = -1 is out of range: allowed an integer in 0..9223372036854775807"
+    assert "Traceback" not in page.inner_text("body")
