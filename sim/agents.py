@@ -10,7 +10,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.rules import STATE_NAMES
+from sim.clock import HOURS_PER_WEEK
+from sim.rules import ACTIVE, STATE_NAMES
 
 
 class Professional(mesa.Agent):
@@ -68,10 +69,10 @@ class Group(mesa.Agent):
 
     @property
     def state(self) -> str:
-        """thriving / active / dormant at the last completed week ("active" before the first)."""
-        rec = self.model.state.records
-        week = self.model.weeks_done - 1
-        code = rec.week_state[week, self.index] if week >= 0 else 1
+        """thriving / active / dormant at the last completed simulated week (spin-up
+        included; "active" before the first week ends)."""
+        week = self.model.tick // HOURS_PER_WEEK - 1
+        code = self.model.state.records.week_state[week, self.index] if week >= 0 else ACTIVE
         return STATE_NAMES[int(code)]
 
     @property

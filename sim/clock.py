@@ -13,7 +13,8 @@ import numpy as np
 from sim.params import ClockParams
 
 HOURS_PER_DAY = 24
-HOURS_PER_WEEK = 168
+DAYS_PER_WEEK = 7
+HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 
 
 def hour_of_day(tick):
@@ -22,6 +23,16 @@ def hour_of_day(tick):
 
 def weekday(tick):
     return (tick // HOURS_PER_DAY) % 7
+
+
+def is_end_of_day(tick) -> bool:
+    """The last hour of a day (daily events run after it)."""
+    return (tick + 1) % HOURS_PER_DAY == 0
+
+
+def is_end_of_week(tick) -> bool:
+    """The last hour of a week (weekly events run after it)."""
+    return (tick + 1) % HOURS_PER_WEEK == 0
 
 
 def work_hours_mask(clock: ClockParams) -> np.ndarray:

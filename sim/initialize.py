@@ -9,7 +9,8 @@ import numpy as np
 from sim import network as netmod
 from sim.clock import HOURS_PER_WEEK
 from sim.params import ModelParams
-from sim.population import Csr, Population, sample_population
+from sim.csr import Csr
+from sim.population import Population, sample_population
 from sim.state import RING, Groups, Memberships, Records, State
 
 
@@ -18,7 +19,8 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
     edges = netmod.build_edges(pop, params.network, rng)
     groups = init_groups(params, pop, rng)
     memberships = init_memberships(params, groups, rng)
-    weeks = params.duration.weeks
+    spinup = params.duration.spinup_weeks
+    weeks = spinup + params.duration.weeks  # records hold every simulated week
     state = State(
         params=params,
         pop=pop,
@@ -26,7 +28,7 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
         memberships=memberships,
         neighbours=netmod.neighbour_index(pop.size, edges),
         edges=edges,
-        records=Records(weeks, groups.count, weeks * HOURS_PER_WEEK),
+        records=Records(weeks, groups.count, weeks * HOURS_PER_WEEK, spinup),
     )
     state.rebuild_index()
     return state

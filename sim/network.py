@@ -13,7 +13,8 @@ import networkx as nx
 import numpy as np
 
 from sim.params import NetworkParams
-from sim.population import Csr, Population
+from sim.csr import Csr
+from sim.population import Population
 
 
 def _random_member(pool: Csr, keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -207,7 +207,10 @@ class InterventionParams:
 
 @dataclass
 class DurationParams:
-    weeks: int = _f(52, 1, 5200, "simulated weeks (one tick = one hour)")
+    """How long a run is: reported weeks, after unreported spin-up weeks."""
+
+    weeks: int = _f(52, 1, 5200, "reported weeks (one tick = one hour)")
+    spinup_weeks: int = _f(0, 0, 5200, "weeks simulated before the reported ones and not reported")
 
 
 @dataclass

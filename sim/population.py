@@ -9,29 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.csr import Csr
 from sim.params import PopulationParams
-
-
-@dataclass
-class Csr:
-    """A ragged array: the values of row ``i`` are ``values[ptr[i]:ptr[i + 1]]``."""
-
-    ptr: np.ndarray
-    values: np.ndarray
-
-    @classmethod
-    def from_pairs(cls, rows: np.ndarray, values: np.ndarray, n_rows: int) -> "Csr":
-        order = np.argsort(rows, kind="stable")
-        counts = np.bincount(rows, minlength=n_rows)
-        ptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(counts, out=ptr[1:])
-        return cls(ptr, values[order])
-
-    def row(self, i: int) -> np.ndarray:
-        return self.values[self.ptr[i] : self.ptr[i + 1]]
-
-    def sizes(self) -> np.ndarray:
-        return np.diff(self.ptr)
 
 
 @dataclass

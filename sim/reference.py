@@ -49,19 +49,19 @@ still open and unanswered its author takes the no-reply penalty, as on expiry.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import mesa
 import numpy as np
 import pandas as pd
 
 from sim import rules
-from sim.clock import HOURS_PER_WEEK, availability_profiles
+from sim.clock import HOURS_PER_WEEK, availability_profiles, is_end_of_day, is_end_of_week
+from sim.driver import Driver
 from sim.initialize import build_state
 from sim.network import to_graph
-from sim.params import ModelParams, ParamError
 from sim.state import NO_TICK, RING
-from sim.submodels import is_end_of_day, is_end_of_week
+from sim.tables import group_weeks_table
 
 
 class Membership:
@@ -106,9 +106,10 @@ class OpenPost:
 class RefProfessional(mesa.Agent):
     """A professional with its traits and its memberships (group index -> :class:`Membership`)."""
 
-    def __init__(self, model: "ReferenceModel", index: int, pop, profiles: np.ndarray):
+    def __init__(self, model: "ReferenceModel", index: int):
         super().__init__(model)
         self.index = index
+        pop = model.initial_state.pop
         self.blocked_at_work = bool(pop.blocked_at_work[index])
         self.office_hours_mindset = bool(pop.office_hours_mindset[index])
         self.job_search_fear = float(pop.job_search_fear[index])
@@ -123,7 +124,7 @@ class RefProfessional(mesa.Agent):
         self.university = int(pop.university[index])
         self.industry = int(pop.industry[index])
         # relative online rate per hour of the week of its availability class (sim.clock)
-        self.profile = profiles[int(self.blocked_at_work) + 2 * int(self.office_hours_mindset)]
+        self.profile = model.profiles[int(self.blocked_at_work) + 2 * int(self.office_hours_mindset)]
         self.memberships: dict[int, Membership] = {}
         self.neighbours: list[RefProfessional] = []
         self.weekly_sessions = 0.0
@@ -224,10 +225,7 @@ class RefProfessional(mesa.Agent):
         """A spell starts with ``job_hunt_start_rate`` and ends with ``1 / job_hunt_mean_weeks``."""
         p = self.model.params.population
         u = self.model.rng.random()
-        if not self.hunting and u < p.job_hunt_start_rate:
-            self.hunting = True
-        elif self.hunting and u < 1.0 / p.job_hunt_mean_weeks:
-            self.hunting = False
+        self.hunting = bool(rules.next_hunting(self.hunting, u, p.job_hunt_start_rate, p.job_hunt_mean_weeks))
         self.refresh_session_rate()
 
 
@@ -237,9 +235,10 @@ class RefGroup(mesa.Agent):
 
     COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves")
 
-    def __init__(self, model: "ReferenceModel", index: int, groups, pop_size: int):
+    def __init__(self, model: "ReferenceModel", index: int):
         super().__init__(model)
         self.index = index
+        groups, pop_size = model.initial_state.groups, model.initial_state.pop.size
         self.charter = groups.charter_names[groups.charter[index]]
         self.anchor_value = int(groups.anchor_value[index])
         self.defunct = bool(groups.defunct[index])
@@ -287,7 +286,10 @@ class RefGroup(mesa.Agent):
         """reply: to a uniformly random post of the group that is open, within the reply
         window and not the replier's own; the author gains commitment."""
         t, window = self.model.tick, self.model.behaviour.reply_window_hours
-        valid = [p for p in self.open_posts if not p.closed and t - p.tick <= window and p.author is not m]
+        valid = [
+            p for p in self.open_posts
+            if not p.closed and rules.open_for_replies(t, p.tick, window) and p.author is not m
+        ]
         if not valid:
             return
         post = valid[int(self.model.rng.integers(len(valid)))]
@@ -303,7 +305,7 @@ class RefGroup(mesa.Agent):
     # ----------------------------------------------------------------- hourly
     def seed_manager_posts(self) -> None:
         """Intervention: Poisson(``manager_posts_per_week`` / 168) manager posts this hour."""
-        rate = self.model.params.interventions.manager_posts_per_week / HOURS_PER_WEEK
+        rate = rules.manager_posts_per_hour(self.model.params.interventions.manager_posts_per_week)
         if rate <= 0:
             return
         for _ in range(self.model.rng.poisson(rate)):
@@ -312,7 +314,7 @@ class RefGroup(mesa.Agent):
 
     def end_hour(self) -> None:
         """Perceived activity decays with half-life ``activity_halflife_hours``."""
-        self.activity *= 0.5 ** (1.0 / self.model.behaviour.activity_halflife_hours)
+        self.activity = rules.decayed_activity(self.activity, self.model.behaviour.activity_halflife_hours)
 
     # ------------------------------------------------------------------ daily
     def end_of_day(self) -> None:
@@ -323,7 +325,7 @@ class RefGroup(mesa.Agent):
         """Posts older than ``reply_window_hours`` close; unanswered ones cost their author."""
         t, window = self.model.tick, self.model.behaviour.reply_window_hours
         for post in self.open_posts:
-            if not post.closed and t - post.tick > window:
+            if not post.closed and not rules.open_for_replies(t, post.tick, window):
                 post.closed = True
                 if not post.replied and post.author is not None:
                     post.author.post_unanswered(post)
@@ -335,7 +337,7 @@ class RefGroup(mesa.Agent):
         already in the group and the group's activity."""
         model, b = self.model, self.model.behaviour
         rng = model.rng
-        for _ in range(rng.poisson(self.inflow * len(self.pool) / 7.0)):
+        for _ in range(rng.poisson(rules.daily_join_candidates(self.inflow, len(self.pool)))):
             candidate = model.professionals[self.pool[int(rng.integers(len(self.pool)))]]
             if self.index in candidate.memberships:
                 continue
@@ -377,30 +379,24 @@ class RefGroup(mesa.Agent):
         self.week_posters = set()
 
 
-class ReferenceModel(mesa.Model):
+class ReferenceModel(Driver):
     """The per-agent reference implementation of the model's rules (see module docstring).
 
-    Args:
-        params: a :class:`ModelParams`; or keyword overrides instead / as well, in the
-            same forms as :class:`sim.model.GroupCultureModel`.
+    Args and driving (``step``, ``run``, ``running``, ``weeks_done``) come from
+    :class:`sim.driver.Driver`, as for :class:`sim.model.GroupCultureModel`.
     """
 
-    def __init__(self, params: Optional[ModelParams] = None, **overrides: Any):
-        if params is None or overrides:
-            params = ModelParams.from_dict(params.to_dict() if params is not None else None, **overrides)
-        else:
-            params.validate()
-        super().__init__(rng=params.seed)
-        self.params = params
-        self.behaviour = params.behaviour
-        state = build_state(params, self.rng)  # initialization, as in the fast engine
-        pop = state.pop
-        profiles = availability_profiles(params.clock)
-        self.network = to_graph(pop.size, state.edges)
-        self.professionals = [RefProfessional(self, i, pop, profiles) for i in range(pop.size)]
+    def setup(self) -> None:
+        """The shared initialization, then one Mesa agent per professional and group."""
+        self.behaviour = self.params.behaviour
+        self.initial_state = state = build_state(self.params, self.rng)  # as in the fast engine
+        self.profiles = availability_profiles(self.params.clock)
+        n, n_groups = state.pop.size, state.groups.count
+        self.network = to_graph(n, state.edges)
+        self.professionals = list(RefProfessional.create_agents(self, n, list(range(n))))
         for professional in self.professionals:
             professional.neighbours = [self.professionals[j] for j in self.network[professional.index]]
-        self.groups = [RefGroup(self, g, state.groups, pop.size) for g in range(state.groups.count)]
+        self.groups = list(RefGroup.create_agents(self, n_groups, list(range(n_groups))))
         m = state.memberships
         for row in range(m.n):
             professional, group = self.professionals[m.agent[row]], self.groups[m.group[row]]
@@ -409,21 +405,17 @@ class ReferenceModel(mesa.Model):
             group.members[professional.index] = membership
         for professional in self.professionals:
             professional.refresh_session_rate()
-        self.tick = 0
         self.hour_of_week = 0
 
     # --------------------------------------------------------------- the schedule
-    def step(self) -> None:
-        """One hour, in the order of :meth:`sim.model.GroupCultureModel.step`."""
-        t = self.tick
-        if t >= self.params.duration.weeks * HOURS_PER_WEEK:
-            raise ParamError(f"the model has run its duration.weeks = {self.params.duration.weeks}")
+    def simulate_hour(self, t: int) -> None:
+        """One hour, in the order of :meth:`sim.model.GroupCultureModel.simulate_hour`."""
         self.hour_of_week = t % HOURS_PER_WEEK
         professionals = self.agents_by_type[RefProfessional]
         groups = self.agents_by_type[RefGroup]
         professionals.shuffle_do("step")
         groups.do("seed_manager_posts")
-        if self.is_digest_hour():
+        if rules.is_digest_hour(self.params.interventions.weekly_digest, self.params.clock.work_start, t):
             professionals.shuffle_do("read_digest")
         groups.do("end_hour")
         if is_end_of_day(t):
@@ -432,37 +424,15 @@ class ReferenceModel(mesa.Model):
             groups.do("leave")
             professionals.do("update_job_hunting")
             groups.do("classify")
-        self.tick += 1
-
-    def is_digest_hour(self) -> bool:
-        """The weekly digest goes out on Monday at the start of work hours, from week 1."""
-        work_start = self.params.clock.work_start
-        return (
-            self.params.interventions.weekly_digest > 0
-            and self.hour_of_week == work_start and self.tick > work_start
-        )
-
-    @property
-    def weeks_done(self) -> int:
-        return self.tick // HOURS_PER_WEEK
-
-    def run(self, weeks: Optional[int] = None) -> "ReferenceModel":
-        """Run ``weeks`` more weeks (default: the rest of ``duration.weeks``)."""
-        left = self.params.duration.weeks - self.weeks_done
-        weeks = left if weeks is None else weeks
-        if not 0 <= weeks <= left:
-            raise ParamError(f"run(weeks={weeks}): allowed 0..{left} (the rest of duration.weeks)")
-        for _ in range(weeks * HOURS_PER_WEEK):
-            self.step()
-        self.running = self.weeks_done < self.params.duration.weeks
-        return self
 
     # ------------------------------------------------------------------- outputs
     def weekly_record(self, name: str) -> np.ndarray:
-        """One weekly record per group, shape (weeks done, groups): posts (members'),
-        replies, manager_posts, joins, leaves, posters (distinct), members (at week end)
-        or state (codes of :mod:`sim.rules`)."""
-        return np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1).T
+        """One weekly record per group, shape (reported weeks done, groups): posts
+        (members'), replies, manager_posts, joins, leaves, posters (distinct), members (at
+        week end) or state (codes of :mod:`sim.rules`)."""
+        spinup = self.params.duration.spinup_weeks
+        history = np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1)
+        return history[:, spinup:].T
 
     def group_weekly_posts(self) -> np.ndarray:
         """Members' posts per week and group, shape (weeks done, groups)."""
@@ -482,13 +452,6 @@ class ReferenceModel(mesa.Model):
         return float(np.mean(self.final_states() == rules.DORMANT))
 
     def group_weeks(self) -> pd.DataFrame:
-        """One row per group and week: group_id, week, members, posts, replies,
-        distinct_posters, joins, leaves, manager_posts, state (names as in the fast
-        engine's ``group_weeks`` table)."""
-        weeks, n = self.weeks_done, len(self.groups)
-        week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
-        cols = {"group_id": group.ravel(), "week": week.ravel()}
-        for name in ("members", "posts", "replies", "posters", "joins", "leaves", "manager_posts"):
-            cols["distinct_posters" if name == "posters" else name] = self.weekly_record(name).ravel()
-        cols["state"] = [rules.STATE_NAMES[int(code)] for code in self.weekly_record("state").ravel()]
-        return pd.DataFrame(cols)
+        """One row per group and reported week, as the fast engine's ``group_weeks`` table
+        (the same builder, :func:`sim.tables.group_weeks_table`)."""
+        return group_weeks_table(self.weekly_record)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.clock import DAYS_PER_WEEK, HOURS_PER_WEEK
 from sim.params import BehaviourParams, ClassificationParams
 
 THRIVING, ACTIVE, DORMANT = 2, 1, 0
@@ -17,7 +18,42 @@ STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
 
 
 def sigmoid(x):
+    """The logistic function."""
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def decayed_activity(activity, halflife_hours):
+    """end_hour: perceived recent activity after one hour (half-life ``halflife_hours``)."""
+    return activity * 0.5 ** (1.0 / halflife_hours)
+
+
+def next_hunting(hunting, u, start_rate, mean_weeks):
+    """update_job_hunting: a spell starts with ``start_rate`` a week and ends with
+    ``1 / mean_weeks``; ``u`` is one uniform draw per professional."""
+    start = np.logical_and(np.logical_not(hunting), u < start_rate)
+    end = np.logical_and(hunting, u < 1.0 / mean_weeks)
+    return np.logical_and(np.logical_or(hunting, start), np.logical_not(end))
+
+
+def daily_join_candidates(inflow, pool_size):
+    """join: expected candidates a group gets in one day: each eligible professional comes
+    across it at rate ``inflow`` per week."""
+    return inflow * pool_size / DAYS_PER_WEEK
+
+
+def manager_posts_per_hour(posts_per_week):
+    """seed_manager_posts: expected manager posts per group and hour."""
+    return posts_per_week / HOURS_PER_WEEK
+
+
+def open_for_replies(tick, post_tick, window_hours):
+    """reply / expire_posts: a post can get replies until ``window_hours`` after it."""
+    return tick - post_tick <= window_hours
+
+
+def is_digest_hour(weekly_digest, work_start, tick) -> bool:
+    """The weekly digest goes out on Monday at the start of work hours, from week 1."""
+    return weekly_digest > 0 and tick % HOURS_PER_WEEK == work_start and tick > work_start
 
 
 def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split, not_hunting_activity):
@@ -96,6 +132,7 @@ def commitment_change(net_benefit, replies_received, unanswered_posts, identity,
 
 
 def clip_commitment(c, b: BehaviourParams):
+    """Commitment stays within 0..``max_commitment``."""
     return np.clip(c, 0.0, b.max_commitment)
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.params import ModelParams
-from sim.population import Csr, Population
+from sim.csr import Csr
+from sim.population import Population
 
 RING = 16  # open posts remembered per group (candidates for replies)
 NO_TICK = -(2**62)
@@ -103,9 +104,15 @@ class Index:
 
 @dataclass
 class Records:
+    """Weekly (week x group) and hourly records of every simulated week, spin-up included.
+
+    ``spinup`` is the number of leading weeks that are simulated but not reported.
+    """
+
     weeks: int
     n_groups: int
     ticks: int
+    spinup: int = 0
     week_posts: np.ndarray = field(init=False)
     week_replies: np.ndarray = field(init=False)
     week_manager_posts: np.ndarray = field(init=False)
@@ -138,7 +145,6 @@ class State:
     records: Records
     index: Index = None
     session_classes: list = None  # per availability class: (agents, cumulative weights)
-    tick: int = 0
     dirty: bool = True  # memberships changed since the index was built
 
     def rebuild_index(self) -> None:

@@ -10,20 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim import rules
-from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
-from sim.population import Csr
+from sim.clock import HOURS_PER_WEEK
 from sim.state import RING, State
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _ragged(csr: Csr, rows: np.ndarray):
-    """Flatten ``csr`` rows ``rows``: (segment id per value, values, segment lengths)."""
-    start = csr.ptr[rows]
-    lengths = csr.ptr[rows + 1] - start
-    seg = np.repeat(np.arange(len(rows)), lengths)
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return seg, csr.values[np.repeat(start, lengths) + offsets], lengths
 
 
 def _count(values: np.ndarray, n: int) -> np.ndarray:
@@ -75,7 +65,7 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np
     """Membership rows visited: each session picks one of the agent's groups with weight
     ``commitment x feed prominence`` or, with weight ``outside_option``, none of them."""
     m, g, b = s.memberships, s.groups, s.params.behaviour
-    seg, rows, lengths = _ragged(s.index.by_agent, sessions)
+    seg, rows, lengths = s.index.by_agent.gather(sessions)
     if len(rows) == 0:
         return rows
     w = rules.visit_weight(m.commitment[rows], g.activity[m.group[rows]], b)
@@ -137,7 +127,7 @@ def post(s: State, visits: np.ndarray, relevance: np.ndarray, tick: int, rng: np
 def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
     """Intervention: a group manager seeds posts (Poisson, ``manager_posts_per_week``).
     They count as activity and can be replied to, but are not members' posts."""
-    rate = s.params.interventions.manager_posts_per_week / HOURS_PER_WEEK
+    rate = rules.manager_posts_per_hour(s.params.interventions.manager_posts_per_week)
     if rate <= 0:
         return np.empty(0, dtype=np.int64)
     k = rng.poisson(rate, size=s.groups.count)
@@ -176,7 +166,8 @@ def expire_posts(s: State, tick: int) -> np.ndarray:
     """Daily: posts older than ``reply_window_hours`` close; returns the authors of those
     that got no reply."""
     g = s.groups
-    expired = (g.ring_author != -1) & (tick - g.ring_tick > s.params.behaviour.reply_window_hours)
+    window = s.params.behaviour.reply_window_hours
+    expired = (g.ring_author != -1) & ~rules.open_for_replies(tick, g.ring_tick, window)
     unanswered = expired & ~g.ring_replied & (g.ring_author >= 0)
     lost = g.ring_author[unanswered]
     _resolve_first(s, lost, g.ring_first[unanswered], replied=False)
@@ -198,7 +189,8 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
         return tries
     grp = m.group[tries]
     authors = g.ring_author[grp]
-    valid = (authors != -1) & (tick - g.ring_tick[grp] <= b.reply_window_hours) & (authors != tries[:, None])
+    open_ = rules.open_for_replies(tick, g.ring_tick[grp], b.reply_window_hours)
+    valid = (authors != -1) & open_ & (authors != tries[:, None])
     slot = np.argmax(rng.random(valid.shape) * valid, axis=1)
     ok = valid.any(axis=1)
     repliers, grp, slot = tries[ok], grp[ok], slot[ok]
@@ -246,7 +238,7 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
     with its activity."""
     g, pop, b = s.groups, s.pop, s.params.behaviour
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    k = rng.poisson(g.inflow * pool_size / 7.0)
+    k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size))
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:
         return 0
@@ -257,7 +249,7 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
         cand = np.where(g.open_to_all[grp], pick, g.pool.values[slot])
     else:
         cand = pick
-    seg, friends, _ = _ragged(s.neighbours, cand)
+    seg, friends, _ = s.neighbours.gather(cand)
     n_conn = np.bincount(seg, weights=s.lookup(friends, grp[seg]) >= 0, minlength=len(cand))
     p = rules.join_probability(n_conn, g.activity[grp], b)
     accept = (s.lookup(cand, grp) < 0) & (rng.random(len(cand)) < p)
@@ -290,12 +282,6 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
 # ---------------------------------------------------------------- weekly digest
 
 
-def is_digest_hour(s: State, tick: int) -> bool:
-    """The weekly digest goes out on Monday at the start of work hours (from week 1)."""
-    hour = s.params.clock.work_start
-    return s.params.interventions.weekly_digest > 0 and tick % HOURS_PER_WEEK == hour and tick > hour
-
-
 def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
     """Intervention: the weekly digest brings members who did not visit a group last week,
     and who can be online now (their availability profile at this hour), to that group if
@@ -319,10 +305,7 @@ def update_job_hunting(s: State, rng: np.random.Generator) -> None:
     """Weekly: job-hunting spells start with ``job_hunt_start_rate`` and end with
     probability ``1 / job_hunt_mean_weeks``."""
     pop, p = s.pop, s.params.population
-    u = rng.random(pop.size)
-    start = ~pop.hunting & (u < p.job_hunt_start_rate)
-    end = pop.hunting & (u < 1.0 / p.job_hunt_mean_weeks)
-    pop.hunting = (pop.hunting | start) & ~end
+    pop.hunting = rules.next_hunting(pop.hunting, rng.random(pop.size), p.job_hunt_start_rate, p.job_hunt_mean_weeks)
 
 
 # ------------------------------------------------------------------ classify_groups
@@ -347,12 +330,4 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
 
 def end_hour(s: State) -> None:
     """Perceived activity decays with half-life ``activity_halflife_hours``."""
-    s.groups.activity *= 0.5 ** (1.0 / s.params.behaviour.activity_halflife_hours)
-
-
-def is_end_of_day(tick: int) -> bool:
-    return (tick + 1) % HOURS_PER_DAY == 0
-
-
-def is_end_of_week(tick: int) -> bool:
-    return (tick + 1) % HOURS_PER_WEEK == 0
+    s.groups.activity = rules.decayed_activity(s.groups.activity, s.params.behaviour.activity_halflife_hours)

@@ -242,3 +242,19 @@ def test_manager_seeding_and_weekly_digest_add_activity():
     assert _pooled(_visits, **seeding) > 1.03 * _pooled(_visits, **common)
     assert _pooled(_joins, **seeding) > _pooled(_joins, **common)
     assert _pooled(_visits, **common, **{"interventions.weekly_digest": 0.5}) > 1.2 * _pooled(_visits, **common)
+
+
+def test_shared_rules_of_time_decay_spells_inflow_and_reply_window():
+    assert rules.decayed_activity(8.0, 168.0) == pytest.approx(8.0 * 0.5 ** (1 / 168))
+    a = 8.0
+    for _ in range(168):
+        a = rules.decayed_activity(a, 168.0)
+    assert a == pytest.approx(4.0)  # one half-life
+    hunting = np.array([False, False, True, True])
+    u = np.array([0.001, 0.9, 0.001, 0.9])
+    np.testing.assert_array_equal(rules.next_hunting(hunting, u, 0.01, 10.0), [True, False, False, True])
+    assert rules.daily_join_candidates(2.0, 700) == pytest.approx(200.0)
+    assert rules.manager_posts_per_hour(168.0) == pytest.approx(1.0)
+    assert rules.open_for_replies(100 + 168, 100, 168) and not rules.open_for_replies(100 + 169, 100, 168)
+    assert rules.is_digest_hour(0.5, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 8)
+    assert not rules.is_digest_hour(0.0, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 168 + 9)

@@ -63,11 +63,46 @@ def test_summary_is_json_and_reports_every_stylized_fact(small_run):
     assert shares == pytest.approx(1.0)
 
 
-def test_datacollector_records_one_row_per_week(small_run):
+def test_datacollector_records_one_row_per_step(small_run):
     df = small_run.datacollector.get_model_vars_dataframe()
-    assert len(df) == SMALL["duration.weeks"]
+    assert len(df) == 168 * SMALL["duration.weeks"] == small_run.steps
+    assert df.iloc[:167].posts.isna().all()  # no completed week yet
     weekly = small_run.tables()["group_weeks"].groupby("week").posts.sum().to_numpy()
-    np.testing.assert_array_equal(df["posts"].to_numpy(), weekly)
+    np.testing.assert_array_equal(df["posts"].to_numpy()[167::168], weekly)
+
+
+def test_running_turns_false_at_the_end_so_mesa_drivers_stop():
+    model = GroupCultureModel(**{**SMALL, "duration.weeks": 2})
+    model.run_model()
+    assert not model.running and model.weeks_done == 2 and model.steps == 2 * 168
+    with pytest.raises(ParamError, match="duration.weeks = 2"):
+        model.step()
+    pd.testing.assert_frame_equal(
+        model.tables()["group_weeks"], GroupCultureModel(**{**SMALL, "duration.weeks": 2}).run().tables()["group_weeks"]
+    )
+
+
+def test_mesa_batch_run_runs_the_model_to_its_end():
+    params = {"population.size": 300, "groups.count": 4, "duration.weeks": 2, "seed": [1, 2]}
+    rows = mesa.batch_run(GroupCultureModel, parameters=params, max_steps=10_000, iterations=1,
+                          number_processes=1, display_progress=False)
+    assert [row["seed"] for row in rows] == [1, 2]
+    assert all(row["Step"] == 2 * 168 - 1 for row in rows)
+    for row in rows:
+        model = GroupCultureModel(**{**params, "seed": row["seed"]}).run()
+        assert row["posts"] == model.tables()["group_weeks"].query("week == 1").posts.sum()
+        assert row["share_dormant"] == pytest.approx(model.summary()["share_dormant"])
+
+
+@pytest.mark.parametrize("bad", ["bad", 3, ["population.size"]])
+def test_params_that_are_not_a_mapping_give_one_clear_error(bad):
+    with pytest.raises(ParamError, match="allowed a ModelParams, a mapping of parameters or None"):
+        GroupCultureModel(bad)
+
+
+def test_a_mapping_of_parameters_is_accepted():
+    model = GroupCultureModel({"population": {"size": 300}, "groups.count": 3, "duration.weeks": 1})
+    assert model.params.population.size == 300 and model.params.groups.count == 3
 
 
 def test_step_and_partial_runs_match_one_run():
