@@ -8,10 +8,10 @@ import numpy as np
 
 from sim import network as netmod
 from sim.clock import HOURS_PER_WEEK
-from sim.params import ModelParams
 from sim.csr import Csr
+from sim.params import ModelParams
 from sim.population import Population, sample_population
-from sim.state import RING, Groups, Memberships, Records, State
+from sim.state import Groups, Memberships, Records, State
 
 
 def build_state(params: ModelParams, rng: np.random.Generator) -> State:
@@ -99,11 +99,14 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
     pool = Csr(np.concatenate([[0], np.cumsum([len(p) for p in pools])]).astype(np.int64),
                np.concatenate(pools).astype(np.int64) if pools else np.empty(0, np.int64))
 
-    attr = lambda field: np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
+    def attr(field: str) -> np.ndarray:
+        return np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
+
     relevance = attr("relevance") * np.where(defunct, params.behaviour.defunct_relevance, 1.0)
     mix_total = attr("discussion") + attr("collaboration") + attr("news") + attr("job_posts")
     halflife_weeks = params.behaviour.activity_halflife_hours / HOURS_PER_WEEK
     weekly_posts = gp.initial_posts_per_1000 * size / 1000.0
+    ring = params.behaviour.open_posts_remembered
     return Groups(
         charter=charter,
         charter_names=names,
@@ -120,10 +123,10 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         open_to_all=open_to_all,
         activity=weekly_posts * halflife_weeks / np.log(2.0),
         recent_posters=weekly_posts.copy(),
-        ring_author=np.full((gp.count, RING), -1, dtype=np.int64),
-        ring_tick=np.zeros((gp.count, RING), dtype=np.int64),
-        ring_replied=np.zeros((gp.count, RING), dtype=bool),
-        ring_first=np.zeros((gp.count, RING), dtype=bool),
+        ring_author=np.full((gp.count, ring), -1, dtype=np.int64),
+        ring_tick=np.zeros((gp.count, ring), dtype=np.int64),
+        ring_replied=np.zeros((gp.count, ring), dtype=bool),
+        ring_first=np.zeros((gp.count, ring), dtype=bool),
         ring_pos=np.zeros(gp.count, dtype=np.int64),
     )
 

@@ -16,9 +16,21 @@ from sim.initialize import build_state
 from sim.network import to_graph
 from sim.rules import is_digest_hour
 from sim.submodels import (
-    choose_group, classify_groups, digest_visits, end_hour, expire_posts, go_online,
-    join, leave, post, read, refresh_session_rates, reply,
-    seed_manager_posts, update_commitment, update_job_hunting,
+    choose_group,
+    classify_groups,
+    digest_visits,
+    end_hour,
+    expire_posts,
+    go_online,
+    join,
+    leave,
+    post,
+    read,
+    refresh_session_rates,
+    reply,
+    seed_manager_posts,
+    update_commitment,
+    update_job_hunting,
 )
 
 

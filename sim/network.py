@@ -12,8 +12,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from sim.params import NetworkParams
 from sim.csr import Csr
+from sim.params import NetworkParams
 from sim.population import Population
 
 

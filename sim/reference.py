@@ -42,8 +42,8 @@ Deliberate differences of detail from the fast engine (none changes a rule):
   activation order of ``shuffle_do``, which Mesa takes from the model's own
   ``self.random`` (a ``random.Random`` Mesa seeds from the same seed; no global state).
 
-Open posts mirror the fast engine's ring of ``sim.state.RING`` (16) slots per group: a
-group remembers its last 16 posts; a new post pushes the oldest off, and if that one was
+Open posts mirror the fast engine's ring of ``behaviour.open_posts_remembered`` (16)
+slots per group: a group remembers its last 16 posts; a new post pushes the oldest off, and if that one was
 still open and unanswered its author takes the no-reply penalty, as on expiry.
 """
 
@@ -56,11 +56,11 @@ import numpy as np
 import pandas as pd
 
 from sim import rules
-from sim.clock import HOURS_PER_WEEK, availability_profiles, is_end_of_day, is_end_of_week
+from sim.clock import HOURS_PER_WEEK, availability_class, availability_profiles, is_end_of_day, is_end_of_week
 from sim.driver import Driver
 from sim.initialize import build_state
 from sim.network import to_graph
-from sim.state import NO_TICK, RING
+from sim.state import NO_TICK
 from sim.tables import group_weeks_table
 
 
@@ -124,7 +124,7 @@ class RefProfessional(mesa.Agent):
         self.university = int(pop.university[index])
         self.industry = int(pop.industry[index])
         # relative online rate per hour of the week of its availability class (sim.clock)
-        self.profile = model.profiles[int(self.blocked_at_work) + 2 * int(self.office_hours_mindset)]
+        self.profile = model.profiles[availability_class(self.blocked_at_work, self.office_hours_mindset)]
         self.memberships: dict[int, Membership] = {}
         self.neighbours: list[RefProfessional] = []
         self.weekly_sessions = 0.0
@@ -254,7 +254,7 @@ class RefGroup(mesa.Agent):
         self.activity = float(groups.activity[index])
         self.recent_posters = float(groups.recent_posters[index])
         self.members: dict[int, Membership] = {}
-        self.open_posts: list[OpenPost] = []  # the last RING posts, oldest first
+        self.open_posts: list[OpenPost] = []  # the last open_posts_remembered posts, oldest first
         self.week_posters: set[Membership] = set()
         for name in self.COUNTERS:
             setattr(self, f"week_{name}", 0)
@@ -273,10 +273,10 @@ class RefGroup(mesa.Agent):
 
     def open_post(self, post: OpenPost) -> None:
         """A new post raises activity (a decayed count of members' and managers' posts)
-        and pushes the oldest of the RING remembered posts off; if that one was open and
+        and pushes the oldest of the open_posts_remembered posts off; if that one was open and
         unanswered, its author takes the no-reply penalty."""
         self.activity += 1.0
-        if len(self.open_posts) == RING:
+        if len(self.open_posts) == self.model.behaviour.open_posts_remembered:
             old = self.open_posts.pop(0)
             if not old.closed and not old.replied and old.author is not None:
                 old.author.post_unanswered(old)

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.params import ModelParams
 from sim.csr import Csr
+from sim.params import ModelParams
 from sim.population import Population
 
-RING = 16  # open posts remembered per group (candidates for replies)
 NO_TICK = -(2**62)
 
 
@@ -38,7 +37,7 @@ class Groups:
     open_to_all: np.ndarray
     activity: np.ndarray  # perceived recent activity: decayed count of posts (members and manager)
     recent_posters: np.ndarray  # distinct posters over the last week
-    ring_author: np.ndarray  # (G, RING) membership row of an open post, -1 empty
+    ring_author: np.ndarray  # (G, behaviour.open_posts_remembered) membership row of an open post, -1 empty
     ring_tick: np.ndarray
     ring_replied: np.ndarray
     ring_first: np.ndarray  # the post was its author's first in the group

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim import rules
-from sim.clock import HOURS_PER_WEEK
-from sim.state import RING, State
+from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_WEEK, availability_class
+from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -33,9 +33,9 @@ def refresh_session_rates(s: State) -> None:
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    cls = pop.blocked_at_work.astype(int) + 2 * pop.office_hours_mindset.astype(int)
+    cls = availability_class(pop.blocked_at_work, pop.office_hours_mindset)
     s.session_classes = []
-    for c in range(4):
+    for c in range(AVAILABILITY_CLASSES):
         agents = np.flatnonzero((cls == c) & (weekly > 0))
         s.session_classes.append((agents, np.cumsum(weekly[agents])))
 
@@ -144,7 +144,7 @@ def _open_posts(s: State, grp, authors, first, tick) -> np.ndarray:
     order = np.argsort(grp, kind="stable")
     grp, authors, first = grp[order], authors[order], first[order]
     rank = np.arange(len(grp)) - np.searchsorted(grp, grp, side="left")
-    slot = (g.ring_pos[grp] + rank) % RING
+    slot = (g.ring_pos[grp] + rank) % g.ring_author.shape[1]
     old = g.ring_author[grp, slot]
     unanswered = (old >= 0) & ~g.ring_replied[grp, slot]
     lost = old[unanswered]
@@ -292,7 +292,7 @@ def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Gene
     grp, agent = m.group[rows], m.agent[rows]
     had_posts = (s.records.week_posts[last_week] + s.records.week_manager_posts[last_week])[grp] > 0
     idle = m.last_visit[rows] < last_week * HOURS_PER_WEEK
-    cls = pop.blocked_at_work[agent].astype(int) + 2 * pop.office_hours_mindset[agent].astype(int)
+    cls = availability_class(pop.blocked_at_work[agent], pop.office_hours_mindset[agent])
     available = profiles[cls, tick % HOURS_PER_WEEK] > 0
     chosen = had_posts & idle & available & (rng.random(len(rows)) < s.params.interventions.weekly_digest)
     return rows[chosen]

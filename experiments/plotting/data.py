@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.plotting import stats
+from sim.charters import PRESETS
 
-PRESET_ORDER = ("employment_association", "university_alumni", "industry_profession")
+PRESET_ORDER = tuple(PRESETS)  # the brief's order, as defined in sim.charters
 DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
 REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
 QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
