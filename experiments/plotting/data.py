@@ -4,8 +4,8 @@ Pure functions of the model's tables (see ``experiments/plotting/load.py``): no 
 matplotlib. Tables pooled over several jobs carry a ``job`` column, and rows of
 different jobs are different subjects (group 3 of job 0 is not group 3 of job 1); a table
 without ``job`` is one job. Intervals are 95%: Wilson for shares, Newcombe for
-differences of shares, order statistics for medians, normal for means, Greenwood for
-survival (see :mod:`experiments.plotting.stats`).
+differences of shares, order statistics for medians, normal for means, Greenwood log(-log)
+for survival (see :mod:`experiments.plotting.stats`).
 """
 
 from __future__ import annotations
@@ -43,10 +43,6 @@ def value_order(values) -> list:
 
 def _keys(df: pd.DataFrame) -> list[str]:
     return ["job", "group_id"] if "job" in df.columns else ["group_id"]
-
-
-def _n_jobs(df: pd.DataFrame) -> int:
-    return int(df["job"].nunique()) if "job" in df.columns else 1
 
 
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
