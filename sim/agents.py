@@ -33,6 +33,7 @@ class Professional(mesa.Agent):
 
     @property
     def past_employers(self) -> list:
+        """Ids of the past employers of this professional."""
         return self.model.state.pop.past_employers.row(self.index).tolist()
 
     @property
@@ -51,15 +52,18 @@ class Group(mesa.Agent):
 
     @property
     def charter(self) -> str:
+        """Name of the group's charter."""
         g = self.model.state.groups
         return g.charter_names[g.charter[self.index]]
 
     @property
     def members(self) -> int:
+        """Current number of members."""
         return int(self.model.state.index.members[self.index])
 
     @property
     def employer_defunct(self) -> bool:
+        """True if the group's employer no longer exists."""
         return bool(self.model.state.groups.defunct[self.index])
 
     @property
@@ -69,14 +73,17 @@ class Group(mesa.Agent):
 
     @property
     def state(self) -> str:
-        """thriving / active / dormant at the last completed simulated week (spin-up
-        included; "active" before the first week ends)."""
+        """Thriving / active / dormant at the last completed simulated week (spin-up included.
+
+        "active" before the first week ends).
+        """
         week = self.model.tick // HOURS_PER_WEEK - 1
         code = self.model.state.records.week_state[week, self.index] if week >= 0 else ACTIVE
         return STATE_NAMES[int(code)]
 
     @property
     def member_ids(self) -> np.ndarray:
+        """Agent ids of the current members, sorted."""
         s = self.model.state
         rows = s.index.rows_of_keys
         return np.sort(s.memberships.agent[rows[s.memberships.group[rows] == self.index]])

@@ -1,10 +1,10 @@
 """The three charters of the seed, as data.
 
-A charter is a :class:`CharterParams` (defined here, re-exported by :mod:`sim.params`): who is eligible, how relevant the
-content is to members' work, how visible posting is to one's employer, the content mix,
-the inflow of new members, identity attachment, and the share of groups whose employer
-no longer exists. A fourth charter is one more entry in configuration (see
-``configs/charter/`` and the README); no code changes.
+A charter is a :class:`CharterParams` (defined here, re-exported by :mod:`sim.params`):
+who is eligible, how relevant the content is to members' work, how visible posting is to
+one's employer, the content mix, the inflow of new members, identity attachment, and the
+share of groups whose employer no longer exists. A fourth charter is one more entry in
+configuration (see ``configs/charter/`` and the README); no code changes.
 
 The presets mirror ``configs/charter/*.yaml`` (a test keeps them equal).
 """
@@ -42,16 +42,20 @@ class CharterParams:
     collaboration: float = _f(0.2, 0.0, 1.0, "content mix: share of collaboration requests")
     news: float = _f(0.3, 0.0, 1.0, "content mix: share of news")
     job_posts: float = _f(0.1, 0.0, 1.0, "content mix: share of job posts")
-    inflow: float = _f(2.0, 0.0, 1000.0, "weekly rate at which an eligible non-member comes across the group, per 1,000")
+    inflow: float = _f(
+        2.0, 0.0, 1000.0, "weekly rate at which an eligible non-member comes across the group, per 1,000"
+    )
     identity: float = _f(0.0, 0.0, 1.0, "identity attachment: share of commitment loss it prevents")
     defunct_share: float = _f(0.0, 0.0, 1.0, "share of this charter's groups whose employer no longer exists")
 
     @property
     def anchor(self) -> str:
+        """The affiliation kind that anchors the group (employer, university, industry, anyone)."""
         return ANCHOR_OF[self.eligibility[0]]
 
     @property
     def content_mix(self) -> Dict[str, float]:
+        """Shares of the content kinds, by kind."""
         return {k: getattr(self, k) for k in CONTENT_KINDS}
 
 

@@ -19,10 +19,12 @@ HOURS_PER_WEEK = HOURS_PER_DAY * DAYS_PER_WEEK
 
 
 def hour_of_day(tick):
+    """Hour of the day (0-23) of a tick."""
     return tick % HOURS_PER_DAY
 
 
 def weekday(tick):
+    """Day of the week of a tick (0 = Monday)."""
     return (tick // HOURS_PER_DAY) % 7
 
 
@@ -64,9 +66,10 @@ def availability_class(blocked_at_work, office_hours_mindset):
 
 
 def availability_profiles(clock: ClockParams) -> np.ndarray:
-    """Online-rate profiles (4, 168) for the availability classes, normalised so that an
-    unconstrained professional (class 0) has on average one session per week per unit of
-    attention budget.
+    """Online-rate profiles (4, 168) for the availability classes.
+
+    Normalised so that an unconstrained professional (class 0) has on average one session
+    per week per unit of attention budget.
 
     Class index = ``blocked_at_work + 2 * office_hours_mindset``:
     0 neither, 1 blocked (no work hours), 2 8-to-5 mindset (work hours only, plus a small

@@ -16,6 +16,7 @@ class Csr:
 
     @classmethod
     def from_pairs(cls, rows: np.ndarray, values: np.ndarray, n_rows: int) -> "Csr":
+        """Group ``values`` by ``rows`` (stable): row ``i`` holds the values paired with ``i``."""
         order = np.argsort(rows, kind="stable")
         counts = np.bincount(rows, minlength=n_rows)
         ptr = np.zeros(n_rows + 1, dtype=np.int64)
@@ -23,9 +24,11 @@ class Csr:
         return cls(ptr, values[order])
 
     def row(self, i: int) -> np.ndarray:
+        """The values of row ``i``."""
         return self.values[self.ptr[i] : self.ptr[i + 1]]
 
     def sizes(self) -> np.ndarray:
+        """Number of values in each row."""
         return np.diff(self.ptr)
 
     def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ from sim.state import Groups, Memberships, Records, State
 
 
 def build_state(params: ModelParams, rng: np.random.Generator) -> State:
+    """ODD section 5: the population, network, groups, initial memberships and empty records."""
     pop = sample_population(params.population, rng)
     edges = netmod.build_edges(pop, params.network, rng)
     groups = init_groups(params, pop, rng)
@@ -64,9 +65,11 @@ def _anchor_choices(anchor: str, eligibility: list, pop: Population, defunct: bo
 
 
 def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) -> Groups:
-    """Charters by ``groups.charter_mix``; an anchor (employer, university, industry) per
-    group, chosen with probability proportional to its eligible pool; a lognormal initial
-    size capped by the pool (Vranic et al. 2022)."""
+    """Charters by ``groups.charter_mix``.
+
+    An anchor (employer, university, industry) per group, chosen with probability proportional to its eligible pool;
+    a lognormal initial size capped by the pool (Vranic et al. 2022).
+    """
     gp = params.groups
     names = list(params.charters)
     mix = np.array([gp.charter_mix.get(n, 0.0) for n in names], dtype=float)
@@ -91,8 +94,9 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         pools.append(_pool_for(c.eligibility, pop, anchor_value[g]))
     if fallbacks:
         warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
-                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)")
-    pool_sizes = np.array([pop.size if o else len(p) for p, o in zip(pools, open_to_all)])
+                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)",
+                      stacklevel=2)
+    pool_sizes = np.array([pop.size if o else len(p) for p, o in zip(pools, open_to_all, strict=False)])
     raw = gp.size_median * np.exp(gp.size_sigma * rng.standard_normal(gp.count))
     size = np.clip(np.round(raw), gp.size_min, gp.size_max).astype(np.int64)
     size = np.minimum(size, pool_sizes)
@@ -132,8 +136,10 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
 
 
 def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generator) -> Memberships:
-    """Each group starts with ``initial_size`` members drawn from its eligible pool, with
-    exponentially distributed commitment of mean ``behaviour.initial_commitment``."""
+    """Each group starts with ``initial_size`` members drawn from its eligible pool.
+
+    Their commitment is exponentially distributed with mean ``behaviour.initial_commitment``.
+    """
     n_pop = params.population.size
     agents, gids = [], []
     for g in range(groups.count):

@@ -25,6 +25,7 @@ def top_share(values: np.ndarray, top: float = 0.01) -> float:
 
 
 def gini(values: np.ndarray) -> float:
+    """Gini coefficient of ``values`` (NaN if empty or all zero)."""
     x = np.sort(np.asarray(values, dtype=float))
     if len(x) == 0 or x.sum() <= 0:
         return math.nan
@@ -83,6 +84,7 @@ def summary(s: State, weeks: int, t: dict | None = None) -> dict:
 
 
 def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
+    """Value, target range, pass/fail and source of each stylized fact S1-S6."""
     groups, gw = t["groups"], t["group_weeks"]
     facts = {}
 
@@ -95,8 +97,15 @@ def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
          0.75, 0.95, "75-95%", "Nielsen 90-9-1; van Mierlo 2014")
     fact("S2", "share of all posts by the top 1% of members", out["top1_share_posts"],
          0.50, 0.80, "50-80%", "van Mierlo 2014 (74.7%)")
-    fact("S3", "posts per 1,000 members per week in non-dormant large industry groups",
-         _industry_rate(groups, weeks, s.params.classification.large_group), 0.5, 5.0, "0.5-5", "LinkedIn analytics groups 2015-16: 1.2-1.9")
+    fact(
+        "S3",
+        "posts per 1,000 members per week in non-dormant large industry groups",
+        _industry_rate(groups, weeks, s.params.classification.large_group),
+        0.5,
+        5.0,
+        "0.5-5",
+        "LinkedIn analytics groups 2015-16: 1.2-1.9",
+    )
     fact("S4", "largest share in the rarer end state among groups of one charter and size class",
          _bimodality(groups), 0.10, 0.5, ">= 10% thriving and >= 10% dormant in some cell", "threshold models")
     fact("S5", "median members kept by dormant groups since they went dormant", _badges_persist(groups, gw),
@@ -106,8 +115,10 @@ def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
 
 
 def _industry_rate(groups: pd.DataFrame, weeks: int, large: int) -> float:
-    """Median weekly posts per 1,000 members of non-dormant large industry groups (the
-    evidence comes from the 30 largest analytics groups on LinkedIn)."""
+    """Median weekly posts per 1,000 members of non-dormant large industry groups.
+
+    The evidence comes from the 30 largest analytics groups on LinkedIn.
+    """
     live = (groups.anchor == "industry") & (groups.final_state != "dormant")
     ind = groups[live & (groups.initial_size >= large)]
     if len(ind) == 0 or weeks == 0:
@@ -137,8 +148,10 @@ def _badges_persist(groups: pd.DataFrame, gw: pd.DataFrame) -> float:
 
 
 def _dormant_share_standardised(groups: pd.DataFrame, mask: pd.Series, ref_bins: pd.Series) -> float:
-    """Share of the groups in ``mask`` that went dormant at some week, reweighted to the
-    size classes in ref_bins (direct standardisation)."""
+    """Share of the groups in ``mask`` that went dormant at some week, size-standardised.
+
+    Reweighted to the size classes in ref_bins (direct standardisation).
+    """
     sel = groups[mask].assign(size_bin=size_bins(groups.initial_size[mask]))
     per_bin = sel.groupby("size_bin").weeks_to_dormancy.apply(lambda x: _mean(x.notna()))
     weights = ref_bins.value_counts(normalize=True)

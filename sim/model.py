@@ -92,8 +92,7 @@ class GroupCultureModel(Driver):
         update_commitment(s, visits, benefit, credited, unanswered)
 
     def _refresh_index(self, rates_changed: bool = False) -> None:
-        """Rebuild the membership index if members joined or left, and the session rates
-        if memberships or job-hunting spells changed."""
+        """Rebuild the index if members joined or left, the session rates if memberships or spells changed."""
         dirty = self.state.dirty
         if dirty:
             self.state.rebuild_index()
@@ -115,5 +114,6 @@ class GroupCultureModel(Driver):
     def summary(self, tables: Optional[dict] = None) -> dict:
         """Run-level outcomes and the stylized facts S1-S6 with pass/fail.
 
-        Pass ``tables`` (from :meth:`tables`) to avoid building them twice."""
+        Pass ``tables`` (from :meth:`tables`) to avoid building them twice.
+        """
         return metrics.summary(self.state, self.weeks_done, tables)

@@ -133,7 +133,9 @@ class BehaviourParams:
     post_overload: float = _f(0.3, 0.0, 50.0, "logit of posting: minus this per unit of activity above the threshold")
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
     content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
-    reply_base: float = _f(0.06, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)")
+    reply_base: float = _f(
+        0.06, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
+    )
     reply_window_hours: int = _f(168, 1, 10_000, "a post can get replies for this long")
     open_posts_remembered: int = _f(
         16, 1, 4096, "a group's latest posts open for replies; an older one is pushed off and counts as unanswered"
@@ -208,6 +210,7 @@ class ModelParams:
         return params
 
     def to_dict(self) -> Dict[str, Any]:
+        """The parameters as nested plain dicts."""
         return dataclasses.asdict(self)
 
     # ---------------------------------------------------------------- validation
@@ -338,7 +341,7 @@ def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
             raise ParamError(f"unknown parameter {prefix}{key}: allowed {sorted(fields)}")
     base = cls()
     kwargs: Dict[str, Any] = {}
-    for name, f in fields.items():
+    for name in fields:
         current = getattr(base, name)
         if name not in data:
             kwargs[name] = current

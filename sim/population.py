@@ -40,6 +40,7 @@ class Population:
 
     @property
     def size(self) -> int:
+        """Number of professionals."""
         return len(self.employer)
 
 
@@ -49,6 +50,7 @@ def _weights(rng: np.random.Generator, n: int, sigma: float = 1.0) -> np.ndarray
 
 
 def sample_population(p: PopulationParams, rng: np.random.Generator) -> Population:
+    """ODD section 5: professionals with their affiliations and traits."""
     n = int(p.size)
     n_live = max(1, int(np.ceil(n / p.people_per_employer)))
     n_defunct = int(round(n_live * p.defunct_employer_share / (1.0 - p.defunct_employer_share)))

@@ -132,9 +132,11 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------------ go_online
     def refresh_session_rate(self) -> None:
-        """Sessions per week (:func:`rules.session_rate_weight`; none without groups) and
-        per hour of the week (x the availability profile). Recomputed whenever
-        memberships or the job-hunting spell change."""
+        """Sessions per week (:func:`rules.session_rate_weight`.
+
+        None without groups) and per hour of the week (x the availability profile). Recomputed whenever
+        memberships or the job-hunting spell change.
+        """
         p = self.model.params
         self.weekly_sessions = 0.0 if not self.memberships else float(rules.session_rate_weight(
             self.attention_budget, len(self.memberships), np.bool_(self.job_hunting_only),
@@ -143,8 +145,11 @@ class RefProfessional(mesa.Agent):
         self.hourly_sessions = (self.weekly_sessions * self.profile).tolist()
 
     def step(self) -> None:
-        """go_online: Poisson(weekly sessions x availability at this hour) sessions, each
-        a visit to one of its groups or time spent elsewhere."""
+        """go_online.
+
+        Poisson(weekly sessions x availability at this hour) sessions, each a visit to one of its groups or time
+        spent elsewhere.
+        """
         rate = self.hourly_sessions[self.model.hour_of_week]
         if rate <= 0.0:
             return
@@ -163,7 +168,7 @@ class RefProfessional(mesa.Agent):
         u = self.model.rng.random() * (total + b.outside_option)
         if u >= total:
             return None
-        for membership, w in zip(options, weights):
+        for membership, w in zip(options, weights, strict=False):
             u -= w
             if u < 0.0:
                 return membership
@@ -191,6 +196,7 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------- join and leave
     def join(self, group: "RefGroup") -> None:
+        """Become a member of ``group`` with the initial commitment."""
         b = self.model.behaviour
         m = Membership(self, group, self.model.tick, min(b.initial_commitment, b.max_commitment))
         self.memberships[group.index] = m
@@ -199,6 +205,7 @@ class RefProfessional(mesa.Agent):
         self.refresh_session_rate()
 
     def leave(self, m: Membership) -> None:
+        """Drop membership ``m``."""
         m.left = self.model.tick
         del self.memberships[m.group.index]
         del m.group.members[self.index]
@@ -207,10 +214,12 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def read_digest(self) -> None:
-        """Intervention: the weekly digest (Monday, start of work hours) brings this
-        professional, if it can be online at this hour, with probability ``weekly_digest``
-        to each of its groups that had posts (members' or a manager's) last week but that
-        it has not visited since last week began."""
+        """Intervention.
+
+        The weekly digest (Monday, start of work hours) brings this professional, if it can be online at this
+        hour, with probability ``weekly_digest`` to each of its groups that had posts (members' or a manager's)
+        last week but that it has not visited since last week began.
+        """
         model = self.model
         if self.profile[model.hour_of_week] <= 0:
             return
@@ -218,7 +227,11 @@ class RefProfessional(mesa.Agent):
         for m in list(self.memberships.values()):
             h = m.group.history
             had_posts = h["posts"][-1] + h["manager_posts"][-1] > 0
-            if had_posts and m.last_visit < last_week_start and model.rng.random() < model.params.interventions.weekly_digest:
+            if (
+                had_posts
+                and m.last_visit < last_week_start
+                and model.rng.random() < model.params.interventions.weekly_digest
+            ):
                 self.visit(m)
 
     def update_job_hunting(self) -> None:
@@ -230,8 +243,11 @@ class RefProfessional(mesa.Agent):
 
 
 class RefGroup(mesa.Agent):
-    """A group: its charter data, members (agent index -> :class:`Membership`), recent
-    activity, open posts, and this week's counters (appended to ``history`` weekly)."""
+    """A group.
+
+    Its charter data, members (agent index -> :class:`Membership`), recent activity, open posts, and this week's
+    counters (appended to ``history`` weekly).
+    """
 
     COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves")
 
@@ -272,9 +288,12 @@ class RefGroup(mesa.Agent):
         self.open_post(OpenPost(m, self.model.tick, first))
 
     def open_post(self, post: OpenPost) -> None:
-        """A new post raises activity (a decayed count of members' and managers' posts)
-        and pushes the oldest of the open_posts_remembered posts off; if that one was open and
-        unanswered, its author takes the no-reply penalty."""
+        """A new post raises activity and pushes the oldest remembered post off.
+
+        Activity is a decayed count of members' and managers' posts; a group remembers
+        ``open_posts_remembered`` posts. If the one pushed off was open and unanswered, its
+        author takes the no-reply penalty.
+        """
         self.activity += 1.0
         if len(self.open_posts) == self.model.behaviour.open_posts_remembered:
             old = self.open_posts.pop(0)
@@ -283,8 +302,11 @@ class RefGroup(mesa.Agent):
         self.open_posts.append(post)
 
     def receive_reply(self, m: Membership) -> None:
-        """reply: to a uniformly random post of the group that is open, within the reply
-        window and not the replier's own; the author gains commitment."""
+        """Reply.
+
+        To a uniformly random post of the group that is open, within the reply window and not the replier's own;
+        the author gains commitment.
+        """
         t, window = self.model.tick, self.model.behaviour.reply_window_hours
         valid = [
             p for p in self.open_posts
@@ -318,6 +340,7 @@ class RefGroup(mesa.Agent):
 
     # ------------------------------------------------------------------ daily
     def end_of_day(self) -> None:
+        """Daily events: expire_posts, then join."""
         self.expire_posts()
         self.join()
 
@@ -331,10 +354,11 @@ class RefGroup(mesa.Agent):
                     post.author.post_unanswered(post)
 
     def join(self) -> None:
-        """Each eligible professional comes across the group at rate ``inflow`` per week:
-        Poisson(inflow x pool / 7) candidates drawn from the eligible pool; a candidate
-        not yet a member joins with :func:`rules.join_probability` of its connections
-        already in the group and the group's activity."""
+        """Each eligible professional comes across the group at rate ``inflow`` per week.
+
+        Poisson(inflow x pool / 7) candidates drawn from the eligible pool; a candidate not yet a member joins
+        with :func:`rules.join_probability` of its connections already in the group and the group's activity.
+        """
         model, b = self.model, self.model.behaviour
         rng = model.rng
         for _ in range(rng.poisson(rules.daily_join_candidates(self.inflow, len(self.pool)))):
@@ -347,8 +371,10 @@ class RefGroup(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def leave(self) -> None:
-        """Each member drops the group with :func:`rules.leave_probability`; those who
-        joined in this same hour (the last of the week) cannot leave yet (docs/ODD.md)."""
+        """Each member drops the group with :func:`rules.leave_probability`.
+
+        Those who joined in this same hour (the last of the week) cannot leave yet (docs/ODD.md).
+        """
         model, b = self.model, self.model.behaviour
         idle_after = b.tidy_idle_weeks * HOURS_PER_WEEK
         for m in list(self.members.values()):
@@ -360,8 +386,11 @@ class RefGroup(mesa.Agent):
                 m.professional.leave(m)
 
     def classify(self) -> None:
-        """classify_groups: :func:`rules.classify` from this and past weeks' posts and
-        posters; then record the week and start a new one."""
+        """classify_groups.
+
+        :func:`rules.classify` from this and past weeks' posts and posters; then record the week and start a new
+        one.
+        """
         c, h = self.model.params.classification, self.history
         for name in self.COUNTERS:
             h[name].append(getattr(self, f"week_{name}"))
@@ -427,9 +456,11 @@ class ReferenceModel(Driver):
 
     # ------------------------------------------------------------------- outputs
     def weekly_record(self, name: str) -> np.ndarray:
-        """One weekly record per group, shape (reported weeks done, groups): posts
-        (members'), replies, manager_posts, joins, leaves, posters (distinct), members (at
-        week end) or state (codes of :mod:`sim.rules`)."""
+        """One weekly record per group, shape (reported weeks done, groups).
+
+        Posts (members'), replies, manager_posts, joins, leaves, posters (distinct), members (at week end) or
+        state (codes of :mod:`sim.rules`).
+        """
         spinup = self.params.duration.spinup_weeks
         history = np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1)
         return history[:, spinup:].T
@@ -443,15 +474,21 @@ class ReferenceModel(Driver):
         return self.group_weekly_posts().sum(axis=1)
 
     def final_states(self) -> np.ndarray:
-        """State code per group at the last completed week (:data:`rules.DORMANT` = 0,
-        ``ACTIVE`` = 1, ``THRIVING`` = 2); ACTIVE before the first week ends."""
+        """State code per group at the last completed reported week.
+
+        Codes :data:`rules.DORMANT` = 0, ``ACTIVE`` = 1, ``THRIVING`` = 2; ACTIVE before the
+        first week ends.
+        """
         states = self.weekly_record("state")
         return states[-1] if len(states) else np.full(len(self.groups), rules.ACTIVE, dtype=np.int64)
 
     def share_dormant(self) -> float:
+        """Share of groups dormant at the last completed reported week."""
         return float(np.mean(self.final_states() == rules.DORMANT))
 
     def group_weeks(self) -> pd.DataFrame:
-        """One row per group and reported week, as the fast engine's ``group_weeks`` table
-        (the same builder, :func:`sim.tables.group_weeks_table`)."""
+        """One row per group and reported week, by the fast engine's builder.
+
+        The builder is :func:`sim.tables.group_weeks_table`, so the columns are the same.
+        """
         return group_weeks_table(self.weekly_record)

@@ -21,26 +21,31 @@ def _last_week(model) -> int:
 
 
 def weekly_posts(model) -> float:
+    """Members' posts in the last completed reported week."""
     week = _last_week(model)
     return math.nan if week < 0 else int(model.state.records.week_posts[week].sum())
 
 
 def weekly_replies(model) -> float:
+    """Replies in the last completed reported week."""
     week = _last_week(model)
     return math.nan if week < 0 else int(model.state.records.week_replies[week].sum())
 
 
 def share_thriving(model) -> float:
+    """Share of groups thriving at the last completed reported week."""
     week = _last_week(model)
     return math.nan if week < 0 else float(np.mean(model.state.records.week_state[week] == THRIVING))
 
 
 def share_dormant(model) -> float:
+    """Share of groups dormant at the last completed reported week."""
     week = _last_week(model)
     return math.nan if week < 0 else float(np.mean(model.state.records.week_state[week] == DORMANT))
 
 
 def memberships(model) -> int:
+    """Current memberships."""
     return int(model.state.index.members.sum())
 
 

@@ -28,16 +28,22 @@ def decayed_activity(activity, halflife_hours):
 
 
 def next_hunting(hunting, u, start_rate, mean_weeks):
-    """update_job_hunting: a spell starts with ``start_rate`` a week and ends with
-    ``1 / mean_weeks``; ``u`` is one uniform draw per professional."""
+    """update_job_hunting.
+
+    A spell starts with ``start_rate`` a week and ends with ``1 / mean_weeks``; ``u`` is one uniform draw per
+    professional.
+    """
     start = np.logical_and(np.logical_not(hunting), u < start_rate)
     end = np.logical_and(hunting, u < 1.0 / mean_weeks)
     return np.logical_and(np.logical_or(hunting, start), np.logical_not(end))
 
 
 def daily_join_candidates(inflow, pool_size):
-    """join: expected candidates a group gets in one day: each eligible professional comes
-    across it at rate ``inflow`` per week."""
+    """Join.
+
+    Expected candidates a group gets in one day: each eligible professional comes across it at rate ``inflow`` per
+    week.
+    """
     return inflow * pool_size / DAYS_PER_WEEK
 
 
@@ -47,7 +53,7 @@ def manager_posts_per_hour(posts_per_week):
 
 
 def open_for_replies(tick, post_tick, window_hours):
-    """reply / expire_posts: a post can get replies until ``window_hours`` after it."""
+    """Reply / expire_posts: a post can get replies until ``window_hours`` after it."""
     return tick - post_tick <= window_hours
 
 
@@ -114,17 +120,21 @@ def posting_probability(
 
 
 def reply_probability(commitment, conversation, moderation, b: BehaviourParams):
-    """reply: chance a visitor answers an open post. Discussions and collaboration
-    requests invite answers, news and job posts rarely do (``conversation`` is their
-    share of the charter's content mix); personalised moderation raises the chance."""
+    """reply: chance a visitor answers an open post.
+
+    Discussions and collaboration requests invite answers, news and job posts rarely do (``conversation`` is their
+    share of the charter's content mix); personalised moderation raises the chance.
+    """
     p = b.reply_base * conversation * (1.0 + moderation) * np.minimum(commitment, 1.0)
     return np.minimum(1.0, p)
 
 
 def commitment_change(net_benefit, replies_received, unanswered_posts, identity, b: BehaviourParams):
-    """update_commitment: visits move commitment by their net benefit; replies received
-    raise it and posts left without a reply lower it (Joyce & Kraut 2006). Identity
-    attachment (alumni-style groups) shields members from part of every loss."""
+    """update_commitment.
+
+    Visits move commitment by their net benefit; replies received raise it and posts left without a reply lower it
+    (Joyce & Kraut 2006). Identity attachment (alumni-style groups) shields members from part of every loss.
+    """
     gain = b.commitment_rate * net_benefit
     loss_shield = 1.0 - identity
     delta = np.where(gain < 0, gain * loss_shield, gain)
@@ -137,16 +147,20 @@ def clip_commitment(c, b: BehaviourParams):
 
 
 def join_probability(n_connections, recent_activity, b: BehaviourParams):
-    """join: chance a discovered eligible professional joins; it grows with the number of
-    connections already in the group (Backstrom et al. 2006) and with the group's
-    visible activity (recommendations)."""
+    """Join.
+
+    Chance a discovered eligible professional joins; it grows with the number of connections already in the group
+    (Backstrom et al. 2006) and with the group's visible activity (recommendations).
+    """
     p = b.join_base * (1.0 + b.join_connections * np.log1p(n_connections))
     return np.minimum(1.0, p * (1.0 + b.join_prominence * np.log1p(recent_activity)))
 
 
 def leave_probability(tidy, idle, never_posted, b: BehaviourParams):
-    """leave: weekly chance to drop a group. Most members keep the badge; tidy ones drop
-    groups they never use."""
+    """leave: weekly chance to drop a group.
+
+    Most members keep the badge; tidy ones drop groups they never use.
+    """
     return b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
 
 

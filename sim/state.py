@@ -22,6 +22,7 @@ NO_TICK = -(2**62)
 
 @dataclass
 class Groups:
+    """Groups as arrays (one row per group): charter data, pools, activity and open posts."""
     charter: np.ndarray  # index into charter_names
     charter_names: list
     anchor_value: np.ndarray  # employer / university / industry id, -1 for "anyone"
@@ -45,6 +46,7 @@ class Groups:
 
     @property
     def count(self) -> int:
+        """Number of groups."""
         return len(self.charter)
 
 
@@ -64,6 +66,7 @@ class Memberships:
             setattr(self, name, np.zeros(max(capacity, 16), dtype=dtype))
 
     def add(self, agent, group, tick, commitment, initial: bool) -> np.ndarray:
+        """Append memberships (fresh counters); returns their rows."""
         k = len(agent)
         if self.n + k > len(self.agent):
             self._grow(self.n + k)
@@ -88,6 +91,7 @@ class Memberships:
             setattr(self, name, new)
 
     def view(self, name: str) -> np.ndarray:
+        """The ``n`` rows in use of field ``name``."""
         return getattr(self, name)[: self.n]
 
 
@@ -135,6 +139,7 @@ class Records:
 
 @dataclass
 class State:
+    """Everything the fast engine simulates, as arrays."""
     params: ModelParams
     pop: Population
     groups: Groups

@@ -24,8 +24,10 @@ def _count(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def refresh_session_rates(s: State) -> None:
-    """Precompute, per availability class, the agents with sessions and their cumulative
-    weekly session rates. Called when memberships or job-hunting spells change."""
+    """Precompute, per availability class, the agents with sessions and their cumulative weekly session rates.
+
+    Called when memberships or job-hunting spells change.
+    """
     pop, p = s.pop, s.params
     n_groups = s.index.by_agent.sizes()
     weekly = rules.session_rate_weight(
@@ -62,8 +64,11 @@ def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generato
 
 
 def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Membership rows visited: each session picks one of the agent's groups with weight
-    ``commitment x feed prominence`` or, with weight ``outside_option``, none of them."""
+    """Membership rows visited.
+
+    Each session picks one of the agent's groups with weight ``commitment x feed prominence`` or, with weight
+    ``outside_option``, none of them.
+    """
     m, g, b = s.memberships, s.groups, s.params.behaviour
     seg, rows, lengths = s.index.by_agent.gather(sessions)
     if len(rows) == 0:
@@ -100,7 +105,9 @@ def read(s: State, visits: np.ndarray, tick: int):
 
 def post(s: State, visits: np.ndarray, relevance: np.ndarray, tick: int, rng: np.random.Generator):
     """Each visitor posts with the cost-benefit probability of :func:`rules.posting_probability`.
-    Returns the author rows of posts that pushed an unanswered post off the group's list."""
+
+    Returns the author rows of posts that pushed an unanswered post off the group's list.
+    """
     m, g, pop = s.memberships, s.groups, s.pop
     grp, agent = m.group[visits], m.agent[visits]
     p = rules.posting_probability(
@@ -126,7 +133,9 @@ def post(s: State, visits: np.ndarray, relevance: np.ndarray, tick: int, rng: np
 
 def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
     """Intervention: a group manager seeds posts (Poisson, ``manager_posts_per_week``).
-    They count as activity and can be replied to, but are not members' posts."""
+
+    They count as activity and can be replied to, but are not members' posts.
+    """
     rate = rules.manager_posts_per_hour(s.params.interventions.manager_posts_per_week)
     if rate <= 0:
         return np.empty(0, dtype=np.int64)
@@ -137,8 +146,10 @@ def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndar
 
 
 def _open_posts(s: State, grp, authors, first, tick) -> np.ndarray:
-    """Put new posts on their groups' open-post lists; return the authors of unanswered
-    posts they push off (these count as posts that got no reply)."""
+    """Put new posts on their groups' open-post lists.
+
+    Return the authors of unanswered posts they push off (these count as posts that got no reply).
+    """
     g = s.groups
     g.activity += _count(grp, g.count)
     order = np.argsort(grp, kind="stable")
@@ -163,8 +174,7 @@ def _resolve_first(s: State, authors: np.ndarray, first: np.ndarray, replied: bo
 
 
 def expire_posts(s: State, tick: int) -> np.ndarray:
-    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those
-    that got no reply."""
+    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those that got no reply."""
     g = s.groups
     window = s.params.behaviour.reply_window_hours
     expired = (g.ring_author != -1) & ~rules.open_for_replies(tick, g.ring_tick, window)
@@ -179,8 +189,10 @@ def expire_posts(s: State, tick: int) -> np.ndarray:
 
 
 def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """A visitor replies, with :func:`rules.reply_probability`, to a random open post of
-    the group that is not their own. Returns the author rows credited with a reply."""
+    """A visitor replies, with :func:`rules.reply_probability`, to a random open post not their own.
+
+    Returns the author rows credited with a reply.
+    """
     m, g, b = s.memberships, s.groups, s.params.behaviour
     conversation = g.conversation[m.group[visits]]
     q = rules.reply_probability(m.commitment[visits], conversation, s.params.interventions.moderation, b)
@@ -211,8 +223,10 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
 
 
 def update_commitment(s: State, visits=None, benefit=None, credited=None, unanswered=None) -> None:
-    """Apply :func:`rules.commitment_change` for visits (net benefit), replies received and
-    posts left unanswered; commitment stays within ``0..max_commitment``."""
+    """Apply :func:`rules.commitment_change` for visits (net benefit), replies received and posts left unanswered.
+
+    Commitment stays within ``0..max_commitment``.
+    """
     m, g, b = s.memberships, s.groups, s.params.behaviour
     zero = 0.0
     for rows, net, got, lost in (
@@ -231,11 +245,12 @@ def update_commitment(s: State, visits=None, benefit=None, credited=None, unansw
 
 
 def join(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Daily: each eligible non-member comes across the group at rate ``inflow`` per week
-    (none for a defunct employer): we draw ``Poisson(inflow x pool / 7)`` candidates from
-    the whole pool and drop those already in it. Each joins with
-    :func:`rules.join_probability`, which grows with connections already in the group and
-    with its activity."""
+    """Daily.
+
+    Each eligible non-member comes across the group at rate ``inflow`` per week (none for a defunct employer): we
+    draw ``Poisson(inflow x pool / 7)`` candidates from the whole pool and drop those already in it. Each joins with
+    :func:`rules.join_probability`, which grows with connections already in the group and with its activity.
+    """
     g, pop, b = s.groups, s.pop, s.params.behaviour
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
     k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size))
@@ -265,9 +280,11 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
 
 
 def leave(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Weekly: each current member leaves with :func:`rules.leave_probability`: rarely,
-    unless tidy and the group is one they never use (no post, no visit for
-    ``tidy_idle_weeks``)."""
+    """Weekly.
+
+    Each current member leaves with :func:`rules.leave_probability`: rarely, unless tidy and the group is one they
+    never use (no post, no visit for ``tidy_idle_weeks``).
+    """
     m, b = s.memberships, s.params.behaviour
     rows = s.index.rows_of_keys
     idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
@@ -283,9 +300,12 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
 
 
 def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Intervention: the weekly digest brings members who did not visit a group last week,
-    and who can be online now (their availability profile at this hour), to that group if
-    it had posts (by members or a manager) last week, with probability ``weekly_digest``."""
+    """Intervention.
+
+    The weekly digest brings members who did not visit a group last week, and who can be online now (their
+    availability profile at this hour), to that group if it had posts (by members or a manager) last week, with
+    probability ``weekly_digest``.
+    """
     m, pop = s.memberships, s.pop
     last_week = tick // HOURS_PER_WEEK - 1
     rows = s.index.rows_of_keys
@@ -302,8 +322,10 @@ def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Gene
 
 
 def update_job_hunting(s: State, rng: np.random.Generator) -> None:
-    """Weekly: job-hunting spells start with ``job_hunt_start_rate`` and end with
-    probability ``1 / job_hunt_mean_weeks``."""
+    """Weekly.
+
+    Job-hunting spells start with ``job_hunt_start_rate`` and end with probability ``1 / job_hunt_mean_weeks``.
+    """
     pop, p = s.pop, s.params.population
     pop.hunting = rules.next_hunting(pop.hunting, rng.random(pop.size), p.job_hunt_start_rate, p.job_hunt_mean_weeks)
 
@@ -312,8 +334,10 @@ def update_job_hunting(s: State, rng: np.random.Generator) -> None:
 
 
 def classify_groups(s: State, tick: int) -> np.ndarray:
-    """Weekly: thriving / active / dormant per group (:func:`rules.classify`) from
-    members' posts over trailing windows."""
+    """Weekly.
+
+    Thriving / active / dormant per group (:func:`rules.classify`) from members' posts over trailing windows.
+    """
     c, rec, m = s.params.classification, s.records, s.memberships
     week = tick // HOURS_PER_WEEK
     window_start = (week + 1 - c.window_weeks) * HOURS_PER_WEEK

@@ -1,5 +1,6 @@
-"""The model's output tables, built from the state of the fast engine (and, for
-``group_weeks``, from the reference's weekly records by the same builder).
+"""The model's output tables, built from the state of the fast engine.
+
+``group_weeks`` is built by one builder from either engine's weekly records.
 
 Tables (``GroupCultureModel.tables()``; ids are array indices; ticks are simulated hours
 from Monday 00:00 of the first simulated week, spin-up included; weeks count reported
@@ -78,8 +79,10 @@ def state_names(codes: np.ndarray) -> pd.Categorical:
 
 
 def group_weeks_table(record: Callable[[str], np.ndarray]) -> pd.DataFrame:
-    """One row per reported week and group from weekly records of shape (weeks, groups);
-    ``record(name)`` gives the record ``name`` (both engines use this builder)."""
+    """One row per reported week and group from weekly records of shape (weeks, groups).
+
+    ``record(name)`` gives the record ``name`` (both engines use this builder).
+    """
     states = np.asarray(record("state"))
     weeks, n = states.shape
     week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
@@ -91,6 +94,7 @@ def group_weeks_table(record: Callable[[str], np.ndarray]) -> pd.DataFrame:
 
 
 def professionals_table(s: State) -> pd.DataFrame:
+    """One row per professional: traits, affiliations, memberships, posts, replies."""
     pop, m = s.pop, s.memberships
     n = pop.size
     past = pop.past_employers
@@ -115,6 +119,7 @@ def professionals_table(s: State) -> pd.DataFrame:
 
 
 def groups_table(s: State, weeks: int) -> pd.DataFrame:
+    """One row per group: charter, size, final state, weeks to dormancy and reported activity."""
     g, p = s.groups, s.params
     record = reported(s, weeks)
     names = np.array(g.charter_names)
@@ -141,6 +146,7 @@ def groups_table(s: State, weeks: int) -> pd.DataFrame:
 
 
 def memberships_table(s: State) -> pd.DataFrame:
+    """One row per membership ever held (simulated ticks)."""
     m = s.memberships
     left = m.view("left")
     first = m.view("first_post_replied")
@@ -164,6 +170,7 @@ def _masked(values: np.ndarray, valid: np.ndarray, dtype: str) -> pd.arrays.Inte
 
 
 def hourly_table(s: State, weeks: int) -> pd.DataFrame:
+    """One row per reported hour: visits, posts and replies."""
     rec = s.records
     start = rec.spinup * HOURS_PER_WEEK
     ticks = np.arange(start, start + weeks * HOURS_PER_WEEK)

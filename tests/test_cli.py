@@ -137,7 +137,10 @@ def test_resume_recomputes_a_job_whose_config_changed(tmp_path):
     [
         (["population.sizee=3"], "error: unknown key population.sizee: allowed keys under population:"),
         (["population.size=many"], "error: population.size = 'many' has the wrong type: allowed an integer"),
-        (["population.blocked_at_work=1.5"], "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0"),
+        (
+            ["population.blocked_at_work=1.5"],
+            "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0",
+        ),
         (["+groups.charter_mix.moon=1"], "error: groups.charter_mix names unknown charter 'moon'"),
         (["charter@charters.industry_profession=moon"], "error: no config 'charter/moon': allowed charter="),
         (["experiment=moon"], "error: no config 'experiment/moon': allowed experiment="),
@@ -146,8 +149,18 @@ def test_resume_recomputes_a_job_whose_config_changed(tmp_path):
         (["-m", "population.blocked_at_work=2", "seed=1,2"], "error: population.blocked_at_work = 2.0 is out of range"),
         (["-m", "population.sizee=1,2"], "error: unknown key population.sizee"),
     ],
-    ids=["key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
-         "sweep-range", "sweep-key"],
+    ids=[
+        "key",
+        "type",
+        "range",
+        "charter-mix",
+        "charter-preset",
+        "experiment",
+        "config-dir",
+        "syntax",
+        "sweep-range",
+        "sweep-key",
+    ],
 )
 def test_bad_input_gives_one_line(tmp_path, args, message):
     out = tmp_path / "out"

@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib.image
-import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.text import Text
@@ -27,14 +26,22 @@ from sim import GroupCultureModel
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEKS = 10  # > the 8-week dormancy window, so some groups can go dormant
-RUN_FIGURES = {"fig1_activity_over_time", "fig2_thriving_by_size", "fig3_survival", "fig5_participation", "fig6_activity_by_hour"}
+RUN_FIGURES = {
+    "fig1_activity_over_time",
+    "fig2_thriving_by_size",
+    "fig3_survival",
+    "fig5_participation",
+    "fig6_activity_by_hour",
+}
 SWEEP_FIGURES = RUN_FIGURES | {"fig4_thriving_heatmap", "fig7_intervention"}
 INTERVENTIONS = {"none": {}, "moderation": {"interventions.moderation": 0.5}}
 
 
 def write_run(path: Path, seed: int, overrides: dict | None = None, model: dict | None = None) -> Path:
     """Run a tiny model and write it as a run directory: tables, summary, .hydra/overrides."""
-    m = GroupCultureModel(**{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS, "seed": seed, **(model or {})})
+    m = GroupCultureModel(
+        **{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS, "seed": seed, **(model or {})}
+    )
     m.run()
     (path / ".hydra").mkdir(parents=True)
     for name, table in m.tables().items():
@@ -64,8 +71,20 @@ def sweep_dir(tmp_path_factory) -> Path:
     failed = root / str(len(cells))
     (failed / ".hydra").mkdir(parents=True)
     (failed / ".hydra" / "overrides.yaml").write_text("- seed=3\n- intervention=none\n- groups.size_median=-1\n")
-    (failed / "error.json").write_text(json.dumps({"type": "ParamError", "message": "groups.size_median = -1 is out of range"}))
-    rows.append({"job": len(cells), "dir": failed.name, "status": "failed", "error": "ParamError: out of range", "seed": 3, "intervention": "none", "groups.size_median": -1})
+    (failed / "error.json").write_text(
+        json.dumps({"type": "ParamError", "message": "groups.size_median = -1 is out of range"})
+    )
+    rows.append(
+        {
+            "job": len(cells),
+            "dir": failed.name,
+            "status": "failed",
+            "error": "ParamError: out of range",
+            "seed": 3,
+            "intervention": "none",
+            "groups.size_median": -1,
+        }
+    )
     pd.DataFrame(rows).to_parquet(root / "sweep_summary.parquet")
     (root / "multirun.yaml").write_text("hydra: {}\n")
     return root
@@ -224,7 +243,13 @@ def test_heatmap_puts_the_longer_parameter_on_the_rows():
 
 
 def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "experiments.plot", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.plot", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -236,7 +261,9 @@ def test_cli_draws_a_run(run_dir, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("make", [lambda p: p / "nowhere", lambda p: p, lambda p: (p / "f.txt").write_text("x") and p / "f.txt"])
+@pytest.mark.parametrize(
+    "make", [lambda p: p / "nowhere", lambda p: p, lambda p: (p / "f.txt").write_text("x") and p / "f.txt"]
+)
 def test_cli_one_line_error_for_what_is_not_a_result(tmp_path, make):
     done = cli(make(tmp_path))
     assert done.returncode == 2

@@ -64,7 +64,11 @@ def fast_outcomes(seed: int, config: dict) -> dict:
 
 def reference_outcomes(seed: int, config: dict) -> dict:
     model = ReferenceModel(seed=seed, **config).run()
-    return {"posts": model.group_weekly_posts(), "replies": model.weekly_record("replies"), "states": model.final_states()}
+    return {
+        "posts": model.group_weekly_posts(),
+        "replies": model.weekly_record("replies"),
+        "states": model.final_states(),
+    }
 
 
 def paired_z(a, b) -> float:

@@ -32,8 +32,7 @@ def charter_order(names) -> list[str]:
 
 
 def value_order(values) -> list:
-    """Distinct values sorted numerically when all are numbers, else as text with the
-    baseline ``none`` first."""
+    """Distinct values sorted numerically when all are numbers, else as text with the baseline ``none`` first."""
     distinct = list(pd.unique(pd.Series(list(values))))
     try:
         return sorted(distinct, key=float)
@@ -88,14 +87,24 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
                 **{f"q{q}": float(posts.quantile(q / 100)) for q in QUANTILES},
             }
         )
-    columns = ["charter", "week", "n_groups", "median", "median_ci_low", "median_ci_high", *(f"q{q}" for q in QUANTILES)]
+    columns = [
+        "charter",
+        "week",
+        "n_groups",
+        "median",
+        "median_ci_low",
+        "median_ci_high",
+        *(f"q{q}" for q in QUANTILES),
+    ]
     out = pd.DataFrame(rows, columns=columns)
     return _sort_charters(out, ["week"])
 
 
 def _sort_charters(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:
     rank = {c: i for i, c in enumerate(charter_order(df["charter"]))}
-    return df.sort_values(["charter", *then], key=lambda s: s.map(rank) if s.name == "charter" else s).reset_index(drop=True)
+    return df.sort_values(["charter", *then], key=lambda s: s.map(rank) if s.name == "charter" else s).reset_index(
+        drop=True
+    )
 
 
 # ----------------------------------------------------------------- figure 2
@@ -117,7 +126,18 @@ def thriving_by_size(groups: pd.DataFrame, edges=DEFAULT_SIZE_EDGES, min_groups:
     out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
     out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
     out = out[out["n_groups"] >= min_groups]
-    columns = ["charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "share", "ci_low", "ci_high"]
+    columns = [
+        "charter",
+        "size_lo",
+        "size_hi",
+        "size_median",
+        "n_groups",
+        "n_thriving",
+        "n_jobs",
+        "share",
+        "ci_low",
+        "ci_high",
+    ]
     return _sort_charters(out[columns], ["size_lo"])
 
 
@@ -204,8 +224,12 @@ def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
     m = _with_charter(memberships, groups)
     parts = []
     for charter, sub in [("all groups", m), *((c, m[m["charter"] == c]) for c in charter_order(m["charter"]))]:
-        curve = stats.lorenz(sub["posts"]).rename(columns={"share_people": "share_members", "share_total": "share_posts"})
-        parts.append(curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"])))
+        curve = stats.lorenz(sub["posts"]).rename(
+            columns={"share_people": "share_members", "share_total": "share_posts"}
+        )
+        parts.append(
+            curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"]))
+        )
     out = pd.concat(parts, ignore_index=True)
     return out[["charter", "share_members", "share_posts", "gini", "top1_share"]]
 
@@ -237,7 +261,12 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
     model["share"] = model["n"] / n if n else math.nan
     model["ci_low"], model["ci_high"] = stats.wilson(model["n"], n)
     ref = pd.DataFrame(
-        {"source": "90-9-1 rule", "category": list(REFERENCE_90_9_1), "n": np.nan, "share": list(REFERENCE_90_9_1.values())}
+        {
+            "source": "90-9-1 rule",
+            "category": list(REFERENCE_90_9_1),
+            "n": np.nan,
+            "share": list(REFERENCE_90_9_1.values()),
+        }
     )
     ref["ci_low"] = ref["ci_high"] = np.nan
     return pd.concat([model, ref], ignore_index=True)
@@ -257,7 +286,14 @@ def badge_ratio_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame, larg
         sub = m[m["charter"] == charter]
         for size_class, part in (("all groups", sub), ("large groups", sub[sub["initial_size"] >= large_group])):
             if len(part):
-                rows.append({"charter": charter, "size_class": size_class, "n_badges": len(part), "n_no_post": int(part["no_post"].sum())})
+                rows.append(
+                    {
+                        "charter": charter,
+                        "size_class": size_class,
+                        "n_badges": len(part),
+                        "n_no_post": int(part["no_post"].sum()),
+                    }
+                )
     out = pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post"])
     out["badge_ratio"] = out["n_no_post"] / out["n_badges"]
     out["ci_low"], out["ci_high"] = stats.wilson(out["n_no_post"], out["n_badges"])
@@ -287,7 +323,17 @@ def activity_by_hour(hourly: pd.DataFrame, population, value: str = "posts") -> 
     rows = []
     for (weekday, hour), rate in h.groupby(["weekday", "hour_of_day"])["rate"]:
         mean, lo, hi = stats.mean_ci(rate)
-        rows.append({"weekday": int(weekday), "day": WEEKDAYS[int(weekday)], "hour_of_day": int(hour), "n_weeks": int(rate.size), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi})
+        rows.append(
+            {
+                "weekday": int(weekday),
+                "day": WEEKDAYS[int(weekday)],
+                "hour_of_day": int(hour),
+                "n_weeks": int(rate.size),
+                "mean": mean,
+                "ci_low": max(lo, 0.0),
+                "ci_high": hi,
+            }
+        )
     return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high"])
 
 
@@ -302,7 +348,16 @@ def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd
     rows = []
     for (day_type, hour), rate in h.groupby(["day_type", "hour_of_day"])["rate"]:
         mean, lo, hi = stats.mean_ci(rate)
-        rows.append({"day_type": day_type, "hour_of_day": int(hour), "n_days": int(rate.size), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi})
+        rows.append(
+            {
+                "day_type": day_type,
+                "hour_of_day": int(hour),
+                "n_days": int(rate.size),
+                "mean": mean,
+                "ci_low": max(lo, 0.0),
+                "ci_high": hi,
+            }
+        )
     out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high"])
     return out.sort_values(["day_type", "hour_of_day"], ascending=[False, True]).reset_index(drop=True)
 
