@@ -22,6 +22,7 @@ PRESET_ORDER = tuple(PRESETS)  # the brief's order, as defined in sim.charters
 DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
 REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
 QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
+FIG1_SIZE_EDGES = (0, 200, 1_000, math.inf)  # figure 1: small / mid / large groups by their own initial size
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -64,21 +65,36 @@ def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 # ----------------------------------------------------------------- figure 1
 
 
-def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """Figure 1: weekly posts per group, by charter and week, over groups (and jobs).
+def size_class(sizes, edges=FIG1_SIZE_EDGES) -> pd.Categorical:
+    """Size class of each initial size: ``[lo, hi)`` bins of ``edges``, labelled for a legend."""
+    labels = [
+        f"<{hi:,.0f}" if lo == 0 else (f"≥{lo:,.0f}" if math.isinf(hi) else f"{lo:,.0f}-{hi - 1:,.0f}")
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+    ]
+    return pd.cut(pd.Series(np.asarray(sizes, dtype=float)), edges, right=False, labels=labels).array
 
-    Returns ``charter, week, n_groups, median, median_ci_low, median_ci_high, q10, q25,
-    q75, q90``: the median group's posts that week, the 95% interval of that median, and
-    quantiles that show the spread between groups.
+
+def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Figure 1: weekly posts per group, by charter, initial-size class and week (over groups and jobs).
+
+    Groups of very different sizes post at very different rates, so they are not pooled:
+    ``size_class`` bins the groups' own initial size (``FIG1_SIZE_EDGES``; "all sizes"
+    when ``groups`` has no ``initial_size``). Returns ``charter, size_class, week,
+    n_groups, median, median_ci_low, median_ci_high, q10, q25, q75, q90``: the median
+    group's posts that week, the 95% interval of that median, and quantiles that show the
+    spread between groups.
     """
     keys = _keys(groups)
-    weekly = group_weeks.merge(groups[keys + ["charter"]], on=keys, how="inner")
+    g = groups[keys + ["charter"]].copy()
+    g["size_class"] = size_class(groups["initial_size"]) if "initial_size" in groups else "all sizes"
+    weekly = group_weeks.merge(g, on=keys, how="inner")
     rows = []
-    for (charter, week), posts in weekly.groupby(["charter", "week"])["posts"]:
+    for (charter, size, week), posts in weekly.groupby(["charter", "size_class", "week"], observed=True)["posts"]:
         lo, hi = stats.median_ci(posts)
         rows.append(
             {
                 "charter": charter,
+                "size_class": size,
                 "week": int(week),
                 "n_groups": int(posts.size),
                 "median": float(posts.median()),
@@ -89,6 +105,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
         )
     columns = [
         "charter",
+        "size_class",
         "week",
         "n_groups",
         "median",
@@ -97,7 +114,9 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
         *(f"q{q}" for q in QUANTILES),
     ]
     out = pd.DataFrame(rows, columns=columns)
-    return _sort_charters(out, ["week"])
+    order = list(g["size_class"].cat.categories) if isinstance(g["size_class"].dtype, pd.CategoricalDtype) else None
+    out["size_class"] = pd.Categorical(out["size_class"], categories=order, ordered=order is not None)
+    return _sort_charters(out, ["size_class", "week"])
 
 
 def _sort_charters(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:

@@ -58,7 +58,10 @@ _plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 or v == 0 else
 PARAMETERS = {
     "charter": ("charter", "charter"),
     "groups/charter_mix": ("charter", "charter (of every group in the job)"),
-    "groups.size_median": ("initial size", "initial group size (median, members)"),
+    "groups.size_median": (
+        "swept median size",
+        "swept groups.size_median (members; each run's groups spread around it)",
+    ),
     "groups.count": ("number of groups", "number of groups"),
     "population.size": ("population", "professionals"),
     "charters.employment_association.defunct_share": (
@@ -125,33 +128,43 @@ def _wrap(text: str, width: int = 14) -> str:
 
 
 def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
-    """Figure 1: weekly posts per group over time, one panel per charter."""
+    """Figure 1: weekly posts per group over time, one panel per charter, one line per size class."""
     with _style():
         charters = charter_order(table["charter"])
-        styles = charter_styles(charters)
-        fig = new_figure(3.4)
+        classes = list(pd.unique(table["size_class"].astype(str))) if "size_class" in table else ["all sizes"]
+        if "size_class" not in table:
+            table = table.assign(size_class="all sizes")
+        styles = {c: LINE_STYLES[i % len(LINE_STYLES)] for i, c in enumerate(classes)}
+        colors = {c: st["color"] for c, st in styles.items()}
+        lines = {c: st["linestyle"] for c, st in styles.items()}
+        fig = new_figure(3.6)
         axes = fig.subplots(1, len(charters), sharey=True, squeeze=False)[0]
         thriving = float(thresholds["thriving_posts_per_week"])
         dormant = float(thresholds["dormant_max_posts"]) / float(thresholds["dormant_window_weeks"])
-        top = max(table["q90"].max(), table["median_ci_high"].max(), thriving) * 1.15
-        for ax, charter in zip(axes, charters, strict=False):
+        top = max(table["median_ci_high"].max(), thriving) * 1.15
+        for ax, charter in zip(axes, charters, strict=True):
             t = table[table["charter"] == charter]
-            st = styles[charter]
-            ax.fill_between(t["week"], t["q10"], t["q90"], color=st["color"], alpha=0.15, lw=0)
-            ax.fill_between(t["week"], t["median_ci_low"], t["median_ci_high"], color=st["color"], alpha=0.35, lw=0)
-            ax.plot(t["week"], t["median"], color=st["color"], linestyle=st["linestyle"])
+            counts = []
+            for size, part in t.groupby(t["size_class"].astype(str), sort=False):
+                ax.fill_between(
+                    part["week"], part["median_ci_low"], part["median_ci_high"], color=colors[size], alpha=0.2, lw=0
+                )
+                ax.plot(part["week"], part["median"], color=colors[size], linestyle=lines[size])
+                counts.append(int(part["n_groups"].max()))
             ax.axhline(thriving, color=GRAY, linestyle="--", lw=1)
             ax.axhline(dormant, color="black", linestyle=":", lw=1.2)
-            ax.set_title(f"{label(charter)}\n({int(t['n_groups'].max())} groups)")
+            ax.set_title(f"{label(charter)}\n({sum(counts)} groups)")
             ax.set_xlabel("weeks since start")
             ax.set_yscale("symlog", linthresh=1)
             ax.yaxis.set_major_formatter(_plain)
             ax.set_ylim(bottom=-0.05 if dormant == 0 else 0, top=top)
-        axes[0].set_ylabel("posts per group per week")
+        axes[0].set_ylabel("posts per group per week\n(symlog scale: linear below 1)")
         key = [
-            Line2D([], [], color="black", label="median group"),
-            Patch(color="0.55", alpha=0.6, lw=0, label="95% CI of the median"),
-            Patch(color="0.55", alpha=0.25, lw=0, label="middle 80% of groups"),
+            *(
+                Line2D([], [], color=colors[c], linestyle=lines[c], label=f"median group, initial size {c}")
+                for c in classes
+            ),
+            Patch(color="0.55", alpha=0.4, lw=0, label="band: 95% CI of the median"),
             Line2D(
                 [],
                 [],
@@ -190,25 +203,30 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax = fig.subplots()
         charters = charter_order(table["charter"])
         styles = charter_styles(charters)
-        offsets = np.linspace(-0.04, 0.04, len(charters)) if len(charters) > 1 else [0.0]
-        for charter, offset in zip(charters, offsets, strict=False):
+        for charter in charters:
             t = table[table["charter"] == charter]
-            x = t["size_median"] * 10**offset  # a nudge so intervals do not overlap
             yerr = [t["share"] - t["ci_low"], t["ci_high"] - t["share"]]
-            ax.errorbar(x, t["share"], yerr=yerr, capsize=3, markersize=6, label=label(charter), **styles[charter])
+            ax.errorbar(
+                t["size_median"], t["share"], yerr=yerr, capsize=3, markersize=6, alpha=0.85,
+                label=label(charter), **styles[charter],
+            )
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(_plain)
         ax.xaxis.set_minor_formatter(
             FuncFormatter(lambda v, _pos: f"{v:,.0f}" if str(int(round(v)))[0] in "25" else "")
         )
         ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel("initial group size (members, log scale)")
+        ax.set_xlabel("each group's own initial size (members, log scale; median of its bin)")
         ax.set_ylabel(f"share of groups thriving at week {horizon:g}")
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Probability of thriving by size")
-        _note(fig, f"points: size bins of ≥3 groups, at their median size; {n_seeds} seed(s) pooled; "
-              "bars: 95% Wilson CI")
+        _note(
+            fig,
+            "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
+            f"points: bins of ≥3 groups, drawn at the bin's median size; {n_seeds} seed(s) pooled; "
+            "bars: 95% Wilson CI",
+        )
     return fig
 
 
@@ -237,7 +255,7 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
             ax.fill_between(t["time"], t["ci_low"], t["ci_high"], step="post", color=st["color"], alpha=0.12, lw=0)
             last = t.iloc[-1]
             ax.plot([last["time"]], [last["survival"]], marker="|", markersize=12, color=st["color"], linestyle="none")
-        if earliest:
+        if earliest and earliest <= horizon:  # text outside the axes would collapse the layout
             ax.axvline(earliest, color=GRAY, lw=1, linestyle=":")
             ax.text(
                 earliest,
@@ -257,7 +275,12 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
         _note(
             fig,
             f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); "
-            "band: 95% CI (Greenwood, log-log)",
+            "band: 95% CI (Greenwood, log-log)"
+            + (
+                f"; no group can be dormant before week {earliest:g}, after this run's horizon"
+                if earliest and earliest > horizon
+                else ""
+            ),
         )
     return fig
 
@@ -326,7 +349,13 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         _note(
             fig,
             f"cells: share of groups thriving at the horizon{what}; {n_seeds} seed(s) pooled"
-            + (f"; {note}" if note else ""),
+            + (f"; {note}" if note else "")
+            + (
+                "; a cell pools all groups of its runs whatever their own size (figure 2 bins groups by "
+                "their own realised size, so its shares at a given size differ)"
+                if "groups.size_median" in (rows, columns)
+                else ""
+            ),
         )
     return fig
 
@@ -383,7 +412,9 @@ def figure_participation(
         ax_split.legend(frameon=False)
 
         # (c) badge ratio per charter, all and large groups
-        ax_badge.axhspan(0.75, 0.95, color="0.88", lw=0, label=f"S1 target, groups ≥{large_group:,} (75-95%)")
+        has_large = bool((badges["size_class"] == "large groups").any()) if len(badges) else False
+        if has_large:  # S1 speaks of large groups only
+            ax_badge.axhspan(0.75, 0.95, color="0.88", lw=0, label=f"S1 target, groups ≥{large_group:,} (75-95%)")
         marks = {  # marker, colour, face, key text
             "all groups": ("o", "black", "black", "all groups"),
             "large groups": ("s", "#D55E00", "white", f"groups ≥{large_group:,} members"),
@@ -401,7 +432,11 @@ def figure_participation(
         ax_badge.set_title("(c) What does a membership badge say? Badge ratio per charter")
         ax_badge.legend(frameon=False, loc="lower right")
         fig.suptitle("Who takes part? Participation inequality and the badge ratio")
-        _note(fig, "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI")
+        _note(
+            fig,
+            "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI"
+            + ("" if has_large else f"; no group has {large_group:,}+ members, so stylized fact S1 does not apply"),
+        )
     return fig
 
 
