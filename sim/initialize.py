@@ -31,8 +31,22 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
         edges=edges,
         records=Records(weeks, groups.count, weeks * HOURS_PER_WEEK, spinup),
     )
+    state.capacity = attention_capacity(params, pop.size, rng)
     state.rebuild_index()
     return state
+
+
+def attention_capacity(params: ModelParams, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Groups each professional follows at most: ``1 + Poisson(attention_capacity - 1)``; 0 (no limit) when off.
+
+    Drawn from a child stream spawned after everything else, so switching it on or off leaves
+    the population, network, groups and dynamics draws unchanged.
+    """
+    mean = params.behaviour.attention_capacity
+    if mean <= 0:
+        return np.zeros(n, dtype=np.int64)
+    child = rng.spawn(1)[0]
+    return 1 + child.poisson(max(mean - 1.0, 0.0), n)
 
 
 def _pool_for(eligibility: list, pop: Population, value: int) -> np.ndarray:

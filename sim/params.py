@@ -114,6 +114,10 @@ class BehaviourParams:
     """Cost-benefit rules of visiting, reading, posting, replying, joining and leaving."""
 
     attention_split: float = _f(1.0, 0.0, 1.0, "1: the budget is split across one's groups; 0: each group gets it all")
+    attention_capacity: float = _f(
+        0.0, 0.0, 1000.0,
+        "mean groups a person follows (1 + Poisson, per person); the rest get no visits; 0: no limit",
+    )
     outside_option: float = _f(1.0, 0.0, 1000.0, "weight of spending a session outside one's groups")
     feed_prominence: float = _f(0.5, 0.0, 100.0, "extra visit weight per log1p(recent activity) of a group")
     activity_halflife_hours: float = _f(168.0, 1.0, 10_000.0, "half-life of recent activity (decayed count of posts)")

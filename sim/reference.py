@@ -125,6 +125,7 @@ class RefProfessional(mesa.Agent):
         self.industry = int(pop.industry[index])
         # relative online rate per hour of the week of its availability class (sim.clock)
         self.profile = model.profiles[availability_class(self.blocked_at_work, self.office_hours_mindset)]
+        self.capacity = int(model.initial_state.capacity[index])
         self.memberships: dict[int, Membership] = {}
         self.neighbours: list[RefProfessional] = []
         self.weekly_sessions = 0.0
@@ -138,8 +139,9 @@ class RefProfessional(mesa.Agent):
         memberships or the job-hunting spell change.
         """
         p = self.model.params
+        followed = rules.followed_groups(len(self.memberships), self.capacity)
         self.weekly_sessions = 0.0 if not self.memberships else float(rules.session_rate_weight(
-            self.attention_budget, len(self.memberships), np.bool_(self.job_hunting_only),
+            self.attention_budget, followed, np.bool_(self.job_hunting_only),
             np.bool_(self.hunting), p.behaviour.attention_split, p.clock.not_hunting_activity,
         ))
         self.hourly_sessions = (self.weekly_sessions * self.profile).tolist()
@@ -164,6 +166,10 @@ class RefProfessional(mesa.Agent):
         b = self.model.behaviour
         options = list(self.memberships.values())
         weights = [float(rules.visit_weight(m.commitment, m.group.activity, b)) for m in options]
+        if b.attention_capacity > 0:  # only the most attractive `capacity` groups are visited at all
+            by_weight = sorted(range(len(options)), key=lambda i: -weights[i])
+            rank = {i: r for r, i in enumerate(by_weight)}
+            weights = [w if rules.in_attention(rank[i], self.capacity) else 0.0 for i, w in enumerate(weights)]
         total = sum(weights)
         u = self.model.rng.random() * (total + b.outside_option)
         if u >= total:

@@ -76,6 +76,21 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
     return np.where(idle, weight * not_hunting_activity, weight)
 
 
+def followed_groups(n_groups, capacity):
+    """go_online: how many of one's groups get attention: at most ``capacity`` (0: all of them)."""
+    return np.where(np.asarray(capacity) > 0, np.minimum(n_groups, capacity), n_groups)
+
+
+def in_attention(rank, capacity):
+    """choose_group: a membership is visited at all only if among one's ``capacity`` most attractive.
+
+    ``rank`` is 0 for the membership with the highest :func:`visit_weight` among one's groups
+    (commitment and feed rank). Beyond a person's capacity, groups drop out of attention (a
+    threshold, not a 1/k dilution); ``capacity`` 0 means no limit.
+    """
+    return np.logical_or(np.asarray(capacity) <= 0, rank < capacity)
+
+
 def visit_weight(commitment, recent_activity, b: BehaviourParams):
     """choose_group: attraction of one membership; active groups are more prominent in the feed."""
     return commitment * (1.0 + b.feed_prominence * np.log1p(recent_activity))

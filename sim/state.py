@@ -149,6 +149,7 @@ class State:
     records: Records
     index: Index = None
     session_classes: list = None  # per availability class: (agents, cumulative weights)
+    capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
 
     def rebuild_index(self) -> None:

@@ -29,7 +29,7 @@ def refresh_session_rates(s: State) -> None:
     Called when memberships or job-hunting spells change.
     """
     pop, p = s.pop, s.params
-    n_groups = s.index.by_agent.sizes()
+    n_groups = rules.followed_groups(s.index.by_agent.sizes(), s.capacity)
     weekly = rules.session_rate_weight(
         pop.attention_budget, n_groups, pop.job_hunting_only, pop.hunting,
         p.behaviour.attention_split, p.clock.not_hunting_activity,
@@ -74,6 +74,8 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np
     if len(rows) == 0:
         return rows
     w = rules.visit_weight(m.commitment[rows], g.activity[m.group[rows]], b)
+    if b.attention_capacity > 0:
+        w = np.where(rules.in_attention(_rank_within(seg, w), s.capacity[sessions[seg]]), w, 0.0)
     cum = np.cumsum(w)
     seg_sum = np.bincount(seg, weights=w, minlength=len(sessions))
     before = np.cumsum(seg_sum) - seg_sum
@@ -83,6 +85,14 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np
     pick = np.searchsorted(cum, before + u, side="right")
     pick = np.clip(pick, first, first + lengths - 1)
     return rows[pick[inside]]
+
+
+def _rank_within(seg: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Rank of each weight within its segment, 0 for the largest (ties: first row first)."""
+    order = np.lexsort((-w, seg))
+    rank = np.empty(len(w), dtype=np.int64)
+    rank[order] = np.arange(len(w)) - np.searchsorted(seg[order], seg[order], side="left")
+    return rank
 
 
 # ------------------------------------------------------------------------------ read

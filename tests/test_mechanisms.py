@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import rules
+from sim import GroupCultureModel, rules
 from sim.params import BehaviourParams, ClassificationParams
 from tests.conftest import run_model
 
@@ -258,3 +258,53 @@ def test_shared_rules_of_time_decay_spells_inflow_and_reply_window():
     assert rules.open_for_replies(100 + 168, 100, 168) and not rules.open_for_replies(100 + 169, 100, 168)
     assert rules.is_digest_hour(0.5, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 8)
     assert not rules.is_digest_hour(0.0, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 168 + 9)
+
+
+def _agent_with_groups(model, at_least: int) -> int:
+    sizes = model.state.index.by_agent.sizes()
+    return int(np.flatnonzero(sizes >= at_least)[0])
+
+
+def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
+    """Beyond a person's capacity, groups drop out of attention (issue 7 item 6)."""
+    from sim.submodels import choose_group
+
+    model = GroupCultureModel(**{"population.size": 1500, "groups.count": 30, "duration.weeks": 1, "seed": 3,
+                                 "behaviour.attention_capacity": 2.0})
+    s, b = model.state, model.params.behaviour
+    agent = _agent_with_groups(model, 5)
+    rows = s.index.by_agent.row(agent)
+    s.memberships.commitment[rows] = np.linspace(0.5, 2.5, len(rows))  # distinct weights
+    weights = rules.visit_weight(s.memberships.commitment[rows], s.groups.activity[s.memberships.group[rows]], b)
+    top = set(rows[np.argsort(-weights)[:2]].tolist())
+    rng = np.random.default_rng(0)
+    for capacity, allowed in ((2, top), (0, set(rows.tolist()))):
+        s.capacity[agent] = capacity
+        visited = set(choose_group(s, np.full(20_000, agent), rng).tolist())
+        assert visited == allowed  # capacity 2: only the two most attractive; no limit: all of them
+    np.testing.assert_array_equal(rules.in_attention(np.arange(4), 2), [True, True, False, False])
+    np.testing.assert_array_equal(rules.followed_groups(np.array([1, 5]), np.array([2, 0])), [1, 5])
+
+
+def test_attention_capacity_in_the_reference_engine():
+    from sim.reference import ReferenceModel
+
+    model = ReferenceModel(**{"population.size": 300, "groups.count": 8, "duration.weeks": 1, "seed": 3,
+                              "behaviour.attention_capacity": 1.0})
+    person = max(model.professionals, key=lambda p: len(p.memberships))
+    assert len(person.memberships) >= 2 and person.capacity == 1
+    for i, m in enumerate(person.memberships.values()):
+        m.commitment = 0.5 + i
+    best = max(person.memberships.values(), key=lambda m: rules.visit_weight(m.commitment, m.group.activity,
+                                                                             model.behaviour))
+    chosen = {id(person.choose_group()) for _ in range(3000)} - {id(None)}
+    assert chosen == {id(best)}
+
+
+def test_attention_capacity_off_leaves_the_run_unchanged_and_on_draws_nothing_else():
+    base = {"population.size": 600, "groups.count": 8, "duration.weeks": 1, "seed": 5}
+    off = GroupCultureModel(**base)
+    on = GroupCultureModel(**base, **{"behaviour.attention_capacity": 3.0})
+    assert (off.state.capacity == 0).all() and (on.state.capacity >= 1).all()
+    np.testing.assert_array_equal(off.state.memberships.view("agent"), on.state.memberships.view("agent"))
+    np.testing.assert_array_equal(off.state.edges, on.state.edges)
