@@ -173,6 +173,8 @@ class InterventionParams:
     moderation: float = _f(0.0, 0.0, 10.0, "personalised moderation: relative rise of reply chance")
     manager_posts_per_week: float = _f(0.0, 0.0, 1000.0, "posts a group manager seeds per group per week")
     weekly_digest: float = _f(0.0, 0.0, 1.0, "chance a weekly digest brings an idle member to visit")
+    membership_cut_week: int = _f(0, 0, 5200, "reported week at whose end memberships are cut (0: never)")
+    membership_cut_share: float = _f(0.0, 0.0, 1.0, "share of all current memberships cut at membership_cut_week")
 
 
 @dataclass

@@ -383,11 +383,12 @@ class RefGroup(mesa.Agent):
         """
         model, b = self.model, self.model.behaviour
         idle_after = b.tidy_idle_weeks * HOURS_PER_WEEK
+        cut = rules.membership_cut(model.tick, model.params.duration.spinup_weeks, model.params.interventions)
         for m in list(self.members.values()):
             if m.joined == model.tick:
                 continue
             idle = model.tick - m.last_visit >= idle_after
-            p = rules.leave_probability(m.professional.profile_tidiness, idle, m.posts == 0, b)
+            p = rules.leave_probability(m.professional.profile_tidiness, idle, m.posts == 0, b, cut)
             if model.rng.random() < p:
                 m.professional.leave(m)
 

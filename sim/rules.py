@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.clock import DAYS_PER_WEEK, HOURS_PER_WEEK
-from sim.params import BehaviourParams, ClassificationParams
+from sim.params import BehaviourParams, ClassificationParams, InterventionParams
 
 THRIVING, ACTIVE, DORMANT = 2, 1, 0
 STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
@@ -171,12 +171,25 @@ def join_probability(n_connections, recent_activity, b: BehaviourParams):
     return np.minimum(1.0, p * (1.0 + b.join_prominence * np.log1p(recent_activity)))
 
 
-def leave_probability(tidy, idle, never_posted, b: BehaviourParams):
+def leave_probability(tidy, idle, never_posted, b: BehaviourParams, cut=0.0):
     """leave: weekly chance to drop a group.
 
-    Most members keep the badge; tidy ones drop groups they never use.
+    Most members keep the badge; tidy ones drop groups they never use. ``cut`` is the share
+    of memberships an experiment cuts this week (:func:`membership_cut`), on top.
     """
-    return b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
+    p = b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
+    return p + (1.0 - p) * cut
+
+
+def membership_cut(tick, spinup_weeks, i: InterventionParams) -> float:
+    """leave: share of memberships cut at the end of the hour ``tick`` (experiment: fewer groups per person).
+
+    Non-zero only in the last hour of reported week ``membership_cut_week`` (1 = the first).
+    """
+    week_done = (tick + 1) // HOURS_PER_WEEK - spinup_weeks
+    last_hour = (tick + 1) % HOURS_PER_WEEK == 0
+    this_week = i.membership_cut_week > 0 and last_hour and week_done == i.membership_cut_week
+    return i.membership_cut_share if this_week else 0.0
 
 
 def classify(posts_window, posters_window, posts_dormant_window, weeks_seen, c: ClassificationParams):

@@ -298,7 +298,8 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     m, b = s.memberships, s.params.behaviour
     rows = s.index.rows_of_keys
     idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
-    p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b)
+    cut = rules.membership_cut(tick, s.records.spinup, s.params.interventions)
+    p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b, cut)
     out = rows[rng.random(len(rows)) < p]
     m.left[out] = tick
     s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)

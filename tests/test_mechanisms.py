@@ -308,3 +308,21 @@ def test_attention_capacity_off_leaves_the_run_unchanged_and_on_draws_nothing_el
     assert (off.state.capacity == 0).all() and (on.state.capacity >= 1).all()
     np.testing.assert_array_equal(off.state.memberships.view("agent"), on.state.memberships.view("agent"))
     np.testing.assert_array_equal(off.state.edges, on.state.edges)
+
+
+def test_membership_cut_drops_the_given_share_at_the_end_of_its_week():
+    from sim.params import InterventionParams
+
+    cut = InterventionParams(membership_cut_week=2, membership_cut_share=0.5)
+    assert rules.membership_cut(2 * 168 - 1, 0, cut) == 0.5
+    assert rules.membership_cut(2 * 168 - 2, 0, cut) == 0.0 and rules.membership_cut(3 * 168 - 1, 0, cut) == 0.0
+    assert rules.membership_cut(12 * 168 - 1, 10, cut) == 0.5  # counted in reported weeks, after spin-up
+    b = BehaviourParams()
+    expected = b.leave_base + (1 - b.leave_base) * 0.5
+    assert rules.leave_probability(False, False, False, b, 0.5) == pytest.approx(expected)
+    base = {"population.size": 1500, "groups.count": 16, "duration.weeks": 3, "seed": 3}
+    kept = run_model(**base).tables()["group_weeks"].groupby("week").members.sum()
+    halved = run_model(**base, **{"interventions.membership_cut_week": 2,
+                                  "interventions.membership_cut_share": 0.5}).tables()["group_weeks"]
+    halved = halved.groupby("week").members.sum()
+    assert halved[0] == kept[0] and 0.4 < halved[1] / kept[1] < 0.6
