@@ -195,3 +195,31 @@ def test_defunct_groups_without_defunct_staff_fall_back_with_one_warning():
         model = GroupCultureModel(**config)
     assert len(record) == 1
     assert not model.tables()["groups"].employer_defunct.any()
+
+
+def test_spinup_weeks_are_simulated_but_not_reported():
+    spun = GroupCultureModel(**{**SMALL, "duration.weeks": 3, "duration.spinup_weeks": 2})
+    assert spun.tick == 2 * 168 and spun.weeks_done == 0 and spun.steps == 0  # spin-up ran in the constructor
+    spun.run()
+    assert spun.weeks_done == 3 and spun.steps == 3 * 168 and not spun.running
+    whole = GroupCultureModel(**{**SMALL, "duration.weeks": 5}).run()  # the same simulation, all reported
+    tables, full = spun.tables(), whole.tables()
+    expected = full["group_weeks"].query("week >= 2").assign(week=lambda d: d.week - 2).reset_index(drop=True)
+    pd.testing.assert_frame_equal(tables["group_weeks"], expected)
+    hourly = full["hourly_activity"].query("tick >= 336").reset_index(drop=True)
+    pd.testing.assert_frame_equal(tables["hourly_activity"], hourly)
+    pd.testing.assert_frame_equal(tables["memberships"], full["memberships"])  # simulated ticks, whole history
+    assert all(t.attrs["report_start_tick"] == 2 * 168 for t in tables.values())
+    assert tables["groups"].posts.sum() == expected.posts.sum()
+    df = spun.datacollector.get_model_vars_dataframe()
+    assert len(df) == 3 * 168 and df.posts.iloc[167] == expected.query("week == 0").posts.sum()
+
+
+def test_reference_engine_reports_after_spinup_too():
+    from sim.reference import ReferenceModel
+
+    config = {"population.size": 300, "groups.count": 4, "seed": 2}
+    spun = ReferenceModel(**config, **{"duration.weeks": 1, "duration.spinup_weeks": 1}).run()
+    whole = ReferenceModel(**config, **{"duration.weeks": 2}).run()
+    expected = whole.group_weeks().query("week == 1").assign(week=0).reset_index(drop=True)
+    pd.testing.assert_frame_equal(spun.group_weeks(), expected)
