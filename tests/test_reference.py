@@ -190,3 +190,13 @@ def test_reference_run_after_a_step_counts_whole_weeks_from_there():
     pd.testing.assert_frame_equal(stepped.group_weeks(), ReferenceModel(**config).run().group_weeks())
     with pytest.raises(ParamError, match="run\\(weeks=1\\)"):
         stepped.run(weeks=1)
+
+
+def test_engines_agree_with_attention_capacity_and_a_membership_cut():
+    """The threshold attention rule and the mid-run membership cut, on a shorter run."""
+    config = {**_config(attention_capacity=1.5), "duration": {"weeks": 4},
+              "interventions": {"membership_cut_week": 2, "membership_cut_share": 0.5}}
+    seeds = range(200, 205)
+    result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
+    for key in ("posts", "replies"):
+        assert abs(result[key]["z"]) < Z_MAX, f"{key}: engines disagree: {result[key]}"
