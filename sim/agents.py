@@ -10,7 +10,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.rules import STATE_NAMES
+from sim.clock import HOURS_PER_WEEK
+from sim.rules import ACTIVE, STATE_NAMES
 
 
 class Professional(mesa.Agent):
@@ -32,6 +33,7 @@ class Professional(mesa.Agent):
 
     @property
     def past_employers(self) -> list:
+        """Ids of the past employers of this professional."""
         return self.model.state.pop.past_employers.row(self.index).tolist()
 
     @property
@@ -50,15 +52,18 @@ class Group(mesa.Agent):
 
     @property
     def charter(self) -> str:
+        """Name of the group's charter."""
         g = self.model.state.groups
         return g.charter_names[g.charter[self.index]]
 
     @property
     def members(self) -> int:
+        """Current number of members."""
         return int(self.model.state.index.members[self.index])
 
     @property
     def employer_defunct(self) -> bool:
+        """True if the group's employer no longer exists."""
         return bool(self.model.state.groups.defunct[self.index])
 
     @property
@@ -68,14 +73,17 @@ class Group(mesa.Agent):
 
     @property
     def state(self) -> str:
-        """thriving / active / dormant at the last completed week ("active" before the first)."""
-        rec = self.model.state.records
-        week = self.model.weeks_done - 1
-        code = rec.week_state[week, self.index] if week >= 0 else 1
+        """Thriving / active / dormant at the last completed simulated week (spin-up included.
+
+        "active" before the first week ends).
+        """
+        week = self.model.tick // HOURS_PER_WEEK - 1
+        code = self.model.state.records.week_state[week, self.index] if week >= 0 else ACTIVE
         return STATE_NAMES[int(code)]
 
     @property
     def member_ids(self) -> np.ndarray:
+        """Agent ids of the current members, sorted."""
         s = self.model.state
         rows = s.index.rows_of_keys
         return np.sort(s.memberships.agent[rows[s.memberships.group[rows] == self.index]])

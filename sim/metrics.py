@@ -1,23 +1,4 @@
-"""Outputs: the model's tables, the run summary and the stylized facts S1-S6.
-
-Tables (``GroupCultureModel.tables()``; ids are array indices, ticks are hours from
-Monday 00:00 of week 0):
-
-``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
-    job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
-    hunting (in a job-hunting spell at the end), employer, past_employers (list),
-    university, industry, memberships (current at the end), posts, replies
-``groups``  group_id, charter, anchor (employer / university / industry / anyone),
-    anchor_value, initial_size, employer_defunct, final_members, final_state,
-    weeks_to_dormancy (first dormant week + 1, NaN if never), posts, replies, manager_posts
-``group_weeks``  group_id, week, members (at week end), posts, replies, distinct_posters,
-    joins, leaves, manager_posts, state
-``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
-    replies, visits, initial (member at the start), replies_received, first_post_replied
-    (<NA> if the first post is still open or none was made)
-``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
-``network``  source, target (undirected, source < target)
-"""
+"""The run summary and the stylized facts S1-S6 (the tables are in :mod:`sim.tables`)."""
 
 from __future__ import annotations
 
@@ -27,160 +8,9 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from sim.clock import HOURS_PER_WEEK, hour_of_day, weekday, work_hours_mask
-from sim.params import ANCHOR_OF
-from sim.rules import DORMANT, STATE_NAMES, THRIVING
+from sim.clock import HOURS_PER_WEEK, work_hours_mask
 from sim.state import State
-
-# --------------------------------------------------------------- model reporters
-
-
-def _last_week(model) -> int:
-    return model.weeks_done - 1
-
-
-def weekly_posts(model) -> int:
-    return int(model.state.records.week_posts[_last_week(model)].sum())
-
-
-def weekly_replies(model) -> int:
-    return int(model.state.records.week_replies[_last_week(model)].sum())
-
-
-def share_thriving(model) -> float:
-    return float(np.mean(model.state.records.week_state[_last_week(model)] == THRIVING))
-
-
-def share_dormant(model) -> float:
-    return float(np.mean(model.state.records.week_state[_last_week(model)] == DORMANT))
-
-
-def memberships(model) -> int:
-    return int(model.state.index.members.sum())
-
-
-MODEL_REPORTERS = {
-    "posts": weekly_posts,
-    "replies": weekly_replies,
-    "share_thriving": share_thriving,
-    "share_dormant": share_dormant,
-    "memberships": memberships,
-}
-
-# ------------------------------------------------------------------------ tables
-
-
-def tables(s: State, weeks: int) -> dict[str, pd.DataFrame]:
-    return {
-        "professionals": professionals_table(s),
-        "groups": groups_table(s, weeks),
-        "group_weeks": group_weeks_table(s, weeks),
-        "memberships": memberships_table(s),
-        "hourly_activity": hourly_table(s, weeks),
-        "network": pd.DataFrame({"source": s.edges[:, 0], "target": s.edges[:, 1]}),
-    }
-
-
-def professionals_table(s: State) -> pd.DataFrame:
-    pop, m = s.pop, s.memberships
-    n = pop.size
-    past = pop.past_employers
-    return pd.DataFrame({
-        "agent_id": np.arange(n),
-        "blocked_at_work": pop.blocked_at_work,
-        "office_hours_mindset": pop.office_hours_mindset,
-        "job_search_fear": pop.job_search_fear,
-        "job_hunting_only": pop.job_hunting_only,
-        "attention_budget": pop.attention_budget,
-        "content_role": pop.content_role,
-        "profile_tidiness": pop.profile_tidiness,
-        "hunting": pop.hunting,
-        "employer": pop.employer,
-        "past_employers": [past.row(i).tolist() for i in range(n)],
-        "university": pop.university,
-        "industry": pop.industry,
-        "memberships": s.index.by_agent.sizes(),
-        "posts": np.bincount(m.view("agent"), weights=m.view("posts"), minlength=n).astype(np.int64),
-        "replies": np.bincount(m.view("agent"), weights=m.view("replies"), minlength=n).astype(np.int64),
-    })
-
-
-def _state_names(codes: np.ndarray) -> pd.Categorical:
-    names = np.array(["dormant", "active", "thriving", "none"])
-    return pd.Categorical(names[np.where(codes < 0, 3, codes)], categories=["dormant", "active", "thriving"])
-
-
-def groups_table(s: State, weeks: int) -> pd.DataFrame:
-    g, rec, p = s.groups, s.records, s.params
-    names = np.array(g.charter_names)
-    anchors = np.array([ANCHOR_OF[p.charters[n].eligibility[0]] for n in g.charter_names])
-    states = rec.week_state[:weeks]
-    dormant = states == DORMANT
-    ever = dormant.any(axis=0)
-    first = np.where(ever, dormant.argmax(axis=0) + 1.0, np.nan) if weeks else np.full(g.count, np.nan)
-    final = states[-1] if weeks else np.ones(g.count, dtype=np.int8)
-    return pd.DataFrame({
-        "group_id": np.arange(g.count),
-        "charter": names[g.charter],
-        "anchor": anchors[g.charter],
-        "anchor_value": g.anchor_value,
-        "initial_size": g.initial_size,
-        "employer_defunct": g.defunct,
-        "final_members": s.index.members,
-        "final_state": _state_names(final),
-        "weeks_to_dormancy": first,
-        "posts": rec.week_posts[:weeks].sum(axis=0),
-        "replies": rec.week_replies[:weeks].sum(axis=0),
-        "manager_posts": rec.week_manager_posts[:weeks].sum(axis=0),
-    })
-
-
-def group_weeks_table(s: State, weeks: int) -> pd.DataFrame:
-    rec, n = s.records, s.groups.count
-    week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
-    cols = {"group_id": group.ravel(), "week": week.ravel()}
-    for name in ("members", "posts", "replies", "posters", "joins", "leaves", "manager_posts"):
-        key = "distinct_posters" if name == "posters" else name
-        cols[key] = getattr(rec, f"week_{name}")[:weeks].ravel()
-    cols["state"] = _state_names(rec.week_state[:weeks].ravel())
-    return pd.DataFrame(cols)
-
-
-def memberships_table(s: State) -> pd.DataFrame:
-    m = s.memberships
-    left = m.view("left")
-    first = m.view("first_post_replied")
-    return pd.DataFrame({
-        "agent_id": m.view("agent"),
-        "group_id": m.view("group"),
-        "joined_tick": m.view("joined"),
-        "left_tick": _masked(left, left >= 0, "Int64"),
-        "posts": m.view("posts"),
-        "replies": m.view("replies"),
-        "visits": m.view("visits"),
-        "initial": m.view("initial"),
-        "replies_received": m.view("replies_received"),
-        "first_post_replied": _masked(first, first >= 0, "Int8"),
-    })
-
-
-def _masked(values: np.ndarray, valid: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
-    """Nullable integers: ``values`` where ``valid``, <NA> elsewhere."""
-    return pd.arrays.IntegerArray(values.astype(dtype.lower()), ~valid)
-
-
-def hourly_table(s: State, weeks: int) -> pd.DataFrame:
-    ticks = np.arange(weeks * HOURS_PER_WEEK)
-    rec = s.records
-    return pd.DataFrame({
-        "tick": ticks,
-        "hour_of_day": hour_of_day(ticks),
-        "weekday": weekday(ticks),
-        "visits": rec.hour_visits[: len(ticks)],
-        "posts": rec.hour_posts[: len(ticks)],
-        "replies": rec.hour_replies[: len(ticks)],
-    })
-
+from sim.tables import tables
 
 # ----------------------------------------------------------------------- summary
 
@@ -195,6 +25,7 @@ def top_share(values: np.ndarray, top: float = 0.01) -> float:
 
 
 def gini(values: np.ndarray) -> float:
+    """Gini coefficient of ``values`` (NaN if empty or all zero)."""
     x = np.sort(np.asarray(values, dtype=float))
     if len(x) == 0 or x.sum() <= 0:
         return math.nan
@@ -253,6 +84,7 @@ def summary(s: State, weeks: int, t: dict | None = None) -> dict:
 
 
 def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
+    """Value, target range, pass/fail and source of each stylized fact S1-S6."""
     groups, gw = t["groups"], t["group_weeks"]
     facts = {}
 
@@ -265,8 +97,15 @@ def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
          0.75, 0.95, "75-95%", "Nielsen 90-9-1; van Mierlo 2014")
     fact("S2", "share of all posts by the top 1% of members", out["top1_share_posts"],
          0.50, 0.80, "50-80%", "van Mierlo 2014 (74.7%)")
-    fact("S3", "posts per 1,000 members per week in non-dormant large industry groups",
-         _industry_rate(groups, weeks, s.params.classification.large_group), 0.5, 5.0, "0.5-5", "LinkedIn analytics groups 2015-16: 1.2-1.9")
+    fact(
+        "S3",
+        "posts per 1,000 members per week in non-dormant large industry groups",
+        _industry_rate(groups, weeks, s.params.classification.large_group),
+        0.5,
+        5.0,
+        "0.5-5",
+        "LinkedIn analytics groups 2015-16: 1.2-1.9",
+    )
     fact("S4", "largest share in the rarer end state among groups of one charter and size class",
          _bimodality(groups), 0.10, 0.5, ">= 10% thriving and >= 10% dormant in some cell", "threshold models")
     fact("S5", "median members kept by dormant groups since they went dormant", _badges_persist(groups, gw),
@@ -276,8 +115,10 @@ def stylized_facts(s: State, t: dict, weeks: int, out: dict) -> dict:
 
 
 def _industry_rate(groups: pd.DataFrame, weeks: int, large: int) -> float:
-    """Median weekly posts per 1,000 members of non-dormant large industry groups (the
-    evidence comes from the 30 largest analytics groups on LinkedIn)."""
+    """Median weekly posts per 1,000 members of non-dormant large industry groups.
+
+    The evidence comes from the 30 largest analytics groups on LinkedIn.
+    """
     live = (groups.anchor == "industry") & (groups.final_state != "dormant")
     ind = groups[live & (groups.initial_size >= large)]
     if len(ind) == 0 or weeks == 0:
@@ -307,8 +148,10 @@ def _badges_persist(groups: pd.DataFrame, gw: pd.DataFrame) -> float:
 
 
 def _dormant_share_standardised(groups: pd.DataFrame, mask: pd.Series, ref_bins: pd.Series) -> float:
-    """Share of the groups in ``mask`` that went dormant at some week, reweighted to the
-    size classes in ref_bins (direct standardisation)."""
+    """Share of the groups in ``mask`` that went dormant at some week, size-standardised.
+
+    Reweighted to the size classes in ref_bins (direct standardisation).
+    """
     sel = groups[mask].assign(size_bin=size_bins(groups.initial_size[mask]))
     per_bin = sel.groupby("size_bin").weeks_to_dormancy.apply(lambda x: _mean(x.notna()))
     weights = ref_bins.value_counts(normalize=True)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from sim.csr import Csr
 from sim.params import NetworkParams
-from sim.population import Csr, Population
+from sim.population import Population
 
 
 def _random_member(pool: Csr, keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -43,6 +44,7 @@ def build_edges(pop: Population, p: NetworkParams, rng: np.random.Generator) -> 
 
 
 def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
+    """The network as a networkx Graph with nodes ``0..n-1``."""
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(edges.tolist())
@@ -50,6 +52,7 @@ def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
 
 
 def neighbour_index(n: int, edges: np.ndarray) -> Csr:
+    """Neighbours of every professional as a ragged array (both directions of each edge)."""
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
     return Csr.from_pairs(rows, cols, n)

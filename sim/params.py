@@ -20,57 +20,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-CONTENT_KINDS = ("discussion", "collaboration", "news", "job_posts")
-ELIGIBILITY_KINDS = ("current_employer", "past_employer", "university", "industry", "anyone")
-# Eligibility entries that anchor a group on the same affiliation kind.
-ANCHOR_OF = {
-    "current_employer": "employer",
-    "past_employer": "employer",
-    "university": "university",
-    "industry": "industry",
-    "anyone": "anyone",
-}
+from sim.charters import ANCHOR_OF, CONTENT_KINDS, ELIGIBILITY_KINDS, PRESETS, CharterParams
+from sim.fields import ranged as _f
 
+__all__ = ["ANCHOR_OF", "CONTENT_KINDS", "ELIGIBILITY_KINDS", "CharterParams", "ModelParams", "ParamError"]
 
 class ParamError(ValueError):
     """A parameter is missing, unknown, of the wrong type or out of range.
 
     The message is one line naming the parameter and what is allowed.
     """
-
-
-def _f(default: Any, lo: Optional[float] = None, hi: Optional[float] = None, doc: str = ""):
-    return field(default=default, metadata={"range": (lo, hi), "doc": doc})
-
-
-# --------------------------------------------------------------------------- charters
-
-
-@dataclass
-class CharterParams:
-    """A group charter as data. Three presets ship in :mod:`sim.charters`."""
-
-    eligibility: List[str] = field(
-        default_factory=lambda: ["industry"],
-        metadata={"doc": f"who may join: non-empty subset of {list(ELIGIBILITY_KINDS)}, one anchor kind"},
-    )
-    relevance: float = _f(0.5, 0.0, 1.0, "relevance of the group's content to members' current work")
-    employer_visibility: float = _f(0.5, 0.0, 1.0, "how visible posting is to one's employer")
-    discussion: float = _f(0.4, 0.0, 1.0, "content mix: share of discussions")
-    collaboration: float = _f(0.2, 0.0, 1.0, "content mix: share of collaboration requests")
-    news: float = _f(0.3, 0.0, 1.0, "content mix: share of news")
-    job_posts: float = _f(0.1, 0.0, 1.0, "content mix: share of job posts")
-    inflow: float = _f(2.0, 0.0, 1000.0, "weekly rate at which an eligible non-member comes across the group, per 1,000")
-    identity: float = _f(0.0, 0.0, 1.0, "identity attachment: share of commitment loss it prevents")
-    defunct_share: float = _f(0.0, 0.0, 1.0, "share of this charter's groups whose employer no longer exists")
-
-    @property
-    def anchor(self) -> str:
-        return ANCHOR_OF[self.eligibility[0]]
-
-    @property
-    def content_mix(self) -> Dict[str, float]:
-        return {k: getattr(self, k) for k in CONTENT_KINDS}
 
 
 # --------------------------------------------------------------------------- population
@@ -140,10 +99,12 @@ class ClockParams:
 
     work_start: int = _f(8, 0, 23, "first work hour on workdays (8-to-5)")
     work_end: int = _f(17, 1, 24, "first hour after work on workdays")
+    day_start: int = _f(8, 0, 23, "first waking hour: weekend days are active from it (earlier is night)")
+    day_end: int = _f(23, 1, 24, "first night hour: workday evenings and weekend days end here")
     work_weight: float = _f(1.0, 0.0, 100.0, "relative online rate in work hours")
-    evening_weight: float = _f(1.2, 0.0, 100.0, "relative online rate on workday evenings (to 23h)")
-    weekend_weight: float = _f(0.6, 0.0, 100.0, "relative online rate on weekend days (8h-23h)")
-    night_weight: float = _f(0.05, 0.0, 100.0, "relative online rate at night (23h-8h)")
+    evening_weight: float = _f(1.2, 0.0, 100.0, "relative online rate on workday evenings (to day_end)")
+    weekend_weight: float = _f(0.6, 0.0, 100.0, "relative online rate on weekend days (day_start to day_end)")
+    night_weight: float = _f(0.05, 0.0, 100.0, "relative online rate at night (day_end to day_start)")
     office_hours_leak: float = _f(0.03, 0.0, 1.0, "8-to-5 mindset: out-of-hours rate multiplier")
     not_hunting_activity: float = _f(0.02, 0.0, 1.0, "job-hunting-only mindset: rate outside a spell")
 
@@ -153,6 +114,10 @@ class BehaviourParams:
     """Cost-benefit rules of visiting, reading, posting, replying, joining and leaving."""
 
     attention_split: float = _f(1.0, 0.0, 1.0, "1: the budget is split across one's groups; 0: each group gets it all")
+    attention_capacity: float = _f(
+        0.0, 0.0, 1000.0,
+        "mean groups a person follows (1 + Poisson, per person); the rest get no visits; 0: no limit",
+    )
     outside_option: float = _f(1.0, 0.0, 1000.0, "weight of spending a session outside one's groups")
     feed_prominence: float = _f(0.5, 0.0, 100.0, "extra visit weight per log1p(recent activity) of a group")
     activity_halflife_hours: float = _f(168.0, 1.0, 10_000.0, "half-life of recent activity (decayed count of posts)")
@@ -172,8 +137,13 @@ class BehaviourParams:
     post_overload: float = _f(0.3, 0.0, 50.0, "logit of posting: minus this per unit of activity above the threshold")
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
     content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
-    reply_base: float = _f(0.06, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)")
+    reply_base: float = _f(
+        0.06, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
+    )
     reply_window_hours: int = _f(168, 1, 10_000, "a post can get replies for this long")
+    open_posts_remembered: int = _f(
+        16, 1, 4096, "a group's latest posts open for replies; an older one is pushed off and counts as unanswered"
+    )
     reply_boost: float = _f(0.5, 0.0, 10.0, "commitment gained by the author per reply received")
     no_reply_penalty: float = _f(0.3, 0.0, 10.0, "commitment lost by an author whose post got no reply")
     join_base: float = _f(0.15, 0.0, 1.0, "chance a join candidate joins (before connections, activity)")
@@ -203,11 +173,16 @@ class InterventionParams:
     moderation: float = _f(0.0, 0.0, 10.0, "personalised moderation: relative rise of reply chance")
     manager_posts_per_week: float = _f(0.0, 0.0, 1000.0, "posts a group manager seeds per group per week")
     weekly_digest: float = _f(0.0, 0.0, 1.0, "chance a weekly digest brings an idle member to visit")
+    membership_cut_week: int = _f(0, 0, 5200, "reported week at whose end memberships are cut (0: never)")
+    membership_cut_share: float = _f(0.0, 0.0, 1.0, "share of all current memberships cut at membership_cut_week")
 
 
 @dataclass
 class DurationParams:
-    weeks: int = _f(52, 1, 5200, "simulated weeks (one tick = one hour)")
+    """How long a run is: reported weeks, after unreported spin-up weeks."""
+
+    weeks: int = _f(52, 1, 5200, "reported weeks (one tick = one hour)")
+    spinup_weeks: int = _f(0, 0, 5200, "weeks simulated before the reported ones and not reported")
 
 
 @dataclass
@@ -250,6 +225,7 @@ class ModelParams:
         return params
 
     def to_dict(self) -> Dict[str, Any]:
+        """The parameters as nested plain dicts."""
         return dataclasses.asdict(self)
 
     # ---------------------------------------------------------------- validation
@@ -276,6 +252,10 @@ class ModelParams:
             raise ParamError(
                 f"groups.size_min = {self.groups.size_min} exceeds groups.size_max = {self.groups.size_max}"
             )
+        if not self.clock.day_start < self.clock.day_end:
+            raise ParamError(
+                f"clock.day_start = {self.clock.day_start} must be before clock.day_end = {self.clock.day_end}"
+            )
         if self.clock.work_start >= self.clock.work_end:
             raise ParamError(
                 f"clock.work_start = {self.clock.work_start} must be before clock.work_end = {self.clock.work_end}"
@@ -293,8 +273,6 @@ class ModelParams:
 
 
 def default_charters() -> Dict[str, CharterParams]:
-    from sim.charters import PRESETS
-
     return {name: dataclasses.replace(c, eligibility=list(c.eligibility)) for name, c in PRESETS.items()}
 
 
@@ -378,7 +356,7 @@ def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
             raise ParamError(f"unknown parameter {prefix}{key}: allowed {sorted(fields)}")
     base = cls()
     kwargs: Dict[str, Any] = {}
-    for name, f in fields.items():
+    for name in fields:
         current = getattr(base, name)
         if name not in data:
             kwargs[name] = current

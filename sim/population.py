@@ -9,29 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.csr import Csr
 from sim.params import PopulationParams
-
-
-@dataclass
-class Csr:
-    """A ragged array: the values of row ``i`` are ``values[ptr[i]:ptr[i + 1]]``."""
-
-    ptr: np.ndarray
-    values: np.ndarray
-
-    @classmethod
-    def from_pairs(cls, rows: np.ndarray, values: np.ndarray, n_rows: int) -> "Csr":
-        order = np.argsort(rows, kind="stable")
-        counts = np.bincount(rows, minlength=n_rows)
-        ptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(counts, out=ptr[1:])
-        return cls(ptr, values[order])
-
-    def row(self, i: int) -> np.ndarray:
-        return self.values[self.ptr[i] : self.ptr[i + 1]]
-
-    def sizes(self) -> np.ndarray:
-        return np.diff(self.ptr)
 
 
 @dataclass
@@ -61,6 +40,7 @@ class Population:
 
     @property
     def size(self) -> int:
+        """Number of professionals."""
         return len(self.employer)
 
 
@@ -70,6 +50,7 @@ def _weights(rng: np.random.Generator, n: int, sigma: float = 1.0) -> np.ndarray
 
 
 def sample_population(p: PopulationParams, rng: np.random.Generator) -> Population:
+    """ODD section 5: professionals with their affiliations and traits."""
     n = int(p.size)
     n_live = max(1, int(np.ceil(n / p.people_per_employer)))
     n_defunct = int(round(n_live * p.defunct_employer_share / (1.0 - p.defunct_employer_share)))

@@ -42,26 +42,26 @@ Deliberate differences of detail from the fast engine (none changes a rule):
   activation order of ``shuffle_do``, which Mesa takes from the model's own
   ``self.random`` (a ``random.Random`` Mesa seeds from the same seed; no global state).
 
-Open posts mirror the fast engine's ring of ``sim.state.RING`` (16) slots per group: a
-group remembers its last 16 posts; a new post pushes the oldest off, and if that one was
+Open posts mirror the fast engine's ring of ``behaviour.open_posts_remembered`` (16)
+slots per group: a group remembers its last 16 posts; a new post pushes the oldest off, and if that one was
 still open and unanswered its author takes the no-reply penalty, as on expiry.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import mesa
 import numpy as np
 import pandas as pd
 
 from sim import rules
-from sim.clock import HOURS_PER_WEEK, availability_profiles
+from sim.clock import HOURS_PER_WEEK, availability_class, availability_profiles, is_end_of_day, is_end_of_week
+from sim.driver import Driver
 from sim.initialize import build_state
 from sim.network import to_graph
-from sim.params import ModelParams, ParamError
-from sim.state import NO_TICK, RING
-from sim.submodels import is_end_of_day, is_end_of_week
+from sim.state import NO_TICK
+from sim.tables import group_weeks_table
 
 
 class Membership:
@@ -106,9 +106,10 @@ class OpenPost:
 class RefProfessional(mesa.Agent):
     """A professional with its traits and its memberships (group index -> :class:`Membership`)."""
 
-    def __init__(self, model: "ReferenceModel", index: int, pop, profiles: np.ndarray):
+    def __init__(self, model: "ReferenceModel", index: int):
         super().__init__(model)
         self.index = index
+        pop = model.initial_state.pop
         self.blocked_at_work = bool(pop.blocked_at_work[index])
         self.office_hours_mindset = bool(pop.office_hours_mindset[index])
         self.job_search_fear = float(pop.job_search_fear[index])
@@ -123,7 +124,8 @@ class RefProfessional(mesa.Agent):
         self.university = int(pop.university[index])
         self.industry = int(pop.industry[index])
         # relative online rate per hour of the week of its availability class (sim.clock)
-        self.profile = profiles[int(self.blocked_at_work) + 2 * int(self.office_hours_mindset)]
+        self.profile = model.profiles[availability_class(self.blocked_at_work, self.office_hours_mindset)]
+        self.capacity = int(model.initial_state.capacity[index])
         self.memberships: dict[int, Membership] = {}
         self.neighbours: list[RefProfessional] = []
         self.weekly_sessions = 0.0
@@ -131,19 +133,25 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------------ go_online
     def refresh_session_rate(self) -> None:
-        """Sessions per week (:func:`rules.session_rate_weight`; none without groups) and
-        per hour of the week (x the availability profile). Recomputed whenever
-        memberships or the job-hunting spell change."""
+        """Sessions per week (:func:`rules.session_rate_weight`.
+
+        None without groups) and per hour of the week (x the availability profile). Recomputed whenever
+        memberships or the job-hunting spell change.
+        """
         p = self.model.params
+        followed = rules.followed_groups(len(self.memberships), self.capacity)
         self.weekly_sessions = 0.0 if not self.memberships else float(rules.session_rate_weight(
-            self.attention_budget, len(self.memberships), np.bool_(self.job_hunting_only),
+            self.attention_budget, followed, np.bool_(self.job_hunting_only),
             np.bool_(self.hunting), p.behaviour.attention_split, p.clock.not_hunting_activity,
         ))
         self.hourly_sessions = (self.weekly_sessions * self.profile).tolist()
 
     def step(self) -> None:
-        """go_online: Poisson(weekly sessions x availability at this hour) sessions, each
-        a visit to one of its groups or time spent elsewhere."""
+        """go_online.
+
+        Poisson(weekly sessions x availability at this hour) sessions, each a visit to one of its groups or time
+        spent elsewhere.
+        """
         rate = self.hourly_sessions[self.model.hour_of_week]
         if rate <= 0.0:
             return
@@ -158,11 +166,15 @@ class RefProfessional(mesa.Agent):
         b = self.model.behaviour
         options = list(self.memberships.values())
         weights = [float(rules.visit_weight(m.commitment, m.group.activity, b)) for m in options]
+        if b.attention_capacity > 0:  # only the most attractive `capacity` groups are visited at all
+            by_weight = sorted(range(len(options)), key=lambda i: -weights[i])
+            rank = {i: r for r, i in enumerate(by_weight)}
+            weights = [w if rules.in_attention(rank[i], self.capacity) else 0.0 for i, w in enumerate(weights)]
         total = sum(weights)
         u = self.model.rng.random() * (total + b.outside_option)
         if u >= total:
             return None
-        for membership, w in zip(options, weights):
+        for membership, w in zip(options, weights, strict=False):
             u -= w
             if u < 0.0:
                 return membership
@@ -190,6 +202,7 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------- join and leave
     def join(self, group: "RefGroup") -> None:
+        """Become a member of ``group`` with the initial commitment."""
         b = self.model.behaviour
         m = Membership(self, group, self.model.tick, min(b.initial_commitment, b.max_commitment))
         self.memberships[group.index] = m
@@ -198,6 +211,7 @@ class RefProfessional(mesa.Agent):
         self.refresh_session_rate()
 
     def leave(self, m: Membership) -> None:
+        """Drop membership ``m``."""
         m.left = self.model.tick
         del self.memberships[m.group.index]
         del m.group.members[self.index]
@@ -206,10 +220,12 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def read_digest(self) -> None:
-        """Intervention: the weekly digest (Monday, start of work hours) brings this
-        professional, if it can be online at this hour, with probability ``weekly_digest``
-        to each of its groups that had posts (members' or a manager's) last week but that
-        it has not visited since last week began."""
+        """Intervention.
+
+        The weekly digest (Monday, start of work hours) brings this professional, if it can be online at this
+        hour, with probability ``weekly_digest`` to each of its groups that had posts (members' or a manager's)
+        last week but that it has not visited since last week began.
+        """
         model = self.model
         if self.profile[model.hour_of_week] <= 0:
             return
@@ -217,29 +233,34 @@ class RefProfessional(mesa.Agent):
         for m in list(self.memberships.values()):
             h = m.group.history
             had_posts = h["posts"][-1] + h["manager_posts"][-1] > 0
-            if had_posts and m.last_visit < last_week_start and model.rng.random() < model.params.interventions.weekly_digest:
+            if (
+                had_posts
+                and m.last_visit < last_week_start
+                and model.rng.random() < model.params.interventions.weekly_digest
+            ):
                 self.visit(m)
 
     def update_job_hunting(self) -> None:
         """A spell starts with ``job_hunt_start_rate`` and ends with ``1 / job_hunt_mean_weeks``."""
         p = self.model.params.population
         u = self.model.rng.random()
-        if not self.hunting and u < p.job_hunt_start_rate:
-            self.hunting = True
-        elif self.hunting and u < 1.0 / p.job_hunt_mean_weeks:
-            self.hunting = False
+        self.hunting = bool(rules.next_hunting(self.hunting, u, p.job_hunt_start_rate, p.job_hunt_mean_weeks))
         self.refresh_session_rate()
 
 
 class RefGroup(mesa.Agent):
-    """A group: its charter data, members (agent index -> :class:`Membership`), recent
-    activity, open posts, and this week's counters (appended to ``history`` weekly)."""
+    """A group.
+
+    Its charter data, members (agent index -> :class:`Membership`), recent activity, open posts, and this week's
+    counters (appended to ``history`` weekly).
+    """
 
     COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves")
 
-    def __init__(self, model: "ReferenceModel", index: int, groups, pop_size: int):
+    def __init__(self, model: "ReferenceModel", index: int):
         super().__init__(model)
         self.index = index
+        groups, pop_size = model.initial_state.groups, model.initial_state.pop.size
         self.charter = groups.charter_names[groups.charter[index]]
         self.anchor_value = int(groups.anchor_value[index])
         self.defunct = bool(groups.defunct[index])
@@ -255,7 +276,7 @@ class RefGroup(mesa.Agent):
         self.activity = float(groups.activity[index])
         self.recent_posters = float(groups.recent_posters[index])
         self.members: dict[int, Membership] = {}
-        self.open_posts: list[OpenPost] = []  # the last RING posts, oldest first
+        self.open_posts: list[OpenPost] = []  # the last open_posts_remembered posts, oldest first
         self.week_posters: set[Membership] = set()
         for name in self.COUNTERS:
             setattr(self, f"week_{name}", 0)
@@ -273,21 +294,30 @@ class RefGroup(mesa.Agent):
         self.open_post(OpenPost(m, self.model.tick, first))
 
     def open_post(self, post: OpenPost) -> None:
-        """A new post raises activity (a decayed count of members' and managers' posts)
-        and pushes the oldest of the RING remembered posts off; if that one was open and
-        unanswered, its author takes the no-reply penalty."""
+        """A new post raises activity and pushes the oldest remembered post off.
+
+        Activity is a decayed count of members' and managers' posts; a group remembers
+        ``open_posts_remembered`` posts. If the one pushed off was open and unanswered, its
+        author takes the no-reply penalty.
+        """
         self.activity += 1.0
-        if len(self.open_posts) == RING:
+        if len(self.open_posts) == self.model.behaviour.open_posts_remembered:
             old = self.open_posts.pop(0)
             if not old.closed and not old.replied and old.author is not None:
                 old.author.post_unanswered(old)
         self.open_posts.append(post)
 
     def receive_reply(self, m: Membership) -> None:
-        """reply: to a uniformly random post of the group that is open, within the reply
-        window and not the replier's own; the author gains commitment."""
+        """Reply.
+
+        To a uniformly random post of the group that is open, within the reply window and not the replier's own;
+        the author gains commitment.
+        """
         t, window = self.model.tick, self.model.behaviour.reply_window_hours
-        valid = [p for p in self.open_posts if not p.closed and t - p.tick <= window and p.author is not m]
+        valid = [
+            p for p in self.open_posts
+            if not p.closed and rules.open_for_replies(t, p.tick, window) and p.author is not m
+        ]
         if not valid:
             return
         post = valid[int(self.model.rng.integers(len(valid)))]
@@ -303,7 +333,7 @@ class RefGroup(mesa.Agent):
     # ----------------------------------------------------------------- hourly
     def seed_manager_posts(self) -> None:
         """Intervention: Poisson(``manager_posts_per_week`` / 168) manager posts this hour."""
-        rate = self.model.params.interventions.manager_posts_per_week / HOURS_PER_WEEK
+        rate = rules.manager_posts_per_hour(self.model.params.interventions.manager_posts_per_week)
         if rate <= 0:
             return
         for _ in range(self.model.rng.poisson(rate)):
@@ -312,10 +342,11 @@ class RefGroup(mesa.Agent):
 
     def end_hour(self) -> None:
         """Perceived activity decays with half-life ``activity_halflife_hours``."""
-        self.activity *= 0.5 ** (1.0 / self.model.behaviour.activity_halflife_hours)
+        self.activity = rules.decayed_activity(self.activity, self.model.behaviour.activity_halflife_hours)
 
     # ------------------------------------------------------------------ daily
     def end_of_day(self) -> None:
+        """Daily events: expire_posts, then join."""
         self.expire_posts()
         self.join()
 
@@ -323,19 +354,20 @@ class RefGroup(mesa.Agent):
         """Posts older than ``reply_window_hours`` close; unanswered ones cost their author."""
         t, window = self.model.tick, self.model.behaviour.reply_window_hours
         for post in self.open_posts:
-            if not post.closed and t - post.tick > window:
+            if not post.closed and not rules.open_for_replies(t, post.tick, window):
                 post.closed = True
                 if not post.replied and post.author is not None:
                     post.author.post_unanswered(post)
 
     def join(self) -> None:
-        """Each eligible professional comes across the group at rate ``inflow`` per week:
-        Poisson(inflow x pool / 7) candidates drawn from the eligible pool; a candidate
-        not yet a member joins with :func:`rules.join_probability` of its connections
-        already in the group and the group's activity."""
+        """Each eligible professional comes across the group at rate ``inflow`` per week.
+
+        Poisson(inflow x pool / 7) candidates drawn from the eligible pool; a candidate not yet a member joins
+        with :func:`rules.join_probability` of its connections already in the group and the group's activity.
+        """
         model, b = self.model, self.model.behaviour
         rng = model.rng
-        for _ in range(rng.poisson(self.inflow * len(self.pool) / 7.0)):
+        for _ in range(rng.poisson(rules.daily_join_candidates(self.inflow, len(self.pool)))):
             candidate = model.professionals[self.pool[int(rng.integers(len(self.pool)))]]
             if self.index in candidate.memberships:
                 continue
@@ -345,21 +377,27 @@ class RefGroup(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def leave(self) -> None:
-        """Each member drops the group with :func:`rules.leave_probability`; those who
-        joined in this same hour (the last of the week) cannot leave yet (docs/ODD.md)."""
+        """Each member drops the group with :func:`rules.leave_probability`.
+
+        Those who joined in this same hour (the last of the week) cannot leave yet (docs/ODD.md).
+        """
         model, b = self.model, self.model.behaviour
         idle_after = b.tidy_idle_weeks * HOURS_PER_WEEK
+        cut = rules.membership_cut(model.tick, model.params.duration.spinup_weeks, model.params.interventions)
         for m in list(self.members.values()):
             if m.joined == model.tick:
                 continue
             idle = model.tick - m.last_visit >= idle_after
-            p = rules.leave_probability(m.professional.profile_tidiness, idle, m.posts == 0, b)
+            p = rules.leave_probability(m.professional.profile_tidiness, idle, m.posts == 0, b, cut)
             if model.rng.random() < p:
                 m.professional.leave(m)
 
     def classify(self) -> None:
-        """classify_groups: :func:`rules.classify` from this and past weeks' posts and
-        posters; then record the week and start a new one."""
+        """classify_groups.
+
+        :func:`rules.classify` from this and past weeks' posts and posters; then record the week and start a new
+        one.
+        """
         c, h = self.model.params.classification, self.history
         for name in self.COUNTERS:
             h[name].append(getattr(self, f"week_{name}"))
@@ -377,30 +415,24 @@ class RefGroup(mesa.Agent):
         self.week_posters = set()
 
 
-class ReferenceModel(mesa.Model):
+class ReferenceModel(Driver):
     """The per-agent reference implementation of the model's rules (see module docstring).
 
-    Args:
-        params: a :class:`ModelParams`; or keyword overrides instead / as well, in the
-            same forms as :class:`sim.model.GroupCultureModel`.
+    Args and driving (``step``, ``run``, ``running``, ``weeks_done``) come from
+    :class:`sim.driver.Driver`, as for :class:`sim.model.GroupCultureModel`.
     """
 
-    def __init__(self, params: Optional[ModelParams] = None, **overrides: Any):
-        if params is None or overrides:
-            params = ModelParams.from_dict(params.to_dict() if params is not None else None, **overrides)
-        else:
-            params.validate()
-        super().__init__(rng=params.seed)
-        self.params = params
-        self.behaviour = params.behaviour
-        state = build_state(params, self.rng)  # initialization, as in the fast engine
-        pop = state.pop
-        profiles = availability_profiles(params.clock)
-        self.network = to_graph(pop.size, state.edges)
-        self.professionals = [RefProfessional(self, i, pop, profiles) for i in range(pop.size)]
+    def setup(self) -> None:
+        """The shared initialization, then one Mesa agent per professional and group."""
+        self.behaviour = self.params.behaviour
+        self.initial_state = state = build_state(self.params, self.rng)  # as in the fast engine
+        self.profiles = availability_profiles(self.params.clock)
+        n, n_groups = state.pop.size, state.groups.count
+        self.network = to_graph(n, state.edges)
+        self.professionals = list(RefProfessional.create_agents(self, n, list(range(n))))
         for professional in self.professionals:
             professional.neighbours = [self.professionals[j] for j in self.network[professional.index]]
-        self.groups = [RefGroup(self, g, state.groups, pop.size) for g in range(state.groups.count)]
+        self.groups = list(RefGroup.create_agents(self, n_groups, list(range(n_groups))))
         m = state.memberships
         for row in range(m.n):
             professional, group = self.professionals[m.agent[row]], self.groups[m.group[row]]
@@ -409,21 +441,17 @@ class ReferenceModel(mesa.Model):
             group.members[professional.index] = membership
         for professional in self.professionals:
             professional.refresh_session_rate()
-        self.tick = 0
         self.hour_of_week = 0
 
     # --------------------------------------------------------------- the schedule
-    def step(self) -> None:
-        """One hour, in the order of :meth:`sim.model.GroupCultureModel.step`."""
-        t = self.tick
-        if t >= self.params.duration.weeks * HOURS_PER_WEEK:
-            raise ParamError(f"the model has run its duration.weeks = {self.params.duration.weeks}")
+    def simulate_hour(self, t: int) -> None:
+        """One hour, in the order of :meth:`sim.model.GroupCultureModel.simulate_hour`."""
         self.hour_of_week = t % HOURS_PER_WEEK
         professionals = self.agents_by_type[RefProfessional]
         groups = self.agents_by_type[RefGroup]
         professionals.shuffle_do("step")
         groups.do("seed_manager_posts")
-        if self.is_digest_hour():
+        if rules.is_digest_hour(self.params.interventions.weekly_digest, self.params.clock.work_start, t):
             professionals.shuffle_do("read_digest")
         groups.do("end_hour")
         if is_end_of_day(t):
@@ -432,37 +460,17 @@ class ReferenceModel(mesa.Model):
             groups.do("leave")
             professionals.do("update_job_hunting")
             groups.do("classify")
-        self.tick += 1
-
-    def is_digest_hour(self) -> bool:
-        """The weekly digest goes out on Monday at the start of work hours, from week 1."""
-        work_start = self.params.clock.work_start
-        return (
-            self.params.interventions.weekly_digest > 0
-            and self.hour_of_week == work_start and self.tick > work_start
-        )
-
-    @property
-    def weeks_done(self) -> int:
-        return self.tick // HOURS_PER_WEEK
-
-    def run(self, weeks: Optional[int] = None) -> "ReferenceModel":
-        """Run ``weeks`` more weeks (default: the rest of ``duration.weeks``)."""
-        left = self.params.duration.weeks - self.weeks_done
-        weeks = left if weeks is None else weeks
-        if not 0 <= weeks <= left:
-            raise ParamError(f"run(weeks={weeks}): allowed 0..{left} (the rest of duration.weeks)")
-        for _ in range(weeks * HOURS_PER_WEEK):
-            self.step()
-        self.running = self.weeks_done < self.params.duration.weeks
-        return self
 
     # ------------------------------------------------------------------- outputs
     def weekly_record(self, name: str) -> np.ndarray:
-        """One weekly record per group, shape (weeks done, groups): posts (members'),
-        replies, manager_posts, joins, leaves, posters (distinct), members (at week end)
-        or state (codes of :mod:`sim.rules`)."""
-        return np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1).T
+        """One weekly record per group, shape (reported weeks done, groups).
+
+        Posts (members'), replies, manager_posts, joins, leaves, posters (distinct), members (at week end) or
+        state (codes of :mod:`sim.rules`).
+        """
+        spinup = self.params.duration.spinup_weeks
+        history = np.array([g.history[name] for g in self.groups], dtype=np.int64).reshape(len(self.groups), -1)
+        return history[:, spinup:].T
 
     def group_weekly_posts(self) -> np.ndarray:
         """Members' posts per week and group, shape (weeks done, groups)."""
@@ -473,22 +481,21 @@ class ReferenceModel(mesa.Model):
         return self.group_weekly_posts().sum(axis=1)
 
     def final_states(self) -> np.ndarray:
-        """State code per group at the last completed week (:data:`rules.DORMANT` = 0,
-        ``ACTIVE`` = 1, ``THRIVING`` = 2); ACTIVE before the first week ends."""
+        """State code per group at the last completed reported week.
+
+        Codes :data:`rules.DORMANT` = 0, ``ACTIVE`` = 1, ``THRIVING`` = 2; ACTIVE before the
+        first week ends.
+        """
         states = self.weekly_record("state")
         return states[-1] if len(states) else np.full(len(self.groups), rules.ACTIVE, dtype=np.int64)
 
     def share_dormant(self) -> float:
+        """Share of groups dormant at the last completed reported week."""
         return float(np.mean(self.final_states() == rules.DORMANT))
 
     def group_weeks(self) -> pd.DataFrame:
-        """One row per group and week: group_id, week, members, posts, replies,
-        distinct_posters, joins, leaves, manager_posts, state (names as in the fast
-        engine's ``group_weeks`` table)."""
-        weeks, n = self.weeks_done, len(self.groups)
-        week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
-        cols = {"group_id": group.ravel(), "week": week.ravel()}
-        for name in ("members", "posts", "replies", "posters", "joins", "leaves", "manager_posts"):
-            cols["distinct_posters" if name == "posters" else name] = self.weekly_record(name).ravel()
-        cols["state"] = [rules.STATE_NAMES[int(code)] for code in self.weekly_record("state").ravel()]
-        return pd.DataFrame(cols)
+        """One row per group and reported week, by the fast engine's builder.
+
+        The builder is :func:`sim.tables.group_weeks_table`, so the columns are the same.
+        """
+        return group_weeks_table(self.weekly_record)

@@ -10,14 +10,56 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.params import BehaviourParams, ClassificationParams
+from sim.clock import DAYS_PER_WEEK, HOURS_PER_WEEK
+from sim.params import BehaviourParams, ClassificationParams, InterventionParams
 
 THRIVING, ACTIVE, DORMANT = 2, 1, 0
 STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
 
 
 def sigmoid(x):
+    """The logistic function."""
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def decayed_activity(activity, halflife_hours):
+    """end_hour: perceived recent activity after one hour (half-life ``halflife_hours``)."""
+    return activity * 0.5 ** (1.0 / halflife_hours)
+
+
+def next_hunting(hunting, u, start_rate, mean_weeks):
+    """update_job_hunting.
+
+    A spell starts with ``start_rate`` a week and ends with ``1 / mean_weeks``; ``u`` is one uniform draw per
+    professional.
+    """
+    start = np.logical_and(np.logical_not(hunting), u < start_rate)
+    end = np.logical_and(hunting, u < 1.0 / mean_weeks)
+    return np.logical_and(np.logical_or(hunting, start), np.logical_not(end))
+
+
+def daily_join_candidates(inflow, pool_size):
+    """Join.
+
+    Expected candidates a group gets in one day: each eligible professional comes across it at rate ``inflow`` per
+    week.
+    """
+    return inflow * pool_size / DAYS_PER_WEEK
+
+
+def manager_posts_per_hour(posts_per_week):
+    """seed_manager_posts: expected manager posts per group and hour."""
+    return posts_per_week / HOURS_PER_WEEK
+
+
+def open_for_replies(tick, post_tick, window_hours):
+    """Reply / expire_posts: a post can get replies until ``window_hours`` after it."""
+    return tick - post_tick <= window_hours
+
+
+def is_digest_hour(weekly_digest, work_start, tick) -> bool:
+    """The weekly digest goes out on Monday at the start of work hours, from week 1."""
+    return weekly_digest > 0 and tick % HOURS_PER_WEEK == work_start and tick > work_start
 
 
 def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split, not_hunting_activity):
@@ -32,6 +74,21 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
     weight = budget * k ** (1.0 - attention_split)
     idle = np.logical_and(hunting_only, np.logical_not(hunting))
     return np.where(idle, weight * not_hunting_activity, weight)
+
+
+def followed_groups(n_groups, capacity):
+    """go_online: how many of one's groups get attention: at most ``capacity`` (0: all of them)."""
+    return np.where(np.asarray(capacity) > 0, np.minimum(n_groups, capacity), n_groups)
+
+
+def in_attention(rank, capacity):
+    """choose_group: a membership is visited at all only if among one's ``capacity`` most attractive.
+
+    ``rank`` is 0 for the membership with the highest :func:`visit_weight` among one's groups
+    (commitment and feed rank). Beyond a person's capacity, groups drop out of attention (a
+    threshold, not a 1/k dilution); ``capacity`` 0 means no limit.
+    """
+    return np.logical_or(np.asarray(capacity) <= 0, rank < capacity)
 
 
 def visit_weight(commitment, recent_activity, b: BehaviourParams):
@@ -78,17 +135,21 @@ def posting_probability(
 
 
 def reply_probability(commitment, conversation, moderation, b: BehaviourParams):
-    """reply: chance a visitor answers an open post. Discussions and collaboration
-    requests invite answers, news and job posts rarely do (``conversation`` is their
-    share of the charter's content mix); personalised moderation raises the chance."""
+    """reply: chance a visitor answers an open post.
+
+    Discussions and collaboration requests invite answers, news and job posts rarely do (``conversation`` is their
+    share of the charter's content mix); personalised moderation raises the chance.
+    """
     p = b.reply_base * conversation * (1.0 + moderation) * np.minimum(commitment, 1.0)
     return np.minimum(1.0, p)
 
 
 def commitment_change(net_benefit, replies_received, unanswered_posts, identity, b: BehaviourParams):
-    """update_commitment: visits move commitment by their net benefit; replies received
-    raise it and posts left without a reply lower it (Joyce & Kraut 2006). Identity
-    attachment (alumni-style groups) shields members from part of every loss."""
+    """update_commitment.
+
+    Visits move commitment by their net benefit; replies received raise it and posts left without a reply lower it
+    (Joyce & Kraut 2006). Identity attachment (alumni-style groups) shields members from part of every loss.
+    """
     gain = b.commitment_rate * net_benefit
     loss_shield = 1.0 - identity
     delta = np.where(gain < 0, gain * loss_shield, gain)
@@ -96,21 +157,39 @@ def commitment_change(net_benefit, replies_received, unanswered_posts, identity,
 
 
 def clip_commitment(c, b: BehaviourParams):
+    """Commitment stays within 0..``max_commitment``."""
     return np.clip(c, 0.0, b.max_commitment)
 
 
 def join_probability(n_connections, recent_activity, b: BehaviourParams):
-    """join: chance a discovered eligible professional joins; it grows with the number of
-    connections already in the group (Backstrom et al. 2006) and with the group's
-    visible activity (recommendations)."""
+    """Join.
+
+    Chance a discovered eligible professional joins; it grows with the number of connections already in the group
+    (Backstrom et al. 2006) and with the group's visible activity (recommendations).
+    """
     p = b.join_base * (1.0 + b.join_connections * np.log1p(n_connections))
     return np.minimum(1.0, p * (1.0 + b.join_prominence * np.log1p(recent_activity)))
 
 
-def leave_probability(tidy, idle, never_posted, b: BehaviourParams):
-    """leave: weekly chance to drop a group. Most members keep the badge; tidy ones drop
-    groups they never use."""
-    return b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
+def leave_probability(tidy, idle, never_posted, b: BehaviourParams, cut=0.0):
+    """leave: weekly chance to drop a group.
+
+    Most members keep the badge; tidy ones drop groups they never use. ``cut`` is the share
+    of memberships an experiment cuts this week (:func:`membership_cut`), on top.
+    """
+    p = b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
+    return p + (1.0 - p) * cut
+
+
+def membership_cut(tick, spinup_weeks, i: InterventionParams) -> float:
+    """leave: share of memberships cut at the end of the hour ``tick`` (experiment: fewer groups per person).
+
+    Non-zero only in the last hour of reported week ``membership_cut_week`` (1 = the first).
+    """
+    week_done = (tick + 1) // HOURS_PER_WEEK - spinup_weeks
+    last_hour = (tick + 1) % HOURS_PER_WEEK == 0
+    this_week = i.membership_cut_week > 0 and last_hour and week_done == i.membership_cut_week
+    return i.membership_cut_share if this_week else 0.0
 
 
 def classify(posts_window, posters_window, posts_dormant_window, weeks_seen, c: ClassificationParams):

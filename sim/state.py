@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.csr import Csr
 from sim.params import ModelParams
-from sim.population import Csr, Population
+from sim.population import Population
 
-RING = 16  # open posts remembered per group (candidates for replies)
 NO_TICK = -(2**62)
 
 
 @dataclass
 class Groups:
+    """Groups as arrays (one row per group): charter data, pools, activity and open posts."""
     charter: np.ndarray  # index into charter_names
     charter_names: list
     anchor_value: np.ndarray  # employer / university / industry id, -1 for "anyone"
@@ -37,7 +38,7 @@ class Groups:
     open_to_all: np.ndarray
     activity: np.ndarray  # perceived recent activity: decayed count of posts (members and manager)
     recent_posters: np.ndarray  # distinct posters over the last week
-    ring_author: np.ndarray  # (G, RING) membership row of an open post, -1 empty
+    ring_author: np.ndarray  # (G, behaviour.open_posts_remembered) membership row of an open post, -1 empty
     ring_tick: np.ndarray
     ring_replied: np.ndarray
     ring_first: np.ndarray  # the post was its author's first in the group
@@ -45,6 +46,7 @@ class Groups:
 
     @property
     def count(self) -> int:
+        """Number of groups."""
         return len(self.charter)
 
 
@@ -64,6 +66,7 @@ class Memberships:
             setattr(self, name, np.zeros(max(capacity, 16), dtype=dtype))
 
     def add(self, agent, group, tick, commitment, initial: bool) -> np.ndarray:
+        """Append memberships (fresh counters); returns their rows."""
         k = len(agent)
         if self.n + k > len(self.agent):
             self._grow(self.n + k)
@@ -88,6 +91,7 @@ class Memberships:
             setattr(self, name, new)
 
     def view(self, name: str) -> np.ndarray:
+        """The ``n`` rows in use of field ``name``."""
         return getattr(self, name)[: self.n]
 
 
@@ -103,9 +107,15 @@ class Index:
 
 @dataclass
 class Records:
+    """Weekly (week x group) and hourly records of every simulated week, spin-up included.
+
+    ``spinup`` is the number of leading weeks that are simulated but not reported.
+    """
+
     weeks: int
     n_groups: int
     ticks: int
+    spinup: int = 0
     week_posts: np.ndarray = field(init=False)
     week_replies: np.ndarray = field(init=False)
     week_manager_posts: np.ndarray = field(init=False)
@@ -129,6 +139,7 @@ class Records:
 
 @dataclass
 class State:
+    """Everything the fast engine simulates, as arrays."""
     params: ModelParams
     pop: Population
     groups: Groups
@@ -138,7 +149,7 @@ class State:
     records: Records
     index: Index = None
     session_classes: list = None  # per availability class: (agents, cumulative weights)
-    tick: int = 0
+    capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
 
     def rebuild_index(self) -> None:

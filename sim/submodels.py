@@ -10,20 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim import rules
-from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
-from sim.population import Csr
-from sim.state import RING, State
+from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_WEEK, availability_class
+from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _ragged(csr: Csr, rows: np.ndarray):
-    """Flatten ``csr`` rows ``rows``: (segment id per value, values, segment lengths)."""
-    start = csr.ptr[rows]
-    lengths = csr.ptr[rows + 1] - start
-    seg = np.repeat(np.arange(len(rows)), lengths)
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return seg, csr.values[np.repeat(start, lengths) + offsets], lengths
 
 
 def _count(values: np.ndarray, n: int) -> np.ndarray:
@@ -34,18 +24,20 @@ def _count(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def refresh_session_rates(s: State) -> None:
-    """Precompute, per availability class, the agents with sessions and their cumulative
-    weekly session rates. Called when memberships or job-hunting spells change."""
+    """Precompute, per availability class, the agents with sessions and their cumulative weekly session rates.
+
+    Called when memberships or job-hunting spells change.
+    """
     pop, p = s.pop, s.params
-    n_groups = s.index.by_agent.sizes()
+    n_groups = rules.followed_groups(s.index.by_agent.sizes(), s.capacity)
     weekly = rules.session_rate_weight(
         pop.attention_budget, n_groups, pop.job_hunting_only, pop.hunting,
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    cls = pop.blocked_at_work.astype(int) + 2 * pop.office_hours_mindset.astype(int)
+    cls = availability_class(pop.blocked_at_work, pop.office_hours_mindset)
     s.session_classes = []
-    for c in range(4):
+    for c in range(AVAILABILITY_CLASSES):
         agents = np.flatnonzero((cls == c) & (weekly > 0))
         s.session_classes.append((agents, np.cumsum(weekly[agents])))
 
@@ -72,13 +64,18 @@ def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generato
 
 
 def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Membership rows visited: each session picks one of the agent's groups with weight
-    ``commitment x feed prominence`` or, with weight ``outside_option``, none of them."""
+    """Membership rows visited.
+
+    Each session picks one of the agent's groups with weight ``commitment x feed prominence`` or, with weight
+    ``outside_option``, none of them.
+    """
     m, g, b = s.memberships, s.groups, s.params.behaviour
-    seg, rows, lengths = _ragged(s.index.by_agent, sessions)
+    seg, rows, lengths = s.index.by_agent.gather(sessions)
     if len(rows) == 0:
         return rows
     w = rules.visit_weight(m.commitment[rows], g.activity[m.group[rows]], b)
+    if b.attention_capacity > 0:
+        w = np.where(rules.in_attention(_rank_within(seg, w), s.capacity[sessions[seg]]), w, 0.0)
     cum = np.cumsum(w)
     seg_sum = np.bincount(seg, weights=w, minlength=len(sessions))
     before = np.cumsum(seg_sum) - seg_sum
@@ -88,6 +85,14 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np
     pick = np.searchsorted(cum, before + u, side="right")
     pick = np.clip(pick, first, first + lengths - 1)
     return rows[pick[inside]]
+
+
+def _rank_within(seg: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Rank of each weight within its segment, 0 for the largest (ties: first row first)."""
+    order = np.lexsort((-w, seg))
+    rank = np.empty(len(w), dtype=np.int64)
+    rank[order] = np.arange(len(w)) - np.searchsorted(seg[order], seg[order], side="left")
+    return rank
 
 
 # ------------------------------------------------------------------------------ read
@@ -110,7 +115,9 @@ def read(s: State, visits: np.ndarray, tick: int):
 
 def post(s: State, visits: np.ndarray, relevance: np.ndarray, tick: int, rng: np.random.Generator):
     """Each visitor posts with the cost-benefit probability of :func:`rules.posting_probability`.
-    Returns the author rows of posts that pushed an unanswered post off the group's list."""
+
+    Returns the author rows of posts that pushed an unanswered post off the group's list.
+    """
     m, g, pop = s.memberships, s.groups, s.pop
     grp, agent = m.group[visits], m.agent[visits]
     p = rules.posting_probability(
@@ -136,8 +143,10 @@ def post(s: State, visits: np.ndarray, relevance: np.ndarray, tick: int, rng: np
 
 def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
     """Intervention: a group manager seeds posts (Poisson, ``manager_posts_per_week``).
-    They count as activity and can be replied to, but are not members' posts."""
-    rate = s.params.interventions.manager_posts_per_week / HOURS_PER_WEEK
+
+    They count as activity and can be replied to, but are not members' posts.
+    """
+    rate = rules.manager_posts_per_hour(s.params.interventions.manager_posts_per_week)
     if rate <= 0:
         return np.empty(0, dtype=np.int64)
     k = rng.poisson(rate, size=s.groups.count)
@@ -147,14 +156,16 @@ def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndar
 
 
 def _open_posts(s: State, grp, authors, first, tick) -> np.ndarray:
-    """Put new posts on their groups' open-post lists; return the authors of unanswered
-    posts they push off (these count as posts that got no reply)."""
+    """Put new posts on their groups' open-post lists.
+
+    Return the authors of unanswered posts they push off (these count as posts that got no reply).
+    """
     g = s.groups
     g.activity += _count(grp, g.count)
     order = np.argsort(grp, kind="stable")
     grp, authors, first = grp[order], authors[order], first[order]
     rank = np.arange(len(grp)) - np.searchsorted(grp, grp, side="left")
-    slot = (g.ring_pos[grp] + rank) % RING
+    slot = (g.ring_pos[grp] + rank) % g.ring_author.shape[1]
     old = g.ring_author[grp, slot]
     unanswered = (old >= 0) & ~g.ring_replied[grp, slot]
     lost = old[unanswered]
@@ -173,10 +184,10 @@ def _resolve_first(s: State, authors: np.ndarray, first: np.ndarray, replied: bo
 
 
 def expire_posts(s: State, tick: int) -> np.ndarray:
-    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those
-    that got no reply."""
+    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those that got no reply."""
     g = s.groups
-    expired = (g.ring_author != -1) & (tick - g.ring_tick > s.params.behaviour.reply_window_hours)
+    window = s.params.behaviour.reply_window_hours
+    expired = (g.ring_author != -1) & ~rules.open_for_replies(tick, g.ring_tick, window)
     unanswered = expired & ~g.ring_replied & (g.ring_author >= 0)
     lost = g.ring_author[unanswered]
     _resolve_first(s, lost, g.ring_first[unanswered], replied=False)
@@ -188,8 +199,10 @@ def expire_posts(s: State, tick: int) -> np.ndarray:
 
 
 def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """A visitor replies, with :func:`rules.reply_probability`, to a random open post of
-    the group that is not their own. Returns the author rows credited with a reply."""
+    """A visitor replies, with :func:`rules.reply_probability`, to a random open post not their own.
+
+    Returns the author rows credited with a reply.
+    """
     m, g, b = s.memberships, s.groups, s.params.behaviour
     conversation = g.conversation[m.group[visits]]
     q = rules.reply_probability(m.commitment[visits], conversation, s.params.interventions.moderation, b)
@@ -198,7 +211,8 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
         return tries
     grp = m.group[tries]
     authors = g.ring_author[grp]
-    valid = (authors != -1) & (tick - g.ring_tick[grp] <= b.reply_window_hours) & (authors != tries[:, None])
+    open_ = rules.open_for_replies(tick, g.ring_tick[grp], b.reply_window_hours)
+    valid = (authors != -1) & open_ & (authors != tries[:, None])
     slot = np.argmax(rng.random(valid.shape) * valid, axis=1)
     ok = valid.any(axis=1)
     repliers, grp, slot = tries[ok], grp[ok], slot[ok]
@@ -219,8 +233,10 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
 
 
 def update_commitment(s: State, visits=None, benefit=None, credited=None, unanswered=None) -> None:
-    """Apply :func:`rules.commitment_change` for visits (net benefit), replies received and
-    posts left unanswered; commitment stays within ``0..max_commitment``."""
+    """Apply :func:`rules.commitment_change` for visits (net benefit), replies received and posts left unanswered.
+
+    Commitment stays within ``0..max_commitment``.
+    """
     m, g, b = s.memberships, s.groups, s.params.behaviour
     zero = 0.0
     for rows, net, got, lost in (
@@ -239,14 +255,15 @@ def update_commitment(s: State, visits=None, benefit=None, credited=None, unansw
 
 
 def join(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Daily: each eligible non-member comes across the group at rate ``inflow`` per week
-    (none for a defunct employer): we draw ``Poisson(inflow x pool / 7)`` candidates from
-    the whole pool and drop those already in it. Each joins with
-    :func:`rules.join_probability`, which grows with connections already in the group and
-    with its activity."""
+    """Daily.
+
+    Each eligible non-member comes across the group at rate ``inflow`` per week (none for a defunct employer): we
+    draw ``Poisson(inflow x pool / 7)`` candidates from the whole pool and drop those already in it. Each joins with
+    :func:`rules.join_probability`, which grows with connections already in the group and with its activity.
+    """
     g, pop, b = s.groups, s.pop, s.params.behaviour
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    k = rng.poisson(g.inflow * pool_size / 7.0)
+    k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size))
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:
         return 0
@@ -257,7 +274,7 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
         cand = np.where(g.open_to_all[grp], pick, g.pool.values[slot])
     else:
         cand = pick
-    seg, friends, _ = _ragged(s.neighbours, cand)
+    seg, friends, _ = s.neighbours.gather(cand)
     n_conn = np.bincount(seg, weights=s.lookup(friends, grp[seg]) >= 0, minlength=len(cand))
     p = rules.join_probability(n_conn, g.activity[grp], b)
     accept = (s.lookup(cand, grp) < 0) & (rng.random(len(cand)) < p)
@@ -273,13 +290,16 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
 
 
 def leave(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Weekly: each current member leaves with :func:`rules.leave_probability`: rarely,
-    unless tidy and the group is one they never use (no post, no visit for
-    ``tidy_idle_weeks``)."""
+    """Weekly.
+
+    Each current member leaves with :func:`rules.leave_probability`: rarely, unless tidy and the group is one they
+    never use (no post, no visit for ``tidy_idle_weeks``).
+    """
     m, b = s.memberships, s.params.behaviour
     rows = s.index.rows_of_keys
     idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
-    p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b)
+    cut = rules.membership_cut(tick, s.records.spinup, s.params.interventions)
+    p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b, cut)
     out = rows[rng.random(len(rows)) < p]
     m.left[out] = tick
     s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)
@@ -290,23 +310,20 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
 # ---------------------------------------------------------------- weekly digest
 
 
-def is_digest_hour(s: State, tick: int) -> bool:
-    """The weekly digest goes out on Monday at the start of work hours (from week 1)."""
-    hour = s.params.clock.work_start
-    return s.params.interventions.weekly_digest > 0 and tick % HOURS_PER_WEEK == hour and tick > hour
-
-
 def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Intervention: the weekly digest brings members who did not visit a group last week,
-    and who can be online now (their availability profile at this hour), to that group if
-    it had posts (by members or a manager) last week, with probability ``weekly_digest``."""
+    """Intervention.
+
+    The weekly digest brings members who did not visit a group last week, and who can be online now (their
+    availability profile at this hour), to that group if it had posts (by members or a manager) last week, with
+    probability ``weekly_digest``.
+    """
     m, pop = s.memberships, s.pop
     last_week = tick // HOURS_PER_WEEK - 1
     rows = s.index.rows_of_keys
     grp, agent = m.group[rows], m.agent[rows]
     had_posts = (s.records.week_posts[last_week] + s.records.week_manager_posts[last_week])[grp] > 0
     idle = m.last_visit[rows] < last_week * HOURS_PER_WEEK
-    cls = pop.blocked_at_work[agent].astype(int) + 2 * pop.office_hours_mindset[agent].astype(int)
+    cls = availability_class(pop.blocked_at_work[agent], pop.office_hours_mindset[agent])
     available = profiles[cls, tick % HOURS_PER_WEEK] > 0
     chosen = had_posts & idle & available & (rng.random(len(rows)) < s.params.interventions.weekly_digest)
     return rows[chosen]
@@ -316,21 +333,22 @@ def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Gene
 
 
 def update_job_hunting(s: State, rng: np.random.Generator) -> None:
-    """Weekly: job-hunting spells start with ``job_hunt_start_rate`` and end with
-    probability ``1 / job_hunt_mean_weeks``."""
+    """Weekly.
+
+    Job-hunting spells start with ``job_hunt_start_rate`` and end with probability ``1 / job_hunt_mean_weeks``.
+    """
     pop, p = s.pop, s.params.population
-    u = rng.random(pop.size)
-    start = ~pop.hunting & (u < p.job_hunt_start_rate)
-    end = pop.hunting & (u < 1.0 / p.job_hunt_mean_weeks)
-    pop.hunting = (pop.hunting | start) & ~end
+    pop.hunting = rules.next_hunting(pop.hunting, rng.random(pop.size), p.job_hunt_start_rate, p.job_hunt_mean_weeks)
 
 
 # ------------------------------------------------------------------ classify_groups
 
 
 def classify_groups(s: State, tick: int) -> np.ndarray:
-    """Weekly: thriving / active / dormant per group (:func:`rules.classify`) from
-    members' posts over trailing windows."""
+    """Weekly.
+
+    Thriving / active / dormant per group (:func:`rules.classify`) from members' posts over trailing windows.
+    """
     c, rec, m = s.params.classification, s.records, s.memberships
     week = tick // HOURS_PER_WEEK
     window_start = (week + 1 - c.window_weeks) * HOURS_PER_WEEK
@@ -347,12 +365,4 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
 
 def end_hour(s: State) -> None:
     """Perceived activity decays with half-life ``activity_halflife_hours``."""
-    s.groups.activity *= 0.5 ** (1.0 / s.params.behaviour.activity_halflife_hours)
-
-
-def is_end_of_day(tick: int) -> bool:
-    return (tick + 1) % HOURS_PER_DAY == 0
-
-
-def is_end_of_week(tick: int) -> bool:
-    return (tick + 1) % HOURS_PER_WEEK == 0
+    s.groups.activity = rules.decayed_activity(s.groups.activity, s.params.behaviour.activity_halflife_hours)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
-from omegaconf import OmegaConf
 from hydra.errors import ConfigCompositionException
+from omegaconf import OmegaConf
 from omegaconf.errors import ValidationError
 
 from experiments.config import (
@@ -128,6 +128,15 @@ def test_attention_tipping_point_raises_groups_per_person():
     assert counts[-1] >= 8 * counts[0]
     assert "population.size" not in sweep_params("attention_tipping_point")
     assert c.population.size > 0
+    assert set(sweep_params("attention_tipping_point")["behaviour.attention_capacity"]) == {"0", "3"}
+
+
+def test_attention_hysteresis_raises_then_lowers_groups_per_person():
+    params = sweep_params("attention_hysteresis")
+    assert {float(v) for v in params["interventions.membership_cut_share"]} == {0.0, 0.75}
+    assert {float(v) for v in params["groups.size_median"]} == {75.0, 300.0}  # 300 x (1 - 0.75) = 75
+    c = cfg("experiment=attention_hysteresis")
+    assert 0 < c.interventions.membership_cut_week < c.duration.weeks
 
 
 def _changes(group: str, name: str) -> dict:

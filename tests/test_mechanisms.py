@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import rules
+from sim import GroupCultureModel, rules
 from sim.params import BehaviourParams, ClassificationParams
 from tests.conftest import run_model
 
@@ -242,3 +242,87 @@ def test_manager_seeding_and_weekly_digest_add_activity():
     assert _pooled(_visits, **seeding) > 1.03 * _pooled(_visits, **common)
     assert _pooled(_joins, **seeding) > _pooled(_joins, **common)
     assert _pooled(_visits, **common, **{"interventions.weekly_digest": 0.5}) > 1.2 * _pooled(_visits, **common)
+
+
+def test_shared_rules_of_time_decay_spells_inflow_and_reply_window():
+    assert rules.decayed_activity(8.0, 168.0) == pytest.approx(8.0 * 0.5 ** (1 / 168))
+    a = 8.0
+    for _ in range(168):
+        a = rules.decayed_activity(a, 168.0)
+    assert a == pytest.approx(4.0)  # one half-life
+    hunting = np.array([False, False, True, True])
+    u = np.array([0.001, 0.9, 0.001, 0.9])
+    np.testing.assert_array_equal(rules.next_hunting(hunting, u, 0.01, 10.0), [True, False, False, True])
+    assert rules.daily_join_candidates(2.0, 700) == pytest.approx(200.0)
+    assert rules.manager_posts_per_hour(168.0) == pytest.approx(1.0)
+    assert rules.open_for_replies(100 + 168, 100, 168) and not rules.open_for_replies(100 + 169, 100, 168)
+    assert rules.is_digest_hour(0.5, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 8)
+    assert not rules.is_digest_hour(0.0, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 168 + 9)
+
+
+def _agent_with_groups(model, at_least: int) -> int:
+    sizes = model.state.index.by_agent.sizes()
+    return int(np.flatnonzero(sizes >= at_least)[0])
+
+
+def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
+    """Beyond a person's capacity, groups drop out of attention (issue 7 item 6)."""
+    from sim.submodels import choose_group
+
+    model = GroupCultureModel(**{"population.size": 1500, "groups.count": 30, "duration.weeks": 1, "seed": 3,
+                                 "behaviour.attention_capacity": 2.0})
+    s, b = model.state, model.params.behaviour
+    agent = _agent_with_groups(model, 5)
+    rows = s.index.by_agent.row(agent)
+    s.memberships.commitment[rows] = np.linspace(0.5, 2.5, len(rows))  # distinct weights
+    weights = rules.visit_weight(s.memberships.commitment[rows], s.groups.activity[s.memberships.group[rows]], b)
+    top = set(rows[np.argsort(-weights)[:2]].tolist())
+    rng = np.random.default_rng(0)
+    for capacity, allowed in ((2, top), (0, set(rows.tolist()))):
+        s.capacity[agent] = capacity
+        visited = set(choose_group(s, np.full(20_000, agent), rng).tolist())
+        assert visited == allowed  # capacity 2: only the two most attractive; no limit: all of them
+    np.testing.assert_array_equal(rules.in_attention(np.arange(4), 2), [True, True, False, False])
+    np.testing.assert_array_equal(rules.followed_groups(np.array([1, 5]), np.array([2, 0])), [1, 5])
+
+
+def test_attention_capacity_in_the_reference_engine():
+    from sim.reference import ReferenceModel
+
+    model = ReferenceModel(**{"population.size": 300, "groups.count": 8, "duration.weeks": 1, "seed": 3,
+                              "behaviour.attention_capacity": 1.0})
+    person = max(model.professionals, key=lambda p: len(p.memberships))
+    assert len(person.memberships) >= 2 and person.capacity == 1
+    for i, m in enumerate(person.memberships.values()):
+        m.commitment = 0.5 + i
+    best = max(person.memberships.values(), key=lambda m: rules.visit_weight(m.commitment, m.group.activity,
+                                                                             model.behaviour))
+    chosen = {id(person.choose_group()) for _ in range(3000)} - {id(None)}
+    assert chosen == {id(best)}
+
+
+def test_attention_capacity_off_leaves_the_run_unchanged_and_on_draws_nothing_else():
+    base = {"population.size": 600, "groups.count": 8, "duration.weeks": 1, "seed": 5}
+    off = GroupCultureModel(**base)
+    on = GroupCultureModel(**base, **{"behaviour.attention_capacity": 3.0})
+    assert (off.state.capacity == 0).all() and (on.state.capacity >= 1).all()
+    np.testing.assert_array_equal(off.state.memberships.view("agent"), on.state.memberships.view("agent"))
+    np.testing.assert_array_equal(off.state.edges, on.state.edges)
+
+
+def test_membership_cut_drops_the_given_share_at_the_end_of_its_week():
+    from sim.params import InterventionParams
+
+    cut = InterventionParams(membership_cut_week=2, membership_cut_share=0.5)
+    assert rules.membership_cut(2 * 168 - 1, 0, cut) == 0.5
+    assert rules.membership_cut(2 * 168 - 2, 0, cut) == 0.0 and rules.membership_cut(3 * 168 - 1, 0, cut) == 0.0
+    assert rules.membership_cut(12 * 168 - 1, 10, cut) == 0.5  # counted in reported weeks, after spin-up
+    b = BehaviourParams()
+    expected = b.leave_base + (1 - b.leave_base) * 0.5
+    assert rules.leave_probability(False, False, False, b, 0.5) == pytest.approx(expected)
+    base = {"population.size": 1500, "groups.count": 16, "duration.weeks": 3, "seed": 3}
+    kept = run_model(**base).tables()["group_weeks"].groupby("week").members.sum()
+    halved = run_model(**base, **{"interventions.membership_cut_week": 2,
+                                  "interventions.membership_cut_share": 0.5}).tables()["group_weeks"]
+    halved = halved.groupby("week").members.sum()
+    assert halved[0] == kept[0] and 0.4 < halved[1] / kept[1] < 0.6

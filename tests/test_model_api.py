@@ -63,11 +63,46 @@ def test_summary_is_json_and_reports_every_stylized_fact(small_run):
     assert shares == pytest.approx(1.0)
 
 
-def test_datacollector_records_one_row_per_week(small_run):
+def test_datacollector_records_one_row_per_step(small_run):
     df = small_run.datacollector.get_model_vars_dataframe()
-    assert len(df) == SMALL["duration.weeks"]
+    assert len(df) == 168 * SMALL["duration.weeks"] == small_run.steps
+    assert df.iloc[:167].posts.isna().all()  # no completed week yet
     weekly = small_run.tables()["group_weeks"].groupby("week").posts.sum().to_numpy()
-    np.testing.assert_array_equal(df["posts"].to_numpy(), weekly)
+    np.testing.assert_array_equal(df["posts"].to_numpy()[167::168], weekly)
+
+
+def test_running_turns_false_at_the_end_so_mesa_drivers_stop():
+    model = GroupCultureModel(**{**SMALL, "duration.weeks": 2})
+    model.run_model()
+    assert not model.running and model.weeks_done == 2 and model.steps == 2 * 168
+    with pytest.raises(ParamError, match="duration.weeks = 2"):
+        model.step()
+    pd.testing.assert_frame_equal(
+        model.tables()["group_weeks"], GroupCultureModel(**{**SMALL, "duration.weeks": 2}).run().tables()["group_weeks"]
+    )
+
+
+def test_mesa_batch_run_runs_the_model_to_its_end():
+    params = {"population.size": 300, "groups.count": 4, "duration.weeks": 2, "seed": [1, 2]}
+    rows = mesa.batch_run(GroupCultureModel, parameters=params, max_steps=10_000, iterations=1,
+                          number_processes=1, display_progress=False)
+    assert [row["seed"] for row in rows] == [1, 2]
+    assert all(row["Step"] == 2 * 168 - 1 for row in rows)
+    for row in rows:
+        model = GroupCultureModel(**{**params, "seed": row["seed"]}).run()
+        assert row["posts"] == model.tables()["group_weeks"].query("week == 1").posts.sum()
+        assert row["share_dormant"] == pytest.approx(model.summary()["share_dormant"])
+
+
+@pytest.mark.parametrize("bad", ["bad", 3, ["population.size"]])
+def test_params_that_are_not_a_mapping_give_one_clear_error(bad):
+    with pytest.raises(ParamError, match="allowed a ModelParams, a mapping of parameters or None"):
+        GroupCultureModel(bad)
+
+
+def test_a_mapping_of_parameters_is_accepted():
+    model = GroupCultureModel({"population": {"size": 300}, "groups.count": 3, "duration.weeks": 1})
+    assert model.params.population.size == 300 and model.params.groups.count == 3
 
 
 def test_step_and_partial_runs_match_one_run():
@@ -160,3 +195,31 @@ def test_defunct_groups_without_defunct_staff_fall_back_with_one_warning():
         model = GroupCultureModel(**config)
     assert len(record) == 1
     assert not model.tables()["groups"].employer_defunct.any()
+
+
+def test_spinup_weeks_are_simulated_but_not_reported():
+    spun = GroupCultureModel(**{**SMALL, "duration.weeks": 3, "duration.spinup_weeks": 2})
+    assert spun.tick == 2 * 168 and spun.weeks_done == 0 and spun.steps == 0  # spin-up ran in the constructor
+    spun.run()
+    assert spun.weeks_done == 3 and spun.steps == 3 * 168 and not spun.running
+    whole = GroupCultureModel(**{**SMALL, "duration.weeks": 5}).run()  # the same simulation, all reported
+    tables, full = spun.tables(), whole.tables()
+    expected = full["group_weeks"].query("week >= 2").assign(week=lambda d: d.week - 2).reset_index(drop=True)
+    pd.testing.assert_frame_equal(tables["group_weeks"], expected)
+    hourly = full["hourly_activity"].query("tick >= 336").reset_index(drop=True)
+    pd.testing.assert_frame_equal(tables["hourly_activity"], hourly)
+    pd.testing.assert_frame_equal(tables["memberships"], full["memberships"])  # simulated ticks, whole history
+    assert all(t.attrs["report_start_tick"] == 2 * 168 for t in tables.values())
+    assert tables["groups"].posts.sum() == expected.posts.sum()
+    df = spun.datacollector.get_model_vars_dataframe()
+    assert len(df) == 3 * 168 and df.posts.iloc[167] == expected.query("week == 0").posts.sum()
+
+
+def test_reference_engine_reports_after_spinup_too():
+    from sim.reference import ReferenceModel
+
+    config = {"population.size": 300, "groups.count": 4, "seed": 2}
+    spun = ReferenceModel(**config, **{"duration.weeks": 1, "duration.spinup_weeks": 1}).run()
+    whole = ReferenceModel(**config, **{"duration.weeks": 2}).run()
+    expected = whole.group_weeks().query("week == 1").assign(week=0).reset_index(drop=True)
+    pd.testing.assert_frame_equal(spun.group_weeks(), expected)

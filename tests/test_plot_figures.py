@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib.image
-import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.text import Text
@@ -28,14 +27,22 @@ from sim import GroupCultureModel
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEKS = 10  # > the 8-week dormancy window, so some groups can go dormant
-RUN_FIGURES = {"fig1_activity_over_time", "fig2_thriving_by_size", "fig3_survival", "fig5_participation", "fig6_activity_by_hour"}
+RUN_FIGURES = {
+    "fig1_activity_over_time",
+    "fig2_thriving_by_size",
+    "fig3_survival",
+    "fig5_participation",
+    "fig6_activity_by_hour",
+}
 SWEEP_FIGURES = RUN_FIGURES | {"fig4_thriving_heatmap", "fig7_intervention"}
 INTERVENTIONS = {"none": {}, "moderation": {"interventions.moderation": 0.5}}
 
 
 def write_run(path: Path, seed: int, overrides: dict | None = None, model: dict | None = None) -> Path:
     """Run a tiny model and write it as a run directory: tables, summary, .hydra/overrides."""
-    m = GroupCultureModel(**{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS, "seed": seed, **(model or {})})
+    m = GroupCultureModel(
+        **{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS, "seed": seed, **(model or {})}
+    )
     m.run()
     (path / ".hydra").mkdir(parents=True)
     for name, table in m.tables().items():
@@ -66,8 +73,20 @@ def sweep_dir(tmp_path_factory) -> Path:
     failed = root / str(len(cells))
     (failed / ".hydra").mkdir(parents=True)
     (failed / ".hydra" / "overrides.yaml").write_text("- seed=3\n- intervention=none\n- groups.size_median=-1\n")
-    (failed / "error.json").write_text(json.dumps({"type": "ParamError", "message": "groups.size_median = -1 is out of range"}))
-    rows.append({"job": len(cells), "dir": failed.name, "status": "failed", "error": "ParamError: out of range", "seed": 3, "intervention": "none", "groups.size_median": -1})
+    (failed / "error.json").write_text(
+        json.dumps({"type": "ParamError", "message": "groups.size_median = -1 is out of range"})
+    )
+    rows.append(
+        {
+            "job": len(cells),
+            "dir": failed.name,
+            "status": "failed",
+            "error": "ParamError: out of range",
+            "seed": 3,
+            "intervention": "none",
+            "groups.size_median": -1,
+        }
+    )
     pd.DataFrame(rows).to_parquet(root / "sweep_summary.parquet")
     (root / "multirun.yaml").write_text("hydra: {}\n")
     return root
@@ -226,7 +245,13 @@ def test_heatmap_puts_the_longer_parameter_on_the_rows():
 
 
 def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "experiments.plot", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.plot", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -238,7 +263,9 @@ def test_cli_draws_a_run(run_dir, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("make", [lambda p: p / "nowhere", lambda p: p, lambda p: (p / "f.txt").write_text("x") and p / "f.txt"])
+@pytest.mark.parametrize(
+    "make", [lambda p: p / "nowhere", lambda p: p, lambda p: (p / "f.txt").write_text("x") and p / "f.txt"]
+)
 def test_cli_one_line_error_for_what_is_not_a_result(tmp_path, make):
     done = cli(make(tmp_path))
     assert done.returncode == 2
@@ -253,3 +280,79 @@ def test_console_script_is_installed(run_dir, tmp_path):
         pytest.skip("groupsim-plot is not installed in this environment")
     done = subprocess.run([script, tmp_path / "missing"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+# ------------------------------------------------------------- figure fixes (issue 8)
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for leg in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+            for t in leg.get_texts()]
+
+
+def _render_without_warnings(fig) -> None:
+    import io
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "constrained_layout not applied"
+        fig.savefig(io.BytesIO(), format="png")
+
+
+def test_fig1_splits_groups_by_size_and_labels_its_symlog_axis():
+    groups = pd.DataFrame({"group_id": range(6), "charter": "industry_profession",
+                           "initial_size": [50, 60, 70, 3000, 4000, 5000]})
+    weeks = pd.DataFrame({"group_id": list(range(6)) * 2, "week": [0] * 6 + [1] * 6,
+                          "posts": [0, 0, 1, 9, 12, 15] * 2})
+    table = data.weekly_posts_by_charter(weeks, groups)
+    medians = table[table.week == 0].set_index(table[table.week == 0].size_class.astype(str))["median"]
+    assert medians.to_dict() == {"<200": 0.0, "≥1,000": 12.0}  # pooled, the median would be 5
+    fig = draw.figure_activity(table, {"thriving_posts_per_week": 2, "window_weeks": 4, "thriving_min_posters": 3,
+                                       "dormant_max_posts": 0, "dormant_window_weeks": 8})
+    assert "symlog" in fig.axes[0].get_ylabel()
+    assert any("initial size ≥1,000" in t for t in _legend_texts(fig))
+    _render_without_warnings(fig)
+
+
+def test_fig2_draws_points_at_their_stated_size_and_says_how_it_bins():
+    table = pd.DataFrame({"charter": ["industry_profession", "university_alumni"], "size_lo": [200, 200],
+                          "size_hi": [500, 500], "size_median": [300.0, 350.0], "n_groups": [4, 5],
+                          "n_thriving": [2, 1], "n_jobs": [1, 1], "share": [0.5, 0.2], "ci_low": [0.1, 0.03],
+                          "ci_high": [0.9, 0.6]})
+    fig = draw.figure_thriving_by_size(table, horizon=10, n_seeds=1)
+    ax = fig.axes[0]
+    xs = sorted(float(x) for c in ax.containers for x in c.lines[0].get_xdata())  # the data line of each errorbar
+    assert xs == [300.0, 350.0]
+    assert "own initial size" in ax.get_xlabel()
+    assert "swept" in draw.parameter("groups.size_median")[1]  # figure 4's axis says what it is
+    _render_without_warnings(fig)
+
+
+def _badges(large: bool) -> pd.DataFrame:
+    rows = [{"charter": "industry_profession", "size_class": "all groups", "n_badges": 10, "n_no_post": 8}]
+    if large:
+        rows.append({"charter": "industry_profession", "size_class": "large groups", "n_badges": 5, "n_no_post": 4})
+    out = pd.DataFrame(rows)
+    out["badge_ratio"] = out.n_no_post / out.n_badges
+    out["ci_low"], out["ci_high"] = out.badge_ratio - 0.1, out.badge_ratio + 0.1
+    return out
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_fig5_shades_the_s1_band_only_when_some_group_is_large(large):
+    lorenz = pd.DataFrame({"charter": "all groups", "share_members": [0, 1], "share_posts": [0, 1],
+                           "gini": 0.0, "top1_share": 0.01})
+    split = pd.DataFrame({"category": ["never posted"] * 2, "source": ["model", "90-9-1 rule"], "share": [0.9, 0.9],
+                          "ci_low": [0.8, None], "ci_high": [0.95, None]})
+    fig = draw.figure_participation(lorenz, split, _badges(large), heavy_min=5, large_group=2000)
+    assert any(t.startswith("S1 target") for t in _legend_texts(fig)) == large
+    _render_without_warnings(fig)
+
+
+def test_fig3_on_a_run_shorter_than_the_dormancy_window_lays_out_cleanly():
+    table = data.survival_by_charter(
+        pd.DataFrame({"group_id": range(3), "charter": "industry_profession", "weeks_to_dormancy": [None] * 3}),
+        horizon_weeks=2,
+    )
+    assert len(table)
+    _render_without_warnings(draw.figure_survival(table, horizon=2, earliest=8))

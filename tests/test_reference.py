@@ -33,6 +33,7 @@ weeks. If a recalibration breaks these tests, adjust SMALL, not the checks.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.model import GroupCultureModel
@@ -63,7 +64,11 @@ def fast_outcomes(seed: int, config: dict) -> dict:
 
 def reference_outcomes(seed: int, config: dict) -> dict:
     model = ReferenceModel(seed=seed, **config).run()
-    return {"posts": model.group_weekly_posts(), "replies": model.weekly_record("replies"), "states": model.final_states()}
+    return {
+        "posts": model.group_weekly_posts(),
+        "replies": model.weekly_record("replies"),
+        "states": model.final_states(),
+    }
 
 
 def paired_z(a, b) -> float:
@@ -170,3 +175,28 @@ def test_reference_constructor_forms_and_run_limits():
     assert 0.0 <= model.share_dormant() <= 1.0
     with pytest.raises(ParamError, match="duration.weeks"):
         model.step()
+
+
+def test_reference_run_after_a_step_counts_whole_weeks_from_there():
+    """The bug of issue 8: run() after step() overshot duration.weeks in the reference."""
+    config = {**SMALL, "duration.weeks": 2, "seed": 4}
+    stepped = ReferenceModel(**config)
+    stepped.step()
+    stepped.run(weeks=1)
+    assert stepped.tick == 169 and stepped.running
+    for _ in range(167):
+        stepped.step()
+    assert not stepped.running and stepped.weeks_done == 2
+    pd.testing.assert_frame_equal(stepped.group_weeks(), ReferenceModel(**config).run().group_weeks())
+    with pytest.raises(ParamError, match="run\\(weeks=1\\)"):
+        stepped.run(weeks=1)
+
+
+def test_engines_agree_with_attention_capacity_and_a_membership_cut():
+    """The threshold attention rule and the mid-run membership cut, on a shorter run."""
+    config = {**_config(attention_capacity=1.5), "duration": {"weeks": 4},
+              "interventions": {"membership_cut_week": 2, "membership_cut_share": 0.5}}
+    seeds = range(200, 205)
+    result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
+    for key in ("posts", "replies"):
+        assert abs(result[key]["z"]) < Z_MAX, f"{key}: engines disagree: {result[key]}"

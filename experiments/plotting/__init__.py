@@ -1,5 +1,5 @@
-"""The outcome figures.
+"""The outcome figures: reading results, their data as tidy tables, and drawing them.
 
-Reading results (``load``), their data as tidy tables (``data``, built on ``stats``) and
-drawing them (``draw``). The command line is ``experiments.plot``.
+``load`` reads results, ``data`` builds the tables (on ``stats``) and ``draw`` draws them.
+The command line is ``experiments.plot``.
 """

@@ -4,8 +4,8 @@ Pure functions of the model's tables (see ``experiments/plotting/load.py``): no 
 matplotlib. Tables pooled over several jobs carry a ``job`` column, and rows of
 different jobs are different subjects (group 3 of job 0 is not group 3 of job 1); a table
 without ``job`` is one job. Intervals are 95%: Wilson for shares, Newcombe for
-differences of shares, order statistics for medians, normal for means, Greenwood for
-survival (see :mod:`experiments.plotting.stats`).
+differences of shares, order statistics for medians, normal for means, Greenwood log(-log)
+for survival (see :mod:`experiments.plotting.stats`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from experiments.plotting import stats
+from sim.charters import PRESETS
 
-PRESET_ORDER = ("employment_association", "university_alumni", "industry_profession")
+PRESET_ORDER = tuple(PRESETS)  # the brief's order, as defined in sim.charters
 DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
 REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
 QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
+FIG1_SIZE_EDGES = (0, 200, 1_000, math.inf)  # figure 1: small / mid / large groups by their own initial size
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -31,8 +33,7 @@ def charter_order(names) -> list[str]:
 
 
 def value_order(values) -> list:
-    """Distinct values sorted numerically when all are numbers, else as text with the
-    baseline ``none`` first."""
+    """Distinct values sorted numerically when all are numbers, else as text with the baseline ``none`` first."""
     distinct = list(pd.unique(pd.Series(list(values))))
     try:
         return sorted(distinct, key=float)
@@ -42,10 +43,6 @@ def value_order(values) -> list:
 
 def _keys(df: pd.DataFrame) -> list[str]:
     return ["job", "group_id"] if "job" in df.columns else ["group_id"]
-
-
-def _n_jobs(df: pd.DataFrame) -> int:
-    return int(df["job"].nunique()) if "job" in df.columns else 1
 
 
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -68,21 +65,36 @@ def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 # ----------------------------------------------------------------- figure 1
 
 
-def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """Figure 1: weekly posts per group, by charter and week, over groups (and jobs).
+def size_class(sizes, edges=FIG1_SIZE_EDGES) -> pd.Categorical:
+    """Size class of each initial size: ``[lo, hi)`` bins of ``edges``, labelled for a legend."""
+    labels = [
+        f"<{hi:,.0f}" if lo == 0 else (f"≥{lo:,.0f}" if math.isinf(hi) else f"{lo:,.0f}-{hi - 1:,.0f}")
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+    ]
+    return pd.cut(pd.Series(np.asarray(sizes, dtype=float)), edges, right=False, labels=labels).array
 
-    Returns ``charter, week, n_groups, median, median_ci_low, median_ci_high, q10, q25,
-    q75, q90``: the median group's posts that week, the 95% interval of that median, and
-    quantiles that show the spread between groups.
+
+def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Figure 1: weekly posts per group, by charter, initial-size class and week (over groups and jobs).
+
+    Groups of very different sizes post at very different rates, so they are not pooled:
+    ``size_class`` bins the groups' own initial size (``FIG1_SIZE_EDGES``; "all sizes"
+    when ``groups`` has no ``initial_size``). Returns ``charter, size_class, week,
+    n_groups, median, median_ci_low, median_ci_high, q10, q25, q75, q90``: the median
+    group's posts that week, the 95% interval of that median, and quantiles that show the
+    spread between groups.
     """
     keys = _keys(groups)
-    weekly = group_weeks.merge(groups[keys + ["charter"]], on=keys, how="inner")
+    g = groups[keys + ["charter"]].copy()
+    g["size_class"] = size_class(groups["initial_size"]) if "initial_size" in groups else "all sizes"
+    weekly = group_weeks.merge(g, on=keys, how="inner")
     rows = []
-    for (charter, week), posts in weekly.groupby(["charter", "week"])["posts"]:
+    for (charter, size, week), posts in weekly.groupby(["charter", "size_class", "week"], observed=True)["posts"]:
         lo, hi = stats.median_ci(posts)
         rows.append(
             {
                 "charter": charter,
+                "size_class": size,
                 "week": int(week),
                 "n_groups": int(posts.size),
                 "median": float(posts.median()),
@@ -91,14 +103,27 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
                 **{f"q{q}": float(posts.quantile(q / 100)) for q in QUANTILES},
             }
         )
-    columns = ["charter", "week", "n_groups", "median", "median_ci_low", "median_ci_high", *(f"q{q}" for q in QUANTILES)]
+    columns = [
+        "charter",
+        "size_class",
+        "week",
+        "n_groups",
+        "median",
+        "median_ci_low",
+        "median_ci_high",
+        *(f"q{q}" for q in QUANTILES),
+    ]
     out = pd.DataFrame(rows, columns=columns)
-    return _sort_charters(out, ["week"])
+    order = list(g["size_class"].cat.categories) if isinstance(g["size_class"].dtype, pd.CategoricalDtype) else None
+    out["size_class"] = pd.Categorical(out["size_class"], categories=order, ordered=order is not None)
+    return _sort_charters(out, ["size_class", "week"])
 
 
 def _sort_charters(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:
     rank = {c: i for i, c in enumerate(charter_order(df["charter"]))}
-    return df.sort_values(["charter", *then], key=lambda s: s.map(rank) if s.name == "charter" else s).reset_index(drop=True)
+    return df.sort_values(["charter", *then], key=lambda s: s.map(rank) if s.name == "charter" else s).reset_index(
+        drop=True
+    )
 
 
 # ----------------------------------------------------------------- figure 2
@@ -120,7 +145,18 @@ def thriving_by_size(groups: pd.DataFrame, edges=DEFAULT_SIZE_EDGES, min_groups:
     out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
     out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
     out = out[out["n_groups"] >= min_groups]
-    columns = ["charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "share", "ci_low", "ci_high"]
+    columns = [
+        "charter",
+        "size_lo",
+        "size_hi",
+        "size_median",
+        "n_groups",
+        "n_thriving",
+        "n_jobs",
+        "share",
+        "ci_low",
+        "ci_high",
+    ]
     return _sort_charters(out[columns], ["size_lo"])
 
 
@@ -207,8 +243,12 @@ def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
     m = _with_charter(memberships, groups)
     parts = []
     for charter, sub in [("all groups", m), *((c, m[m["charter"] == c]) for c in charter_order(m["charter"]))]:
-        curve = stats.lorenz(sub["posts"]).rename(columns={"share_people": "share_members", "share_total": "share_posts"})
-        parts.append(curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"])))
+        curve = stats.lorenz(sub["posts"]).rename(
+            columns={"share_people": "share_members", "share_total": "share_posts"}
+        )
+        parts.append(
+            curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"]))
+        )
     out = pd.concat(parts, ignore_index=True)
     return out[["charter", "share_members", "share_posts", "gini", "top1_share"]]
 
@@ -240,7 +280,12 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
     model["share"] = model["n"] / n if n else math.nan
     model["ci_low"], model["ci_high"] = stats.wilson(model["n"], n)
     ref = pd.DataFrame(
-        {"source": "90-9-1 rule", "category": list(REFERENCE_90_9_1), "n": np.nan, "share": list(REFERENCE_90_9_1.values())}
+        {
+            "source": "90-9-1 rule",
+            "category": list(REFERENCE_90_9_1),
+            "n": np.nan,
+            "share": list(REFERENCE_90_9_1.values()),
+        }
     )
     ref["ci_low"] = ref["ci_high"] = np.nan
     return pd.concat([model, ref], ignore_index=True)
@@ -260,7 +305,14 @@ def badge_ratio_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame, larg
         sub = m[m["charter"] == charter]
         for size_class, part in (("all groups", sub), ("large groups", sub[sub["initial_size"] >= large_group])):
             if len(part):
-                rows.append({"charter": charter, "size_class": size_class, "n_badges": len(part), "n_no_post": int(part["no_post"].sum())})
+                rows.append(
+                    {
+                        "charter": charter,
+                        "size_class": size_class,
+                        "n_badges": len(part),
+                        "n_no_post": int(part["no_post"].sum()),
+                    }
+                )
     out = pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post"])
     out["badge_ratio"] = out["n_no_post"] / out["n_badges"]
     out["ci_low"], out["ci_high"] = stats.wilson(out["n_no_post"], out["n_badges"])
@@ -290,7 +342,17 @@ def activity_by_hour(hourly: pd.DataFrame, population, value: str = "posts") -> 
     rows = []
     for (weekday, hour), rate in h.groupby(["weekday", "hour_of_day"])["rate"]:
         mean, lo, hi = stats.mean_ci(rate)
-        rows.append({"weekday": int(weekday), "day": WEEKDAYS[int(weekday)], "hour_of_day": int(hour), "n_weeks": int(rate.size), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi})
+        rows.append(
+            {
+                "weekday": int(weekday),
+                "day": WEEKDAYS[int(weekday)],
+                "hour_of_day": int(hour),
+                "n_weeks": int(rate.size),
+                "mean": mean,
+                "ci_low": max(lo, 0.0),
+                "ci_high": hi,
+            }
+        )
     return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high"])
 
 
@@ -305,7 +367,16 @@ def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd
     rows = []
     for (day_type, hour), rate in h.groupby(["day_type", "hour_of_day"])["rate"]:
         mean, lo, hi = stats.mean_ci(rate)
-        rows.append({"day_type": day_type, "hour_of_day": int(hour), "n_days": int(rate.size), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi})
+        rows.append(
+            {
+                "day_type": day_type,
+                "hour_of_day": int(hour),
+                "n_days": int(rate.size),
+                "mean": mean,
+                "ci_low": max(lo, 0.0),
+                "ci_high": hi,
+            }
+        )
     out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high"])
     return out.sort_values(["day_type", "hour_of_day"], ascending=[False, True]).reset_index(drop=True)
 

@@ -58,10 +58,16 @@ _plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 or v == 0 else
 PARAMETERS = {
     "charter": ("charter", "charter"),
     "groups/charter_mix": ("charter", "charter (of every group in the job)"),
-    "groups.size_median": ("initial size", "initial group size (median, members)"),
+    "groups.size_median": (
+        "swept median size",
+        "swept groups.size_median (members; each run's groups spread around it)",
+    ),
     "groups.count": ("number of groups", "number of groups"),
     "population.size": ("population", "professionals"),
-    "charters.employment_association.defunct_share": ("defunct employers", "share of employment associations\nwith a defunct employer"),
+    "charters.employment_association.defunct_share": (
+        "defunct employers",
+        "share of employment associations\nwith a defunct employer",
+    ),
     "ablation": ("trait switched off", "trait switched off"),
     "intervention": ("intervention", "intervention"),
 }
@@ -90,6 +96,7 @@ def _style():
 
 
 def new_figure(height: float, width: float = WIDTH) -> Figure:
+    """A figure of the given size in inches, laid out with constrained layout."""
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -121,35 +128,65 @@ def _wrap(text: str, width: int = 14) -> str:
 
 
 def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
-    """Figure 1: weekly posts per group over time, one panel per charter."""
+    """Figure 1: weekly posts per group over time, one panel per charter, one line per size class."""
     with _style():
         charters = charter_order(table["charter"])
-        styles = charter_styles(charters)
-        fig = new_figure(3.4)
+        classes = list(pd.unique(table["size_class"].astype(str))) if "size_class" in table else ["all sizes"]
+        if "size_class" not in table:
+            table = table.assign(size_class="all sizes")
+        styles = {c: LINE_STYLES[i % len(LINE_STYLES)] for i, c in enumerate(classes)}
+        colors = {c: st["color"] for c, st in styles.items()}
+        lines = {c: st["linestyle"] for c, st in styles.items()}
+        fig = new_figure(3.6)
         axes = fig.subplots(1, len(charters), sharey=True, squeeze=False)[0]
         thriving = float(thresholds["thriving_posts_per_week"])
         dormant = float(thresholds["dormant_max_posts"]) / float(thresholds["dormant_window_weeks"])
-        top = max(table["q90"].max(), table["median_ci_high"].max(), thriving) * 1.15
-        for ax, charter in zip(axes, charters):
+        top = max(table["median_ci_high"].max(), thriving) * 1.15
+        for ax, charter in zip(axes, charters, strict=True):
             t = table[table["charter"] == charter]
-            st = styles[charter]
-            ax.fill_between(t["week"], t["q10"], t["q90"], color=st["color"], alpha=0.15, lw=0)
-            ax.fill_between(t["week"], t["median_ci_low"], t["median_ci_high"], color=st["color"], alpha=0.35, lw=0)
-            ax.plot(t["week"], t["median"], color=st["color"], linestyle=st["linestyle"])
+            counts = []
+            for size, part in t.groupby(t["size_class"].astype(str), sort=False):
+                ax.fill_between(
+                    part["week"], part["median_ci_low"], part["median_ci_high"], color=colors[size], alpha=0.2, lw=0
+                )
+                ax.plot(part["week"], part["median"], color=colors[size], linestyle=lines[size])
+                counts.append(int(part["n_groups"].max()))
             ax.axhline(thriving, color=GRAY, linestyle="--", lw=1)
             ax.axhline(dormant, color="black", linestyle=":", lw=1.2)
-            ax.set_title(f"{label(charter)}\n({int(t['n_groups'].max())} groups)")
+            ax.set_title(f"{label(charter)}\n({sum(counts)} groups)")
             ax.set_xlabel("weeks since start")
             ax.set_yscale("symlog", linthresh=1)
             ax.yaxis.set_major_formatter(_plain)
             ax.set_ylim(bottom=-0.05 if dormant == 0 else 0, top=top)
-        axes[0].set_ylabel("posts per group per week")
+        axes[0].set_ylabel("posts per group per week\n(symlog scale: linear below 1)")
         key = [
-            Line2D([], [], color="black", label="median group"),
-            Patch(color="0.55", alpha=0.6, lw=0, label="95% CI of the median"),
-            Patch(color="0.55", alpha=0.25, lw=0, label="middle 80% of groups"),
-            Line2D([], [], color=GRAY, linestyle="--", lw=1, label=f"thriving: ≥{thriving:g} posts/week over {thresholds['window_weeks']:g} weeks, ≥{thresholds['thriving_min_posters']:g} posters"),
-            Line2D([], [], color="black", linestyle=":", lw=1.2, label=f"dormant: ≤{thresholds['dormant_max_posts']:g} posts in {thresholds['dormant_window_weeks']:g} weeks"),
+            *(
+                Line2D([], [], color=colors[c], linestyle=lines[c], label=f"median group, initial size {c}")
+                for c in classes
+            ),
+            Patch(color="0.55", alpha=0.4, lw=0, label="band: 95% CI of the median"),
+            Line2D(
+                [],
+                [],
+                color=GRAY,
+                linestyle="--",
+                lw=1,
+                label=(
+                    f"thriving: ≥{thriving:g} posts/week over {thresholds['window_weeks']:g} weeks, "
+                    f"≥{thresholds['thriving_min_posters']:g} posters"
+                ),
+            ),
+            Line2D(
+                [],
+                [],
+                color="black",
+                linestyle=":",
+                lw=1.2,
+                label=(
+                    f"dormant: ≤{thresholds['dormant_max_posts']:g} posts in "
+                    f"{thresholds['dormant_window_weeks']:g} weeks"
+                ),
+            ),
         ]
         fig.legend(handles=key, loc="outside lower center", ncols=2, frameon=False)
         fig.suptitle("Does activity last? Weekly posts per group, by charter")
@@ -166,23 +203,30 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax = fig.subplots()
         charters = charter_order(table["charter"])
         styles = charter_styles(charters)
-        offsets = np.linspace(-0.04, 0.04, len(charters)) if len(charters) > 1 else [0.0]
-        for charter, offset in zip(charters, offsets):
+        for charter in charters:
             t = table[table["charter"] == charter]
-            x = t["size_median"] * 10**offset  # a nudge so intervals do not overlap
             yerr = [t["share"] - t["ci_low"], t["ci_high"] - t["share"]]
-            ax.errorbar(x, t["share"], yerr=yerr, capsize=3, markersize=6, label=label(charter), **styles[charter])
+            ax.errorbar(
+                t["size_median"], t["share"], yerr=yerr, capsize=3, markersize=6, alpha=0.85,
+                label=label(charter), **styles[charter],
+            )
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(_plain)
-        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if str(int(round(v)))[0] in "25" else ""))
+        ax.xaxis.set_minor_formatter(
+            FuncFormatter(lambda v, _pos: f"{v:,.0f}" if str(int(round(v)))[0] in "25" else "")
+        )
         ax.set_ylim(-0.03, 1.03)
-        ax.set_xlabel("initial group size (members, log scale)")
+        ax.set_xlabel("each group's own initial size (members, log scale; median of its bin)")
         ax.set_ylabel(f"share of groups thriving at week {horizon:g}")
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Probability of thriving by size")
-        _note(fig, f"points: size bins of ≥3 groups, at their median size; {n_seeds} seed(s) pooled; "
-              "bars: 95% Wilson CI")
+        _note(
+            fig,
+            "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
+            f"points: bins of ≥3 groups, drawn at the bin's median size; {n_seeds} seed(s) pooled; "
+            "bars: 95% Wilson CI",
+        )
     return fig
 
 
@@ -200,13 +244,27 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
             t = table[table["charter"] == charter]
             st = styles[charter]
             n = int(t["at_risk"].iloc[0])
-            ax.step(t["time"], t["survival"], where="post", color=st["color"], linestyle=st["linestyle"], label=f"{label(charter)} (n={n})")
+            ax.step(
+                t["time"],
+                t["survival"],
+                where="post",
+                color=st["color"],
+                linestyle=st["linestyle"],
+                label=f"{label(charter)} (n={n})",
+            )
             ax.fill_between(t["time"], t["ci_low"], t["ci_high"], step="post", color=st["color"], alpha=0.12, lw=0)
             last = t.iloc[-1]
             ax.plot([last["time"]], [last["survival"]], marker="|", markersize=12, color=st["color"], linestyle="none")
-        if earliest:
+        if earliest and earliest <= horizon:  # text outside the axes would collapse the layout
             ax.axvline(earliest, color=GRAY, lw=1, linestyle=":")
-            ax.text(earliest, 0.99, f" earliest possible dormancy\n (no posts for {earliest:g} weeks)", color=GRAY, fontsize=9, va="top")
+            ax.text(
+                earliest,
+                0.99,
+                f" earliest possible dormancy\n (no posts for {earliest:g} weeks)",
+                color=GRAY,
+                fontsize=9,
+                va="top",
+            )
         ax.set_xlim(0, horizon * 1.02)
         ax.set_ylim(-0.02, 1.03)
         ax.set_xlabel("weeks since start")
@@ -214,7 +272,16 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
         ax.legend(title="charter", frameon=False, loc="upper right")
         ax.grid(True, color="0.9")
         fig.suptitle("How long do groups stay alive? Time to dormancy by charter")
-        _note(fig, f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); band: 95% CI (Greenwood, log-log)")
+        _note(
+            fig,
+            f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); "
+            "band: 95% CI (Greenwood, log-log)"
+            + (
+                f"; no group can be dormant before week {earliest:g}, after this run's horizon"
+                if earliest and earliest > horizon
+                else ""
+            ),
+        )
     return fig
 
 
@@ -241,7 +308,9 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
     if table[columns].nunique() > max(4, table[rows].nunique()):
         rows, columns = columns, rows
     with _style():
-        share, low, high, n = (heatmap_matrix(table, rows, columns, v) for v in ("share", "ci_low", "ci_high", "n_groups"))
+        share, low, high, n = (
+            heatmap_matrix(table, rows, columns, v) for v in ("share", "ci_low", "ci_high", "n_groups")
+        )
         n_rows, n_cols = share.shape
         fig = new_figure(max(3.2, 1.6 + (0.75 if n_rows <= 8 else 0.45) * n_rows))
         ax = fig.subplots()
@@ -255,7 +324,15 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
                     ax.text(j, i, "–", ha="center", va="center", fontsize=9)
                     continue
                 text = [f"{value:.0%}", f"[{low.iat[i, j]:.0%}–{high.iat[i, j]:.0%}]", f"n={int(n.iat[i, j])}"][:lines]
-                ax.text(j, i, "\n".join(text), ha="center", va="center", fontsize=9, color="white" if value < 0.55 else "black")
+                ax.text(
+                    j,
+                    i,
+                    "\n".join(text),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if value < 0.55 else "black",
+                )
         column_chars = max(6, int((WIDTH - 3.0) / n_cols * 72 / (9 * 0.6)))
         ax.set_xticks(range(n_cols), [_wrap(_fmt(v), column_chars) for v in share.columns])
         ax.set_yticks(range(n_rows), [_fmt(v) for v in share.index])
@@ -264,15 +341,31 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
         fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
-        what = {3: " [95% Wilson CI] and number of groups", 2: " [95% Wilson CI]", 1: " (95% Wilson CIs in figures/data)"}[lines]
-        _note(fig, f"cells: share of groups thriving at the horizon{what}; {n_seeds} seed(s) pooled" + (f"; {note}" if note else ""))
+        what = {
+            3: " [95% Wilson CI] and number of groups",
+            2: " [95% Wilson CI]",
+            1: " (95% Wilson CIs in figures/data)",
+        }[lines]
+        _note(
+            fig,
+            f"cells: share of groups thriving at the horizon{what}; {n_seeds} seed(s) pooled"
+            + (f"; {note}" if note else "")
+            + (
+                "; a cell pools all groups of its runs whatever their own size (figure 2 bins groups by "
+                "their own realised size, so its shares at a given size differ)"
+                if "groups.size_median" in (rows, columns)
+                else ""
+            ),
+        )
     return fig
 
 
 # ----------------------------------------------------------------- figure 5
 
 
-def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.DataFrame, heavy_min: int, large_group: int) -> Figure:
+def figure_participation(
+    lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.DataFrame, heavy_min: int, large_group: int
+) -> Figure:
     """Figure 5: Lorenz curve of posts, the 90-9-1 split, and the badge ratio per charter."""
     with _style():
         fig = new_figure(6.8)
@@ -285,9 +378,18 @@ def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.D
         # (a) Lorenz curves
         ax_lorenz.plot([0, 1], [0, 1], color=GRAY, lw=1, linestyle=":", label="equal posting")
         for name, curve in lorenz.groupby("charter", sort=False):
-            st = {"color": "black", "linestyle": "-"} if name == "all groups" else {k: styles[name][k] for k in ("color", "linestyle")}
+            st = (
+                {"color": "black", "linestyle": "-"}
+                if name == "all groups"
+                else {k: styles[name][k] for k in ("color", "linestyle")}
+            )
             first = curve.iloc[0]
-            ax_lorenz.plot(curve["share_members"], curve["share_posts"], label=f"{label(name)}: Gini {first['gini']:.2f}, top 1% {first['top1_share']:.0%}", **st)
+            ax_lorenz.plot(
+                curve["share_members"],
+                curve["share_posts"],
+                label=f"{label(name)}: Gini {first['gini']:.2f}, top 1% {first['top1_share']:.0%}",
+                **st,
+            )
         ax_lorenz.set_xlabel("share of members (fewest posts first)")
         ax_lorenz.set_ylabel("share of all posts")
         ax_lorenz.set_title("(a) Who writes the posts?")
@@ -310,7 +412,9 @@ def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.D
         ax_split.legend(frameon=False)
 
         # (c) badge ratio per charter, all and large groups
-        ax_badge.axhspan(0.75, 0.95, color="0.88", lw=0, label=f"S1 target, groups ≥{large_group:,} (75-95%)")
+        has_large = bool((badges["size_class"] == "large groups").any()) if len(badges) else False
+        if has_large:  # S1 speaks of large groups only
+            ax_badge.axhspan(0.75, 0.95, color="0.88", lw=0, label=f"S1 target, groups ≥{large_group:,} (75-95%)")
         marks = {  # marker, colour, face, key text
             "all groups": ("o", "black", "black", "all groups"),
             "large groups": ("s", "#D55E00", "white", f"groups ≥{large_group:,} members"),
@@ -328,7 +432,11 @@ def figure_participation(lorenz: pd.DataFrame, split: pd.DataFrame, badges: pd.D
         ax_badge.set_title("(c) What does a membership badge say? Badge ratio per charter")
         ax_badge.legend(frameon=False, loc="lower right")
         fig.suptitle("Who takes part? Participation inequality and the badge ratio")
-        _note(fig, "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI")
+        _note(
+            fig,
+            "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI"
+            + ("" if has_large else f"; no group has {large_group:,}+ members, so stylized fact S1 does not apply"),
+        )
     return fig
 
 
@@ -340,11 +448,19 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
     with _style():
         fig = new_figure(6.2)
         ax_map, ax_prof = fig.subplots(2, 1, height_ratios=[1, 1.05])
-        matrix = cells.pivot(index="weekday", columns="hour_of_day", values="mean").reindex(index=range(7), columns=range(24))
-        image = ax_map.imshow(matrix.to_numpy(dtype=float), cmap=SEQUENTIAL, aspect="auto", vmin=0, interpolation="nearest")
+        matrix = cells.pivot(index="weekday", columns="hour_of_day", values="mean").reindex(
+            index=range(7), columns=range(24)
+        )
+        image = ax_map.imshow(
+            matrix.to_numpy(dtype=float), cmap=SEQUENTIAL, aspect="auto", vmin=0, interpolation="nearest"
+        )
         start, end = int(clock["work_start"]), int(clock["work_end"])
-        ax_map.add_patch(Rectangle((start - 0.5, -0.5), end - start, 5, fill=False, edgecolor="white", lw=2, linestyle="--"))
-        ax_map.text(end - 0.6, 4.35, "work hours", color="white", ha="right", va="bottom", fontsize=9, fontweight="bold")
+        ax_map.add_patch(
+            Rectangle((start - 0.5, -0.5), end - start, 5, fill=False, edgecolor="white", lw=2, linestyle="--")
+        )
+        ax_map.text(
+            end - 0.6, 4.35, "work hours", color="white", ha="right", va="bottom", fontsize=9, fontweight="bold"
+        )
         ax_map.set_yticks(range(7), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
         ax_map.set_xticks(range(0, 24, 2))
         ax_map.set_xlabel("hour of day")
@@ -357,7 +473,15 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
         for day_type, part in profile.groupby("day_type", sort=False):
             color, marker, ls = styles.get(day_type, ("#0072B2", "^", ":"))
             ax_prof.fill_between(part["hour_of_day"], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
-            ax_prof.plot(part["hour_of_day"], part["mean"], color=color, marker=marker, linestyle=ls, markersize=4, label=f"{day_type} (mean, 95% CI)")
+            ax_prof.plot(
+                part["hour_of_day"],
+                part["mean"],
+                color=color,
+                marker=marker,
+                linestyle=ls,
+                markersize=4,
+                label=f"{day_type} (mean, 95% CI)",
+            )
         ax_prof.set_xlim(-0.5, 23.5)
         ax_prof.set_xticks(range(0, 24, 2))
         ax_prof.set_ylim(0, max(profile["ci_high"].max(), profile["mean"].max()) * 1.35)  # room for the key
@@ -403,8 +527,18 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_share.set_title("(a) share thriving")
         diff = table["diff"] * 100
         ax_diff.axvline(0, color=GRAY, lw=1, linestyle="--")
-        ax_diff.errorbar(diff[~is_base], y[~is_base], xerr=[(table["diff"] - table["diff_low"])[~is_base] * 100,
-                         (table["diff_high"] - table["diff"])[~is_base] * 100], marker="o", color="black", linestyle="none", capsize=3)
+        ax_diff.errorbar(
+            diff[~is_base],
+            y[~is_base],
+            xerr=[
+                (table["diff"] - table["diff_low"])[~is_base] * 100,
+                (table["diff_high"] - table["diff"])[~is_base] * 100,
+            ],
+            marker="o",
+            color="black",
+            linestyle="none",
+            capsize=3,
+        )
         ax_diff.set_xlabel(f"change vs {label(baseline)} (percentage points)")
         ax_diff.set_title("(b) effect vs baseline")
         ax_diff.grid(True, axis="x", color="0.9")

@@ -1,17 +1,22 @@
 """Small statistical tools behind the figures: intervals, survival, inequality.
 
-Pure numpy; no scipy (it is not a dependency of the project). Every function returns
-plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be
-checked against hand-computed values.
+scipy does the work where it has it: Wilson intervals (``binomtest(...).proportion_ci``)
+and Kaplan-Meier with log(-log) Greenwood bands (``ecdf`` on ``CensoredData``). What scipy
+lacks is written here: Newcombe's interval for a difference of proportions, the
+order-statistic median interval, Lorenz curves, Gini and top shares. Every function
+returns plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data`
+can be checked against published or hand-computed values.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+from scipy.stats import CensoredData, binomtest, ecdf
 
 LEVEL = 0.95
 """Confidence level of every interval in the figures."""
@@ -23,22 +28,20 @@ def z_value(level: float = LEVEL) -> float:
 
 
 def wilson(successes, trials, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of a proportion (Newcombe 1998, method 3).
+    """Wilson score interval of a proportion (Newcombe 1998, method 3), by scipy.
 
     Works elementwise on arrays; NaN where ``trials`` is 0. Stays inside [0, 1] and is
     sensible at 0 and n successes, unlike the normal (Wald) interval.
     """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    z = z_value(level)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = x / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z / denom * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
-        # the interval holds p; keep it so where rounding says otherwise (p = 0 or 1)
-        low = np.fmin(np.clip(centre - half, 0.0, 1.0), p)
-        high = np.fmax(np.clip(centre + half, 0.0, 1.0), p)
+    x, n = np.broadcast_arrays(np.asarray(successes, dtype=float), np.asarray(trials, dtype=float))
+    low, high = np.full(x.shape, np.nan), np.full(x.shape, np.nan)
+    for i in np.ndindex(x.shape):
+        if n[i] > 0:
+            ci = binomtest(int(x[i]), int(n[i])).proportion_ci(confidence_level=level, method="wilson")
+            # the interval holds the share; keep it so where rounding says otherwise (0 or n)
+            low[i], high[i] = min(ci.low, x[i] / n[i]), max(ci.high, x[i] / n[i])
+    if low.ndim == 0:
+        return low[()], high[()]
     return low, high
 
 
@@ -95,7 +98,7 @@ def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float]:
 
 
 def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
-    """Kaplan-Meier survival curve with Greenwood log(-log) confidence band.
+    """Kaplan-Meier survival curve with Greenwood log(-log) confidence band (scipy ``ecdf``).
 
     Args:
         durations: time to the event or to censoring, one per subject.
@@ -106,7 +109,8 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
 
     Returns:
         One row for time 0 and one per distinct time: ``time, at_risk, events,
-        censored, survival, ci_low, ci_high``.
+        censored, survival, ci_low, ci_high``. The band is 1 before the first event
+        and 0 once survival reaches 0 (where log(-log) is undefined).
     """
     t = np.asarray(durations, dtype=float)
     e = np.asarray(events, dtype=bool)
@@ -115,17 +119,17 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
     keep = ~np.isnan(t)
     t, e = t[keep], e[keep]
     times = np.unique(t)
-    at_risk = np.array([(t >= u).sum() for u in times], dtype=float)
-    deaths = np.array([(e & (t == u)).sum() for u in times], dtype=float)
-    censored = np.array([(~e & (t == u)).sum() for u in times], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        surv = np.cumprod(1 - deaths / at_risk)
-        greenwood = np.cumsum(deaths / (at_risk * (at_risk - deaths)))
-        log_s = np.log(surv)
-        se = np.sqrt(greenwood) / np.abs(log_s)
-        z = z_value(level)
-        low = np.exp(-np.exp(np.log(-log_s) + z * se))
-        high = np.exp(-np.exp(np.log(-log_s) - z * se))
+    at_risk = (t[None, :] >= times[:, None]).sum(axis=1).astype(float)
+    deaths = (e[None, :] & (t[None, :] == times[:, None])).sum(axis=1).astype(float)
+    censored = (~e[None, :] & (t[None, :] == times[:, None])).sum(axis=1).astype(float)
+    surv, low, high = np.ones(len(times)), np.ones(len(times)), np.ones(len(times))
+    if e.any():
+        sf = ecdf(CensoredData(uncensored=t[e], right=t[~e])).sf
+        surv = sf.evaluate(times)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # undefined where survival is 0 or 1
+            band = sf.confidence_interval(confidence_level=level, method="log-log")
+            low, high = band.low.evaluate(times), band.high.evaluate(times)
     low = np.where(surv >= 1, 1.0, np.where(surv <= 0, 0.0, low))
     high = np.where(surv >= 1, 1.0, np.where(surv <= 0, 0.0, high))
     n = float(len(t))

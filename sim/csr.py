@@ -1,0 +1,40 @@
+"""A generic ragged array (compressed sparse rows), used for pools, indexes and the network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Csr:
+    """A ragged array: the values of row ``i`` are ``values[ptr[i]:ptr[i + 1]]``."""
+
+    ptr: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, rows: np.ndarray, values: np.ndarray, n_rows: int) -> "Csr":
+        """Group ``values`` by ``rows`` (stable): row ``i`` holds the values paired with ``i``."""
+        order = np.argsort(rows, kind="stable")
+        counts = np.bincount(rows, minlength=n_rows)
+        ptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        return cls(ptr, values[order])
+
+    def row(self, i: int) -> np.ndarray:
+        """The values of row ``i``."""
+        return self.values[self.ptr[i] : self.ptr[i + 1]]
+
+    def sizes(self) -> np.ndarray:
+        """Number of values in each row."""
+        return np.diff(self.ptr)
+
+    def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flatten rows ``rows``: (segment id per value, values, segment lengths)."""
+        start = self.ptr[rows]
+        lengths = self.ptr[rows + 1] - start
+        seg = np.repeat(np.arange(len(rows)), lengths)
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return seg, self.values[np.repeat(start, lengths) + offsets], lengths

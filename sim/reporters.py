@@ -1,0 +1,58 @@
+"""Mesa DataCollector model reporters: one value per step (hour) of the reported weeks.
+
+Counts and shares describe the last completed reported week (NaN before the first one
+ends), so the weekly series is every 168th row; the membership count is current.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.rules import DORMANT, THRIVING
+
+
+def _last_week(model) -> int:
+    """Row of the records holding the last completed reported week, -1 if none."""
+    if model.weeks_done < 1:
+        return -1
+    return model.state.records.spinup + model.weeks_done - 1
+
+
+def weekly_posts(model) -> float:
+    """Members' posts in the last completed reported week."""
+    week = _last_week(model)
+    return math.nan if week < 0 else int(model.state.records.week_posts[week].sum())
+
+
+def weekly_replies(model) -> float:
+    """Replies in the last completed reported week."""
+    week = _last_week(model)
+    return math.nan if week < 0 else int(model.state.records.week_replies[week].sum())
+
+
+def share_thriving(model) -> float:
+    """Share of groups thriving at the last completed reported week."""
+    week = _last_week(model)
+    return math.nan if week < 0 else float(np.mean(model.state.records.week_state[week] == THRIVING))
+
+
+def share_dormant(model) -> float:
+    """Share of groups dormant at the last completed reported week."""
+    week = _last_week(model)
+    return math.nan if week < 0 else float(np.mean(model.state.records.week_state[week] == DORMANT))
+
+
+def memberships(model) -> int:
+    """Current memberships."""
+    return int(model.state.index.members.sum())
+
+
+MODEL_REPORTERS = {
+    "posts": weekly_posts,
+    "replies": weekly_replies,
+    "share_thriving": share_thriving,
+    "share_dormant": share_dormant,
+    "memberships": memberships,
+}
