@@ -15,7 +15,7 @@ from sim.initialize import build_state
 from sim.network import to_graph
 from sim.params import ModelParams, ParamError
 from sim.submodels import (
-    choose_group, classify_groups, digest_visits, end_hour, expire_posts, go_online,
+    choose_group, classify_groups, digest_visits, end_hour, expire_posts, found_groups, go_online,
     is_digest_hour, is_end_of_day, is_end_of_week, join, leave, post, read, refresh_session_rates, reply,
     seed_manager_posts, update_commitment, update_job_hunting,
 )
@@ -63,6 +63,7 @@ class GroupCultureModel(mesa.Model):
         end_hour(s)
         if is_end_of_day(t):
             update_commitment(s, unanswered=expire_posts(s, t))
+            found_groups(s, t, rng)
             join(s, t, rng)
         if is_end_of_week(t):
             leave(s, t, rng)

@@ -393,6 +393,8 @@ class ReferenceModel(mesa.Model):
         super().__init__(rng=params.seed)
         self.params = params
         self.behaviour = params.behaviour
+        if params.groups.late_founded_share > 0:  # found_groups is not mirrored here (yet)
+            raise ParamError("the reference engine needs groups.late_founded_share = 0: allowed 0")
         state = build_state(params, self.rng)  # initialization, as in the fast engine
         pop = state.pop
         profiles = availability_profiles(params.clock)
@@ -405,6 +407,7 @@ class ReferenceModel(mesa.Model):
         for row in range(m.n):
             professional, group = self.professionals[m.agent[row]], self.groups[m.group[row]]
             membership = Membership(professional, group, int(m.joined[row]), m.commitment[row])
+            membership.last_visit = int(m.last_visit[row])  # spread over the past idle window
             professional.memberships[group.index] = membership
             group.members[professional.index] = membership
         for professional in self.professionals:

@@ -42,6 +42,9 @@ class Groups:
     ring_replied: np.ndarray
     ring_first: np.ndarray  # the post was its author's first in the group
     ring_pos: np.ndarray
+    founded_week: np.ndarray  # simulated week the group got its founding members (0: exists at the start)
+    founders: Csr  # founding members of groups founded later (empty rows for week-0 groups)
+    founder_commitment: np.ndarray  # their initial commitment, aligned with founders.values
 
     @property
     def count(self) -> int:

@@ -246,7 +246,7 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
     with its activity."""
     g, pop, b = s.groups, s.pop, s.params.behaviour
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    k = rng.poisson(g.inflow * pool_size / 7.0)
+    k = rng.poisson(g.inflow * pool_size / 7.0 * (g.founded_week * HOURS_PER_WEEK <= tick))  # founded only
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:
         return 0
@@ -356,3 +356,22 @@ def is_end_of_day(tick: int) -> bool:
 
 def is_end_of_week(tick: int) -> bool:
     return (tick + 1) % HOURS_PER_WEEK == 0
+
+
+# ----------------------------------------------------------------- found_groups
+
+
+def found_groups(s: State, tick: int, rng: np.random.Generator) -> int:
+    """Daily: groups whose ``founded_week`` starts today get their founding members (drawn at
+    initialization, :func:`sim.initialize.init_memberships`); before that they have no
+    members and cannot be joined. Returns the number of groups founded."""
+    g = s.groups
+    start = g.founded_week * HOURS_PER_WEEK
+    due = np.flatnonzero((g.founded_week > 0) & (start <= tick) & (tick < start + HOURS_PER_DAY))
+    if len(due) == 0:
+        return 0
+    seg, agents, _ = _ragged(g.founders, due)
+    _, commitment, _ = _ragged(Csr(g.founders.ptr, g.founder_commitment), due)
+    s.memberships.add(agents, due[seg], tick, commitment, initial=True)
+    s.dirty = True
+    return len(due)
