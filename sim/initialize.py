@@ -23,7 +23,7 @@ STREAMS = ("population", "network", "groups", "memberships")
 
 def build_state(params: ModelParams, rng: np.random.Generator) -> State:
     """The initial state, from the child streams :data:`STREAMS` of ``rng``."""
-    streams = dict(zip(STREAMS, rng.spawn(len(STREAMS))))
+    streams = dict(zip(STREAMS, rng.spawn(len(STREAMS)), strict=True))
     pop = sample_population(params.population, streams["population"])
     edges = netmod.build_edges(pop, params.network, streams["network"])
     groups = init_groups(params, pop, streams["groups"])
@@ -43,8 +43,10 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
 
 
 def anchor_pools(eligibility: list, pop: Population) -> Csr:
-    """Eligible professionals per anchor value (employer, university or industry): the
-    union of the eligibility entries, built once for all anchors."""
+    """Eligible professionals per anchor value (employer, university or industry).
+
+    The union of the eligibility entries, built once for all anchors.
+    """
     parts = {
         "current_employer": pop.current_staff,
         "past_employer": pop.past_staff,
@@ -61,8 +63,10 @@ def anchor_pools(eligibility: list, pop: Population) -> Csr:
 
 
 def _pick_anchors(values: np.ndarray, sizes: np.ndarray, want: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """For each wanted group size, an anchor among ``values`` whose pool holds at least that
-    many, drawn in proportion to pool size (the largest pool if none is big enough)."""
+    """For each wanted group size, an anchor among ``values`` whose pool holds that many.
+
+    Drawn in proportion to pool size; the largest pool if none is big enough.
+    """
     order = np.argsort(sizes, kind="stable")
     values, sizes = values[order], sizes[order].astype(float)
     cum = np.cumsum(sizes)
@@ -73,9 +77,12 @@ def _pick_anchors(values: np.ndarray, sizes: np.ndarray, want: np.ndarray, u: np
 
 
 def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) -> Groups:
-    """Charters by ``groups.charter_mix``; a lognormal initial size (Vranic et al. 2022); an
+    """Charters, initial sizes, anchors and founding weeks of the groups.
+
+    Charters by ``groups.charter_mix``; a lognormal initial size (Vranic et al. 2022); an
     anchor (employer, university, industry) per group, drawn in proportion to pool size
-    among the anchors whose eligible pool holds the group; founding weeks."""
+    among the anchors whose eligible pool holds the group; founding weeks.
+    """
     gp = params.groups
     names = list(params.charters)
     mix = np.array([gp.charter_mix.get(n, 0.0) for n in names], dtype=float)
@@ -86,7 +93,10 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
     late = rng.random(gp.count) < gp.late_founded_share
     founded_week = np.where(late, rng.integers(1, gp.founding_weeks + 1, gp.count), 0)
 
-    attr = lambda field: np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
+
+    def attr(field: str) -> np.ndarray:
+        return np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
+
     anchor_value = np.full(gp.count, -1, dtype=np.int64)
     defunct = np.zeros(gp.count, dtype=bool)
     open_to_all = np.zeros(gp.count, dtype=bool)
@@ -119,7 +129,8 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         pools.append(pool.take(anchor_value[block]))
     if fallbacks:
         warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
-                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)")
+                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)",
+                      stacklevel=2)
 
     relevance = attr("relevance") * np.where(defunct, params.behaviour.defunct_relevance, 1.0)
     mix_total = attr("discussion") + attr("collaboration") + attr("news") + attr("job_posts")
@@ -164,8 +175,10 @@ def draw_members(groups: Groups, n_pop: int, rng: np.random.Generator) -> tuple[
 
 
 def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generator) -> Memberships:
-    """Each group's founding members: ``initial_size`` members drawn from its eligible pool,
-    with exponentially distributed commitment of mean ``behaviour.initial_commitment``.
+    """Each group's founding members, their commitment and last visit.
+
+    ``initial_size`` members are drawn from the group's eligible pool, with exponentially
+    distributed commitment of mean ``behaviour.initial_commitment``.
 
     Groups that exist at the start get them now, with a last visit spread uniformly over
     the past ``tidy_idle_weeks`` (so idle members do not all become idle at once); groups

@@ -102,7 +102,7 @@ class PopulationParams:
     own_industry_share: float = _f(0.8, 0.0, 1.0, "share who work in their employer's industry (others: any industry)")
     employer_size_sigma: float = _f(1.0, 0.0, 5.0, "sigma of ln(employer size weight)")
     university_size_sigma: float = _f(1.0, 0.0, 5.0, "sigma of ln(university size weight)")
-    industry_size_sigma: float = _f(1.0, 0.0, 5.0, "sigma of ln(industry size weight)")
+    industry_size_sigma: float = _f(1.5, 0.0, 5.0, "sigma of ln(industry size weight); heavy tail: the largest industries hold the largest groups")
 
 
 @dataclass

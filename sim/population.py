@@ -22,6 +22,7 @@ class Csr:
 
     @classmethod
     def from_pairs(cls, rows: np.ndarray, values: np.ndarray, n_rows: int) -> "Csr":
+        """Group ``values`` by ``rows`` (stable: values keep their order within a row)."""
         order = np.argsort(rows, kind="stable")
         counts = np.bincount(rows, minlength=n_rows)
         ptr = np.zeros(n_rows + 1, dtype=np.int64)
@@ -29,9 +30,11 @@ class Csr:
         return cls(ptr, values[order])
 
     def row(self, i: int) -> np.ndarray:
+        """The values of row ``i``."""
         return self.values[self.ptr[i] : self.ptr[i + 1]]
 
     def sizes(self) -> np.ndarray:
+        """The length of every row."""
         return np.diff(self.ptr)
 
     def take(self, rows: np.ndarray) -> "Csr":
@@ -79,6 +82,7 @@ class Population:
 
     @property
     def size(self) -> int:
+        """Number of professionals."""
         return len(self.employer)
 
 
@@ -100,14 +104,16 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
     """
     affiliation_rng, *trait_rngs = rng.spawn(1 + len(TRAITS))
     affiliations = sample_affiliations(p, int(p.size), affiliation_rng)
-    traits = sample_traits(p, int(p.size), dict(zip(TRAITS, trait_rngs)))
+    traits = sample_traits(p, int(p.size), dict(zip(TRAITS, trait_rngs, strict=True)))
     return Population(**traits, **affiliations)
 
 
 def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
-    """Employers (live and defunct), past employers, university and industry, with the
-    eligibility pools as CSR arrays. Counts are intensive: people per employer, per
-    university and per industry."""
+    """Employers (live and defunct), past employers, university and industry.
+
+    Returns them with the eligibility pools as CSR arrays. Counts are intensive: people
+    per employer, per university and per industry.
+    """
     n_live = max(1, int(np.ceil(n / p.people_per_employer)))
     n_defunct = int(round(n_live * p.defunct_employer_share / (1.0 - p.defunct_employer_share)))
     n_emp = n_live + n_defunct

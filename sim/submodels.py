@@ -362,9 +362,13 @@ def is_end_of_week(tick: int) -> bool:
 
 
 def found_groups(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Daily: groups whose ``founded_week`` starts today get their founding members (drawn at
-    initialization, :func:`sim.initialize.init_memberships`); before that they have no
-    members and cannot be joined. Returns the number of groups founded."""
+    """Daily: groups whose ``founded_week`` starts today get their founding members.
+
+    The founders were drawn at initialization (:func:`sim.initialize.init_memberships`);
+    before its founding a group has no members and cannot be joined (see :func:`join`).
+    ``rng`` is unused (the founding draws come from the initialization stream); it keeps
+    the submodel signature. Returns the number of groups founded.
+    """
     g = s.groups
     start = g.founded_week * HOURS_PER_WEEK
     due = np.flatnonzero((g.founded_week > 0) & (start <= tick) & (tick < start + HOURS_PER_DAY))
