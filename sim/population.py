@@ -130,7 +130,8 @@ def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -
     past_rows = np.repeat(np.arange(n), n_past)
     past_vals = rng.choice(n_emp, size=len(past_rows), p=employer_size)
     keep = past_vals != employer[past_rows]
-    pairs = np.unique(np.stack([past_rows[keep], past_vals[keep]]), axis=1)
+    keys = np.unique(past_rows[keep].astype(np.int64) * n_emp + past_vals[keep])  # sorted (person, employer)
+    pairs = np.stack([keys // n_emp, keys % n_emp])
     university = rng.choice(n_uni, size=n, p=_weights(rng, n_uni, p.university_size_sigma))
     own_industry = rng.random(n) < p.own_industry_share
     industry = np.where(own_industry, employer_industry[employer], rng.integers(0, n_ind, n))
