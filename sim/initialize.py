@@ -15,7 +15,7 @@ import numpy as np
 from sim import network as netmod
 from sim.clock import HOURS_PER_WEEK
 from sim.params import ModelParams
-from sim.population import Csr, Population, sample_population
+from sim.population import Csr, Population, Slices, sample_population, sorted_unique
 from sim.state import RING, Groups, Memberships, Records, State
 
 STREAMS = ("population", "network", "groups", "memberships")
@@ -58,7 +58,7 @@ def anchor_pools(eligibility: list, pop: Population) -> Csr:
         return chosen[0]
     n_anchor = len(chosen[0].ptr) - 1
     rows = np.concatenate([np.repeat(np.arange(n_anchor), c.sizes()) for c in chosen])
-    keys = np.unique(rows * pop.size + np.concatenate([c.values for c in chosen]))
+    keys = sorted_unique(rows * pop.size + np.concatenate([c.values for c in chosen]))
     return Csr.from_pairs(keys // pop.size, keys % pop.size, n_anchor)
 
 
@@ -100,7 +100,8 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
     anchor_value = np.full(gp.count, -1, dtype=np.int64)
     defunct = np.zeros(gp.count, dtype=bool)
     open_to_all = np.zeros(gp.count, dtype=bool)
-    pools, fallbacks = [], 0
+    start, end = np.zeros(gp.count, dtype=np.int64), np.zeros(gp.count, dtype=np.int64)
+    shared, offset, fallbacks = [], 0, 0  # the anchor pools used, one after the other
     for c, name in enumerate(names):  # groups are sorted by charter: one block per charter
         block = np.flatnonzero(charter == c)
         if len(block) == 0:
@@ -109,7 +110,6 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         if spec.anchor == "anyone":
             open_to_all[block] = True
             size[block] = np.minimum(size[block], pop.size)
-            pools.append(Csr(np.zeros(len(block) + 1, dtype=np.int64), np.empty(0, np.int64)))
             continue
         pool = anchor_pools(spec.eligibility, pop)
         pool_size = pool.sizes()
@@ -126,7 +126,10 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
             anchor_value[rows] = _pick_anchors(values, pool_size[values], size[rows], u_anchor[rows])
         defunct[block] = is_defunct
         size[block] = np.minimum(size[block], pool_size[anchor_value[block]])
-        pools.append(pool.take(anchor_value[block]))
+        start[block] = offset + pool.ptr[anchor_value[block]]
+        end[block] = offset + pool.ptr[anchor_value[block] + 1]
+        shared.append(pool.values)
+        offset += len(pool.values)
     if fallbacks:
         warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
                       "no defunct employer has eligible staff (raise population.size or defunct_employer_share)",
@@ -148,7 +151,7 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         identity=attr("identity"),
         conversation=(attr("discussion") + attr("collaboration")) / mix_total,
         inflow=np.where(defunct, 0.0, attr("inflow") / 1000.0),
-        pool=Csr.concat(pools),
+        pool=Slices(start, end, np.concatenate(shared) if shared else np.empty(0, np.int64)),
         open_to_all=open_to_all,
         activity=weekly_posts * halflife_weeks / np.log(2.0),
         recent_posters=weekly_posts.copy(),
@@ -186,15 +189,16 @@ def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generat
     """
     b = params.behaviour
     agent, group = draw_members(groups, params.population.size, rng)
-    commitment = np.minimum(rng.exponential(b.initial_commitment, size=len(agent)), b.max_commitment)
+    keys = np.sort(agent * groups.count + group)  # rows sorted by (agent, group), as the index wants
+    agent, group = keys // groups.count, keys % groups.count
+    commitment = np.minimum(rng.exponential(b.initial_commitment, size=len(keys)), b.max_commitment)
     idle_ticks = b.tidy_idle_weeks * HOURS_PER_WEEK
-    last_visit = -np.floor(rng.random(len(agent)) * idle_ticks).astype(np.int64)
+    last_visit = -np.floor(rng.random(len(keys)) * idle_ticks).astype(np.int64)
     later = groups.founded_week[group] > 0
     groups.founders = Csr.from_pairs(group[later], agent[later], groups.count)
     groups.founder_commitment = Csr.from_pairs(group[later], commitment[later], groups.count).values
-    now = np.flatnonzero(~later)
-    order = now[np.argsort(agent[now] * groups.count + group[now], kind="stable")]  # rows sorted by (agent, group)
-    memberships = Memberships(capacity=int(len(agent) * 1.3) + 64)
-    rows = memberships.add(agent[order], group[order], 0, commitment[order], initial=True)
-    memberships.last_visit[rows] = last_visit[order]
+    now = ~later
+    memberships = Memberships(capacity=int(len(keys) * 1.3) + 64)
+    rows = memberships.add(agent[now], group[now], 0, commitment[now], initial=True)
+    memberships.last_visit[rows] = last_visit[now]
     return memberships

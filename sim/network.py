@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 
 from sim.params import NetworkParams
-from sim.population import Csr, Population
+from sim.population import Csr, Population, sorted_unique
 
 
 def _random_member(pool: Csr, keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -39,11 +39,12 @@ def build_edges(pop: Population, p: NetworkParams, rng: np.random.Generator) -> 
     dst[ind] = _random_member(pop.industry_members, pop.industry[src[ind]], rng)
     ok = (dst >= 0) & (dst != src)
     lo, hi = np.minimum(src[ok], dst[ok]), np.maximum(src[ok], dst[ok])
-    keys = np.unique(lo.astype(np.int64) * n + hi)  # 1-D keys: far faster than unique rows
+    keys = sorted_unique(lo.astype(np.int64) * n + hi)
     return np.stack([keys // n, keys % n], axis=1)
 
 
 def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
+    """The network as a ``networkx.Graph`` with nodes ``0..n-1``."""
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(edges.tolist())
@@ -51,6 +52,7 @@ def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
 
 
 def neighbour_index(n: int, edges: np.ndarray) -> Csr:
+    """Each professional's neighbours (both directions of every edge) as a CSR array."""
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
     return Csr.from_pairs(rows, cols, n)

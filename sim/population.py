@@ -37,22 +37,36 @@ class Csr:
         """The length of every row."""
         return np.diff(self.ptr)
 
-    def take(self, rows: np.ndarray) -> "Csr":
-        """A new Csr whose row ``i`` is row ``rows[i]`` of this one (vectorised gather)."""
-        start, lengths = self.ptr[rows], self.ptr[rows + 1] - self.ptr[rows]
-        ptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=ptr[1:])
-        offsets = np.arange(ptr[-1]) - np.repeat(ptr[:-1], lengths)
-        return Csr(ptr, self.values[np.repeat(start, lengths) + offsets])
 
-    @staticmethod
-    def concat(parts: list) -> "Csr":
-        """Rows of ``parts`` one after the other."""
-        ptr = [np.zeros(1, dtype=np.int64)]
-        for part in parts:
-            ptr.append(part.ptr[1:] + ptr[-1][-1])
-        values = [part.values for part in parts]
-        return Csr(np.concatenate(ptr), np.concatenate(values) if values else np.empty(0, np.int64))
+@dataclass
+class Slices:
+    """Rows that are slices of one shared array: row ``i`` is ``values[ptr[i]:end[i]]``.
+
+    Rows may overlap (groups with the same anchor share its pool), so memory grows with the
+    pools, not with the groups. Reads like a :class:`Csr` (``ptr`` holds the row starts).
+    """
+
+    ptr: np.ndarray
+    end: np.ndarray
+    values: np.ndarray
+
+    def row(self, i: int) -> np.ndarray:
+        """The values of row ``i``."""
+        return self.values[self.ptr[i] : self.end[i]]
+
+    def sizes(self) -> np.ndarray:
+        """The length of every row."""
+        return self.end - self.ptr
+
+
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of a 1-D integer array.
+
+    Same result as ``np.unique(keys)``, whose hash-based path in numpy 2.4 is about 50x
+    slower on millions of distinct int64 keys (16 s against 0.3 s for 6 million).
+    """
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
 
 
 @dataclass
@@ -130,7 +144,7 @@ def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -
     past_rows = np.repeat(np.arange(n), n_past)
     past_vals = rng.choice(n_emp, size=len(past_rows), p=employer_size)
     keep = past_vals != employer[past_rows]
-    keys = np.unique(past_rows[keep].astype(np.int64) * n_emp + past_vals[keep])  # sorted (person, employer)
+    keys = sorted_unique(past_rows[keep].astype(np.int64) * n_emp + past_vals[keep])  # sorted (person, employer)
     pairs = np.stack([keys // n_emp, keys % n_emp])
     university = rng.choice(n_uni, size=n, p=_weights(rng, n_uni, p.university_size_sigma))
     own_industry = rng.random(n) < p.own_industry_share

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.params import ModelParams
-from sim.population import Csr, Population
+from sim.population import Csr, Population, Slices
 
 RING = 16  # open posts remembered per group (candidates for replies)
 NO_TICK = -(2**62)
@@ -33,7 +33,7 @@ class Groups:
     identity: np.ndarray
     conversation: np.ndarray  # share of discussions and collaboration in the content mix
     inflow: np.ndarray  # join candidates per week per eligible non-member
-    pool: Csr  # eligible agents per group (empty row + open flag for "anyone")
+    pool: Slices  # eligible agents per group, rows share their anchor's pool (empty row + open flag for "anyone")
     open_to_all: np.ndarray
     activity: np.ndarray  # perceived recent activity: decayed count of posts (members and manager)
     recent_posters: np.ndarray  # distinct posters over the last week
