@@ -38,3 +38,34 @@ class Csr:
         seg = np.repeat(np.arange(len(rows)), lengths)
         offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         return seg, self.values[np.repeat(start, lengths) + offsets], lengths
+
+
+@dataclass
+class Slices:
+    """Rows that are slices of one shared array: row ``i`` is ``values[ptr[i]:end[i]]``.
+
+    Rows may overlap (groups with the same anchor share its pool), so memory grows with the
+    pools, not with the groups. Reads like a :class:`Csr` (``ptr`` holds the row starts).
+    """
+
+    ptr: np.ndarray
+    end: np.ndarray
+    values: np.ndarray
+
+    def row(self, i: int) -> np.ndarray:
+        """The values of row ``i``."""
+        return self.values[self.ptr[i] : self.end[i]]
+
+    def sizes(self) -> np.ndarray:
+        """The length of every row."""
+        return self.end - self.ptr
+
+
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of a 1-D integer array.
+
+    Same result as ``np.unique(keys)``, whose hash-based path in numpy 2.4 is about 50x
+    slower on millions of distinct int64 keys (16 s against 0.3 s for 6 million).
+    """
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys

@@ -1,4 +1,10 @@
-"""ODD section 5, Initialization: population, network, groups and initial memberships."""
+"""ODD section 5, Initialization: population, network, groups and initial memberships.
+
+Each part draws from its own child stream of the model's generator (paired random
+streams): changing a parameter of one part never shifts the draws of another, so the same
+seed with one trait ablated gives the same affiliations, network and groups. The model's
+generator itself is left untouched for the dynamics (spawning does not consume draws).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,21 @@ import numpy as np
 
 from sim import network as netmod
 from sim.clock import HOURS_PER_WEEK
-from sim.csr import Csr
+from sim.csr import Csr, Slices, sorted_unique
 from sim.params import ModelParams
 from sim.population import Population, sample_population
 from sim.state import Groups, Memberships, Records, State
 
+STREAMS = ("population", "network", "groups", "memberships")
+
 
 def build_state(params: ModelParams, rng: np.random.Generator) -> State:
-    """ODD section 5: the population, network, groups, initial memberships and empty records."""
-    pop = sample_population(params.population, rng)
-    edges = netmod.build_edges(pop, params.network, rng)
-    groups = init_groups(params, pop, rng)
-    memberships = init_memberships(params, groups, rng)
+    """The initial state, from the child streams :data:`STREAMS` of ``rng``."""
+    streams = dict(zip(STREAMS, rng.spawn(len(STREAMS)), strict=True))
+    pop = sample_population(params.population, streams["population"])
+    edges = netmod.build_edges(pop, params.network, streams["network"])
+    groups = init_groups(params, pop, streams["groups"])
+    memberships = init_memberships(params, groups, streams["memberships"])
     spinup = params.duration.spinup_weeks
     weeks = spinup + params.duration.weeks  # records hold every simulated week
     state = State(
@@ -49,81 +58,103 @@ def attention_capacity(params: ModelParams, n: int, rng: np.random.Generator) ->
     return 1 + child.poisson(max(mean - 1.0, 0.0), n)
 
 
-def _pool_for(eligibility: list, pop: Population, value: int) -> np.ndarray:
-    parts = []
-    if "current_employer" in eligibility:
-        parts.append(pop.current_staff.row(value))
-    if "past_employer" in eligibility:
-        parts.append(pop.past_staff.row(value))
-    if "university" in eligibility:
-        parts.append(pop.alumni.row(value))
-    if "industry" in eligibility:
-        parts.append(pop.industry_members.row(value))
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+def anchor_pools(eligibility: list, pop: Population) -> Csr:
+    """Eligible professionals per anchor value (employer, university or industry).
+
+    The union of the eligibility entries, built once for all anchors.
+    """
+    parts = {
+        "current_employer": pop.current_staff,
+        "past_employer": pop.past_staff,
+        "university": pop.alumni,
+        "industry": pop.industry_members,
+    }
+    chosen = [parts[e] for e in eligibility if e in parts]
+    if len(chosen) == 1:
+        return chosen[0]
+    n_anchor = len(chosen[0].ptr) - 1
+    rows = np.concatenate([np.repeat(np.arange(n_anchor), c.sizes()) for c in chosen])
+    keys = sorted_unique(rows * pop.size + np.concatenate([c.values for c in chosen]))
+    return Csr.from_pairs(keys // pop.size, keys % pop.size, n_anchor)
 
 
-def _anchor_choices(anchor: str, eligibility: list, pop: Population, defunct: bool):
-    """Candidate anchor values and their pool sizes."""
-    if anchor == "employer":
-        n_emp = len(pop.employer_defunct)
-        values = np.flatnonzero(pop.employer_defunct == defunct)
-        sizes = np.zeros(n_emp, dtype=np.int64)
-        if "current_employer" in eligibility:
-            sizes += pop.current_staff.sizes()
-        if "past_employer" in eligibility:
-            sizes += pop.past_staff.sizes()
-        return values, sizes[values]
-    pool = pop.alumni if anchor == "university" else pop.industry_members
-    sizes = pool.sizes()
-    return np.arange(len(sizes)), sizes
+def _pick_anchors(values: np.ndarray, sizes: np.ndarray, want: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """For each wanted group size, an anchor among ``values`` whose pool holds that many.
+
+    Drawn in proportion to pool size; the largest pool if none is big enough.
+    """
+    order = np.argsort(sizes, kind="stable")
+    values, sizes = values[order], sizes[order].astype(float)
+    cum = np.cumsum(sizes)
+    lo = np.minimum(np.searchsorted(sizes, want, side="left"), len(sizes) - 1)
+    before = np.where(lo > 0, cum[lo - 1], 0.0)
+    pick = np.searchsorted(cum, before + u * (cum[-1] - before), side="right")
+    return values[np.clip(pick, lo, len(sizes) - 1)]
 
 
 def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) -> Groups:
-    """Charters by ``groups.charter_mix``.
+    """Charters, initial sizes, anchors and founding weeks of the groups.
 
-    An anchor (employer, university, industry) per group, chosen with probability proportional to its eligible pool;
-    a lognormal initial size capped by the pool (Vranic et al. 2022).
+    Charters by ``groups.charter_mix``; a lognormal initial size (Vranic et al. 2022); an
+    anchor (employer, university, industry) per group, drawn in proportion to pool size
+    among the anchors whose eligible pool holds the group; founding weeks.
     """
     gp = params.groups
     names = list(params.charters)
     mix = np.array([gp.charter_mix.get(n, 0.0) for n in names], dtype=float)
     charter = np.sort(rng.choice(len(names), size=gp.count, p=mix / mix.sum()))
-    anchor_value = np.full(gp.count, -1, dtype=np.int64)
-    defunct = np.zeros(gp.count, dtype=bool)
-    pools, open_to_all = [], np.zeros(gp.count, dtype=bool)
-    fallbacks = 0
-    for g in range(gp.count):
-        c = params.charters[names[charter[g]]]
-        if c.anchor == "anyone":
-            open_to_all[g] = True
-            pools.append(np.empty(0, dtype=np.int64))
-            continue
-        defunct[g] = c.anchor == "employer" and rng.random() < c.defunct_share
-        values, sizes = _anchor_choices(c.anchor, c.eligibility, pop, defunct[g])
-        if sizes.sum() == 0:  # no defunct employer has past staff: fall back to live ones
-            fallbacks += 1
-            defunct[g] = False
-            values, sizes = _anchor_choices(c.anchor, c.eligibility, pop, False)
-        anchor_value[g] = rng.choice(values, p=sizes / sizes.sum())
-        pools.append(_pool_for(c.eligibility, pop, anchor_value[g]))
-    if fallbacks:
-        warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
-                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)",
-                      stacklevel=2)
-    pool_sizes = np.array([pop.size if o else len(p) for p, o in zip(pools, open_to_all, strict=False)])
     raw = gp.size_median * np.exp(gp.size_sigma * rng.standard_normal(gp.count))
     size = np.clip(np.round(raw), gp.size_min, gp.size_max).astype(np.int64)
-    size = np.minimum(size, pool_sizes)
-    pool = Csr(np.concatenate([[0], np.cumsum([len(p) for p in pools])]).astype(np.int64),
-               np.concatenate(pools).astype(np.int64) if pools else np.empty(0, np.int64))
+    u_defunct, u_anchor = rng.random(gp.count), rng.random(gp.count)
+    late = rng.random(gp.count) < gp.late_founded_share
+    founded_week = np.where(late, rng.integers(1, gp.founding_weeks + 1, gp.count), 0)
+
 
     def attr(field: str) -> np.ndarray:
         return np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
 
+    anchor_value = np.full(gp.count, -1, dtype=np.int64)
+    defunct = np.zeros(gp.count, dtype=bool)
+    open_to_all = np.zeros(gp.count, dtype=bool)
+    start, end = np.zeros(gp.count, dtype=np.int64), np.zeros(gp.count, dtype=np.int64)
+    shared, offset, fallbacks = [], 0, 0  # the anchor pools used, one after the other
+    for c, name in enumerate(names):  # groups are sorted by charter: one block per charter
+        block = np.flatnonzero(charter == c)
+        if len(block) == 0:
+            continue
+        spec = params.charters[name]
+        if spec.anchor == "anyone":
+            open_to_all[block] = True
+            size[block] = np.minimum(size[block], pop.size)
+            continue
+        pool = anchor_pools(spec.eligibility, pop)
+        pool_size = pool.sizes()
+        live = ~pop.employer_defunct if spec.anchor == "employer" else np.ones(len(pool_size), bool)
+        is_defunct = (u_defunct[block] < spec.defunct_share) & (spec.anchor == "employer")
+        if is_defunct.any() and pool_size[~live].sum() == 0:  # no defunct employer has past staff
+            fallbacks += int(is_defunct.sum())
+            is_defunct[:] = False
+        for flag in (False, True):
+            rows = block[is_defunct == flag]
+            if len(rows) == 0:
+                continue
+            values = np.flatnonzero(live != flag)
+            anchor_value[rows] = _pick_anchors(values, pool_size[values], size[rows], u_anchor[rows])
+        defunct[block] = is_defunct
+        size[block] = np.minimum(size[block], pool_size[anchor_value[block]])
+        start[block] = offset + pool.ptr[anchor_value[block]]
+        end[block] = offset + pool.ptr[anchor_value[block] + 1]
+        shared.append(pool.values)
+        offset += len(pool.values)
+    if fallbacks:
+        warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
+                      "no defunct employer has eligible staff (raise population.size or defunct_employer_share)",
+                      stacklevel=2)
+
     relevance = attr("relevance") * np.where(defunct, params.behaviour.defunct_relevance, 1.0)
     mix_total = attr("discussion") + attr("collaboration") + attr("news") + attr("job_posts")
     halflife_weeks = params.behaviour.activity_halflife_hours / HOURS_PER_WEEK
-    weekly_posts = gp.initial_posts_per_1000 * size / 1000.0
+    weekly_posts = np.where(late, 0.0, gp.initial_posts_per_1000 * size / 1000.0)  # new groups start quiet
     ring = params.behaviour.open_posts_remembered
     return Groups(
         charter=charter,
@@ -137,7 +168,7 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         identity=attr("identity"),
         conversation=(attr("discussion") + attr("collaboration")) / mix_total,
         inflow=np.where(defunct, 0.0, attr("inflow") / 1000.0),
-        pool=pool,
+        pool=Slices(start, end, np.concatenate(shared) if shared else np.empty(0, np.int64)),
         open_to_all=open_to_all,
         activity=weekly_posts * halflife_weeks / np.log(2.0),
         recent_posters=weekly_posts.copy(),
@@ -146,27 +177,45 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         ring_replied=np.zeros((gp.count, ring), dtype=bool),
         ring_first=np.zeros((gp.count, ring), dtype=bool),
         ring_pos=np.zeros(gp.count, dtype=np.int64),
+        founded_week=founded_week,
+        founders=Csr(np.zeros(gp.count + 1, dtype=np.int64), np.empty(0, np.int64)),
+        founder_commitment=np.empty(0),
     )
 
 
-def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generator) -> Memberships:
-    """Each group starts with ``initial_size`` members drawn from its eligible pool.
-
-    Their commitment is exponentially distributed with mean ``behaviour.initial_commitment``.
-    """
-    n_pop = params.population.size
-    agents, gids = [], []
+def draw_members(groups: Groups, n_pop: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``initial_size`` distinct members per group, uniformly from its pool: (agent, group)."""
+    agents = []
     for g in range(groups.count):
         k = int(groups.initial_size[g])
-        pool = np.arange(n_pop) if groups.open_to_all[g] else groups.pool.row(g)
+        pool = n_pop if groups.open_to_all[g] else groups.pool.row(g)
         agents.append(rng.choice(pool, size=k, replace=False))
-        gids.append(np.full(k, g, dtype=np.int64))
     agent = np.concatenate(agents) if agents else np.empty(0, np.int64)
-    group = np.concatenate(gids) if gids else np.empty(0, np.int64)
-    order = np.argsort(agent * groups.count + group)  # rows sorted by (agent, group)
-    agent, group = agent[order], group[order]
-    memberships = Memberships(capacity=int(len(agent) * 1.3) + 64)
-    commitment = rng.exponential(params.behaviour.initial_commitment, size=len(agent))
-    commitment = np.minimum(commitment, params.behaviour.max_commitment)
-    memberships.add(agent, group, 0, commitment, initial=True)
+    return agent.astype(np.int64), np.repeat(np.arange(groups.count), groups.initial_size)
+
+
+def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generator) -> Memberships:
+    """Each group's founding members, their commitment and last visit.
+
+    ``initial_size`` members are drawn from the group's eligible pool, with exponentially
+    distributed commitment of mean ``behaviour.initial_commitment``.
+
+    Groups that exist at the start get them now, with a last visit spread uniformly over
+    the past ``tidy_idle_weeks`` (so idle members do not all become idle at once); groups
+    founded later keep them in ``groups.founders`` until :func:`sim.submodels.found_groups`.
+    """
+    b = params.behaviour
+    agent, group = draw_members(groups, params.population.size, rng)
+    keys = np.sort(agent * groups.count + group)  # rows sorted by (agent, group), as the index wants
+    agent, group = keys // groups.count, keys % groups.count
+    commitment = np.minimum(rng.exponential(b.initial_commitment, size=len(keys)), b.max_commitment)
+    idle_ticks = b.tidy_idle_weeks * HOURS_PER_WEEK
+    last_visit = -np.floor(rng.random(len(keys)) * idle_ticks).astype(np.int64)
+    later = groups.founded_week[group] > 0
+    groups.founders = Csr.from_pairs(group[later], agent[later], groups.count)
+    groups.founder_commitment = Csr.from_pairs(group[later], commitment[later], groups.count).values
+    now = ~later
+    memberships = Memberships(capacity=int(len(keys) * 1.3) + 64)
+    rows = memberships.add(agent[now], group[now], 0, commitment[now], initial=True)
+    memberships.last_visit[rows] = last_visit[now]
     return memberships

@@ -21,6 +21,7 @@ from sim.submodels import (
     digest_visits,
     end_hour,
     expire_posts,
+    found_groups,
     go_online,
     join,
     leave,
@@ -70,6 +71,7 @@ class GroupCultureModel(Driver):
         end_hour(s)
         if is_end_of_day(t):
             update_commitment(s, unanswered=expire_posts(s, t))
+            found_groups(s, t, rng)
             join(s, t, rng)
         if is_end_of_week(t):
             leave(s, t, rng)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from sim.csr import Csr
+from sim.csr import Csr, sorted_unique
 from sim.params import NetworkParams
 from sim.population import Population
 
@@ -39,12 +39,13 @@ def build_edges(pop: Population, p: NetworkParams, rng: np.random.Generator) -> 
     ind = kind == 2
     dst[ind] = _random_member(pop.industry_members, pop.industry[src[ind]], rng)
     ok = (dst >= 0) & (dst != src)
-    pairs = np.sort(np.stack([src[ok], dst[ok]], axis=1), axis=1)
-    return np.unique(pairs, axis=0)
+    lo, hi = np.minimum(src[ok], dst[ok]), np.maximum(src[ok], dst[ok])
+    keys = sorted_unique(lo.astype(np.int64) * n + hi)
+    return np.stack([keys // n, keys % n], axis=1)
 
 
 def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
-    """The network as a networkx Graph with nodes ``0..n-1``."""
+    """The network as a ``networkx.Graph`` with nodes ``0..n-1``."""
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     graph.add_edges_from(edges.tolist())
@@ -52,7 +53,7 @@ def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
 
 
 def neighbour_index(n: int, edges: np.ndarray) -> Csr:
-    """Neighbours of every professional as a ragged array (both directions of each edge)."""
+    """Each professional's neighbours (both directions of every edge) as a CSR array."""
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
     return Csr.from_pairs(rows, cols, n)

@@ -57,7 +57,14 @@ class PopulationParams:
     defunct_employer_share: float = _f(0.1, 0.0, 0.9, "share of employers that no longer exist")
     past_employers_mean: float = _f(1.0, 0.0, 10.0, "mean number of past employers (Poisson)")
     people_per_university: float = _f(800.0, 2.0, 1e7, "mean alumni per university")
-    industries: int = _f(12, 1, 10_000, "number of industries / professions")
+    people_per_industry: float = _f(1700.0, 2.0, 1e9, "mean professionals per industry / profession")
+    own_industry_share: float = _f(0.8, 0.0, 1.0, "share who work in their employer's industry (others: any industry)")
+    employer_size_sigma: float = _f(1.0, 0.0, 5.0, "sigma of ln(employer size weight)")
+    university_size_sigma: float = _f(1.0, 0.0, 5.0, "sigma of ln(university size weight)")
+    industry_size_sigma: float = _f(
+        1.5, 0.0, 5.0,
+        "sigma of ln(industry size weight); heavy tail: the largest industries hold the largest groups",
+    )
 
 
 @dataclass
@@ -86,7 +93,9 @@ class GroupsParams:
     size_median: float = _f(420.0, 1.0, 1e7, "median initial size (lognormal; Vranic et al. 2022)")
     size_sigma: float = _f(1.49, 0.0, 5.0, "sigma of ln(initial size)")
     size_min: int = _f(20, 1, 10_000_000, "smallest initial size")
-    size_max: int = _f(25_000, 1, 10_000_000, "largest initial size (also capped by eligibility)")
+    size_max: int = _f(25_000, 1, 10_000_000, "largest initial size (also capped by the largest eligible pool)")
+    late_founded_share: float = _f(0.0, 0.0, 1.0, "share of groups founded after the start (the rest exist at week 0)")
+    founding_weeks: int = _f(52, 1, 5200, "late-founded groups are founded uniformly in weeks 1..this")
     initial_posts_per_1000: float = _f(2.0, 0.0, 1e4, "posts per week per 1,000 members before the start")
 
 
@@ -384,7 +393,7 @@ def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
             if isinstance(value, str) or not isinstance(value, (list, tuple)):
                 raise ParamError(f"{prefix}{name} = {value!r}: allowed a list of {list(ELIGIBILITY_KINDS)}")
             kwargs[name] = list(value)
-        elif f.type in ("int", int) and isinstance(value, float) and value.is_integer():
+        elif fields[name].type in ("int", int) and isinstance(value, float) and value.is_integer():
             kwargs[name] = int(value)  # 5000.0 is 5000: same parameters, same configuration hash
         else:
             kwargs[name] = value

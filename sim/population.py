@@ -1,6 +1,7 @@
 """Initialization of professionals: traits and affiliations, sampled from params.
 
-Everything is drawn from the model's generator passed in as ``rng``.
+Everything is drawn from child streams of the generator passed in as ``rng``
+(:func:`sample_population`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.csr import Csr
+from sim.csr import Csr, sorted_unique
 from sim.params import PopulationParams
 
 
@@ -44,22 +45,43 @@ class Population:
         return len(self.employer)
 
 
-def _weights(rng: np.random.Generator, n: int, sigma: float = 1.0) -> np.ndarray:
+def _weights(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
     w = rng.lognormal(0.0, sigma, n)
     return w / w.sum()
 
 
+TRAITS = ("blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only", "hunting",
+          "attention_budget", "content_role", "profile_tidiness", "voice")
+
+
 def sample_population(p: PopulationParams, rng: np.random.Generator) -> Population:
-    """ODD section 5: professionals with their affiliations and traits."""
-    n = int(p.size)
+    """Affiliations and traits, each from its own child stream of ``rng``.
+
+    Every trait is drawn from uniforms (or normals) of its own stream and then
+    transformed, so changing one trait's parameter (e.g. a share of 0) never shifts the
+    draws of another trait or of the affiliations.
+    """
+    affiliation_rng, *trait_rngs = rng.spawn(1 + len(TRAITS))
+    affiliations = sample_affiliations(p, int(p.size), affiliation_rng)
+    traits = sample_traits(p, int(p.size), dict(zip(TRAITS, trait_rngs, strict=True)))
+    return Population(**traits, **affiliations)
+
+
+def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
+    """Employers (live and defunct), past employers, university and industry.
+
+    Returns them with the eligibility pools as CSR arrays. Counts are intensive: people
+    per employer, per university and per industry.
+    """
     n_live = max(1, int(np.ceil(n / p.people_per_employer)))
     n_defunct = int(round(n_live * p.defunct_employer_share / (1.0 - p.defunct_employer_share)))
     n_emp = n_live + n_defunct
     n_uni = max(1, int(np.ceil(n / p.people_per_university)))
+    n_ind = max(1, int(np.ceil(n / p.people_per_industry)))
 
-    employer_size = _weights(rng, n_emp)
+    employer_size = _weights(rng, n_emp, p.employer_size_sigma)
     employer_defunct = np.arange(n_emp) >= n_live
-    employer_industry = rng.choice(p.industries, size=n_emp, p=_weights(rng, p.industries, 0.5))
+    employer_industry = rng.choice(n_ind, size=n_emp, p=_weights(rng, n_ind, p.industry_size_sigma))
 
     live_w = employer_size[:n_live] / employer_size[:n_live].sum()
     employer = rng.choice(n_live, size=n, p=live_w)
@@ -67,34 +89,14 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
     past_rows = np.repeat(np.arange(n), n_past)
     past_vals = rng.choice(n_emp, size=len(past_rows), p=employer_size)
     keep = past_vals != employer[past_rows]
-    pairs = np.unique(np.stack([past_rows[keep], past_vals[keep]]), axis=1)
-    past_employers = Csr.from_pairs(pairs[0], pairs[1], n)
-    university = rng.choice(n_uni, size=n, p=_weights(rng, n_uni))
-    own_industry = rng.random(n) < 0.8
-    industry = np.where(own_industry, employer_industry[employer], rng.integers(0, p.industries, n))
-
-    a, b = _beta_shape(p.job_search_fear, p.job_search_fear_concentration)
-    fear = rng.beta(a, b, size=n) if 0 < p.job_search_fear < 1 else np.full(n, float(p.job_search_fear))
-    sigma = p.attention_budget_sigma
-    budget = p.attention_budget * rng.lognormal(-0.5 * sigma**2, sigma, n)
-    content_role = rng.random(n) < p.content_role
-    budget = np.where(content_role, budget * p.content_role_attention, budget)
-    vs = p.voice_sigma
-    voice = rng.lognormal(-0.5 * vs**2, vs, n)
-    hunting_share = p.job_hunt_start_rate / (p.job_hunt_start_rate + 1.0 / p.job_hunt_mean_weeks)
-
-    return Population(
-        blocked_at_work=rng.random(n) < p.blocked_at_work,
-        office_hours_mindset=rng.random(n) < p.office_hours_mindset,
-        job_search_fear=fear,
-        job_hunting_only=rng.random(n) < p.job_hunting_only,
-        hunting=rng.random(n) < hunting_share,
-        attention_budget=budget,
-        content_role=content_role,
-        profile_tidiness=rng.random(n) < p.profile_tidiness,
-        voice=voice,
+    keys = sorted_unique(past_rows[keep].astype(np.int64) * n_emp + past_vals[keep])  # sorted (person, employer)
+    pairs = np.stack([keys // n_emp, keys % n_emp])
+    university = rng.choice(n_uni, size=n, p=_weights(rng, n_uni, p.university_size_sigma))
+    own_industry = rng.random(n) < p.own_industry_share
+    industry = np.where(own_industry, employer_industry[employer], rng.integers(0, n_ind, n))
+    return dict(
         employer=employer,
-        past_employers=past_employers,
+        past_employers=Csr.from_pairs(pairs[0], pairs[1], n),
         university=university,
         industry=industry,
         employer_defunct=employer_defunct,
@@ -102,7 +104,32 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
         current_staff=Csr.from_pairs(employer, np.arange(n), n_emp),
         past_staff=Csr.from_pairs(pairs[1], pairs[0], n_emp),
         alumni=Csr.from_pairs(university, np.arange(n), n_uni),
-        industry_members=Csr.from_pairs(industry, np.arange(n), p.industries),
+        industry_members=Csr.from_pairs(industry, np.arange(n), n_ind),
+    )
+
+
+def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
+    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only."""
+    u = {t: rngs[t].random(n) for t in ("blocked_at_work", "office_hours_mindset", "job_hunting_only",
+                                        "hunting", "content_role", "profile_tidiness")}
+    a, b = _beta_shape(p.job_search_fear, p.job_search_fear_concentration)
+    fear = rngs["job_search_fear"].beta(a, b, size=n)  # drawn whatever the mean: same stream use
+    fear = fear if 0 < p.job_search_fear < 1 else np.full(n, float(p.job_search_fear))
+    content_role = u["content_role"] < p.content_role
+    sigma = p.attention_budget_sigma
+    budget = p.attention_budget * np.exp(sigma * rngs["attention_budget"].standard_normal(n) - 0.5 * sigma**2)
+    vs = p.voice_sigma
+    hunting_share = p.job_hunt_start_rate / (p.job_hunt_start_rate + 1.0 / p.job_hunt_mean_weeks)
+    return dict(
+        blocked_at_work=u["blocked_at_work"] < p.blocked_at_work,
+        office_hours_mindset=u["office_hours_mindset"] < p.office_hours_mindset,
+        job_search_fear=fear,
+        job_hunting_only=u["job_hunting_only"] < p.job_hunting_only,
+        hunting=u["hunting"] < hunting_share,
+        attention_budget=np.where(content_role, budget * p.content_role_attention, budget),
+        content_role=content_role,
+        profile_tidiness=u["profile_tidiness"] < p.profile_tidiness,
+        voice=np.exp(vs * rngs["voice"].standard_normal(n) - 0.5 * vs**2),
     )
 
 

@@ -14,6 +14,7 @@ from sim.clock import DAYS_PER_WEEK, HOURS_PER_WEEK
 from sim.params import BehaviourParams, ClassificationParams, InterventionParams
 
 THRIVING, ACTIVE, DORMANT = 2, 1, 0
+NOT_FOUNDED = -1  # weekly state of a group before its founding week (also the records' fill value)
 STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
 
 

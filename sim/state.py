@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr
+from sim.csr import Csr, Slices
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -34,7 +34,7 @@ class Groups:
     identity: np.ndarray
     conversation: np.ndarray  # share of discussions and collaboration in the content mix
     inflow: np.ndarray  # join candidates per week per eligible non-member
-    pool: Csr  # eligible agents per group (empty row + open flag for "anyone")
+    pool: Slices  # eligible agents per group, rows share their anchor's pool (empty row + open flag for "anyone")
     open_to_all: np.ndarray
     activity: np.ndarray  # perceived recent activity: decayed count of posts (members and manager)
     recent_posters: np.ndarray  # distinct posters over the last week
@@ -43,6 +43,9 @@ class Groups:
     ring_replied: np.ndarray
     ring_first: np.ndarray  # the post was its author's first in the group
     ring_pos: np.ndarray
+    founded_week: np.ndarray  # simulated week the group got its founding members (0: exists at the start)
+    founders: Csr  # founding members of groups founded later (empty rows for week-0 groups)
+    founder_commitment: np.ndarray  # their initial commitment, aligned with founders.values
 
     @property
     def count(self) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim import rules
-from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_WEEK, availability_class
+from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
+from sim.csr import Csr
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -263,7 +264,8 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
     """
     g, pop, b = s.groups, s.pop, s.params.behaviour
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size))
+    founded = g.founded_week * HOURS_PER_WEEK <= tick  # a group not yet founded cannot be joined
+    k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size) * founded)
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:
         return 0
@@ -347,7 +349,8 @@ def update_job_hunting(s: State, rng: np.random.Generator) -> None:
 def classify_groups(s: State, tick: int) -> np.ndarray:
     """Weekly.
 
-    Thriving / active / dormant per group (:func:`rules.classify`) from members' posts over trailing windows.
+    Thriving / active / dormant per group (:func:`rules.classify`) from members' posts over trailing windows,
+    judged over the weeks since the group was founded; a group not yet founded is ``rules.NOT_FOUNDED``.
     """
     c, rec, m = s.params.classification, s.records, s.memberships
     week = tick // HOURS_PER_WEEK
@@ -356,7 +359,8 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
     posters = _count(m.view("group")[recent], s.groups.count)
     posts = rec.week_posts[max(0, week + 1 - c.window_weeks) : week + 1].sum(axis=0)
     posts_dormant = rec.week_posts[max(0, week + 1 - c.dormant_window_weeks) : week + 1].sum(axis=0)
-    state = rules.classify(posts, posters, posts_dormant, week + 1, c)
+    weeks_seen = week + 1 - s.groups.founded_week  # weeks since the group was founded
+    state = np.where(weeks_seen > 0, rules.classify(posts, posters, posts_dormant, weeks_seen, c), rules.NOT_FOUNDED)
     rec.week_state[week] = state
     rec.week_members[week] = s.index.members
     s.groups.recent_posters = rec.week_posters[week].astype(float)
@@ -366,3 +370,26 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
 def end_hour(s: State) -> None:
     """Perceived activity decays with half-life ``activity_halflife_hours``."""
     s.groups.activity = rules.decayed_activity(s.groups.activity, s.params.behaviour.activity_halflife_hours)
+
+
+# ----------------------------------------------------------------- found_groups
+
+
+def found_groups(s: State, tick: int, rng: np.random.Generator) -> int:
+    """Daily: groups whose ``founded_week`` starts today get their founding members.
+
+    The founders were drawn at initialization (:func:`sim.initialize.init_memberships`);
+    before its founding a group has no members and cannot be joined (see :func:`join`).
+    ``rng`` is unused (the founding draws come from the initialization stream); it keeps
+    the submodel signature. Returns the number of groups founded.
+    """
+    g = s.groups
+    start = g.founded_week * HOURS_PER_WEEK
+    due = np.flatnonzero((g.founded_week > 0) & (start <= tick) & (tick < start + HOURS_PER_DAY))
+    if len(due) == 0:
+        return 0
+    seg, agents, _ = g.founders.gather(due)
+    _, commitment, _ = Csr(g.founders.ptr, g.founder_commitment).gather(due)
+    s.memberships.add(agents, due[seg], tick, commitment, initial=True)
+    s.dirty = True
+    return len(due)

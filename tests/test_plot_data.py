@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.plotting import data, stats
 from experiments import results as fmt
+from experiments.plotting import data, stats
 from experiments.plotting.load import PlotInputError, load, swept_parameters
 
 # --------------------------------------------------------------------- intervals
@@ -89,7 +89,10 @@ def test_kaplan_meier_on_four_groups():
     # Greenwood, log(-log) scale, at week 2: var term 1/(4*3)
     s, z = 0.75, 1.959964
     se = math.sqrt(1 / 12) / abs(math.log(s))
-    expected = (math.exp(-math.exp(math.log(-math.log(s)) + z * se)), math.exp(-math.exp(math.log(-math.log(s)) - z * se)))
+    expected = (
+        math.exp(-math.exp(math.log(-math.log(s)) + z * se)),
+        math.exp(-math.exp(math.log(-math.log(s)) - z * se)),
+    )
     assert (km["ci_low"][1], km["ci_high"][1]) == pytest.approx(expected, abs=1e-6)
     assert km["ci_low"][0] == km["ci_high"][0] == 1.0
 
@@ -104,7 +107,11 @@ def test_kaplan_meier_all_dormant_and_none_dormant():
 
 def test_survival_with_a_fixed_horizon_and_per_charter():
     groups = pd.DataFrame(
-        {"group_id": range(4), "charter": ["university_alumni", "employment_association"] * 2, "weeks_to_dormancy": [np.nan, 1.0, np.nan, np.nan]}
+        {
+            "group_id": range(4),
+            "charter": ["university_alumni", "employment_association"] * 2,
+            "weeks_to_dormancy": [np.nan, 1.0, np.nan, np.nan],
+        }
     )
     km = data.survival_by_charter(groups, horizon_weeks=6)
     assert list(km["charter"].unique()) == ["employment_association", "university_alumni"]  # preset order
@@ -115,7 +122,7 @@ def test_survival_with_a_fixed_horizon_and_per_charter():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.booleans()), min_size=1, max_size=40))
 def test_kaplan_meier_is_a_non_increasing_share_inside_its_band(rows):
-    t, e = zip(*rows)
+    t, e = zip(*rows, strict=False)
     km = stats.kaplan_meier(t, e)
     s = km["survival"].to_numpy()
     assert ((0 <= s) & (s <= 1)).all() and (np.diff(s) <= 1e-12).all()
@@ -182,7 +189,9 @@ def test_weekly_posts_by_charter():
 
 def test_weekly_posts_keep_jobs_apart():
     """Group 0 of job a and group 0 of job b are different groups, of different charters."""
-    groups = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "charter": ["industry_profession", "university_alumni"]})
+    groups = pd.DataFrame(
+        {"job": ["a", "b"], "group_id": [0, 0], "charter": ["industry_profession", "university_alumni"]}
+    )
     weeks = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "week": [0, 0], "posts": [2, 9]})
     table = data.weekly_posts_by_charter(weeks, groups).set_index("charter")
     assert table.loc["industry_profession", "median"] == 2 and table.loc["university_alumni", "median"] == 9
@@ -199,7 +208,10 @@ def test_thriving_by_size_bins_and_drops_thin_bins():
         }
     )
     table = data.thriving_by_size(groups, edges=[0, 100, 1000, math.inf], min_groups=2)
-    assert table[["size_lo", "size_hi", "n_groups", "n_thriving", "n_jobs"]].values.tolist() == [[0, 100, 4, 2, 2], [100, 1000, 3, 2, 2]]
+    assert table[["size_lo", "size_hi", "n_groups", "n_thriving", "n_jobs"]].values.tolist() == [
+        [0, 100, 4, 2, 2],
+        [100, 1000, 3, 2, 2],
+    ]
     assert table["share"].tolist() == pytest.approx([0.5, 2 / 3])
     assert table["size_median"].tolist() == [75, 150]
     assert table["ci_low"].tolist() == pytest.approx(stats.wilson([2, 2], [4, 3])[0])
@@ -220,7 +232,10 @@ def test_badge_ratio_by_charter_and_size_class():
     groups = pd.DataFrame({"group_id": [0, 1], "charter": ["industry_profession"] * 2, "initial_size": [100, 5000]})
     members = pd.DataFrame({"group_id": [0, 0, 1, 1, 1, 1], "posts": [0, 2, 0, 0, 0, 1]})
     table = data.badge_ratio_by_charter(members, groups, large_group=2000)
-    assert table[["size_class", "n_badges", "n_no_post"]].values.tolist() == [["all groups", 6, 4], ["large groups", 4, 3]]
+    assert table[["size_class", "n_badges", "n_no_post"]].values.tolist() == [
+        ["all groups", 6, 4],
+        ["large groups", 4, 3],
+    ]
     assert table["badge_ratio"].tolist() == pytest.approx([4 / 6, 0.75])
 
 
@@ -269,7 +284,15 @@ def test_value_order():
 
 
 def test_swept_parameters_exclude_seed_and_constants():
-    params = pd.DataFrame({"job": ["0", "1", "2"], "seed": [1, 2, 3], "experiment": ["x"] * 3, "groups.size_median": [50, 50, 450], "ablation": ["none", "a", None]})
+    params = pd.DataFrame(
+        {
+            "job": ["0", "1", "2"],
+            "seed": [1, 2, 3],
+            "experiment": ["x"] * 3,
+            "groups.size_median": [50, 50, 450],
+            "ablation": ["none", "a", None],
+        }
+    )
     assert swept_parameters(params) == ["groups.size_median", "ablation"]
 
 
@@ -287,8 +310,16 @@ def test_thriving_heatmap_pivot():
     groups = pd.DataFrame(
         {
             "job": ["0", "0", "1", "1", "2", "3", "3", "3"],
-            "groups/charter_mix": ["university_alumni", "university_alumni", "employment_association", "employment_association",
-                                   "university_alumni", "employment_association", "employment_association", "employment_association"],
+            "groups/charter_mix": [
+                "university_alumni",
+                "university_alumni",
+                "employment_association",
+                "employment_association",
+                "university_alumni",
+                "employment_association",
+                "employment_association",
+                "employment_association",
+            ],
             "groups.size_median": [450, 450, 450, 450, 50, 50, 50, 50],
             "final_state": state + state + ["thriving"] + ["dormant"] * 3,
         }
@@ -312,7 +343,11 @@ def test_thriving_heatmap_pivot():
 def test_variant_effects_against_the_baseline():
     rows = [("none", 48, 80), ("moderation", 56, 70), ("weekly_digest", 10, 80)]
     groups = pd.DataFrame(
-        [{"intervention": v, "job": v, "final_state": "thriving" if i < k else "active"} for v, k, n in rows for i in range(n)]
+        [
+            {"intervention": v, "job": v, "final_state": "thriving" if i < k else "active"}
+            for v, k, n in rows
+            for i in range(n)
+        ]
     )
     table = data.variant_effects(groups, "intervention")
     assert table["intervention"].tolist() == ["none", "weekly_digest", "moderation"]  # baseline, then by effect
@@ -340,7 +375,9 @@ def write_job(path, seed, overrides=(), fail=False):
     if fail:
         (path / "error.json").write_text(json.dumps({"type": "ParamError", "message": "boom"}))
         return
-    pd.DataFrame({"group_id": [0], "charter": ["industry_profession"], "final_state": ["thriving"]}).to_parquet(path / "groups.parquet")
+    pd.DataFrame({"group_id": [0], "charter": ["industry_profession"], "final_state": ["thriving"]}).to_parquet(
+        path / "groups.parquet"
+    )
     (path / "summary.json").write_text(json.dumps({"seed": seed, "weeks": 4}))
     fmt.write_manifest(path, "hash", seed)
 
@@ -354,7 +391,10 @@ def test_load_a_sweep_without_sweep_summary_skips_failed_jobs(tmp_path):
     assert results.failed == [("1", "failed: boom")]
     assert results.swept() == ["ablation"]
     groups = results.groups()
-    assert groups[["job", "seed", "ablation", "horizon_weeks"]].values.tolist() == [["0", 1, "none", 4.0], ["10", 3, "no_blocking", 4.0]]
+    assert groups[["job", "seed", "ablation", "horizon_weeks"]].values.tolist() == [
+        ["0", 1, "none", 4.0],
+        ["10", 3, "no_blocking", 4.0],
+    ]
 
 
 @pytest.mark.parametrize(
