@@ -133,3 +133,25 @@ def test_reduced_validation_passes_and_fails_when_a_calibration_target_drifts(tm
     # everyone posts: the top 1% no longer write most posts (S2 out of range) -> exit 1
     drift = groupsim(*args, "behaviour.post_base=-2.0", f"hydra.sweep.dir={tmp_path / 'drift'}", cwd=tmp_path)
     assert drift.returncode == 1 and "calibration fact(s) out of their range: S2" in drift.stderr
+
+
+@pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "validate"])
+def test_design_experiments_compose_and_every_factor_bound_validates(experiment):
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    from experiments.analysis.sweeper import design_of, factor_table, seed_list
+    from experiments.config import CONFIG_DIR, model_params
+
+    def cfg(*overrides):
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
+            return compose("config", overrides=[f"experiment={experiment}", *overrides], return_hydra_config=True)
+
+    config = cfg()
+    assert len(seed_list(OmegaConf.to_container(config.hydra.sweeper)["seeds"])) >= 2, "replicate seeds"
+    factors = factor_table(config)
+    assert experiment == "validate" or len(factors) >= (12 if experiment == "sensitivity" else 4)
+    for key, (low, high) in factors.items():
+        for value in (low, high):
+            model_params(cfg(f"{key}={value}"))
+    assert len(design_of(config)) >= 1
