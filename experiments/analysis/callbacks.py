@@ -136,7 +136,8 @@ def validation_report(root: Path, config: DictConfig) -> pd.DataFrame:
     size = ", ".join(f"{k} = {OmegaConf.select(config, k)}" for k in keys)
     header = (f"# Validation of the current defaults\n\nSweep: {results.shown(root)}; {seeds} seed(s) (the"
               f" independent units); {size}. Value: mean over seeds; interval: 95% percentile bootstrap over"
-              " seeds; pass: the mean lies in the frozen range.")
+              " seeds; pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
+              " their own (seeds (passed): runs that judged it (passed it)).")
     _write_csv(root / "validation.csv", table)
     _write_text(root / "validation.md", validation.markdown(table, header))
     shown = results.shown(root / "validation.md")

@@ -3,8 +3,8 @@
 Seeds are the independent units: each fact or pattern is measured once per run (from its
 summary), and its interval is a percentile bootstrap of the mean over seeds
 (``scipy.stats.bootstrap``), never over the groups of a run pooled across seeds.
-A value passes when the mean over seeds lies in the frozen range ``[low, high]``; the
-report also counts the seeds whose run passed on its own (for the facts: the registry's
+A value passes when the mean over seeds lies in the frozen range ``[low, high]`` and at
+least half of the seeds that judged it passed on their own (for the facts: the registry's
 verdict, which for compound facts such as S4 and S6 checks more than the range).
 """
 
@@ -76,6 +76,8 @@ def judge(kind: str, name: str, role: str, description: str, values, low, high, 
     mean, lo, hi = interval(values)
     finite = np.isfinite(np.asarray(values, float))
     ok = None if not np.isfinite(mean) else bool(float(low) <= mean <= float(high))
+    if ok and seeds_passed is not None:  # a compound rule (S4, S6) must also hold in most seeds
+        ok = 2 * seeds_passed >= int(finite.sum())
     return {"kind": kind, "name": name, "role": role, "description": description, "value": mean,
             "ci_low": lo, "ci_high": hi, "seeds": int(finite.sum()), "low": float(low), "high": float(high),
             "target": target, "source": source, "pass": ok, "seeds_passed": seeds_passed}
