@@ -155,3 +155,14 @@ def test_design_experiments_compose_and_every_factor_bound_validates(experiment)
         for value in (low, high):
             model_params(cfg(f"{key}={value}"))
     assert len(design_of(config)) >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("override, message", [
+    ("hydra.sweeper.method=fast", "error: design method = 'fast': allowed morris, sobol, prior, none"),
+    ("hydra.sweeper.select=[population.nope]", "error: hydra.sweeper.select names population.nope: allowed keys of"),
+])
+def test_a_bad_design_stops_with_one_line_and_writes_nothing(tmp_path, override, message):
+    proc = groupsim("-m", "experiment=sensitivity", override, f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr and not (tmp_path / "sweep").exists()

@@ -33,7 +33,11 @@ def _jobs(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame, p
     points = design_of(config)
     jobs = aggregate(root)
     ok = jobs[jobs["status"] == "ok"].copy() if len(jobs) else jobs
-    ok["point"] = design.match_points(ok, points).to_numpy() if len(ok) else []
+    if not len(ok):
+        print(f"error: no finished job in {results.shown(root)} to analyse ({len(jobs)} job directories)",
+              file=sys.stderr)
+        raise SystemExit(1)
+    ok["point"] = design.match_points(ok, points).to_numpy()
     return points, ok, jobs
 
 
