@@ -101,7 +101,8 @@ def groupsim(*args: str, cwd: Path, module: str = "experiments.run") -> subproce
 def test_tiny_morris_sweep_writes_sensitivity_csv_and_reanalyses_a_partial_sweep(tmp_path):
     root = tmp_path / "sweep"
     factors = "[behaviour.post_base,population.attention_budget,classification.thriving_min_posters]"
-    proc = groupsim("-m", "experiment=sensitivity", "hydra.sweeper.n=2", f"hydra.sweeper.select={factors}",
+    proc = groupsim("-m", "experiment=sensitivity", "hydra.sweeper.n=2", "hydra.sweeper.seeds=1",
+                    f"hydra.sweeper.select={factors}",
                     *TINY, "duration.weeks=3", f"hydra.sweep.dir={root}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     table = pd.read_csv(root / "sensitivity.csv")
