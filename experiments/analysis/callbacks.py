@@ -115,7 +115,8 @@ def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile:
         "# Calibration (ABC rejection)", "",
         f"Sweep: {results.shown(root)}. Facts: {', '.join(judged) or 'none judged'} (calibration role only)."
         f" Seeds per draw: {len(sweeper_seeds(config))}. {verdict}.", "",
-        summary.to_markdown(index=False, floatfmt=".4g") if _has_tabulate() else summary.to_string(index=False), "",
+        summary.to_markdown(index=False, floatfmt=".4g") if _has_tabulate()
+        else "```\n" + summary.to_string(index=False) + "\n```", "",
     ])
     _write_text(root / "calibration.md", md)
     print(f"calibration: {verdict} -> {results.shown(root / 'calibration_posterior.csv')}")
