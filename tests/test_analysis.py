@@ -167,3 +167,10 @@ def test_a_bad_design_stops_with_one_line_and_writes_nothing(tmp_path, override,
     proc = groupsim("-m", "experiment=sensitivity", override, f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
     assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr and not (tmp_path / "sweep").exists()
+
+
+def test_a_repeated_design_point_shares_its_jobs_and_unknown_jobs_match_none():
+    points = pd.DataFrame({"a": [0.0, 1.0, 0.0], "b": [1.0, 1.0, 1.0]})
+    jobs = pd.DataFrame({"a": [0.0, 1.0, 0.5], "b": [1, 1, 1]})
+    assert design.first_rows(points).tolist() == [0, 1, 0]
+    assert design.match_points(jobs, points).tolist() == [0, 1, -1]

@@ -43,7 +43,7 @@ def _jobs(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame, p
 
 def _say_missing(jobs: pd.DataFrame, ok: pd.DataFrame, points: pd.DataFrame, what: str) -> None:
     not_ok = jobs[jobs["status"] != "ok"] if len(jobs) else jobs
-    absent = sorted(set(range(len(points))) - set(ok["point"]))
+    absent = [i for i, first in enumerate(design.first_rows(points)) if first not in set(ok["point"])]
     if len(not_ok) or absent:
         print(f"{what}: analysed what is there; {len(not_ok)} job(s) failed or unfinished"
               f" ({', '.join(map(str, not_ok['job'].tolist()[:20]))}), {len(absent)} design point(s)"
@@ -58,10 +58,10 @@ def _write_text(path: Path, text: str) -> None:
     results.atomic_write(path, lambda tmp: tmp.write_text(text))
 
 
-def _mean_by_point(ok: pd.DataFrame, table: pd.DataFrame, n_points: int) -> pd.DataFrame:
-    """Mean over replicate seeds of each column of ``table`` (rows of ``ok``), by design row."""
+def _mean_by_point(ok: pd.DataFrame, table: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Mean over replicate seeds of each column of ``table`` (rows of ``ok``), one row per design row."""
     means = table.groupby(ok["point"].to_numpy()).mean()
-    return means.reindex(range(n_points))
+    return means.reindex(design.first_rows(points)).set_axis(range(len(points)))
 
 
 def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
     factors, raw = factor_table(config), raw_design(config)
     points, ok, jobs = _jobs(root, config)
     _say_missing(jobs, ok, points, "sensitivity")
-    y = _mean_by_point(ok, outputs.output_table(ok), len(points))
+    y = _mean_by_point(ok, outputs.output_table(ok), points)
     table, used = sensitivity.analyse(str(sw.method), factors, raw, y)
     _write_csv(root / "sensitivity.csv", table)
     unit = "trajectories" if sw.method == "morris" else "blocks"
@@ -101,7 +101,7 @@ def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile:
     dropped = sorted(set(facts["fact"]) - set(judged))
     if dropped:
         print(f"calibration: fact(s) {', '.join(dropped)} not judged in any run (NaN): left out", file=sys.stderr)
-    values = _mean_by_point(ok, wide[judged], len(points))
+    values = _mean_by_point(ok, wide[judged], points)
     ranges = facts.groupby("fact")[["low", "high"]].first()
     prior = pd.DataFrame(factor_table(config), index=["low", "high"]).T
     accepted, met = calibration.abc_reject(points, values, ranges, epsilon, quantile)

@@ -75,12 +75,27 @@ def overrides(points: pd.DataFrame) -> List[List[str]]:
     return [[f"{key}={value!r}" for key, value in row.items()] for row in points.to_dict("records")]
 
 
+def _keys(values: np.ndarray) -> List[tuple]:
+    return [tuple(np.round(row, 9)) for row in values]
+
+
+def first_rows(points: pd.DataFrame) -> np.ndarray:
+    """For each design row, the first row with the same values.
+
+    A Morris grid can repeat a point; the model is deterministic, so a repeated point
+    shares the results of its jobs.
+    """
+    first: dict = {}
+    return np.array([first.setdefault(k, i) for i, k in enumerate(_keys(points.to_numpy(float)))], dtype=int)
+
+
 def match_points(jobs: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
-    """The design row of each job, found from its overrides (-1 when it matches none)."""
+    """The (first) design row of each job, found from its overrides (-1 when it matches none)."""
     if points.shape[1] == 0:
         return pd.Series(0, index=jobs.index)
     if not set(points.columns) <= set(jobs.columns):
         return pd.Series(-1, index=jobs.index)
-    key = {tuple(np.round(row, 9)): i for i, row in enumerate(points.to_numpy(float))}
+    rows = first_rows(points)
+    key = {k: int(rows[i]) for i, k in enumerate(_keys(points.to_numpy(float)))}
     values = jobs[list(points.columns)].apply(pd.to_numeric, errors="coerce").to_numpy(float)
-    return pd.Series([key.get(tuple(np.round(row, 9)), -1) for row in values], index=jobs.index)
+    return pd.Series([key.get(k, -1) for k in _keys(values)], index=jobs.index)

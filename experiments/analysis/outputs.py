@@ -9,7 +9,6 @@ so the outputs that exist are still analysed.
 from __future__ import annotations
 
 import logging
-import math
 from typing import Dict, List
 
 import numpy as np
@@ -78,8 +77,3 @@ def fact_table(jobs: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["job", "seed", "fact", "role", "description", *FACT_FIELDS])
     table["value"] = pd.to_numeric(table["value"], errors="coerce")
     return table
-
-
-def is_nan(value) -> bool:
-    """True for None and float NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
