@@ -142,7 +142,9 @@ def test_design_experiments_compose_and_every_factor_bound_validates(experiment)
     from omegaconf import OmegaConf
 
     from experiments.analysis.sweeper import design_of, factor_table, seed_list
-    from experiments.config import CONFIG_DIR, model_params
+    from experiments.config import CONFIG_DIR, model_params, register_schema
+
+    register_schema()
 
     def cfg(*overrides):
         with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
