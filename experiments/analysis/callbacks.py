@@ -1,0 +1,211 @@
+"""Hydra callbacks that analyse a design sweep at its end (registered by the experiments).
+
+``configs/experiment/{sensitivity,calibrate,validate}.yaml`` add these under
+``hydra.callbacks``; Hydra calls ``on_multirun_end`` callbacks in reverse order, so these run
+before the sweep summary of :class:`experiments.callbacks.AggregateSweep`. Each reads the
+job directories from disk (through :func:`experiments.callbacks.aggregate`), so it can be
+rerun on a finished, resumed or partly failed sweep:
+``python -m experiments.analysis.callbacks {sensitivity,calibrate,validate} SWEEP_DIR``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any, List, Tuple
+
+import pandas as pd
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf
+
+from experiments import results
+from experiments.analysis import calibration, design, outputs, sensitivity, validation
+from experiments.analysis.sweeper import design_of, factor_table, raw_design, seed_list
+
+log = logging.getLogger(__name__)
+
+
+def _jobs(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(applied design, the ok jobs with their design row ``point``, all jobs)."""
+    from experiments.callbacks import aggregate
+
+    points = design_of(config)
+    jobs = aggregate(root)
+    ok = jobs[jobs["status"] == "ok"].copy() if len(jobs) else jobs
+    if not len(ok):
+        print(f"error: no finished job in {results.shown(root)} to analyse ({len(jobs)} job directories)",
+              file=sys.stderr)
+        raise SystemExit(1)
+    ok["point"] = design.match_points(ok, points).to_numpy()
+    return points, ok, jobs
+
+
+def _say_missing(jobs: pd.DataFrame, ok: pd.DataFrame, points: pd.DataFrame, what: str) -> None:
+    not_ok = jobs[jobs["status"] != "ok"] if len(jobs) else jobs
+    absent = [i for i, first in enumerate(design.first_rows(points)) if first not in set(ok["point"])]
+    if len(not_ok) or absent:
+        print(f"{what}: analysed what is there; {len(not_ok)} job(s) failed or unfinished"
+              f" ({', '.join(map(str, not_ok['job'].tolist()[:20]))}), {len(absent)} design point(s)"
+              f" without any result{': ' + ', '.join(map(str, absent[:20])) if absent else ''}", file=sys.stderr)
+
+
+def _write_csv(path: Path, table: pd.DataFrame) -> None:
+    results.atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+
+
+def _write_text(path: Path, text: str) -> None:
+    results.atomic_write(path, lambda tmp: tmp.write_text(text))
+
+
+def _mean_by_point(ok: pd.DataFrame, table: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """Mean over replicate seeds of each column of ``table`` (rows of ``ok``), one row per design row."""
+    means = table.groupby(ok["point"].to_numpy()).mean()
+    return means.reindex(design.first_rows(points)).set_axis(range(len(points)))
+
+
+def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
+    """Write ``sensitivity.csv`` and ``sensitivity.png`` at ``root``; return the table."""
+    sw = config.hydra.sweeper
+    factors, raw = factor_table(config), raw_design(config)
+    points, ok, jobs = _jobs(root, config)
+    _say_missing(jobs, ok, points, "sensitivity")
+    y = _mean_by_point(ok, outputs.output_table(ok), points)
+    table, used = sensitivity.analyse(str(sw.method), factors, raw, y)
+    _write_csv(root / "sensitivity.csv", table)
+    unit = "trajectories" if sw.method == "morris" else "blocks"
+    full = int(sw.n)
+    print(f"sensitivity ({sw.method}): {len(table)} indices -> {results.shown(root / 'sensitivity.csv')};"
+          f" complete {unit} used of {full}: " + ", ".join(f"{k} {v}" for k, v in used.items()))
+    if len(table):
+        sensitivity.figure(table, root / "sensitivity.png",
+                           f"{sw.method}: {max(used.values())} of {full} {unit}, {len(sweeper_seeds(config))}"
+                           f" seed(s) per point; bars: 95% intervals")
+    return table
+
+
+def sweeper_seeds(config: DictConfig) -> List[int]:
+    """The replicate seeds of the sweep."""
+    return seed_list(OmegaConf.to_container(config.hydra.sweeper, resolve=True).get("seeds"))
+
+
+def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile: float) -> pd.DataFrame:
+    """Write ``calibration_accepted.csv``, ``calibration_posterior.csv`` and ``.md`` at ``root``."""
+    points, ok, jobs = _jobs(root, config)
+    _say_missing(jobs, ok, points, "calibration")
+    facts = outputs.fact_table(ok)
+    facts = facts[facts["role"] == "calibration"]
+    wide = facts.pivot_table(index="job", columns="fact", values="value", aggfunc="first")
+    wide = wide.reindex(ok["job"]).set_axis(ok.index)
+    judged = [f for f in wide.columns if wide[f].notna().any()]
+    dropped = sorted(set(facts["fact"]) - set(judged))
+    if dropped:
+        print(f"calibration: fact(s) {', '.join(dropped)} not judged in any run (NaN): left out", file=sys.stderr)
+    values = _mean_by_point(ok, wide[judged], points)
+    ranges = facts.groupby("fact")[["low", "high"]].first()
+    prior = pd.DataFrame(factor_table(config), index=["low", "high"]).T
+    accepted, met = calibration.abc_reject(points, values, ranges, epsilon, quantile)
+    summary = calibration.posterior_summary(accepted, prior)
+    _write_csv(root / "calibration_accepted.csv", accepted)
+    _write_csv(root / "calibration_posterior.csv", summary)
+    verdict = (f"{len(accepted)} of {len(points)} prior draws met every calibration target (distance <= {epsilon})"
+               if met else f"no draw met every target; the {len(accepted)} nearest ({quantile:.0%}) are listed"
+               " (a region to search around, not a posterior)")
+    md = "\n".join([
+        "# Calibration (ABC rejection)", "",
+        f"Sweep: {results.shown(root)}. Facts: {', '.join(judged) or 'none judged'} (calibration role only)."
+        f" Seeds per draw: {len(sweeper_seeds(config))}. {verdict}.", "",
+        summary.to_markdown(index=False, floatfmt=".4g") if _has_tabulate()
+        else "```\n" + summary.to_string(index=False) + "\n```", "",
+    ])
+    _write_text(root / "calibration.md", md)
+    print(f"calibration: {verdict} -> {results.shown(root / 'calibration_posterior.csv')}")
+    return summary
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401  (pandas.to_markdown needs it)
+    except ImportError:
+        return False
+    return True
+
+
+def validation_report(root: Path, config: DictConfig) -> pd.DataFrame:
+    """Write ``validation.csv`` and ``validation.md`` at ``root``; return the table."""
+    points, ok, jobs = _jobs(root, config)
+    _say_missing(jobs, ok, points, "validation")
+    table = validation.report(outputs.fact_table(ok), ok)
+    seeds = len(ok)
+    keys = ("population.size", "groups.count", "duration.weeks")
+    size = ", ".join(f"{k} = {OmegaConf.select(config, k)}" for k in keys)
+    header = (f"# Validation of the current defaults\n\nSweep: {results.shown(root)}; {seeds} seed(s) (the"
+              f" independent units); {size}. Value: mean over seeds; interval: 95% percentile bootstrap over"
+              " seeds; pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
+              " their own (seeds (passed): runs that judged it (passed it)).")
+    _write_csv(root / "validation.csv", table)
+    _write_text(root / "validation.md", validation.markdown(table, header))
+    shown = results.shown(root / "validation.md")
+    print(f"validation: {len(table)} facts and patterns over {seeds} seed(s) -> {shown}")
+    return table
+
+
+def drifted(table: pd.DataFrame) -> List[str]:
+    """Calibration facts judged and out of their range."""
+    rows = table[(table["role"] == "calibration") & (table["pass"] == False)]  # noqa: E712  (None = not judged)
+    return rows["name"].tolist()
+
+
+class SensitivityReport(Callback):
+    """``sensitivity.csv`` and its figure at the sweep root."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Analyse the sweep's jobs from disk."""
+        sensitivity_report(Path(config.hydra.sweep.dir).resolve(), config)
+
+
+class CalibrationReport(Callback):
+    """Accepted parameter sets and the posterior summary at the sweep root."""
+
+    def __init__(self, epsilon: float = 0.0, quantile: float = 0.1) -> None:
+        self.epsilon, self.quantile = float(epsilon), float(quantile)
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Analyse the sweep's jobs from disk."""
+        calibration_report(Path(config.hydra.sweep.dir).resolve(), config, self.epsilon, self.quantile)
+
+
+class ValidationReport(Callback):
+    """``validation.md``/``.csv``; exits 1 when a calibration fact is out of its range."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Analyse the sweep's jobs from disk; fail when a calibration target drifted."""
+        table = validation_report(Path(config.hydra.sweep.dir).resolve(), config)
+        bad = drifted(table)
+        if bad:
+            print(f"validation failed: calibration fact(s) out of their range: {', '.join(bad)}", file=sys.stderr)
+            raise SystemExit(1)
+
+
+def main(argv: List[str] | None = None) -> None:
+    """Rerun an analysis on a sweep directory from disk (its ``multirun.yaml``)."""
+    args = sys.argv[1:] if argv is None else argv
+    kinds = ("sensitivity", "calibrate", "validate")
+    if len(args) != 2 or args[0] not in kinds or not (Path(args[1]) / "multirun.yaml").is_file():
+        print(f"usage: python -m experiments.analysis.callbacks {{{','.join(kinds)}}} SWEEP_DIR"
+              " (a directory with multirun.yaml)", file=sys.stderr)
+        raise SystemExit(2)
+    root = Path(args[1]).resolve()
+    config = OmegaConf.load(root / "multirun.yaml")
+    config.hydra.sweep.dir = str(root)
+    if args[0] == "sensitivity":
+        sensitivity_report(root, config)
+    elif args[0] == "calibrate":
+        cb = config.hydra.callbacks.get("calibration", {})
+        calibration_report(root, config, float(cb.get("epsilon", 0.0)), float(cb.get("quantile", 0.1)))
+    else:
+        ValidationReport().on_multirun_end(config)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""What the analyses read from a run: summary keys and stylized facts, in one place.
+
+The model's outputs are read ONLY through ``summary.json`` keys (flattened with dots by
+:func:`experiments.callbacks.aggregate`), and the fact registry ONLY through
+:func:`fact_table`. A key a run does not write yet becomes NaN, with one warning naming it,
+so the outputs that exist are still analysed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Dict, List
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+CHARTERS = ("employment_association", "university_alumni", "industry_profession")
+
+OUTPUTS: Dict[str, str] = {
+    "share_thriving": "share_thriving",
+    "share_dormant": "share_dormant",
+    "median_weeks_to_dormancy": "median_weeks_to_dormancy",
+    "badge_ratio": "badge_ratio",
+    "posts_per_1000_members_week": "posts_per_1000_members_week",
+    "excess_share_thriving": "excess.share_thriving",
+    "excess_share_dormant": "excess.share_dormant",
+    **{f"size50_{c}": f"size50_by_charter.{c}" for c in CHARTERS},
+}
+"""Output name -> dotted summary key (contract 5 of the parallel branches)."""
+
+CALIBRATION_FACTS = ("S1", "S2", "S3")
+"""Fallback roles while ``sim/facts.py`` does not exist: S1-S3 calibrate, S4-S6 validate."""
+
+FACT_FIELDS = ("value", "low", "high", "target", "pass", "source")
+
+
+def output_table(jobs: pd.DataFrame, outputs: Dict[str, str] | None = None) -> pd.DataFrame:
+    """One column per output (named as in ``outputs``) from the flattened job table.
+
+    Missing summary keys become NaN columns, announced in one warning line.
+    """
+    outputs = OUTPUTS if outputs is None else outputs
+    missing = [key for key in outputs.values() if key not in jobs.columns]
+    if missing:
+        log.warning("summary keys missing (their outputs are NaN): %s", ", ".join(missing))
+    data = {name: pd.to_numeric(jobs[key], errors="coerce") if key in jobs.columns else np.nan
+            for name, key in outputs.items()}
+    return pd.DataFrame(data, index=jobs.index)
+
+
+def fact_role(name: str, fact: Dict) -> str:
+    """``calibration`` or ``validation``: the registry's role, else the fallback by name."""
+    role = fact.get("role") if isinstance(fact, dict) else None
+    if role in ("calibration", "validation"):
+        return role
+    return "calibration" if name in CALIBRATION_FACTS else "validation"
+
+
+def fact_table(jobs: pd.DataFrame) -> pd.DataFrame:
+    """Long table of the stylized facts of each job: job, fact, role, value, low, high, ...
+
+    Read from the ``stylized_facts.<name>.<field>`` columns of the flattened summaries
+    (the adapter the lead points at ``sim/facts.py`` on merge).
+    """
+    names = sorted({c.split(".")[1] for c in jobs.columns if c.startswith("stylized_facts.") and c.count(".") == 2})
+    rows: List[Dict] = []
+    for _, job in jobs.iterrows():
+        for name in names:
+            fact = {f: job.get(f"stylized_facts.{name}.{f}") for f in (*FACT_FIELDS, "role", "name", "definition")}
+            rows.append({
+                "job": job.get("job"), "seed": job.get("seed", job.get("summary.seed")), "fact": name,
+                "role": fact_role(name, fact), "description": fact.get("definition") or fact.get("name") or "",
+                **{f: fact[f] for f in FACT_FIELDS},
+            })
+    table = pd.DataFrame(rows, columns=["job", "seed", "fact", "role", "description", *FACT_FIELDS])
+    table["value"] = pd.to_numeric(table["value"], errors="coerce")
+    return table

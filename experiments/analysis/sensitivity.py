@@ -1,0 +1,109 @@
+"""Morris and Sobol indices from a design and its outputs (SALib), with what is missing.
+
+The design is regenerated from the sweep's config (:func:`experiments.analysis.design.design`);
+each output is the mean over a point's replicate seeds. SALib needs whole Morris
+trajectories (``D + 1`` points) or whole Sobol blocks (``D + 2`` points): an incomplete
+one (a job failed, is missing, or its output is NaN) is left out, and the count of those
+used is reported, so a resumed or partly failed sweep is analysed on what it has.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis import design
+
+COLUMNS = ["parameter", "output", "index", "value", "conf"]
+CONF_LEVEL = 0.95
+RESAMPLES = 1000
+
+
+def complete_units(y: np.ndarray, size: int) -> np.ndarray:
+    """Boolean mask of the units (consecutive blocks of ``size`` rows) with no NaN."""
+    return np.isfinite(y.reshape(-1, size)).all(axis=1)
+
+
+def indices(method: str, factors: Dict, points: pd.DataFrame, y: np.ndarray, seed: int = 0) -> Tuple[pd.DataFrame, int]:
+    """Long table of one output's indices, and the number of trajectories/blocks used.
+
+    Args:
+        method: ``morris`` or ``sobol``.
+        factors: the factor table the design was made from.
+        points: the unrounded design (rows in design order).
+        y: the output at each point (NaN where missing).
+        seed: seed of SALib's bootstrap of the confidence intervals.
+    """
+    prob = design.problem(factors)
+    d = prob["num_vars"]
+    size = d + 1 if method == "morris" else d + 2
+    keep = np.repeat(complete_units(np.asarray(y, float), size), size)
+    used = int(keep.sum() // size)
+    if used < 2:
+        return pd.DataFrame(columns=COLUMNS), used
+    x, yk = points.to_numpy(float)[keep], np.asarray(y, float)[keep]
+    rows: List[Dict] = []
+    if method == "morris":
+        from SALib.analyze import morris
+
+        res = morris.analyze(prob, x, yk, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
+                             num_levels=design.MORRIS_LEVELS, seed=seed)
+        for i, name in enumerate(prob["names"]):
+            rows.append({"parameter": name, "index": "mu_star", "value": res["mu_star"][i],
+                         "conf": res["mu_star_conf"][i]})
+            rows.append({"parameter": name, "index": "sigma", "value": res["sigma"][i], "conf": np.nan})
+    else:
+        from SALib.analyze import sobol
+
+        res = sobol.analyze(prob, yk, calc_second_order=False, num_resamples=RESAMPLES,
+                            conf_level=CONF_LEVEL, seed=seed)
+        for i, name in enumerate(prob["names"]):
+            for index in ("S1", "ST"):
+                rows.append({"parameter": name, "index": index, "value": res[index][i],
+                             "conf": res[f"{index}_conf"][i]})
+    return pd.DataFrame(rows).assign(output="")[COLUMNS], used
+
+
+def analyse(method: str, factors: Dict, points: pd.DataFrame, outputs: pd.DataFrame) -> Tuple[pd.DataFrame, Dict]:
+    """Indices of every output column (``outputs`` rows follow ``points``), and units used."""
+    tables, used = [], {}
+    for name in outputs.columns:
+        table, used[name] = indices(method, factors, points, outputs[name].to_numpy(float))
+        tables.append(table.assign(output=name))
+    frames = [t for t in tables if len(t)]
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)), used
+
+
+def figure(table: pd.DataFrame, path, title: str) -> None:
+    """One panel per output: the main index of each factor with its 95% interval."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    main = "mu_star" if (table["index"] == "mu_star").any() else "ST"
+    outputs = list(dict.fromkeys(table["output"]))
+    cols = min(3, max(len(outputs), 1))
+    rows = -(-max(len(outputs), 1) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 0.25 * table["parameter"].nunique() * rows + 1.5 * rows),
+                             squeeze=False, constrained_layout=True)
+    for ax, output in zip(axes.flat, outputs, strict=False):
+        part = table[table["output"] == output]
+        for offset, index, marker in ((-0.15, main, "o"), (0.15, "S1" if main == "ST" else "sigma", "s")):
+            sub = part[part["index"] == index]
+            ypos = np.arange(len(sub)) + offset
+            err = sub["conf"].to_numpy(float)
+            ax.errorbar(sub["value"], ypos, xerr=np.where(np.isfinite(err), err, 0), fmt=marker, ms=4,
+                        capsize=2, label=index)
+        names = part[part["index"] == main]["parameter"]
+        ax.set_yticks(np.arange(len(names)), [n.split(".", 1)[-1] for n in names], fontsize=7)
+        ax.set_title(output, fontsize=9)
+        ax.set_xlabel(f"{main} (units of the output)" if main == "mu_star" else "share of output variance")
+        ax.legend(fontsize=7)
+    for ax in axes.flat[len(outputs):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontsize=10)
+    fig.savefig(path, dpi=150)
+    plt.close(fig)

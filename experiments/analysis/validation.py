@@ -1,0 +1,124 @@
+"""Facts and held-out patterns over replicate seeds: value, bootstrap interval, pass/fail.
+
+Seeds are the independent units: each fact or pattern is measured once per run (from its
+summary), and its interval is a percentile bootstrap of the mean over seeds
+(``scipy.stats.bootstrap``), never over the groups of a run pooled across seeds.
+A value passes when the mean over seeds lies in the frozen range ``[low, high]`` and at
+least half of the seeds that judged it passed on their own (for the facts: the registry's
+verdict, which for compound facts such as S4 and S6 checks more than the range).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, List
+
+import numpy as np
+import pandas as pd
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A held-out pattern from the literature, measured from summary keys per run."""
+
+    name: str
+    description: str
+    measure: Callable[[pd.DataFrame], pd.Series]
+    low: float
+    high: float
+    target: str
+    source: str
+
+
+HELD_OUT: List[Pattern] = [
+    Pattern(
+        "H1", "first post replied to: share who post again minus the same share without a reply",
+        lambda j: j["post_again_if_replied"] - j["post_again_if_not_replied"], 0.02, 0.30,
+        "positive, about +12 points (56% vs 44%)",
+        "Joyce & Kraut 2006, J. Computer-Mediated Communication 11(3):723-747",
+    ),
+    Pattern(
+        "H2", "share of members' first posts that got no reply", lambda j: j["first_post_no_reply_share"],
+        0.25, 0.55, "about 40% of thread starters get no reply",
+        "Burke, Joyce, Kim, Anand & Kraut 2007, Communities and Technologies (as cited in the brief)",
+    ),
+    Pattern(
+        "H3", "share of visits in weekday work hours (8-17 h, Mon-Fri; 45 of 168 hours = 0.27)",
+        lambda j: j["work_hours_share_of_visits"], 45 / 168, 1.0,
+        "above the work hours' share of the week (weekday daytime peak)",
+        "Golder, Wilkinson & Huberman 2007, Communities and Technologies (weekly rhythm of messaging)",
+    ),
+]
+"""Patterns never used in calibration (held out), measured from existing summary keys."""
+
+
+def interval(values: np.ndarray, seed: int = 0) -> tuple:
+    """Mean over seeds and its bootstrap percentile interval (NaN with fewer than 2 values)."""
+    x = np.asarray(values, float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return np.nan, np.nan, np.nan
+    if len(x) < 2:
+        return float(x[0]), np.nan, np.nan
+    if np.ptp(x) == 0:  # every seed agrees: the bootstrap distribution is a point
+        return float(x[0]), float(x[0]), float(x[0])
+    from scipy.stats import bootstrap
+
+    res = bootstrap((x,), np.mean, confidence_level=CONFIDENCE, method="percentile", random_state=seed)
+    return float(x.mean()), float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def judge(kind: str, name: str, role: str, description: str, values, low, high, target, source,
+          seeds_passed=None) -> Dict:
+    """One row of the report (``seeds_passed``: runs whose own verdict was pass, if known)."""
+    mean, lo, hi = interval(values)
+    finite = np.isfinite(np.asarray(values, float))
+    ok = None if not np.isfinite(mean) else bool(float(low) <= mean <= float(high))
+    if ok and seeds_passed is not None:  # a compound rule (S4, S6) must also hold in most seeds
+        ok = 2 * seeds_passed >= int(finite.sum())
+    return {"kind": kind, "name": name, "role": role, "description": description, "value": mean,
+            "ci_low": lo, "ci_high": hi, "seeds": int(finite.sum()), "low": float(low), "high": float(high),
+            "target": target, "source": source, "pass": ok, "seeds_passed": seeds_passed}
+
+
+def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
+    """Every fact (from :func:`outputs.fact_table`) and every held-out pattern, judged over seeds."""
+    rows = []
+    for name, part in facts.groupby("fact", sort=True):
+        first = part.iloc[0]
+        passed = int((part["pass"] == True).sum())  # noqa: E712  (the run's own verdict; None = not judged)
+        rows.append(judge("fact", name, first["role"], first["description"], part["value"], first["low"],
+                          first["high"], first["target"], first["source"], passed))
+    for p in HELD_OUT:
+        try:
+            values = pd.to_numeric(p.measure(jobs), errors="coerce")
+        except KeyError:
+            values = pd.Series(np.nan, index=jobs.index)
+        passed = int(((values >= p.low) & (values <= p.high)).sum())
+        rows.append(judge("held-out", p.name, "held-out", p.description, values, p.low, p.high, p.target, p.source,
+                          passed))
+    return pd.DataFrame(rows)
+
+
+def markdown(table: pd.DataFrame, header: str) -> str:
+    """The report as Markdown: facts, then held-out patterns."""
+
+    def fmt(x) -> str:
+        return "n/a" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.3g}"
+
+    lines = [header, ""]
+    for kind, title in (("fact", "Stylized facts"), ("held-out", "Held-out patterns (never used in calibration)")):
+        lines += [f"## {title}", "",
+                  "| | role | what | mean over seeds | 95% interval | seeds (passed) | target (range) | source"
+                  " | pass |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in table[table["kind"] == kind].to_dict("records"):
+            verdict = "not judged" if r["pass"] is None else ("pass" if r["pass"] else "FAIL")
+            lines.append(f"| {r['name']} | {r['role']} | {r['description']} | {fmt(r['value'])}"
+                         f" | {fmt(r['ci_low'])}-{fmt(r['ci_high'])} | {r['seeds']} ({r['seeds_passed']})"
+                         f" | {r['target']}"
+                         f" ({fmt(r['low'])}-{fmt(r['high'])}) | {r['source']} | {verdict} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,178 @@
+"""Sensitivity, calibration and validation: the analyses on problems with known answers,
+then the real sweeps (tiny) through the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.analysis import calibration, design, sensitivity, validation
+
+REPO = Path(__file__).resolve().parent.parent
+TINY = ["population.size=1500", "groups.count=12", "plots=false"]
+ISHIGAMI = {"x1": [-np.pi, np.pi], "x2": [-np.pi, np.pi], "x3": [-np.pi, np.pi]}
+
+
+def test_design_is_a_function_of_method_n_factors_seed():
+    a = design.design("morris", 3, ISHIGAMI, seed=5)
+    assert a.equals(design.design("morris", 3, ISHIGAMI, seed=5))
+    assert not a.equals(design.design("morris", 3, ISHIGAMI, seed=6))
+    assert len(a) == 3 * 4 and list(a.columns) == list(ISHIGAMI)
+    assert len(design.design("sobol", 8, ISHIGAMI, seed=0)) == 8 * 5
+    prior = design.design("prior", 50, {"a": [2, 3]}, seed=0)
+    assert prior["a"].between(2, 3).all() and len(prior) == 50
+
+
+def test_design_rejects_bad_input_with_one_line():
+    with pytest.raises(ValueError, match="allowed morris, sobol, prior, none"):
+        design.design("fast", 2, ISHIGAMI, 0)
+    with pytest.raises(ValueError, match=r"factor x = \[1.0, 0.0\]: allowed \[low, high\]"):
+        design.design("morris", 2, {"x": [1.0, 0.0]}, 0)
+
+
+def test_sobol_indices_of_ishigami_match_the_analytic_values():
+    from SALib.test_functions import Ishigami
+
+    points = design.design("sobol", 1024, ISHIGAMI, seed=1)
+    table, used = sensitivity.indices("sobol", ISHIGAMI, points, Ishigami.evaluate(points.to_numpy()))
+    got = table.set_index(["parameter", "index"])["value"]
+    # analytic (a=7, b=0.1): S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244
+    expected = {("x1", "S1"): 0.314, ("x2", "S1"): 0.442, ("x3", "S1"): 0.0,
+                ("x1", "ST"): 0.558, ("x2", "ST"): 0.442, ("x3", "ST"): 0.244}
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, abs=0.05), key
+    assert used == 1024 and table["conf"].gt(0).all()
+
+
+def test_morris_ranks_an_inert_factor_last_and_skips_incomplete_trajectories():
+    factors = {"strong": [0, 1], "weak": [0, 1], "inert": [0, 1]}
+    points = design.design("morris", 6, factors, seed=0)
+    y = 5 * points["strong"] + points["weak"] ** 2
+    y.iloc[1] = np.nan  # one job of the first trajectory missing
+    table, used = sensitivity.indices("morris", factors, points, y.to_numpy())
+    mu = table[table["index"] == "mu_star"].set_index("parameter")["value"]
+    assert used == 5
+    assert mu["strong"] > mu["weak"] > mu["inert"] == pytest.approx(0)
+
+
+def test_abc_rejection_recovers_a_known_parameter():
+    prior = {"theta": [0.0, 1.0], "nuisance": [0.0, 1.0]}
+    points = design.design("prior", 2000, prior, seed=3)
+    noise = np.random.default_rng(0).normal(0, 0.01, len(points))
+    values = pd.DataFrame({"S9": 2 * points["theta"] + noise})  # target 2 theta in [0.8, 1.0]
+    ranges = pd.DataFrame({"low": [0.8], "high": [1.0]}, index=["S9"])
+    accepted, met = calibration.abc_reject(points, values, ranges)
+    summary = calibration.posterior_summary(accepted, pd.DataFrame(prior, index=["low", "high"]).T).set_index(
+        "parameter")
+    assert met and 150 < len(accepted) < 250
+    assert summary.loc["theta", "mean"] == pytest.approx(0.45, abs=0.01)
+    assert summary.loc["theta", "q05"] > 0.39 and summary.loc["theta", "q95"] < 0.51
+    assert summary.loc["nuisance", "mean"] == pytest.approx(0.5, abs=0.05)  # uninformed: stays the prior
+
+
+def test_abc_without_an_acceptable_draw_lists_the_nearest_and_says_so():
+    points = pd.DataFrame({"theta": np.linspace(0, 1, 20)})
+    values = pd.DataFrame({"S9": points["theta"]})
+    accepted, met = calibration.abc_reject(points, values, pd.DataFrame({"low": [5.0], "high": [6.0]}, index=["S9"]),
+                                           quantile=0.1)
+    assert not met and accepted["theta"].tolist() == [1.0, pytest.approx(1 - 1 / 19)]
+
+
+def test_interval_is_a_bootstrap_over_seeds():
+    mean, low, high = validation.interval(np.array([0.1, 0.2, 0.3, 0.4, np.nan]))
+    assert mean == pytest.approx(0.25) and 0.1 <= low < mean < high <= 0.4
+    assert np.isnan(validation.interval(np.array([0.3]))[1])
+
+
+def groupsim(*args: str, cwd: Path, module: str = "experiments.run") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=900)
+
+
+@pytest.mark.slow
+def test_tiny_morris_sweep_writes_sensitivity_csv_and_reanalyses_a_partial_sweep(tmp_path):
+    root = tmp_path / "sweep"
+    factors = "[behaviour.post_base,population.attention_budget,classification.thriving_min_posters]"
+    proc = groupsim("-m", "experiment=sensitivity", "hydra.sweeper.n=2", "hydra.sweeper.seeds=1",
+                    f"hydra.sweeper.select={factors}",
+                    *TINY, "duration.weeks=3", f"hydra.sweep.dir={root}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    table = pd.read_csv(root / "sensitivity.csv")
+    assert list(table.columns) == ["parameter", "output", "index", "value", "conf"]
+    assert set(table["parameter"]) == {"behaviour.post_base", "population.attention_budget",
+                                       "classification.thriving_min_posters"}
+    assert {"share_thriving", "badge_ratio", "posts_per_1000_members_week"} <= set(table["output"])
+    assert set(table["index"]) == {"mu_star", "sigma"} and table["value"].notna().all()
+    assert (root / "sensitivity.png").stat().st_size > 0
+    assert len(list(root.glob("*/summary.json"))) == 2 * 4
+    # a job lost: the analysis runs on what is left and says what is missing
+    next(root.glob("*/summary.json")).unlink()
+    again = groupsim("sensitivity", str(root), cwd=tmp_path, module="experiments.analysis.callbacks")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "1 job(s) failed or unfinished" in again.stderr and "1 design point(s) without any result" in again.stderr
+
+
+@pytest.mark.slow
+def test_reduced_validation_passes_and_fails_when_a_calibration_target_drifts(tmp_path):
+    args = ["-m", "experiment=validate", "hydra.sweeper.seeds=2", *TINY, "duration.weeks=8"]
+    proc = groupsim(*args, f"hydra.sweep.dir={tmp_path / 'ok'}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    table = pd.read_csv(tmp_path / "ok" / "validation.csv")
+    assert {"S1", "S2", "S3", "S4", "S5", "S6", "H1", "H2", "H3"} <= set(table["name"])
+    judged = table[(table["role"] == "calibration") & table["pass"].notna()]
+    assert len(judged) >= 1 and judged["pass"].astype(bool).all()
+    assert (table.loc[table["name"] == "S2", "seeds"] == 2).all()
+    assert "Held-out patterns" in (tmp_path / "ok" / "validation.md").read_text()
+    # everyone posts: the top 1% no longer write most posts (S2 out of range) -> exit 1
+    drift = groupsim(*args, "behaviour.post_base=-2.0", f"hydra.sweep.dir={tmp_path / 'drift'}", cwd=tmp_path)
+    assert drift.returncode == 1 and "calibration fact(s) out of their range: S2" in drift.stderr
+
+
+@pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "validate"])
+def test_design_experiments_compose_and_every_factor_bound_validates(experiment):
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    from experiments.analysis.sweeper import design_of, factor_table, seed_list
+    from experiments.config import CONFIG_DIR, model_params, register_schema
+
+    register_schema()
+
+    def cfg(*overrides):
+        with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
+            return compose("config", overrides=[f"experiment={experiment}", *overrides], return_hydra_config=True)
+
+    config = cfg()
+    assert len(seed_list(OmegaConf.to_container(config.hydra.sweeper)["seeds"])) >= 2, "replicate seeds"
+    factors = factor_table(config)
+    assert experiment == "validate" or len(factors) >= (12 if experiment == "sensitivity" else 4)
+    for key, (low, high) in factors.items():
+        for value in (low, high):
+            model_params(cfg(f"{key}={value}"))
+    assert len(design_of(config)) >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("override, message", [
+    ("hydra.sweeper.method=fast", "error: design method = 'fast': allowed morris, sobol, prior, none"),
+    ("hydra.sweeper.select=[population.nope]", "error: hydra.sweeper.select names population.nope: allowed keys of"),
+])
+def test_a_bad_design_stops_with_one_line_and_writes_nothing(tmp_path, override, message):
+    proc = groupsim("-m", "experiment=sensitivity", override, f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr and not (tmp_path / "sweep").exists()
+
+
+def test_a_repeated_design_point_shares_its_jobs_and_unknown_jobs_match_none():
+    points = pd.DataFrame({"a": [0.0, 1.0, 0.0], "b": [1.0, 1.0, 1.0]})
+    jobs = pd.DataFrame({"a": [0.0, 1.0, 0.5], "b": [1, 1, 1]})
+    assert design.first_rows(points).tolist() == [0, 1, 0]
+    assert design.match_points(jobs, points).tolist() == [0, 1, -1]
