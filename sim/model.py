@@ -8,7 +8,7 @@ import mesa
 import networkx as nx
 import pandas as pd
 
-from sim import metrics
+from sim import metrics, summary
 from sim.agents import Group, Professional
 from sim.clock import HOURS_PER_WEEK, availability_profiles
 from sim.initialize import build_state
@@ -132,4 +132,4 @@ class GroupCultureModel(mesa.Model):
         """Run-level outcomes and the stylized facts S1-S6 with pass/fail.
 
         Pass ``tables`` (from :meth:`tables`) to avoid building them twice."""
-        return metrics.summary(self.state, self.weeks_done, tables)
+        return summary.summary(self.params, self.tables() if tables is None else tables)
