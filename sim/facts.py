@@ -276,3 +276,7 @@ def registry_table() -> str:
     rows = ["| # | definition | target | role | source |", "|---|---|---|---|---|"]
     rows += [f"| {f.key} | {f.definition} | {f.target} | {f.role} | {f.source} |" for f in FACTS.values()]
     return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(registry_table())
