@@ -118,8 +118,11 @@ def _nan(x) -> bool:
 
 
 def result(key: str, values: dict, **extra) -> dict:
-    """A fact's entry in the summary: value (headline measure), low, high, target, pass,
-    role, source, definition, every measure, and extra comparisons."""
+    """A fact's entry in the summary.
+
+    Holds value (of the headline measure), low, high, target, pass, role, source,
+    definition, every measure, and extra comparisons.
+    """
     f = FACTS[key]
     measures = {}
     for name, low, high in f.measures:
@@ -135,9 +138,12 @@ def result(key: str, values: dict, **extra) -> dict:
 
 
 def never_posted_large(groups: pd.DataFrame, memberships: pd.DataFrame) -> float:
-    """S1: share of current members of groups with 2,000+ members (at the horizon) who never
-    posted. The memberships table counts posts over the whole membership, which equals the
-    last 52 reported weeks for a run of up to 52 weeks without spin-up."""
+    """S1: share of current members of groups with 2,000+ members who never posted.
+
+    Group size is taken at the horizon. The memberships table counts posts over the whole
+    membership, which equals the last 52 reported weeks for a run of up to 52 weeks
+    without spin-up.
+    """
     large = groups.group_id[groups.final_members >= LARGE]
     current = memberships[memberships.group_id.isin(large) & memberships.left_tick.isna()]
     return float((current.posts == 0).mean()) if len(current) else math.nan
@@ -154,8 +160,11 @@ def top1_share(memberships: pd.DataFrame) -> float:
 
 
 def industry_rates(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
-    """S3: pooled posts and replies per 1,000 member-weeks of the non-dormant industry
-    groups of 2,000+ members (the 30 largest if fewer than 5 reach 2,000)."""
+    """S3: pooled posts and replies per 1,000 member-weeks of large live industry groups.
+
+    The groups are the non-dormant industry groups of 2,000+ members, or the 30 largest
+    non-dormant industry groups if fewer than 5 reach 2,000.
+    """
     live = groups[(groups.anchor == "industry") & (groups.final_state.astype(str) != "dormant")]
     chosen = live[live.final_members >= LARGE]
     if len(chosen) < 5:
@@ -174,11 +183,13 @@ def size_bins(sizes) -> np.ndarray:
 
 
 def path_dependence(replicates: list[pd.DataFrame], min_groups: int = 1) -> dict:
-    """S4 from the final ``groups`` tables of runs sharing ONE initial state (same seed,
-    different ``dynamics_seed``): per group, the shares of runs ending thriving and
-    dormant; per charter x size cell, the mean over its groups of the smaller of the two.
-    Fixed differences between groups give 0 here; only the same group ending in
-    different states counts."""
+    """S4 from the final ``groups`` tables of runs sharing ONE initial state.
+
+    The runs share the seed and differ in ``dynamics_seed``. Per group, the shares of
+    runs ending thriving and dormant; per charter x size cell, the mean over its groups
+    of the smaller of the two. Fixed differences between groups give 0 here; only the
+    same group ending in different states counts.
+    """
     if len(replicates) < 2:
         return {"within_group_split": math.nan, "cell": None}
     stacked = pd.concat(replicates, keys=range(len(replicates)), names=["run"]).reset_index(level=0)
@@ -197,15 +208,18 @@ def path_dependence(replicates: list[pd.DataFrame], min_groups: int = 1) -> dict
 
 
 def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
-    """S5: median share of members kept from dormancy onset to the horizon by groups dormant
+    """S5: members kept by dormant groups, against non-dormant groups of the same size.
+
+    The median share of members kept from dormancy onset to the horizon by groups dormant
     at the horizon, and the same share over the same weeks for non-dormant groups of the
-    same size class (log2 of members at onset)."""
+    same size class (log2 of members at onset).
+    """
     members = group_weeks.pivot(index="week", columns="group_id", values="members")
     final = members.iloc[-1]
     dormant = groups[groups.final_state.astype(str) == "dormant"].dropna(subset=["weeks_to_dormancy"])
     others = groups.group_id[groups.final_state.astype(str) != "dormant"].to_numpy()
     kept, compared = [], []
-    for gid, onset in zip(dormant.group_id, dormant.weeks_to_dormancy.astype(int) - 1):
+    for gid, onset in zip(dormant.group_id, dormant.weeks_to_dormancy.astype(int) - 1, strict=True):
         start = members.loc[onset]
         if start[gid] <= 0:
             continue
@@ -218,9 +232,11 @@ def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
 
 
 def _standardised(groups: pd.DataFrame, mask: pd.Series, weights: pd.Series, horizon: int) -> tuple[float, float]:
-    """Share dormant at the horizon and restricted mean weeks to dormancy (never dormant
-    counts as the horizon) of the groups in ``mask``, reweighted to the size classes of
-    ``weights`` (direct standardisation on log2 size classes)."""
+    """Share dormant at the horizon and mean weeks to dormancy, size-standardised.
+
+    Never dormant counts as the horizon. The groups in ``mask`` are reweighted to the
+    size classes of ``weights`` (direct standardisation on log2 size classes).
+    """
     sel = groups[mask]
     sel = sel.assign(size_bin=size_bins(sel.initial_size), dormant=sel.final_state.astype(str).eq("dormant"),
                      weeks=sel.weeks_to_dormancy.fillna(horizon).astype(float))
@@ -233,10 +249,13 @@ def _standardised(groups: pd.DataFrame, mask: pd.Series, weights: pd.Series, hor
 
 
 def defunct_order(groups: pd.DataFrame, horizon: int) -> dict:
-    """S6: defunct employment associations, live ones and industry groups, size-matched to
-    the defunct groups' size classes: share dormant at the horizon and mean weeks to
-    dormancy. ``order_holds`` is 1 when dormancy is highest and earliest for defunct and
-    lowest and latest for industry groups, 0 when not, NaN without defunct groups."""
+    """S6: defunct employment associations against live ones and industry groups.
+
+    All three are size-matched to the defunct groups' size classes: share dormant at the
+    horizon and mean weeks to dormancy. ``order_holds`` is 1 when dormancy is highest
+    and earliest for defunct and lowest and latest for industry groups, 0 when not, NaN
+    without defunct groups.
+    """
     employer = groups.anchor.eq("employer")
     masks = {"defunct": employer & groups.employer_defunct, "live_employment": employer & ~groups.employer_defunct,
              "industry": groups.anchor.eq("industry")}
@@ -254,8 +273,11 @@ def defunct_order(groups: pd.DataFrame, horizon: int) -> dict:
 
 
 def evaluate(tables: dict, horizon: int) -> dict:
-    """All facts a single run can evaluate; S4 needs replicate runs (see
-    :func:`path_dependence`) and is reported as not evaluated here."""
+    """All facts a single run can evaluate.
+
+    S4 needs replicate runs (see :func:`path_dependence`) and is reported as not
+    evaluated here.
+    """
     groups, gw, members = tables["groups"], tables["group_weeks"], tables["memberships"]
     s3 = industry_rates(groups, gw)
     s5 = badges_persist(groups, gw)

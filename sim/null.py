@@ -107,8 +107,10 @@ def _authors(posts: np.ndarray, members: np.ndarray, rng: np.random.Generator) -
 
 
 def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -> np.ndarray:
-    """Distinct authors per group over the trailing ``window`` weeks ending at each week:
-    each (group, week, author) covers the ``window`` weeks from its week on."""
+    """Distinct authors per group over the trailing ``window`` weeks ending at each week.
+
+    Each (group, week, author) covers the ``window`` weeks from its week on.
+    """
     n_weeks, n_groups = shape
     span = np.arange(window)
     covered = (week[:, None] + span).ravel()
@@ -120,9 +122,12 @@ def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -
 
 
 def groups_from_weeks(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """A ``groups``-like table from weekly states: ``final_state``, ``weeks_to_dormancy``
-    (first dormant week + 1, NaN if never) and ``posts``, with the groups' fixed
-    columns (charter, anchor, initial_size, employer_defunct, ...) kept."""
+    """A ``groups``-like table from weekly states.
+
+    Sets ``final_state``, ``final_members``, ``weeks_to_dormancy`` (first dormant week +
+    1, NaN if never) and ``posts``, and keeps the groups' fixed columns (charter,
+    anchor, initial_size, employer_defunct, ...).
+    """
     gw = group_weeks.sort_values(["group_id", "week"])
     final = gw.groupby("group_id").last()
     dormant = gw[gw.state == STATE_NAMES[DORMANT]].groupby("group_id").week.min() + 1.0
@@ -142,8 +147,10 @@ def null_tables(
     by_charter: bool = False,
     replicates: int = 1,
 ) -> list[dict[str, pd.DataFrame]]:
-    """``replicates`` draws of the null for a run's tables: a list of
-    ``{"group_weeks", "groups"}`` with the model's columns, one per draw."""
+    """``replicates`` draws of the null for a run's tables.
+
+    Returns a list of ``{"group_weeks", "groups"}`` with the model's columns, one per draw.
+    """
     gw, groups = tables["group_weeks"], tables["groups"]
     rates = per_capita_rates(gw, groups, by_charter)
     draws = []

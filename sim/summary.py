@@ -53,8 +53,10 @@ def size50(initial_size, thriving) -> float:
 
 
 def outcomes(groups: pd.DataFrame) -> dict:
-    """Shares thriving / active / dormant at the horizon and the 50%-thriving size per
-    charter, from a ``groups`` table (the model's or the null's)."""
+    """Shares thriving / active / dormant at the horizon and the 50%-thriving size per charter.
+
+    Reads a ``groups`` table: the model's or the null's.
+    """
     state = groups.final_state.astype(str)
     thriving = state.eq("thriving")
     return {
@@ -68,8 +70,11 @@ def outcomes(groups: pd.DataFrame) -> dict:
 
 
 def null_block(tables: dict, c, seed: int, by_charter: bool) -> dict:
-    """The null's outcomes for this run: shares averaged over :data:`NULL_REPLICATES` draws,
-    size50 fitted on all draws pooled."""
+    """The null's outcomes for this run.
+
+    Shares are averaged over :data:`NULL_REPLICATES` draws; size50 is fitted on all draws
+    pooled.
+    """
     draws = null.null_tables(tables, c, seed, by_charter=by_charter, replicates=NULL_REPLICATES)
     per = [outcomes(d["groups"]) for d in draws]
     pooled = outcomes(pd.concat([d["groups"] for d in draws], ignore_index=True))
@@ -93,8 +98,11 @@ def excess(model: dict, base: dict) -> dict:
 
 
 def per_capita(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
-    """Per-capita activity and participation breadth over all group-weeks with members,
-    overall and per charter (medians over groups of each group's pooled rate / mean breadth)."""
+    """Per-capita activity and participation breadth, overall and per charter.
+
+    Medians over groups (with members) of each group's pooled posts per 1,000
+    member-weeks and of its mean weekly breadth.
+    """
     g = null.augment(gw).merge(groups[["group_id", "charter"]], on="group_id")
     g = g[g.members > 0]
     per_group = g.groupby(["charter", "group_id"], observed=True).agg(
@@ -132,8 +140,8 @@ def summary(params, tables: dict) -> dict:
         **model,
         "null": {**base, "per_charter_rate": null_block(tables, c, params.seed, by_charter=True)},
         "excess": excess(model, base),
-        "share_thriving_by_charter": by_charter.final_state.apply(lambda x: _mean(x.astype(str) == "thriving")).to_dict(),
-        "share_dormant_by_charter": by_charter.final_state.apply(lambda x: _mean(x.astype(str) == "dormant")).to_dict(),
+        "share_thriving_by_charter": state.eq("thriving").groupby(groups.charter.values).mean().to_dict(),
+        "share_dormant_by_charter": state.eq("dormant").groupby(groups.charter.values).mean().to_dict(),
         "median_weeks_to_dormancy": _float(groups.weeks_to_dormancy.median()),
         "median_weeks_to_dormancy_by_charter": by_charter.weeks_to_dormancy.median().to_dict(),
         "mean_groups_per_person": float(members.left_tick.isna().sum() / max(len(tables["professionals"]), 1)),

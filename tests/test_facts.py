@@ -88,7 +88,8 @@ def test_s4_the_same_group_ending_both_ways_counts():
 def test_s5_compares_dormant_with_same_size_live_groups():
     gw = pd.DataFrame({"group_id": [0, 0, 0, 1, 1, 1], "week": [0, 1, 2] * 2,
                        "members": [100, 100, 90, 120, 110, 60]})
-    groups = pd.DataFrame({"group_id": [0, 1], "final_state": ["dormant", "active"], "weeks_to_dormancy": [2.0, np.nan]})
+    groups = pd.DataFrame({"group_id": [0, 1], "final_state": ["dormant", "active"],
+                           "weeks_to_dormancy": [2.0, np.nan]})
     got = facts.badges_persist(groups, gw)  # group 0 dormant from week 1 (100 members), keeps 90
     assert got["kept_dormant"] == pytest.approx(0.9)
     assert got["kept_non_dormant_same_size"] == pytest.approx(60 / 110)
@@ -96,7 +97,7 @@ def test_s5_compares_dormant_with_same_size_live_groups():
 
 def s6_groups(defunct_dormant, live_dormant, industry_dormant):
     rows = []
-    for kind, dormant, anchor, defunct in (("d", defunct_dormant, "employer", True),
+    for _kind, dormant, anchor, defunct in (("d", defunct_dormant, "employer", True),
                                            ("l", live_dormant, "employer", False),
                                            ("i", industry_dormant, "industry", False)):
         for k in range(10):

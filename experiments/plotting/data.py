@@ -147,9 +147,11 @@ def thriving_by_size(
 
 
 def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dict, seeds: dict) -> pd.DataFrame:
-    """The null model's groups table for every job (one draw each, from the job's seed):
-    the job's own groups and member counts, posts at the run's overall per-capita rate,
-    judged by the same classifier (:mod:`sim.null`)."""
+    """The null model's groups table for every job (one draw each, from the job's seed).
+
+    Each job keeps its own groups and member counts; posts come at the run's overall
+    per-capita rate and are judged by the same classifier (:mod:`sim.null`).
+    """
     from sim import null
     from sim.params import ClassificationParams
 
