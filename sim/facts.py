@@ -215,16 +215,18 @@ def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     same size class (log2 of members at onset).
     """
     members = group_weeks.pivot(index="week", columns="group_id", values="members")
-    final = members.iloc[-1]
+    final = members.iloc[-1].to_numpy(dtype=float)
+    column = {gid: i for i, gid in enumerate(members.columns)}
     dormant = groups[groups.final_state.astype(str) == "dormant"].dropna(subset=["weeks_to_dormancy"])
-    others = groups.group_id[groups.final_state.astype(str) != "dormant"].to_numpy()
+    live = np.isin(members.columns, groups.group_id[groups.final_state.astype(str) != "dormant"])
     kept, compared = [], []
     for gid, onset in zip(dormant.group_id, dormant.weeks_to_dormancy.astype(int) - 1, strict=True):
-        start = members.loc[onset]
-        if start[gid] <= 0:
+        start = members.loc[onset].to_numpy(dtype=float)
+        i = column[gid]
+        if start[i] <= 0:
             continue
-        kept.append(final[gid] / start[gid])
-        peers = [o for o in others if start[o] > 0 and size_bins(start[o]) == size_bins(start[gid])]
+        kept.append(final[i] / start[i])
+        peers = live & (start > 0) & (size_bins(start) == size_bins(start[i]))
         compared.extend(final[peers] / start[peers])
     return {"kept_dormant": float(np.median(kept)) if kept else math.nan,
             "kept_non_dormant_same_size": float(np.median(compared)) if compared else math.nan,

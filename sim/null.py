@@ -114,11 +114,11 @@ def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -
     n_weeks, n_groups = shape
     span = np.arange(window)
     covered = (week[:, None] + span).ravel()
-    g = np.repeat(group, window)
-    a = np.repeat(author, window)
-    keep = covered < n_weeks
-    key = np.unique(np.stack([covered[keep], g[keep], a[keep]]), axis=1)
-    return np.bincount(key[0] * n_groups + key[1], minlength=n_weeks * n_groups).reshape(shape)
+    cell = covered * n_groups + np.repeat(group, window)
+    base = int(author.max()) + 1 if author.size else 1
+    key = cell * base + np.repeat(author, window)
+    key = np.unique(key[covered < n_weeks])
+    return np.bincount(key // base, minlength=n_weeks * n_groups).reshape(shape)
 
 
 def groups_from_weeks(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:

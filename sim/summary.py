@@ -52,17 +52,20 @@ def size50(initial_size, thriving) -> float:
     return float(math.exp(centre - scale * b0 / b1))
 
 
+def shares(groups: pd.DataFrame) -> dict:
+    """Shares of groups thriving, active and dormant at the horizon."""
+    state = groups.final_state.astype(str)
+    return {f"share_{name}": _mean(state.eq(name)) for name in ("thriving", "active", "dormant")}
+
+
 def outcomes(groups: pd.DataFrame) -> dict:
     """Shares thriving / active / dormant at the horizon and the 50%-thriving size per charter.
 
     Reads a ``groups`` table: the model's or the null's.
     """
-    state = groups.final_state.astype(str)
-    thriving = state.eq("thriving")
+    thriving = groups.final_state.astype(str).eq("thriving")
     return {
-        "share_thriving": _mean(thriving),
-        "share_active": _mean(state.eq("active")),
-        "share_dormant": _mean(state.eq("dormant")),
+        **shares(groups),
         "size50_by_charter": {
             name: size50(g.initial_size, thriving[g.index]) for name, g in groups.groupby("charter", observed=True)
         },
@@ -76,7 +79,7 @@ def null_block(tables: dict, c, seed: int, by_charter: bool) -> dict:
     pooled.
     """
     draws = null.null_tables(tables, c, seed, by_charter=by_charter, replicates=NULL_REPLICATES)
-    per = [outcomes(d["groups"]) for d in draws]
+    per = [shares(d["groups"]) for d in draws]
     pooled = outcomes(pd.concat([d["groups"] for d in draws], ignore_index=True))
     out = {k: float(np.mean([p[k] for p in per])) for k in ("share_thriving", "share_active", "share_dormant")}
     out["size50_by_charter"] = pooled["size50_by_charter"]
