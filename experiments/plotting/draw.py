@@ -161,7 +161,7 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
 
 def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -> Figure:
     """Figure 2: probability of thriving at the horizon against initial size, per charter,
-    with the null model's curve (constant per-capita posting, same classifier) dashed."""
+    with the null model's curve (constant per-capita posting, same classifier) dotted."""
     with _style():
         fig = new_figure(4.2)
         ax = fig.subplots()
@@ -177,12 +177,12 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
             ax.errorbar(x, t["share"], yerr=yerr, capsize=3, markersize=6, label=label(charter), **styles[charter])
             n = table[(table["charter"] == charter) & (table["source"] == "null")]
             if len(n):
-                style = {**styles[charter], "linestyle": "--", "marker": None, "alpha": 0.8}
+                style = {**styles[charter], "linestyle": ":", "linewidth": 2.2, "marker": "x", "alpha": 0.9}
                 ax.plot(n["size_median"] * 10**offset, n["share"], **style)
                 ax.fill_between(n["size_median"] * 10**offset, n["ci_low"], n["ci_high"],
                                 color=styles[charter].get("color"), alpha=0.12, linewidth=0)
         if (table["source"] == "null").any():
-            ax.plot([], [], color="0.3", linestyle="--", label="null model (dashed)")
+            ax.plot([], [], color="0.3", linestyle=":", marker="x", label="null model (dotted, x)")
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(_plain)
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if str(int(round(v)))[0] in "25" else ""))
@@ -194,7 +194,7 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
         seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "1 seed, bars: 95% Wilson CI"
         _note(fig, f"points: size bins of ≥3 groups, at their median size; {n_seeds} seed(s), {seeds}; "
-              "dashed: null model (one constant per-capita posting rate, same classifier), band: its interval")
+              "dotted with x: null model (one constant per-capita posting rate, same classifier), band: its interval")
     return fig
 
 
