@@ -75,7 +75,10 @@ def fig1(r: Results):
 
 def fig2(r: Results):
     """Figure 2: probability of thriving against initial size."""
-    table = data.thriving_by_size(r.groups())
+    groups = r.groups()
+    weeks = r.table("group_weeks", ["group_id", "week", "members", "posts"])
+    nulls = data.null_groups(weeks, groups, r.thresholds(), {job.name: job.seed for job in r.jobs})
+    table = data.thriving_by_size(groups, null_groups=nulls)
     if table.empty:
         raise Skip("no size bin holds 3 or more groups")
     return {"fig2_thriving_by_size": (draw.figure_thriving_by_size(table, _horizon(r), _n_seeds(r)), table)}

@@ -8,7 +8,7 @@ import mesa
 import networkx as nx
 import pandas as pd
 
-from sim import metrics, reporters
+from sim import reporters, summary
 from sim.agents import Group, Professional
 from sim.clock import availability_profiles, is_end_of_day, is_end_of_week
 from sim.driver import Driver
@@ -33,6 +33,7 @@ from sim.submodels import (
     update_commitment,
     update_job_hunting,
 )
+from sim.tables import tables as build_tables
 
 
 class GroupCultureModel(Driver):
@@ -110,12 +111,12 @@ class GroupCultureModel(Driver):
         return self._graph
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """All output tables (columns documented in :mod:`sim.metrics`)."""
-        return metrics.tables(self.state, self.weeks_done)
+        """All output tables (columns documented in :mod:`sim.tables`)."""
+        return build_tables(self.state, self.weeks_done)
 
     def summary(self, tables: Optional[dict] = None) -> dict:
         """Run-level outcomes and the stylized facts S1-S6 with pass/fail.
 
         Pass ``tables`` (from :meth:`tables`) to avoid building them twice.
         """
-        return metrics.summary(self.state, self.weeks_done, tables)
+        return summary.summary(self.params, self.tables() if tables is None else tables)

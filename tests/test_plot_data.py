@@ -208,13 +208,26 @@ def test_thriving_by_size_bins_and_drops_thin_bins():
         }
     )
     table = data.thriving_by_size(groups, edges=[0, 100, 1000, math.inf], min_groups=2)
+    assert set(table["source"]) == {"model"}
     assert table[["size_lo", "size_hi", "n_groups", "n_thriving", "n_jobs"]].values.tolist() == [
         [0, 100, 4, 2, 2],
         [100, 1000, 3, 2, 2],
     ]
-    assert table["share"].tolist() == pytest.approx([0.5, 2 / 3])
+    # two seeds: the share is the mean of the seeds' shares, the interval comes from the seeds
+    assert table["share"].tolist() == pytest.approx([(1 / 3 + 1) / 2, (1 + 1 / 2) / 2])
     assert table["size_median"].tolist() == [75, 150]
-    assert table["ci_low"].tolist() == pytest.approx(stats.wilson([2, 2], [4, 3])[0])
+    assert table["interval"].tolist() == ["seeds", "seeds"]
+    assert table["ci_low"].tolist() == pytest.approx([1 / 3, 1 / 2])
+    assert table["ci_high"].tolist() == pytest.approx([1, 1])
+    one_seed = data.thriving_by_size(groups[groups.job == "a"], edges=[0, 100, 1000, math.inf], min_groups=1)
+    assert one_seed["ci_low"].tolist() == pytest.approx(stats.wilson([1, 1], [3, 1])[0])
+
+
+def test_seed_interval_is_a_bootstrap_over_seeds():
+    mean, low, high = stats.seed_interval([0.2, 0.3, 0.4, 0.5, 0.6])
+    assert mean == pytest.approx(0.4) and 0.2 <= low < 0.4 < high <= 0.6
+    assert stats.seed_interval([0.3, 0.3]) == (0.3, 0.3, 0.3)
+    assert math.isnan(stats.seed_interval([0.3])[1])
 
 
 def test_participation_split_against_90_9_1():

@@ -11,6 +11,7 @@ for survival (see :mod:`experiments.plotting.stats`).
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
@@ -46,19 +47,30 @@ def _keys(df: pd.DataFrame) -> list[str]:
 
 
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Groups thriving at the horizon per cell of ``by``, with Wilson intervals."""
+    """Groups thriving at the horizon per cell of ``by``.
+
+    With two or more jobs (seeds) in a cell, ``share`` is the mean over seeds of each
+    seed's share and the interval is a bootstrap over seeds (seeds are the independent
+    units, groups of one seed are not); with one job, the pooled share and its Wilson
+    interval. ``interval`` says which.
+    """
     g = groups.assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
+    if "job" not in g.columns:
+        g = g.assign(job="")
     out = (
         g.groupby(by, sort=False, observed=True)
-        .agg(
-            n_groups=("_thriving", "size"),
-            n_thriving=("_thriving", "sum"),
-            n_jobs=("job", "nunique") if "job" in g.columns else ("_thriving", lambda s: 1),
-        )
+        .agg(n_groups=("_thriving", "size"), n_thriving=("_thriving", "sum"), n_jobs=("job", "nunique"))
         .reset_index()
     )
     out["share"] = out["n_thriving"] / out["n_groups"]
     out["ci_low"], out["ci_high"] = stats.wilson(out["n_thriving"], out["n_groups"])
+    out["interval"] = "wilson"
+    per_seed = g.groupby([*by, "job"], sort=False, observed=True)["_thriving"].mean()
+    for i, row in out[out["n_jobs"] >= 2].iterrows():
+        key = tuple(row[b] for b in by)
+        shares = per_seed.xs(key if len(by) > 1 else key[0], level=by if len(by) > 1 else by[0])
+        out.loc[i, ["share", "ci_low", "ci_high"]] = stats.seed_interval(shares)
+        out.loc[i, "interval"] = "seeds"
     return out
 
 
@@ -129,35 +141,52 @@ def _sort_charters(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:
 # ----------------------------------------------------------------- figure 2
 
 
-def thriving_by_size(groups: pd.DataFrame, edges=DEFAULT_SIZE_EDGES, min_groups: int = 3) -> pd.DataFrame:
+def thriving_by_size(
+    groups: pd.DataFrame, edges=DEFAULT_SIZE_EDGES, min_groups: int = 3, null_groups: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Figure 2: share of groups thriving at the horizon by charter and initial-size bin.
 
     Bins are ``[lo, hi)`` of ``initial_size``; bins with fewer than ``min_groups`` groups
-    are dropped. Returns ``charter, size_lo, size_hi, size_median, n_groups, n_thriving,
-    n_jobs, share, ci_low, ci_high`` (Wilson over the pooled groups of all seeds).
+    are dropped. ``null_groups`` (the null model's groups of the same jobs, see
+    :func:`null_groups`) adds the null's rows. Returns ``source`` (model / null),
+    ``charter, size_lo, size_hi, size_median, n_groups, n_thriving, n_jobs, share,
+    ci_low, ci_high, interval`` (the mean over seeds with a bootstrap interval over seeds
+    when there are several, else Wilson; see :func:`_share_table`).
     """
+    parts = [("model", groups)] + ([("null", null_groups)] if null_groups is not None else [])
     edges = list(edges)
-    g = groups.copy()
-    g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
-    out = _share_table(g, ["charter", "_bin"])
-    median = g.groupby(["charter", "_bin"])["initial_size"].median().rename("size_median")
-    out = out.merge(median.reset_index(), on=["charter", "_bin"])
-    out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
-    out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
-    out = out[out["n_groups"] >= min_groups]
-    columns = [
-        "charter",
-        "size_lo",
-        "size_hi",
-        "size_median",
-        "n_groups",
-        "n_thriving",
-        "n_jobs",
-        "share",
-        "ci_low",
-        "ci_high",
-    ]
-    return _sort_charters(out[columns], ["size_lo"])
+    tables = []
+    for source, frame in parts:
+        g = frame.copy()
+        g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
+        out = _share_table(g, ["charter", "_bin"])
+        median = g.groupby(["charter", "_bin"])["initial_size"].median().rename("size_median")
+        out = out.merge(median.reset_index(), on=["charter", "_bin"])
+        out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
+        out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
+        tables.append(out[out["n_groups"] >= min_groups].assign(source=source))
+    columns = ["source", "charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "share",
+               "ci_low", "ci_high", "interval"]
+    out = pd.concat(tables, ignore_index=True)[columns]
+    return _sort_charters(out, ["source", "size_lo"])
+
+
+def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dict, seeds: dict) -> pd.DataFrame:
+    """The null model's groups table for every job (one draw each, from the job's seed).
+
+    Each job keeps its own groups and member counts; posts come at the run's overall
+    per-capita rate and are judged by the same classifier (:mod:`sim.null`).
+    """
+    from sim import null
+    from sim.params import ClassificationParams
+
+    c = ClassificationParams(**{k: thresholds[k] for k in asdict(ClassificationParams())})
+    parts = []
+    for job, gw in group_weeks.groupby("job", sort=False):
+        g = groups[groups["job"] == job]
+        draw = null.null_tables({"group_weeks": gw, "groups": g.drop(columns="job")}, c, int(seeds.get(job) or 0))[0]
+        parts.append(draw["groups"].assign(job=job))
+    return pd.concat(parts, ignore_index=True)
 
 
 # ----------------------------------------------------------------- figure 3

@@ -197,19 +197,32 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
 
 
 def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -> Figure:
-    """Figure 2: probability of thriving at the horizon against initial size, per charter."""
+    """Figure 2: probability of thriving at the horizon against initial size, per charter.
+
+    The null model's curve (constant per-capita posting, same classifier) is dotted.
+    """
     with _style():
         fig = new_figure(4.2)
         ax = fig.subplots()
+        if "source" not in table.columns:
+            table = table.assign(source="model")
         charters = charter_order(table["charter"])
         styles = charter_styles(charters)
         for charter in charters:
-            t = table[table["charter"] == charter]
+            t = table[(table["charter"] == charter) & (table["source"] == "model")]
             yerr = [t["share"] - t["ci_low"], t["ci_high"] - t["share"]]
             ax.errorbar(
                 t["size_median"], t["share"], yerr=yerr, capsize=3, markersize=6, alpha=0.85,
                 label=label(charter), **styles[charter],
             )
+            n = table[(table["charter"] == charter) & (table["source"] == "null")]
+            if len(n):
+                style = {**styles[charter], "linestyle": ":", "linewidth": 2.2, "marker": "x", "alpha": 0.9}
+                ax.plot(n["size_median"], n["share"], **style)
+                ax.fill_between(n["size_median"], n["ci_low"], n["ci_high"],
+                                color=styles[charter].get("color"), alpha=0.12, linewidth=0)
+        if (table["source"] == "null").any():
+            ax.plot([], [], color="0.3", linestyle=":", marker="x", label="null model (dotted, x)")
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(_plain)
         ax.xaxis.set_minor_formatter(
@@ -220,12 +233,13 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.set_ylabel(f"share of groups thriving at week {horizon:g}")
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
-        fig.suptitle("Are larger groups more likely to thrive? Probability of thriving by size")
+        fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
+        seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "1 seed, bars: 95% Wilson CI"
         _note(
             fig,
             "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
-            f"points: bins of ≥3 groups, drawn at the bin's median size; {n_seeds} seed(s) pooled; "
-            "bars: 95% Wilson CI",
+            f"points: bins of ≥3 groups, drawn at the bin's median size; {n_seeds} seed(s), {seeds}; "
+            "dotted with x: null model (one constant per-capita posting rate, same classifier), band: its interval",
         )
     return fig
 

@@ -3,9 +3,9 @@
 scipy does the work where it has it: Wilson intervals (``binomtest(...).proportion_ci``)
 and Kaplan-Meier with log(-log) Greenwood bands (``ecdf`` on ``CensoredData``). What scipy
 lacks is written here: Newcombe's interval for a difference of proportions, the
-order-statistic median interval, Lorenz curves, Gini and top shares. Every function
-returns plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data`
-can be checked against published or hand-computed values.
+order-statistic median interval, Lorenz curves, Gini and top shares; intervals across seeds
+use ``scipy.stats.bootstrap`` (seeds are the independent units). Every function returns
+plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be checked against published or hand-computed values.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import CensoredData, binomtest, ecdf
+from scipy.stats import CensoredData, binomtest, bootstrap, ecdf
 
 LEVEL = 0.95
 """Confidence level of every interval in the figures."""
@@ -43,6 +43,28 @@ def wilson(successes, trials, level: float = LEVEL) -> tuple[np.ndarray, np.ndar
     if low.ndim == 0:
         return low[()], high[()]
     return low, high
+
+
+def seed_interval(values, level: float = LEVEL, n_resamples: int = 2000) -> tuple[float, float, float]:
+    """Mean over seeds (the independent units) and its percentile bootstrap interval.
+
+    ``values`` holds one number per seed (e.g. a seed's share of groups thriving).
+    Returns ``(mean, low, high)``; the interval is NaN with fewer than two seeds and
+    collapses to the mean when every seed agrees. The resampling stream is fixed, so a
+    figure is reproducible.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return math.nan, math.nan, math.nan
+    m = float(x.mean())
+    if len(x) < 2:
+        return m, math.nan, math.nan
+    if np.all(x == x[0]):
+        return m, m, m
+    res = bootstrap((x,), np.mean, confidence_level=level, n_resamples=n_resamples, method="percentile",
+                    rng=np.random.default_rng(0))
+    return m, float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def newcombe_difference(x1, n1, x2, n2, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

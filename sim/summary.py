@@ -1,0 +1,210 @@
+"""The run summary: the model's outcomes against its null model, and the stylized facts.
+
+Every share is computed by one function (:func:`outcomes`) for the model and for the null
+(:mod:`sim.null`), so ``excess`` (model minus null) compares like with like. Reads only
+the run's tables.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit
+
+from sim import facts, null
+from sim.clock import HOURS_PER_WEEK, work_hours_mask
+
+NULL_REPLICATES = 10
+"""Draws of the null per run: their mean is the null's expectation for this run's groups."""
+
+RIDGE = 1e-3
+"""L2 penalty of the size50 logistic fit: keeps the fit finite when size separates
+thriving from not thriving perfectly (as it nearly does under the null)."""
+
+
+def size50(initial_size, thriving) -> float:
+    """Initial size at which 50% of groups thrive: logistic fit of thriving on ln(size).
+
+    NaN when no group or every group thrives, or when thriving does not rise with size.
+    """
+    x = np.log(np.maximum(np.asarray(initial_size, dtype=float), 1.0))
+    y = np.asarray(thriving, dtype=float)
+    if len(y) < 2 or y.min() == y.max():
+        return math.nan
+    centre, scale = x.mean(), max(x.std(), 1e-9)
+    z = (x - centre) / scale
+
+    def loss(beta):
+        eta = beta[0] + beta[1] * z
+        return np.sum(np.logaddexp(0, eta) - y * eta) + RIDGE * beta @ beta
+
+    def grad(beta):
+        r = expit(beta[0] + beta[1] * z) - y
+        return np.array([r.sum(), r @ z]) + 2 * RIDGE * beta
+
+    b0, b1 = minimize(loss, np.zeros(2), jac=grad, method="BFGS").x
+    if b1 <= 0:
+        return math.nan
+    return float(math.exp(centre - scale * b0 / b1))
+
+
+def shares(groups: pd.DataFrame) -> dict:
+    """Shares of groups thriving, active and dormant at the horizon."""
+    state = groups.final_state.astype(str)
+    return {f"share_{name}": _mean(state.eq(name)) for name in ("thriving", "active", "dormant")}
+
+
+def outcomes(groups: pd.DataFrame) -> dict:
+    """Shares thriving / active / dormant at the horizon and the 50%-thriving size per charter.
+
+    Reads a ``groups`` table: the model's or the null's.
+    """
+    thriving = groups.final_state.astype(str).eq("thriving")
+    return {
+        **shares(groups),
+        "size50_by_charter": {
+            name: size50(g.initial_size, thriving[g.index]) for name, g in groups.groupby("charter", observed=True)
+        },
+    }
+
+
+def null_block(tables: dict, c, seed: int, by_charter: bool) -> dict:
+    """The null's outcomes for this run.
+
+    Shares are averaged over :data:`NULL_REPLICATES` draws; size50 is fitted on all draws
+    pooled.
+    """
+    draws = null.null_tables(tables, c, seed, by_charter=by_charter, replicates=NULL_REPLICATES)
+    per = [shares(d["groups"]) for d in draws]
+    pooled = outcomes(pd.concat([d["groups"] for d in draws], ignore_index=True))
+    out = {k: float(np.mean([p[k] for p in per])) for k in ("share_thriving", "share_active", "share_dormant")}
+    out["size50_by_charter"] = pooled["size50_by_charter"]
+    rates = 1000 * null.per_capita_rates(tables["group_weeks"], tables["groups"], by_charter)
+    charters = tables["groups"].set_index("group_id").charter
+    out["posts_per_1000_member_weeks"] = rates.groupby(charters.reindex(rates.index).values).first().to_dict()
+    return out
+
+
+def excess(model: dict, base: dict) -> dict:
+    """Model minus null for share_thriving, share_dormant and size50 per charter."""
+    return {
+        "share_thriving": model["share_thriving"] - base["share_thriving"],
+        "share_dormant": model["share_dormant"] - base["share_dormant"],
+        "size50_by_charter": {
+            k: v - base["size50_by_charter"].get(k, math.nan) for k, v in model["size50_by_charter"].items()
+        },
+    }
+
+
+def per_capita(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
+    """Per-capita activity and participation breadth, overall and per charter.
+
+    Medians over groups (with members) of each group's pooled posts per 1,000
+    member-weeks and of its mean weekly breadth.
+    """
+    g = null.augment(gw).merge(groups[["group_id", "charter"]], on="group_id")
+    g = g[g.members > 0]
+    per_group = g.groupby(["charter", "group_id"], observed=True).agg(
+        posts=("posts", "sum"), members=("members", "sum"), breadth=("breadth", "mean"))
+    per_group["rate"] = 1000.0 * per_group.posts / per_group.members
+    by = per_group.groupby(level="charter")
+    return {
+        "median_group_posts_per_1000_member_weeks": _float(per_group.rate.median()),
+        "median_group_breadth": _float(per_group.breadth.median()),
+        "median_group_posts_per_1000_member_weeks_by_charter": by.rate.median().to_dict(),
+        "median_group_breadth_by_charter": by.breadth.median().to_dict(),
+    }
+
+
+def summary(params, tables: dict) -> dict:
+    """Run-level outcomes, the null model and the stylized facts S1-S6 (JSON-ready)."""
+    groups, members, gw = tables["groups"], tables["memberships"], tables["group_weeks"]
+    weeks = int(gw.week.nunique())
+    c = params.classification
+    model = outcomes(groups)
+    base = null_block(tables, c, params.seed, by_charter=False)
+    by_charter = groups.groupby("charter", observed=True)
+    state = groups.final_state.astype(str)
+    participants = members.groupby("agent_id")["posts"].sum()
+    first = members.first_post_replied.dropna().astype(int)
+    posted_first = members[members.first_post_replied.notna()]
+    hourly = tables["hourly_activity"]
+    work = work_hours_mask(params.clock)[hourly.tick % HOURS_PER_WEEK]
+    exposure = gw.members.sum()
+    out = {
+        "seed": params.seed,
+        "professionals": len(tables["professionals"]),
+        "groups": len(groups),
+        "weeks": weeks,
+        **model,
+        "null": {**base, "per_charter_rate": null_block(tables, c, params.seed, by_charter=True)},
+        "excess": excess(model, base),
+        "share_thriving_by_charter": state.eq("thriving").groupby(groups.charter.values).mean().to_dict(),
+        "share_dormant_by_charter": state.eq("dormant").groupby(groups.charter.values).mean().to_dict(),
+        "median_weeks_to_dormancy": _float(groups.weeks_to_dormancy.median()),
+        "median_weeks_to_dormancy_by_charter": by_charter.weeks_to_dormancy.median().to_dict(),
+        "mean_groups_per_person": float(members.left_tick.isna().sum() / max(len(tables["professionals"]), 1)),
+        "posts_total": int(members.posts.sum()),
+        "replies_total": int(members.replies.sum()),
+        "posts_per_1000_members_week": _float(1000.0 * gw.posts.sum() / exposure) if exposure else math.nan,
+        "replies_per_1000_members_week": _float(1000.0 * gw.replies.sum() / exposure) if exposure else math.nan,
+        **per_capita(gw, groups),
+        "badge_ratio": _mean(members.posts == 0),
+        "top1_share_posts": facts.top1_share(members),
+        "gini_posts": gini(participants.to_numpy()),
+        "never_posted_large": facts.never_posted_large(groups, members),
+        "first_post_no_reply_share": _mean(first == 0) if len(first) else math.nan,
+        "post_again_if_replied": _mean(posted_first.posts[posted_first.first_post_replied == 1] > 1),
+        "post_again_if_not_replied": _mean(posted_first.posts[posted_first.first_post_replied == 0] > 1),
+        "work_hours_share_of_visits": _mean_weighted(work, hourly.visits),
+        "thresholds": asdict(c),
+        "final_state_counts": state.value_counts().to_dict(),
+    }
+    evaluated = facts.evaluate(tables, weeks)
+    out["stylized_facts"] = evaluated
+    out["stylized_facts_version"] = facts.VERSION
+    out["stylized_facts_passed"] = sum(1 for f in evaluated.values() if f["pass"] is True)
+    out["stylized_facts_evaluated"] = sum(1 for f in evaluated.values() if f["pass"] is not None)
+    return jsonable(out)
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (NaN when they sum to 0)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    if len(x) == 0 or x.sum() <= 0:
+        return math.nan
+    n = len(x)
+    return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
+
+
+def _float(x) -> float:
+    return float(x) if x is not None and not pd.isna(x) else math.nan
+
+
+def _mean(x) -> float:
+    x = np.asarray(x, dtype=float)
+    return float(x.mean()) if len(x) else math.nan
+
+
+def _mean_weighted(mask, weights) -> float:
+    w = np.asarray(weights, dtype=float)
+    return float(w[np.asarray(mask)].sum() / w.sum()) if w.sum() > 0 else math.nan
+
+
+def jsonable(x):
+    """Plain JSON types: numpy scalars to Python, NaN and infinity to None, keys to str."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    return x

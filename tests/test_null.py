@@ -1,0 +1,109 @@
+"""The null model: hand-computed Poisson cases, reproducible and apart from the model's stream."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import poisson
+
+from sim import null
+from sim.params import ClassificationParams
+from sim.summary import outcomes, size50
+
+C = ClassificationParams()  # thriving: >= 8 posts and >= 3 posters in 4 weeks; dormant: 0 posts in 8
+
+
+def identical_groups(n_groups: int, members: int, weeks: int, charter="industry_profession"):
+    gw = pd.DataFrame({
+        "group_id": np.repeat(np.arange(n_groups), weeks),
+        "week": np.tile(np.arange(weeks), n_groups),
+        "members": members,
+        "posts": 0,
+    })
+    groups = pd.DataFrame({"group_id": np.arange(n_groups), "charter": charter, "initial_size": members,
+                           "final_state": "active", "weeks_to_dormancy": np.nan})
+    return gw, groups
+
+
+def final_shares(gw, groups, rate, seed=1):
+    weeks = null.simulate(gw, pd.Series(rate, index=groups.group_id), C, null.null_rng(seed))
+    last = weeks[weeks.week == weeks.week.max()].state.astype(str)
+    return last.eq("thriving").mean(), last.eq("dormant").mean(), len(last)
+
+
+def within(observed, expected, n, sigmas=4):
+    return abs(observed - expected) <= sigmas * math.sqrt(expected * (1 - expected) / n) + 1e-9
+
+
+def test_share_thriving_is_the_poisson_tail():
+    # 500 members at 4 posts per 1,000 member-weeks: 2 posts a week, 8 expected in the 4-week window
+    gw, groups = identical_groups(4000, 500, 10)
+    thriving, _, n = final_shares(gw, groups, 0.004)
+    expected = poisson.sf(7, 8.0)  # P(posts >= 8); 3 distinct posters among 500 is (almost) sure then
+    assert within(thriving, expected, n)
+
+
+def test_share_dormant_is_no_post_in_eight_weeks():
+    gw, groups = identical_groups(4000, 250, 10)  # 0.25 posts a week: P(0 posts in 8 weeks) = e^-2
+    _, dormant, n = final_shares(gw, groups, 0.001)
+    assert within(dormant, math.exp(-2.0), n)
+
+
+def test_distinct_posters_follow_from_the_members_hit():
+    # 3 members, 3 posts a week: every member's window count is Poisson(4) independently
+    # (Poisson thinning); thriving needs all three to post and 8 posts in all.
+    gw, groups = identical_groups(4000, 3, 6)
+    thriving, _, n = final_shares(gw, groups, 1.0)
+    pmf = poisson.pmf(np.arange(60), 4.0)
+    expected = sum(pmf[a] * pmf[b] * pmf[c] for a, b, c in itertools.product(range(1, 60), repeat=3) if a + b + c >= 8)
+    assert expected < poisson.sf(7, 12.0) - 0.03  # the posters rule binds here
+    assert within(thriving, expected, n)
+
+
+def test_rates_overall_and_per_charter():
+    gw = pd.DataFrame({"group_id": [0, 0, 1, 1], "week": [0, 1, 0, 1], "members": [100, 100, 300, 300],
+                       "posts": [1, 3, 0, 2]})
+    groups = pd.DataFrame({"group_id": [0, 1], "charter": ["a", "b"]})
+    assert null.per_capita_rates(gw, groups, False).tolist() == pytest.approx([6 / 800] * 2)
+    assert null.per_capita_rates(gw, groups, True).tolist() == pytest.approx([4 / 200, 2 / 600])
+
+
+def test_null_is_reproducible_and_leaves_the_model_stream_alone(small_run):
+    tables = small_run.tables()
+    before = small_run.rng.bit_generator.state
+    a = null.null_tables(tables, C, seed=5, replicates=2)
+    b = null.null_tables(tables, C, seed=5, replicates=2)
+    assert small_run.rng.bit_generator.state == before
+    pd.testing.assert_frame_equal(a[0]["group_weeks"], b[0]["group_weeks"])
+    assert not a[0]["group_weeks"].posts.equals(a[1]["group_weeks"].posts)  # replicates differ
+    assert (a[0]["group_weeks"].members.to_numpy() == tables["group_weeks"].sort_values(["week", "group_id"])
+            .members.to_numpy()).all()
+
+
+def test_null_groups_table_feeds_the_same_outcomes(small_run):
+    tables = small_run.tables()
+    draw = null.null_tables(tables, C, seed=1)[0]
+    got = outcomes(draw["groups"])
+    assert got["share_thriving"] + got["share_active"] + got["share_dormant"] == pytest.approx(1.0)
+    last = draw["group_weeks"][draw["group_weeks"].week == draw["group_weeks"].week.max()]
+    assert got["share_dormant"] == pytest.approx(last.state.astype(str).eq("dormant").mean())
+
+
+def test_augment_adds_per_capita_activity_and_breadth():
+    gw = pd.DataFrame({"members": [200, 0], "posts": [3, 0], "distinct_posters": [2, 0]})
+    out = null.augment(gw)
+    assert out.posts_per_1000_member_weeks[0] == pytest.approx(15.0) and out.breadth[0] == pytest.approx(0.01)
+    assert out.iloc[1][["posts_per_1000_member_weeks", "breadth"]].isna().all()
+
+
+def test_size50_recovers_a_known_logistic_midpoint():
+    rng = np.random.default_rng(0)
+    sizes = np.exp(rng.uniform(np.log(20), np.log(5000), 20000))
+    thriving = rng.random(sizes.size) < 1 / (1 + np.exp(-2 * (np.log(sizes) - np.log(300))))
+    assert size50(sizes, thriving) == pytest.approx(300, rel=0.05)
+    assert math.isnan(size50(sizes, np.ones(sizes.size)))
+    assert math.isnan(size50(sizes, sizes < 300))  # thriving falling with size: no 50% size
