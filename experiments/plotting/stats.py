@@ -5,7 +5,8 @@ and Kaplan-Meier with log(-log) Greenwood bands (``ecdf`` on ``CensoredData``). 
 lacks is written here: Newcombe's interval for a difference of proportions, the
 order-statistic median interval, Lorenz curves, Gini and top shares; intervals across seeds
 use ``scipy.stats.bootstrap`` (seeds are the independent units). Every function returns
-plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be checked against published or hand-computed values.
+plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be
+checked against published or hand-computed values.
 """
 
 from __future__ import annotations
