@@ -17,10 +17,12 @@ Spin-up: the first ``duration.spinup_weeks`` weeks are simulated during construc
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
 import mesa
+import numpy as np
 
 from sim.clock import HOURS_PER_WEEK
 from sim.params import ModelParams, ParamError
@@ -61,6 +63,9 @@ class Driver(mesa.Model):
         self.spinup_ticks = params.duration.spinup_weeks * HOURS_PER_WEEK
         self.end_tick = self.spinup_ticks + params.duration.weeks * HOURS_PER_WEEK
         self.setup()
+        if params.dynamics_seed >= 0:  # same initial state, other dynamics (path dependence, S4)
+            self.rng = np.random.default_rng(params.dynamics_seed)
+            self.random = random.Random(params.dynamics_seed)
         while self.tick < self.spinup_ticks:
             self._advance()
         self.running = True

@@ -199,6 +199,10 @@ class ModelParams:
     """All parameters of one model run."""
 
     seed: int = _f(0, 0, 2**63 - 1, "seed of the model's numpy generator")
+    dynamics_seed: int = _f(
+        -1, -1, 2**63 - 1,
+        "seed of the dynamics only (initialization keeps `seed`): replicate runs of one initial state (S4); -1: `seed`",
+    )
     population: PopulationParams = field(default_factory=PopulationParams)
     network: NetworkParams = field(default_factory=NetworkParams)
     groups: GroupsParams = field(default_factory=GroupsParams)

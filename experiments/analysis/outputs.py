@@ -14,6 +14,8 @@ from typing import Dict, List
 import numpy as np
 import pandas as pd
 
+from sim.facts import FACTS
+
 log = logging.getLogger(__name__)
 
 CHARTERS = ("employment_association", "university_alumni", "industry_profession")
@@ -29,9 +31,6 @@ OUTPUTS: Dict[str, str] = {
     **{f"size50_{c}": f"size50_by_charter.{c}" for c in CHARTERS},
 }
 """Output name -> dotted summary key (contract 5 of the parallel branches)."""
-
-CALIBRATION_FACTS = ("S1", "S2", "S3")
-"""Fallback roles while ``sim/facts.py`` does not exist: S1-S3 calibrate, S4-S6 validate."""
 
 FACT_FIELDS = ("value", "low", "high", "target", "pass", "source")
 
@@ -51,18 +50,21 @@ def output_table(jobs: pd.DataFrame, outputs: Dict[str, str] | None = None) -> p
 
 
 def fact_role(name: str, fact: Dict) -> str:
-    """``calibration`` or ``validation``: the registry's role, else the fallback by name."""
+    """``calibration`` or ``validation``: the role in the frozen registry (:data:`sim.facts.FACTS`).
+
+    A fact the registry does not know (a user's own) takes the role its summary states.
+    """
+    if name in FACTS:
+        return FACTS[name].role
     role = fact.get("role") if isinstance(fact, dict) else None
-    if role in ("calibration", "validation"):
-        return role
-    return "calibration" if name in CALIBRATION_FACTS else "validation"
+    return role if role in ("calibration", "validation") else "validation"
 
 
 def fact_table(jobs: pd.DataFrame) -> pd.DataFrame:
     """Long table of the stylized facts of each job: job, fact, role, value, low, high, ...
 
     Read from the ``stylized_facts.<name>.<field>`` columns of the flattened summaries
-    (the adapter the lead points at ``sim/facts.py`` on merge).
+    (roles from the registry in :mod:`sim.facts`).
     """
     names = sorted({c.split(".")[1] for c in jobs.columns if c.startswith("stylized_facts.") and c.count(".") == 2})
     rows: List[Dict] = []
