@@ -65,12 +65,12 @@ def test_invalid_controls_keep_the_models_own_one_line_error_and_do_not_run(chan
 def test_a_step_is_a_day_or_a_week_and_stops_at_the_end():
     day = data.DashboardModel(**controls(step_unit="day"))
     day.step()
-    assert day.state.tick == 24 and day.steps == 1
+    assert day.tick == 24 and day.steps == 1
     assert data.simulated_date(day) == "week 0, Tuesday 00:00 (day 1 of 28)"
     week = data.DashboardModel(**controls(weeks=4))
     for _ in range(5):
         week.step()
-    assert week.state.tick == 4 * 168 and not week.running
+    assert week.tick == 4 * 168 and not week.running
     assert data.simulated_date(week).startswith("week 4, Monday")
 
 

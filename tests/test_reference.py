@@ -179,7 +179,7 @@ def test_reference_constructor_forms_and_run_limits():
 
 def test_reference_run_after_a_step_counts_whole_weeks_from_there():
     """The bug of issue 8: run() after step() overshot duration.weeks in the reference."""
-    config = {**SMALL, "duration.weeks": 2, "seed": 4}
+    config = {**SMALL, "duration": {"weeks": 2}, "seed": 4}
     stepped = ReferenceModel(**config)
     stepped.step()
     stepped.run(weeks=1)

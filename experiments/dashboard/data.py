@@ -130,10 +130,9 @@ class DashboardModel(GroupCultureModel):
         """Advance one simulated day or week (less at the end of ``duration.weeks``)."""
         if self.error is not None:
             return
-        s = self.state
-        for _ in range(min(self.step_hours, s.records.ticks - s.tick)):
+        for _ in range(min(self.step_hours, self.end_tick - self.tick)):
             GroupCultureModel.step(self)
-        self.running = s.tick < s.records.ticks
+        self.running = self.tick < self.end_tick
 
 
 # ------------------------------------------------------------------ time
@@ -145,15 +144,15 @@ def _spinup(model) -> int:
 
 def _weeks(model) -> tuple[int, int]:
     """Simulated weeks shown: [first, done) in simulated-week numbers (spin-up included)."""
-    return 0, model.state.tick // HOURS_PER_WEEK
+    return 0, model.tick // HOURS_PER_WEEK
 
 
 def simulated_date(model) -> str:
     """The current simulated time, e.g. ``week 3, Wednesday 00:00 (day 17 of 728)``."""
-    tick = model.state.tick
+    tick = model.tick
     week = tick // HOURS_PER_WEEK - _spinup(model)
     day = tick // HOURS_PER_DAY
-    total = model.state.records.ticks // HOURS_PER_DAY
+    total = model.end_tick // HOURS_PER_DAY
     weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")[day % 7]
     spin = " (spin-up)" if week < 0 else ""
     return f"week {week}{spin}, {weekday} {tick % HOURS_PER_DAY:02d}:00 (day {day} of {total})"
@@ -246,7 +245,7 @@ def badge_wall(model) -> pd.DataFrame:
 
 
 def _last_states(model) -> np.ndarray:
-    done = model.state.tick // HOURS_PER_WEEK
+    done = model.tick // HOURS_PER_WEEK
     n = model.state.groups.count
     codes = model.state.records.week_state[done - 1] if done > 0 else np.ones(n, dtype=int)
     names = np.array([STATE_NAMES.get(c, "not founded") for c in range(max(STATE_NAMES) + 2)])
@@ -261,9 +260,9 @@ def activity_by_hour(model, value: str = "visits") -> pd.DataFrame:
     cell; ``mean`` NaN where none).
     """
     s = model.state
-    start = min(_spinup(model) * HOURS_PER_WEEK, s.tick)
-    ticks = np.arange(start, s.tick)
-    counts = getattr(s.records, f"hour_{value}")[start:s.tick]
+    start = min(_spinup(model) * HOURS_PER_WEEK, model.tick)
+    ticks = np.arange(start, model.tick)
+    counts = getattr(s.records, f"hour_{value}")[start:model.tick]
     cell = ticks % HOURS_PER_WEEK
     hours = np.bincount(cell, minlength=HOURS_PER_WEEK)
     total = np.bincount(cell, weights=counts, minlength=HOURS_PER_WEEK)
