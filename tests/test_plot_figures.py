@@ -219,7 +219,8 @@ def test_written_data_match_the_model_tables(run_dir, run_figures):
     first = km[km["time"] == 0].set_index("charter")["at_risk"]
     assert first.to_dict() == groups["charter"].value_counts().to_dict()
     by_size = pd.read_csv(run_dir / "figures" / "data" / "fig2_thriving_by_size.csv")
-    assert by_size["n_groups"].sum() <= len(groups)
+    assert set(by_size["source"]) <= {"model", "null_model"}
+    assert by_size.loc[by_size["source"] == "model", "n_groups"].sum() <= len(groups)
     hours = pd.read_csv(run_dir / "figures" / "data" / "fig6_activity_by_hour.csv")
     cells = hours[hours["panel"] == "a_heatmap"]
     hourly = pd.read_parquet(run_dir / "hourly_activity.parquet")

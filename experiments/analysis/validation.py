@@ -10,11 +10,14 @@ verdict, which for compound facts such as S4 and S6 checks more than the range).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Dict, List
 
 import numpy as np
 import pandas as pd
+
+from sim.facts import FACTS
 
 CONFIDENCE = 0.95
 
@@ -83,14 +86,24 @@ def judge(kind: str, name: str, role: str, description: str, values, low, high, 
             "target": target, "source": source, "pass": ok, "seeds_passed": seeds_passed}
 
 
+def _bounds(name: str, low, high) -> tuple[float, float]:
+    """A fact's headline range from the frozen registry (JSON cannot hold an open bound such as S5's)."""
+    if name in FACTS:
+        _, low, high = FACTS[name].measures[0]
+    low = -math.inf if low is None or pd.isna(low) else float(low)
+    high = math.inf if high is None or pd.isna(high) else float(high)
+    return low, high
+
+
 def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
     """Every fact (from :func:`outputs.fact_table`) and every held-out pattern, judged over seeds."""
     rows = []
     for name, part in facts.groupby("fact", sort=True):
         first = part.iloc[0]
         passed = int((part["pass"] == True).sum())  # noqa: E712  (the run's own verdict; None = not judged)
-        rows.append(judge("fact", name, first["role"], first["description"], part["value"], first["low"],
-                          first["high"], first["target"], first["source"], passed))
+        low, high = _bounds(name, first["low"], first["high"])
+        rows.append(judge("fact", name, first["role"], first["description"], part["value"], low, high,
+                          first["target"], first["source"], passed))
     for p in HELD_OUT:
         try:
             values = pd.to_numeric(p.measure(jobs), errors="coerce")

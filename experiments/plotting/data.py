@@ -42,6 +42,10 @@ def value_order(values) -> list:
         return sorted(distinct, key=lambda v: (str(v) != "none", str(v)))
 
 
+NULL_SOURCE = "null_model"
+"""``source`` of the null model's rows in figure tables (not "null": CSV readers take that for missing)."""
+
+
 def _keys(df: pd.DataFrame) -> list[str]:
     return ["job", "group_id"] if "job" in df.columns else ["group_id"]
 
@@ -153,7 +157,7 @@ def thriving_by_size(
     ci_low, ci_high, interval`` (the mean over seeds with a bootstrap interval over seeds
     when there are several, else Wilson; see :func:`_share_table`).
     """
-    parts = [("model", groups)] + ([("null", null_groups)] if null_groups is not None else [])
+    parts = [("model", groups)] + ([(NULL_SOURCE, null_groups)] if null_groups is not None else [])
     edges = list(edges)
     tables = []
     for source, frame in parts:

@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from experiments.plotting.data import charter_order
+from experiments.plotting.data import NULL_SOURCE, charter_order
 
 WIDTH = 7.2  # inches: a full page column
 STYLE = {
@@ -215,13 +215,13 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
                 t["size_median"], t["share"], yerr=yerr, capsize=3, markersize=6, alpha=0.85,
                 label=label(charter), **styles[charter],
             )
-            n = table[(table["charter"] == charter) & (table["source"] == "null")]
+            n = table[(table["charter"] == charter) & (table["source"] == NULL_SOURCE)]
             if len(n):
                 style = {**styles[charter], "linestyle": ":", "linewidth": 2.2, "marker": "x", "alpha": 0.9}
                 ax.plot(n["size_median"], n["share"], **style)
                 ax.fill_between(n["size_median"], n["ci_low"], n["ci_high"],
                                 color=styles[charter].get("color"), alpha=0.12, linewidth=0)
-        if (table["source"] == "null").any():
+        if (table["source"] == NULL_SOURCE).any():
             ax.plot([], [], color="0.3", linestyle=":", marker="x", label="null model (dotted, x)")
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(_plain)
