@@ -97,7 +97,7 @@ class GroupCultureModel(Driver):
         """Rebuild the index if members joined or left, the session rates if memberships or spells changed."""
         dirty = self.state.dirty
         if dirty:
-            self.state.rebuild_index()
+            self.state.update_index()
         if dirty or rates_changed:
             refresh_session_rates(self.state)
 
