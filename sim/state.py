@@ -212,10 +212,17 @@ class State:
         self.dirty = self.left_pending = False
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Membership row of each (agent, group) pair, -1 where not a current member."""
+        """Membership row of each (agent, group) pair, -1 where not a current member.
+
+        The queries are searched in sorted order (each search starts where the previous
+        one ended, which keeps the index in cache) and the answers put back in query order.
+        """
         keys = agents * self.groups.count + groups
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
-        pos = np.minimum(np.searchsorted(self.index.keys, keys), len(self.index.keys) - 1)
+        order = np.argsort(keys)
+        pos = np.empty(len(keys), dtype=np.int64)
+        pos[order] = np.searchsorted(self.index.keys, keys[order])
+        pos = np.minimum(pos, len(self.index.keys) - 1)
         found = self.index.keys[pos] == keys
         return np.where(found, self.index.rows_of_keys[pos], -1)
