@@ -20,7 +20,7 @@ the simulated tick at which reported week 0 begins):
 ``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
     replies, visits, initial (member at the start), replies_received, first_post_replied
     (<NA> if the first post is still open or none was made); counts cover the whole
-    simulation
+    simulation; joined_tick and the counts are int32
 ``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
 ``network``  source, target (undirected, source < target)
 """
