@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices
+from sim.csr import Csr, Slices, insert_sorted
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -112,6 +112,15 @@ class Index:
     rows_of_keys: np.ndarray
     members: np.ndarray  # current members per group
     indexed_rows: int = 0  # membership rows that existed when the index was last brought up to date
+    key_buf: np.ndarray = None  # keys and rows_of_keys are the leading part of these buffers (spare room for joins)
+    row_buf: np.ndarray = None
+
+
+def _grown(values: np.ndarray, n: int, need: int) -> np.ndarray:
+    """A buffer with room for ``need`` values (and a quarter more) holding ``values[:n]``."""
+    buf = np.empty(int(need * 1.25) + 1024, dtype=values.dtype)
+    buf[:n] = values[:n]
+    return buf
 
 
 @dataclass
@@ -176,7 +185,9 @@ class State:
         ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys // n_groups, minlength=self.pop.size), out=ptr[1:])
         members = np.bincount(keys % n_groups, minlength=n_groups)
-        self.index = Index(Csr(ptr, current), keys, current, members, indexed_rows=m.n)
+        key_buf, row_buf = _grown(keys, len(keys), len(keys)), _grown(current, len(current), len(current))
+        keys, current = key_buf[: len(keys)], row_buf[: len(current)]
+        self.index = Index(Csr(ptr, current), keys, current, members, m.n, key_buf, row_buf)
         self.dirty = False
 
     def update_index(self) -> None:
@@ -185,30 +196,39 @@ class State:
         Incremental, with the same result as :meth:`rebuild_index`: rows that left are
         dropped, rows appended since the last update are merged in by key (keys of current
         memberships are distinct), and the per-agent offsets and per-group counts are
-        adjusted by the few rows that changed. Costs a copy of the index, not a sort.
+        adjusted by the few rows that changed. The index lives in buffers with spare room,
+        so a day's joins shift it in place (:func:`sim.csr.insert_sorted`), without a sort
+        or a fresh allocation of the whole index.
         """
-        m, idx, n_groups = self.memberships, self.index, self.groups.count
-        keys, rows = idx.keys, idx.rows_of_keys
-        gone = m.left[rows] >= 0 if self.left_pending else np.zeros(0, bool)
-        agents_delta = np.zeros(self.pop.size, dtype=np.int64)
+        m, idx, n_groups, n_pop = self.memberships, self.index, self.groups.count, self.pop.size
+        key_buf, row_buf, n = idx.key_buf, idx.row_buf, len(idx.keys)
+        agents_delta = np.zeros(n_pop, dtype=np.int64)
         members = idx.members.copy()
-        if gone.any():
-            np.subtract.at(agents_delta, keys[gone] // n_groups, 1)
-            members -= np.bincount(keys[gone] % n_groups, minlength=n_groups)
-            keys, rows = keys[~gone], rows[~gone]
+        if self.left_pending:
+            gone = m.left[idx.rows_of_keys] >= 0
+            agents_delta -= np.bincount(idx.keys[gone] // n_groups, minlength=n_pop)
+            members -= np.bincount(idx.keys[gone] % n_groups, minlength=n_groups)
+            keep = ~gone
+            n = int(keep.sum())
+            key_buf[:n], row_buf[:n] = idx.keys[keep], idx.rows_of_keys[keep]
         new = np.arange(idx.indexed_rows, m.n)
         new = new[m.left[new] < 0]
         if len(new):
             new_keys = m.agent[new] * n_groups + m.group[new]
             order = np.argsort(new_keys, kind="stable")
             new, new_keys = new[order], new_keys[order]
-            at = np.searchsorted(keys, new_keys)
-            keys, rows = np.insert(keys, at, new_keys), np.insert(rows, at, new)
-            np.add.at(agents_delta, m.agent[new], 1)
+            if n + len(new) > len(key_buf):
+                key_buf, row_buf = _grown(key_buf, n, n + len(new)), _grown(row_buf, n, n + len(new))
+            at = np.searchsorted(key_buf[:n], new_keys)
+            insert_sorted(key_buf, n, at, new_keys)
+            insert_sorted(row_buf, n, at, new)
+            n += len(new)
+            agents_delta += np.bincount(m.agent[new], minlength=n_pop)
             members += np.bincount(m.group[new], minlength=n_groups)
         ptr = idx.by_agent.ptr.copy()
         ptr[1:] += np.cumsum(agents_delta)
-        self.index = Index(Csr(ptr, rows), keys, rows, members, indexed_rows=m.n)
+        keys, rows = key_buf[:n], row_buf[:n]
+        self.index = Index(Csr(ptr, rows), keys, rows, members, m.n, key_buf, row_buf)
         self.dirty = self.left_pending = False
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
