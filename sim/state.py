@@ -3,7 +3,7 @@
 Professionals live in :class:`sim.population.Population`. Memberships are edge arrays
 (one row per membership ever held; rows are never removed, a left membership has
 ``left >= 0``), with an index of the *current* memberships sorted by agent (CSR) that is
-rebuilt only when joins or leaves happened. Per-group totals are ``np.bincount`` over
+brought up to date (incrementally) only when joins or leaves happened. Per-group totals are ``np.bincount`` over
 membership rows. Weekly and hourly records are preallocated arrays.
 """
 
