@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -113,9 +115,26 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(text))
 
 
-def write_parquet(path: Path, table: pd.DataFrame) -> None:
-    """Write ``table`` as Parquet (no index), atomically."""
-    atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
+ROW_GROUP = 1_000_000  # rows converted to Arrow and written at a time
+
+
+def write_parquet(path: Path, table: pd.DataFrame, row_group: int = ROW_GROUP) -> None:
+    """Write ``table`` as Parquet (no index), atomically, streamed in row groups.
+
+    Each slice of ``row_group`` rows is converted to Arrow and written on its own
+    (``pyarrow.parquet.ParquetWriter``), so a table of tens of millions of rows never has a
+    whole Arrow copy in memory; the file reads back as one table (``pd.read_parquet``).
+    """
+
+    def write(tmp: Path) -> None:
+        first = pa.Table.from_pandas(table.iloc[:row_group], preserve_index=False)
+        with pq.ParquetWriter(tmp, first.schema) as writer:
+            writer.write_table(first)
+            for start in range(row_group, len(table), row_group):
+                part = table.iloc[start : start + row_group]
+                writer.write_table(pa.Table.from_pandas(part, schema=first.schema, preserve_index=False))
+
+    atomic_write(path, write)
 
 
 def write_csv(path: Path, table: pd.DataFrame) -> None:

@@ -3,12 +3,22 @@
 They are the public face of the model (``model.agents``, ``model.agents_by_type``,
 DataCollector agent reporters, a dashboard); no per-tick work goes through them. Their
 attributes read the arrays, so they are always current.
+
+Views are made on demand: :class:`ViewSet` is a Mesa ``AgentSet`` over array rows that
+creates the view of row ``i`` the first time it is reached (by index, iteration or any
+AgentSet method) and keeps it, so a million professionals cost no Python object until
+used. Views are not registered with the model one by one (``Agent.__init__`` is not
+called); ``unique_id`` is fixed by the row: professionals ``1..N``, groups ``N+1..N+G``.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+
 import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 from sim.clock import HOURS_PER_WEEK
 from sim.rules import ACTIVE, STATE_NAMES
@@ -23,10 +33,11 @@ class Professional(mesa.Agent):
     )
 
     def __init__(self, model, index: int):
-        super().__init__(model)
-        self.index = index
+        _init_view(self, model, index, unique_id=index + 1)
 
     def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
         if name in self.TRAITS or name in ("hunting", "employer", "university", "industry"):
             return getattr(self.model.state.pop, name)[self.index].item()
         raise AttributeError(name)
@@ -47,8 +58,7 @@ class Group(mesa.Agent):
     """One group; ``index`` is its row in the group arrays (= group_id)."""
 
     def __init__(self, model, index: int):
-        super().__init__(model)
-        self.index = index
+        _init_view(self, model, index, unique_id=model.state.pop.size + index + 1)
 
     @property
     def charter(self) -> str:
@@ -87,3 +97,102 @@ class Group(mesa.Agent):
         s = self.model.state
         rows = s.index.rows_of_keys
         return np.sort(s.memberships.agent[rows[s.memberships.group[rows] == self.index]])
+
+
+def _init_view(agent: mesa.Agent, model, index: int, unique_id: int) -> None:
+    """What ``mesa.Agent.__init__`` sets, without registering the view with the model."""
+    agent.model, agent.unique_id, agent.pos, agent.index = model, unique_id, None, index
+
+
+class _Views(Mapping):
+    """Read-only mapping view -> None over ``count`` rows, views made by ``make(i)`` when first reached."""
+
+    def __init__(self, count: int, make: Callable[[int], mesa.Agent], kind: tuple):
+        self.count, self.make, self.kind = count, make, kind
+        self.made: dict[int, mesa.Agent] = {}
+
+    def view(self, i: int) -> mesa.Agent:
+        agent = self.made.get(i)
+        if agent is None:
+            agent = self.made[i] = self.make(i)
+        return agent
+
+    def __iter__(self) -> Iterator[mesa.Agent]:
+        return (self.view(i) for i in range(self.count))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __contains__(self, agent) -> bool:
+        row = getattr(agent, "unique_id", 0) - 1
+        return isinstance(agent, self.kind) and 0 <= row < self.count and self.view(row) is agent
+
+    def keyrefs(self) -> list:
+        """Weak references to every view, as ``WeakKeyDictionary.keyrefs`` (Mesa's AgentSet uses them)."""
+        return [weakref.ref(agent) for agent in self]
+
+    def __getitem__(self, agent):
+        if agent not in self:
+            raise KeyError(agent)
+        return None
+
+
+class ViewSet(AgentSet):
+    """An ``AgentSet`` of array views made on demand (see the module docstring).
+
+    Reads like any AgentSet (``len``, iteration, ``[i]``, ``select``, ``get``, ``do``,
+    ``shuffle``...); methods that return a new set return an ordinary ``AgentSet`` of the
+    views. It cannot be changed in place (``add``, ``remove``, ``inplace=True``): the
+    agents are the rows of the model's arrays.
+    """
+
+    def __init__(self, count: int, make: Callable[[int], mesa.Agent], kind: tuple, random):
+        self._agents = _Views(count, make, kind)
+        self.random = random
+
+    def __iter__(self) -> Iterator[mesa.Agent]:
+        return iter(self._agents)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self._agents.view(i) for i in range(*item.indices(len(self)))]
+        if not -len(self) <= item < len(self):
+            raise IndexError(f"agent index {item} out of range 0..{len(self) - 1}")
+        return self._agents.view(item % len(self))
+
+    def shuffle(self, inplace: bool = False) -> AgentSet:
+        """A shuffled ordinary ``AgentSet`` of the views (a ViewSet cannot be shuffled in place)."""
+        if inplace:
+            self._update(())
+        return AgentSet(list(self), self.random).shuffle(inplace=True)
+
+    def _update(self, agents):
+        raise TypeError("a ViewSet of the model's array rows cannot be changed in place")
+
+    def add(self, agent):  # noqa: D102
+        self._update([agent])
+
+    def discard(self, agent):  # noqa: D102
+        self._update([agent])
+
+    def remove(self, agent):  # noqa: D102
+        self._update([agent])
+
+    def __getstate__(self):
+        return {"agents": list(self), "random": self.random}
+
+    def __setstate__(self, state):
+        AgentSet.__setstate__(self, state)
+
+
+def agent_sets(model) -> tuple[ViewSet, ViewSet, ViewSet]:
+    """(professionals, groups, all agents) as view sets over the model's arrays."""
+    n, n_groups = model.state.pop.size, model.state.groups.count
+    pros = ViewSet(n, lambda i: Professional(model, i), (Professional,), model.random)
+    groups = ViewSet(n_groups, lambda i: Group(model, i), (Group,), model.random)
+
+    def either(i: int) -> mesa.Agent:
+        return pros[i] if i < n else groups[i - n]
+
+    return pros, groups, ViewSet(n + n_groups, either, (Professional, Group), model.random)
+

@@ -69,3 +69,18 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     """
     keys = np.sort(keys)
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+
+
+def insert_sorted(buf: np.ndarray, n: int, at: np.ndarray, new: np.ndarray) -> None:
+    """Insert ``new[i]`` before ``buf[at[i]]`` in place (``at`` sorted, as ``np.searchsorted`` gives).
+
+    Same result as ``np.insert(buf[:n], at, new)``, written into ``buf[:n + len(new)]``
+    (``buf`` must have the room): segments move right from the last one, so each value is
+    moved once and nothing of the size of ``buf`` is allocated.
+    """
+    bounds = [0, *np.asarray(at).tolist(), n]
+    for i in range(len(new), 0, -1):  # segment i (between insertion points i-1 and i) moves right by i
+        start, end = bounds[i], bounds[i + 1]
+        if end > start:
+            buf[start + i : end + i] = buf[start:end]
+    buf[np.asarray(at) + np.arange(len(new))] = new

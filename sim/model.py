@@ -9,7 +9,7 @@ import networkx as nx
 import pandas as pd
 
 from sim import reporters, summary
-from sim.agents import Group, Professional
+from sim.agents import Group, Professional, ViewSet, agent_sets
 from sim.clock import availability_profiles, is_end_of_day, is_end_of_week
 from sim.driver import Driver
 from sim.initialize import build_state
@@ -50,15 +50,35 @@ class GroupCultureModel(Driver):
     """
 
     def setup(self) -> None:
-        """Initialization (ODD section 5) and the Mesa agents, which view the arrays."""
+        """Initialization (ODD section 5) and the Mesa agents, views of the arrays made on demand.
+
+        ``professionals`` and ``group_agents`` are :class:`sim.agents.ViewSet` s (Mesa
+        AgentSets; ``model.professionals[7]`` is the view of row 7).
+        """
         self.state = build_state(self.params, self.rng)
         self.profiles = availability_profiles(self.params.clock)
         refresh_session_rates(self.state)
-        n, n_groups = self.state.pop.size, self.state.groups.count
-        self.professionals = list(Professional.create_agents(self, n, list(range(n))))
-        self.group_agents = list(Group.create_agents(self, n_groups, list(range(n_groups))))
+        self.professionals, self.group_agents, self._views = agent_sets(self)
         self.datacollector = mesa.DataCollector(model_reporters=reporters.MODEL_REPORTERS)
         self._graph: Optional[nx.Graph] = None
+
+    # ------------------------------------------------------------ the Mesa agents
+    @property
+    def agents(self) -> ViewSet:
+        """All agents, professionals (rows ``0..N-1``) then groups: views made on demand."""
+        return self.__dict__.get("_views") or super().agents  # Mesa's (empty) set before setup
+
+    @property
+    def agents_by_type(self) -> dict:
+        """``{Professional: ..., Group: ...}``: AgentSets of views made on demand."""
+        if "_views" not in self.__dict__:
+            return super().agents_by_type
+        return {Professional: self.professionals, Group: self.group_agents}
+
+    @property
+    def agent_types(self) -> list:
+        """The agent classes: Professional and Group."""
+        return [Professional, Group]
 
     # --------------------------------------------------------------- the schedule
     def simulate_hour(self, t: int) -> None:
@@ -98,7 +118,7 @@ class GroupCultureModel(Driver):
         """Rebuild the index if members joined or left, the session rates if memberships or spells changed."""
         dirty = self.state.dirty
         if dirty:
-            self.state.rebuild_index()
+            self.state.update_index()
         if dirty or rates_changed:
             refresh_session_rates(self.state)
 

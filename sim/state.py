@@ -3,7 +3,7 @@
 Professionals live in :class:`sim.population.Population`. Memberships are edge arrays
 (one row per membership ever held; rows are never removed, a left membership has
 ``left >= 0``), with an index of the *current* memberships sorted by agent (CSR) that is
-rebuilt only when joins or leaves happened. Per-group totals are ``np.bincount`` over
+brought up to date (incrementally) only when joins or leaves happened. Per-group totals are ``np.bincount`` over
 membership rows. Weekly and hourly records are preallocated arrays.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices
+from sim.csr import Csr, Slices, insert_sorted
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -54,13 +54,17 @@ class Groups:
 
 
 class Memberships:
-    """Growable edge arrays; ``n`` rows in use."""
+    """Growable edge arrays; ``n`` rows in use.
+
+    Ticks and counters are int32 (a run of 5,000 weeks has under a million ticks), which
+    halves their memory; ``last_post`` keeps int64 for its :data:`NO_TICK` sentinel.
+    """
 
     FIELDS = {
-        "agent": np.int64, "group": np.int64, "joined": np.int64, "left": np.int64,
-        "posts": np.int64, "replies": np.int64, "visits": np.int64, "commitment": np.float64,
-        "last_visit": np.int64, "last_post": np.int64, "initial": bool,
-        "replies_received": np.int64, "first_post_replied": np.int8,
+        "agent": np.int64, "group": np.int64, "joined": np.int32, "left": np.int32,
+        "posts": np.int32, "replies": np.int32, "visits": np.int32, "commitment": np.float64,
+        "last_visit": np.int32, "last_post": np.int64, "initial": bool,
+        "replies_received": np.int32, "first_post_replied": np.int8,
     }
 
     def __init__(self, capacity: int):
@@ -73,17 +77,18 @@ class Memberships:
         k = len(agent)
         if self.n + k > len(self.agent):
             self._grow(self.n + k)
-        rows = np.arange(self.n, self.n + k)
+        rows = slice(self.n, self.n + k)  # a slice writes in place, without an index array
         self.agent[rows], self.group[rows] = agent, group
         self.joined[rows], self.left[rows] = tick, -1
-        self.posts[rows] = self.replies[rows] = self.visits[rows] = self.replies_received[rows] = 0
+        for name in ("posts", "replies", "visits", "replies_received"):
+            getattr(self, name)[rows] = 0
         self.commitment[rows] = commitment
         self.last_visit[rows] = tick
         self.last_post[rows] = NO_TICK
         self.initial[rows] = initial
         self.first_post_replied[rows] = -1
         self.n += k
-        return rows
+        return np.arange(rows.start, rows.stop)
 
     def _grow(self, need: int) -> None:
         cap = max(need, int(len(self.agent) * 1.5))
@@ -106,6 +111,16 @@ class Index:
     keys: np.ndarray  # sorted agent * n_groups + group of current memberships
     rows_of_keys: np.ndarray
     members: np.ndarray  # current members per group
+    indexed_rows: int = 0  # membership rows that existed when the index was last brought up to date
+    key_buf: np.ndarray = None  # keys and rows_of_keys are the leading part of these buffers (spare room for joins)
+    row_buf: np.ndarray = None
+
+
+def _grown(values: np.ndarray, n: int, need: int) -> np.ndarray:
+    """A buffer with room for ``need`` values (and a quarter more) holding ``values[:n]``."""
+    buf = np.empty(int(need * 1.25) + 1024, dtype=values.dtype)
+    buf[:n] = values[:n]
+    return buf
 
 
 @dataclass
@@ -154,12 +169,13 @@ class State:
     session_classes: list = None  # per availability class: (agents, cumulative weights)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
+    left_pending: bool = False  # members left since the index was built
 
     def rebuild_index(self) -> None:
-        """Rebuild the current-membership index (after joins or leaves; daily at most).
+        """Build the current-membership index from scratch (at initialization).
 
-        Membership rows start sorted by (agent, group) and joins append few rows, so the
-        stable sort (timsort) of the nearly sorted keys costs about one pass.
+        Membership rows start sorted by (agent, group), so the stable sort (timsort) of
+        the nearly sorted keys costs about one pass.
         """
         m, n_groups = self.memberships, self.groups.count
         current = np.flatnonzero(m.view("left") < 0)
@@ -169,14 +185,64 @@ class State:
         ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys // n_groups, minlength=self.pop.size), out=ptr[1:])
         members = np.bincount(keys % n_groups, minlength=n_groups)
-        self.index = Index(Csr(ptr, current), keys, current, members)
+        key_buf, row_buf = _grown(keys, len(keys), len(keys)), _grown(current, len(current), len(current))
+        keys, current = key_buf[: len(keys)], row_buf[: len(current)]
+        self.index = Index(Csr(ptr, current), keys, current, members, m.n, key_buf, row_buf)
         self.dirty = False
 
+    def update_index(self) -> None:
+        """Bring the index up to date after joins and leaves (daily at most).
+
+        Incremental, with the same result as :meth:`rebuild_index`: rows that left are
+        dropped, rows appended since the last update are merged in by key (keys of current
+        memberships are distinct), and the per-agent offsets and per-group counts are
+        adjusted by the few rows that changed. The index lives in buffers with spare room,
+        so a day's joins shift it in place (:func:`sim.csr.insert_sorted`), without a sort
+        or a fresh allocation of the whole index.
+        """
+        m, idx, n_groups, n_pop = self.memberships, self.index, self.groups.count, self.pop.size
+        key_buf, row_buf, n = idx.key_buf, idx.row_buf, len(idx.keys)
+        agents_delta = np.zeros(n_pop, dtype=np.int64)
+        members = idx.members.copy()
+        if self.left_pending:
+            gone = m.left[idx.rows_of_keys] >= 0
+            agents_delta -= np.bincount(idx.keys[gone] // n_groups, minlength=n_pop)
+            members -= np.bincount(idx.keys[gone] % n_groups, minlength=n_groups)
+            keep = ~gone
+            n = int(keep.sum())
+            key_buf[:n], row_buf[:n] = idx.keys[keep], idx.rows_of_keys[keep]
+        new = np.arange(idx.indexed_rows, m.n)
+        new = new[m.left[new] < 0]
+        if len(new):
+            new_keys = m.agent[new] * n_groups + m.group[new]
+            order = np.argsort(new_keys, kind="stable")
+            new, new_keys = new[order], new_keys[order]
+            if n + len(new) > len(key_buf):
+                key_buf, row_buf = _grown(key_buf, n, n + len(new)), _grown(row_buf, n, n + len(new))
+            at = np.searchsorted(key_buf[:n], new_keys)
+            insert_sorted(key_buf, n, at, new_keys)
+            insert_sorted(row_buf, n, at, new)
+            n += len(new)
+            agents_delta += np.bincount(m.agent[new], minlength=n_pop)
+            members += np.bincount(m.group[new], minlength=n_groups)
+        ptr = idx.by_agent.ptr.copy()
+        ptr[1:] += np.cumsum(agents_delta)
+        keys, rows = key_buf[:n], row_buf[:n]
+        self.index = Index(Csr(ptr, rows), keys, rows, members, m.n, key_buf, row_buf)
+        self.dirty = self.left_pending = False
+
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Membership row of each (agent, group) pair, -1 where not a current member."""
+        """Membership row of each (agent, group) pair, -1 where not a current member.
+
+        The queries are searched in sorted order (each search starts where the previous
+        one ended, which keeps the index in cache) and the answers put back in query order.
+        """
         keys = agents * self.groups.count + groups
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
-        pos = np.minimum(np.searchsorted(self.index.keys, keys), len(self.index.keys) - 1)
+        order = np.argsort(keys)
+        pos = np.empty(len(keys), dtype=np.int64)
+        pos[order] = np.searchsorted(self.index.keys, keys[order])
+        pos = np.minimum(pos, len(self.index.keys) - 1)
         found = self.index.keys[pos] == keys
         return np.where(found, self.index.rows_of_keys[pos], -1)

@@ -306,6 +306,7 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     m.left[out] = tick
     s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)
     s.dirty = s.dirty or len(out) > 0
+    s.left_pending = s.left_pending or len(out) > 0
     return len(out)
 
 

@@ -9,7 +9,7 @@ the simulated tick at which reported week 0 begins):
 
 ``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
     job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
-    hunting (in a job-hunting spell at the end), employer, past_employers (list),
+    hunting (in a job-hunting spell at the end), employer, past_employers (array of ids),
     university, industry, memberships (current at the end), posts, replies
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
     anchor_value, initial_size, employer_defunct, final_members, final_state,
@@ -20,7 +20,7 @@ the simulated tick at which reported week 0 begins):
 ``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
     replies, visits, initial (member at the start), replies_received, first_post_replied
     (<NA> if the first post is still open or none was made); counts cover the whole
-    simulation
+    simulation; joined_tick and the counts are int32
 ``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
 ``network``  source, target (undirected, source < target)
 """
@@ -31,6 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sim.clock import HOURS_PER_WEEK, hour_of_day, weekday
 from sim.params import ANCHOR_OF
@@ -109,7 +110,7 @@ def professionals_table(s: State) -> pd.DataFrame:
         "profile_tidiness": pop.profile_tidiness,
         "hunting": pop.hunting,
         "employer": pop.employer,
-        "past_employers": [past.row(i).tolist() for i in range(n)],
+        "past_employers": pa.ListArray.from_arrays(past.ptr, past.values).to_pandas(),  # arrays of ids
         "university": pop.university,
         "industry": pop.industry,
         "memberships": s.index.by_agent.sizes(),

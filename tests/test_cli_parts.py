@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -96,7 +97,7 @@ def test_full_disk_names_the_path(tmp_path, monkeypatch):
     def full(self, *args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
     with pytest.raises(OSError) as info:
         results.write_parquet(tmp_path / "groups.parquet", pd.DataFrame({"a": [1]}))
     assert errors.describe(info.value) == f"cannot use {tmp_path / 'groups.parquet'}: No space left on device"
@@ -163,3 +164,11 @@ def test_objective_value_reads_a_dotted_numeric_key():
     for bad in ("nope", "name", "share_thriving_by_charter.y"):
         with pytest.raises(ValueError, match="objective"):
             run.objective_value(summary, bad)
+
+
+def test_parquet_is_written_in_row_groups_and_reads_back_whole(tmp_path):
+    table = pd.DataFrame({"a": range(25), "b": [float(i) / 3 for i in range(25)]})
+    results.write_parquet(tmp_path / "t.parquet", table, row_group=10)
+    assert pq.ParquetFile(tmp_path / "t.parquet").num_row_groups == 3
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), table)
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]  # no temporary left

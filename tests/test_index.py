@@ -1,0 +1,32 @@
+"""The membership index kept up to date incrementally equals one rebuilt from scratch."""
+
+import copy
+
+import numpy as np
+
+from sim import GroupCultureModel
+from sim.csr import insert_sorted
+
+
+def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves():
+    model = GroupCultureModel(**{"population.size": 3000, "groups.count": 30, "duration.weeks": 3, "seed": 5})
+    model.run()
+    s = model.state
+    assert (s.memberships.view("left") >= 0).any() and (~s.memberships.view("initial")).any()  # left and joined
+    rebuilt = copy.copy(s)
+    rebuilt.rebuild_index()
+    for name in ("keys", "rows_of_keys", "members"):
+        np.testing.assert_array_equal(getattr(s.index, name), getattr(rebuilt.index, name))
+    np.testing.assert_array_equal(s.index.by_agent.ptr, rebuilt.index.by_agent.ptr)
+
+
+def test_insert_sorted_matches_numpy_insert():
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        old = np.sort(rng.choice(500, int(rng.integers(0, 40)), replace=False))
+        new = np.sort(rng.integers(0, 500, int(rng.integers(0, 15))))
+        at = np.searchsorted(old, new)
+        buf = np.empty(len(old) + len(new) + 3, dtype=np.int64)
+        buf[: len(old)] = old
+        insert_sorted(buf, len(old), at, new)
+        np.testing.assert_array_equal(buf[: len(old) + len(new)], np.insert(old, at, new))
