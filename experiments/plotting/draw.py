@@ -234,7 +234,7 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
-        seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "1 seed, bars: 95% Wilson CI"
+        seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "bars: 95% Wilson CI"
         _note(
             fig,
             "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
