@@ -18,6 +18,8 @@ for voice_sigma, reply_base, post_base in COMBOS:
     model = GroupCultureModel(**{"seed": 1, "duration.weeks": 26, "population.voice_sigma": voice_sigma,
                                  "behaviour.reply_base": reply_base, "behaviour.post_base": post_base}).run()
     s = model.summary()
-    facts = {k: {m: round(v["value"], 3) for m, v in s["stylized_facts"][k]["measures"].items()} for k in ("S1", "S2", "S3")}
+    facts = {
+        k: {m: round(v["value"], 3) for m, v in s["stylized_facts"][k]["measures"].items()} for k in ("S1", "S2", "S3")
+    }
     print(f"voice_sigma={voice_sigma} reply_base={reply_base} post_base={post_base}: "
           f"thriving {s['share_thriving']:.3f}, dormant {s['share_dormant']:.3f}, {facts}")
