@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from sim.inequality import top_share
+
 VERSION = "2"
 """Registry version: the MODEL_BRIEF revision the definitions come from."""
 
@@ -152,11 +154,7 @@ def never_posted_large(groups: pd.DataFrame, memberships: pd.DataFrame) -> float
 def top1_share(memberships: pd.DataFrame) -> float:
     """S2: share of all posts written by the top 1% (at least one person) of people who posted."""
     posts = memberships.groupby("agent_id").posts.sum()
-    posts = np.sort(posts[posts > 0].to_numpy(dtype=float))[::-1]
-    if len(posts) == 0:
-        return math.nan
-    k = max(1, math.ceil(0.01 * len(posts) - 1e-9))
-    return float(posts[:k].sum() / posts.sum())
+    return top_share(posts[posts > 0].to_numpy(dtype=float), 0.01)
 
 
 def industry_rates(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:

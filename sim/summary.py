@@ -17,6 +17,7 @@ from scipy.special import expit
 
 from sim import facts, null
 from sim.clock import HOURS_PER_WEEK, work_hours_mask
+from sim.inequality import gini
 
 NULL_REPLICATES = 10
 """Draws of the null per run: their mean is the null's expectation for this run's groups."""
@@ -170,15 +171,6 @@ def summary(params, tables: dict) -> dict:
     out["stylized_facts_passed"] = sum(1 for f in evaluated.values() if f["pass"] is True)
     out["stylized_facts_evaluated"] = sum(1 for f in evaluated.values() if f["pass"] is not None)
     return jsonable(out)
-
-
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (NaN when they sum to 0)."""
-    x = np.sort(np.asarray(values, dtype=float))
-    if len(x) == 0 or x.sum() <= 0:
-        return math.nan
-    n = len(x)
-    return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
 
 
 def _float(x) -> float:

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import CensoredData, binomtest, bootstrap, ecdf
 
+from sim.inequality import gini, top_share  # noqa: F401  (one home; the figures use them from here)
+
 LEVEL = 0.95
 """Confidence level of every interval in the figures."""
 
@@ -188,23 +190,3 @@ def lorenz(values, max_points: int = 1001) -> pd.DataFrame:
         idx = np.unique(np.linspace(0, n, max_points).round().astype(int))
         people, held = people[idx], held[idx]
     return pd.DataFrame({"share_people": people, "share_total": held})
-
-
-def gini(values) -> float:
-    """Gini coefficient, 1 - 2 x (area under the Lorenz curve); 0.75 for [0, 0, 0, 10]."""
-    x = np.sort(np.asarray(values, dtype=float))
-    n = len(x)
-    if n == 0 or x.sum() <= 0:
-        return math.nan
-    cum = np.cumsum(x) / x.sum()
-    area = (np.concatenate([[0.0], cum[:-1]]) + cum).sum() / (2 * n)
-    return float(1 - 2 * area)
-
-
-def top_share(values, fraction: float = 0.01) -> float:
-    """Share of the total held by the top ``fraction`` of people (at least one person)."""
-    x = np.sort(np.asarray(values, dtype=float))[::-1]
-    if len(x) == 0 or x.sum() <= 0:
-        return math.nan
-    k = max(1, math.ceil(fraction * len(x) - 1e-9))
-    return float(x[:k].sum() / x.sum())
