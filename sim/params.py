@@ -191,7 +191,8 @@ class DurationParams:
     """How long a run is: reported weeks, after unreported spin-up weeks."""
 
     weeks: int = _f(52, 1, 5200, "reported weeks (one tick = one hour)")
-    spinup_weeks: int = _f(0, 0, 5200, "weeks simulated before the reported ones and not reported")
+    spinup_weeks: int = _f(104, 0, 5200, "weeks simulated before the reported ones and not reported "
+                           "(104: the reported weeks are near steady)")
 
 
 @dataclass

@@ -6,7 +6,8 @@ import pytest
 
 from sim import GroupCultureModel
 
-SMALL = {"population.size": 1500, "groups.count": 16, "duration.weeks": 8, "seed": 3}
+# No spin-up: the tests check mechanisms over a few weeks (the default, 104 weeks, is for answers)
+SMALL = {"population.size": 1500, "groups.count": 16, "duration.weeks": 8, "seed": 3, "duration.spinup_weeks": 0}
 
 
 def run_model(**overrides) -> GroupCultureModel:

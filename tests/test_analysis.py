@@ -15,7 +15,7 @@ import pytest
 from experiments.analysis import calibration, design, sensitivity, validation
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = ["population.size=1500", "groups.count=12", "plots=false"]
+TINY = ["population.size=1500", "groups.count=12", "plots=false", "duration.spinup_weeks=0"]
 ISHIGAMI = {"x1": [-np.pi, np.pi], "x2": [-np.pi, np.pi], "x3": [-np.pi, np.pi]}
 
 

@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = ["professionals", "groups", "group_weeks", "memberships", "hourly_activity", "network"]
-TINY = ["population.size=300", "groups.count=6", "duration.weeks=4", "plots=false"]
+TINY = ["population.size=300", "groups.count=6", "duration.weeks=4", "duration.spinup_weeks=0", "plots=false"]
 
 pytestmark = pytest.mark.slow
 

@@ -33,7 +33,8 @@ def tables(model):
 def test_default_controls_build_the_model_defaults_at_the_dashboard_size():
     m = data.DashboardModel(**data.default_controls())
     assert m.error is None
-    expected = ModelParams.from_dict(**{"population.size": 5000, "groups.count": 60, "duration.weeks": 104})
+    expected = ModelParams.from_dict(**{"population.size": 5000, "groups.count": 60, "duration.weeks": 104,
+                                        "duration.spinup_weeks": 0})
     assert m.params == expected
 
 

@@ -9,7 +9,8 @@ from sim.csr import insert_sorted
 
 
 def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves():
-    model = GroupCultureModel(**{"population.size": 3000, "groups.count": 30, "duration.weeks": 3, "seed": 5})
+    model = GroupCultureModel(**{"population.size": 3000, "groups.count": 30, "duration.weeks": 3,
+            "duration.spinup_weeks": 0, "seed": 5})
     model.run()
     s = model.state
     assert (s.memberships.view("left") >= 0).any() and (~s.memberships.view("initial")).any()  # left and joined

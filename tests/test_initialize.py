@@ -15,7 +15,7 @@ from sim.params import ModelParams
 from sim.population import TRAITS
 
 ABLATIONS = sorted((Path(__file__).parents[1] / "configs" / "ablation").glob("no_*.yaml"))
-BASE = {"population.size": 3000, "groups.count": 30, "seed": 5}
+BASE = {"population.size": 3000, "groups.count": 30, "seed": 5, "duration.spinup_weeks": 0}
 
 
 def _state(**overrides):
@@ -106,7 +106,8 @@ def _scale_outcomes(size: int, groups: int, seeds) -> np.ndarray:
     out = []
     for seed in seeds:
         model = GroupCultureModel(**{
-            "population.size": size, "groups.count": groups, "duration.weeks": 26, "seed": seed,
+            "population.size": size, "groups.count": groups, "duration.weeks": 26,
+                    "duration.spinup_weeks": 0, "seed": seed,
             "groups.size_max": 2000,
         }).run()
         s = model.summary()
@@ -151,7 +152,8 @@ def test_late_founded_groups_get_their_founders_at_founding_and_no_joins_before(
 
 
 def _weekly_leaves(synchronised: bool) -> np.ndarray:
-    model = GroupCultureModel(**{"population.size": 4000, "groups.count": 40, "seed": 11, "duration.weeks": 20})
+    model = GroupCultureModel(**{"population.size": 4000, "groups.count": 40, "seed": 11, "duration.weeks": 20,
+            "duration.spinup_weeks": 0})
     if synchronised:  # the old initialization: every member last visited at tick 0
         model.state.memberships.view("last_visit")[:] = 0
     return model.run().state.records.week_leaves.sum(axis=1)

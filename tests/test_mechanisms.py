@@ -66,7 +66,7 @@ def _posting_per_visit(charter, seeds=(1, 2, 3), **overrides):
 def test_job_search_fear_lowers_posting_more_in_employment_associations_than_alumni_groups():
     common = {"groups.charter_mix": {"employment_association": 0.5, "university_alumni": 0.5},
               "charters.employment_association.defunct_share": 0.0,
-              "population.size": 3000, "groups.count": 20, "duration.weeks": 6}
+              "population.size": 3000, "groups.count": 20, "duration.weeks": 6, "duration.spinup_weeks": 0}
     ratio = {}
     for charter in ("employment_association", "university_alumni"):
         low = _posting_per_visit(charter, **common, **{"population.job_search_fear": 0.02})
@@ -107,7 +107,7 @@ def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_indu
         "groups.charter_mix": {"employment_association": 0.5, "industry_profession": 0.5},
         "charters.employment_association.defunct_share": 1.0,
         "groups.size_median": 120, "groups.size_sigma": 0.0, "groups.count": 24,
-        "population.size": 4000, "duration.weeks": 24,
+        "population.size": 4000, "duration.weeks": 24, "duration.spinup_weeks": 0,
     }
     weeks_to_dormancy = {"employment_association": [], "industry_profession": []}
     for seed in (1, 2):
@@ -124,7 +124,7 @@ def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_indu
 
 
 def test_members_of_dormant_groups_mostly_keep_the_badge():
-    model = run_model(**{"duration.weeks": 20, "population.size": 3000, "groups.count": 30})
+    model = run_model(**{"duration.weeks": 20, "duration.spinup_weeks": 0, "population.size": 3000, "groups.count": 30})
     groups = model.tables()["groups"]
     dormant = groups[groups.final_state == "dormant"]
     assert len(dormant) >= 3
@@ -132,8 +132,8 @@ def test_members_of_dormant_groups_mostly_keep_the_badge():
 
 
 def test_tidy_members_drop_groups_they_never_use():
-    keep = run_model(**{"population.profile_tidiness": 0.0, "duration.weeks": 16})
-    tidy = run_model(**{"population.profile_tidiness": 1.0, "duration.weeks": 16})
+    keep = run_model(**{"population.profile_tidiness": 0.0, "duration.weeks": 16, "duration.spinup_weeks": 0})
+    tidy = run_model(**{"population.profile_tidiness": 1.0, "duration.weeks": 16, "duration.spinup_weeks": 0})
     leaves = [m.tables()["group_weeks"].leaves.sum() for m in (keep, tidy)]
     assert leaves[1] > 5 * max(leaves[0], 1)
     left = tidy.tables()["memberships"].dropna(subset=["left_tick"])
@@ -142,8 +142,8 @@ def test_tidy_members_drop_groups_they_never_use():
 
 def test_connections_in_a_group_raise_joining():
     assert rules.join_probability(5, 0.0, B) > rules.join_probability(1, 0.0, B) > rules.join_probability(0, 0.0, B)
-    social = run_model(**{"duration.weeks": 8})
-    asocial = run_model(**{"duration.weeks": 8, "behaviour.join_connections": 0.0})
+    social = run_model(**{"duration.weeks": 8, "duration.spinup_weeks": 0})
+    asocial = run_model(**{"duration.weeks": 8, "duration.spinup_weeks": 0, "behaviour.join_connections": 0.0})
     joins = [m.tables()["group_weeks"].joins.sum() for m in (social, asocial)]
     assert joins[0] > joins[1]
 
@@ -155,7 +155,7 @@ def test_a_reply_to_a_first_post_raises_the_chance_of_posting_again():
     after_reply = rules.commitment_change(0.0, 1.0, 0.0, 0.0, B)
     after_silence = rules.commitment_change(0.0, 0.0, 1.0, 0.0, B)
     assert after_reply > 0 > after_silence
-    common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12}
+    common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12, "duration.spinup_weeks": 0}
 
     def again(model, replied):
         m = model.tables()["memberships"].dropna(subset=["first_post_replied"])
@@ -227,7 +227,7 @@ def _replies(model):
 
 
 def test_personalised_moderation_raises_replies_and_posts():
-    common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12}
+    common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12, "duration.spinup_weeks": 0}
     moderated = {**common, "interventions.moderation": 1.0}
     assert _pooled(_replies, **moderated) > 1.5 * _pooled(_replies, **common)
     assert _pooled(_member_posts, **moderated) > _pooled(_member_posts, **common)
@@ -239,7 +239,7 @@ def test_manager_seeding_and_weekly_digest_add_activity():
     # sizes capped at 500: in a world of 1,500 the uncapped size distribution puts everyone in
     # three whole-population groups (7 groups per person), where a group's prominence moves
     # visits between one's groups more than it adds visits (+2.4% against +6.6% here)
-    common = {"duration.weeks": 12, "groups.size_max": 500}
+    common = {"duration.weeks": 12, "duration.spinup_weeks": 0, "groups.size_max": 500}
     seeding = {**common, "interventions.manager_posts_per_week": 3.0}
     # seeded posts make a group look active: members visit it more and more people join
     assert _pooled(_visits, **seeding) > 1.03 * _pooled(_visits, **common)
@@ -272,7 +272,8 @@ def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
     """Beyond a person's capacity, groups drop out of attention (issue 7 item 6)."""
     from sim.submodels import choose_group
 
-    model = GroupCultureModel(**{"population.size": 1500, "groups.count": 30, "duration.weeks": 1, "seed": 3,
+    model = GroupCultureModel(**{"population.size": 1500, "groups.count": 30, "duration.weeks": 1,
+            "duration.spinup_weeks": 0, "seed": 3,
                                  "behaviour.attention_capacity": 2.0})
     s, b = model.state, model.params.behaviour
     agent = _agent_with_groups(model, 5)
@@ -292,7 +293,8 @@ def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
 def test_attention_capacity_in_the_reference_engine():
     from sim.reference import ReferenceModel
 
-    model = ReferenceModel(**{"population.size": 300, "groups.count": 8, "duration.weeks": 1, "seed": 3,
+    model = ReferenceModel(**{"population.size": 300, "groups.count": 8, "duration.weeks": 1,
+            "duration.spinup_weeks": 0, "seed": 3,
                               "behaviour.attention_capacity": 1.0})
     person = max(model.professionals, key=lambda p: len(p.memberships))
     assert len(person.memberships) >= 2 and person.capacity == 1
@@ -305,7 +307,7 @@ def test_attention_capacity_in_the_reference_engine():
 
 
 def test_attention_capacity_off_leaves_the_run_unchanged_and_on_draws_nothing_else():
-    base = {"population.size": 600, "groups.count": 8, "duration.weeks": 1, "seed": 5}
+    base = {"population.size": 600, "groups.count": 8, "duration.weeks": 1, "duration.spinup_weeks": 0, "seed": 5}
     off = GroupCultureModel(**base)
     on = GroupCultureModel(**base, **{"behaviour.attention_capacity": 3.0})
     assert (off.state.capacity == 0).all() and (on.state.capacity >= 1).all()
@@ -323,7 +325,7 @@ def test_membership_cut_drops_the_given_share_at_the_end_of_its_week():
     b = BehaviourParams()
     expected = b.leave_base + (1 - b.leave_base) * 0.5
     assert rules.leave_probability(False, False, False, b, 0.5) == pytest.approx(expected)
-    base = {"population.size": 1500, "groups.count": 16, "duration.weeks": 3, "seed": 3}
+    base = {"population.size": 1500, "groups.count": 16, "duration.weeks": 3, "duration.spinup_weeks": 0, "seed": 3}
     kept = run_model(**base).tables()["group_weeks"].groupby("week").members.sum()
     halved = run_model(**base, **{"interventions.membership_cut_week": 2,
                                   "interventions.membership_cut_share": 0.5}).tables()["group_weeks"]

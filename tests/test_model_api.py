@@ -83,7 +83,8 @@ def test_running_turns_false_at_the_end_so_mesa_drivers_stop():
 
 
 def test_mesa_batch_run_runs_the_model_to_its_end():
-    params = {"population.size": 300, "groups.count": 4, "duration.weeks": 2, "seed": [1, 2]}
+    params = {"population.size": 300, "groups.count": 4, "duration.weeks": 2,
+            "duration.spinup_weeks": 0, "seed": [1, 2]}
     rows = mesa.batch_run(GroupCultureModel, parameters=params, max_steps=10_000, iterations=1,
                           number_processes=1, display_progress=False)
     assert [row["seed"] for row in rows] == [1, 2]
@@ -101,7 +102,8 @@ def test_params_that_are_not_a_mapping_give_one_clear_error(bad):
 
 
 def test_a_mapping_of_parameters_is_accepted():
-    model = GroupCultureModel({"population": {"size": 300}, "groups.count": 3, "duration.weeks": 1})
+    model = GroupCultureModel({"population": {"size": 300}, "groups.count": 3, "duration.weeks": 1,
+            "duration.spinup_weeks": 0})
     assert model.params.population.size == 300 and model.params.groups.count == 3
 
 
@@ -183,12 +185,13 @@ def test_defunct_share_without_defunct_employers_is_refused():
                              "charters.employment_association.defunct_share": 0.5})
     model = GroupCultureModel(**{"population.defunct_employer_share": 0.0,
                                  "charters.employment_association.defunct_share": 0.0,
-                                 "population.size": 300, "groups.count": 3, "duration.weeks": 1})
+                                 "population.size": 300, "groups.count": 3, "duration.weeks": 1,
+                                         "duration.spinup_weeks": 0})
     assert not model.tables()["groups"].employer_defunct.any()
 
 
 def test_defunct_groups_without_defunct_staff_fall_back_with_one_warning():
-    config = {"population.size": 300, "groups.count": 4, "duration.weeks": 1,
+    config = {"population.size": 300, "groups.count": 4, "duration.weeks": 1, "duration.spinup_weeks": 0,
               "groups.charter_mix": {"employment_association": 1.0},
               "charters.employment_association.defunct_share": 1.0}
     with pytest.warns(UserWarning, match="use a live employer") as record:
@@ -220,7 +223,7 @@ def test_reference_engine_reports_after_spinup_too():
 
     config = {"population.size": 300, "groups.count": 4, "seed": 2}
     spun = ReferenceModel(**config, **{"duration.weeks": 1, "duration.spinup_weeks": 1}).run()
-    whole = ReferenceModel(**config, **{"duration.weeks": 2}).run()
+    whole = ReferenceModel(**config, **{"duration.weeks": 2, "duration.spinup_weeks": 0}).run()
     expected = whole.group_weeks().query("week == 1").assign(week=0).reset_index(drop=True)
     pd.testing.assert_frame_equal(spun.group_weeks(), expected)
 

@@ -8,7 +8,7 @@ import pandas as pd
 from sim import GroupCultureModel
 from sim.facts import FACTS, path_dependence
 
-SMALL = {"population.size": 1500, "groups.count": 16, "duration.weeks": 10, "seed": 3}
+SMALL = {"population.size": 1500, "groups.count": 16, "duration.weeks": 10, "seed": 3, "duration.spinup_weeks": 0}
 
 
 def _run(**extra):

@@ -41,7 +41,8 @@ INTERVENTIONS = {"none": {}, "moderation": {"interventions.moderation": 0.5}}
 def write_run(path: Path, seed: int, overrides: dict | None = None, model: dict | None = None) -> Path:
     """Run a tiny model and write it as a run directory: tables, summary, .hydra/overrides."""
     m = GroupCultureModel(
-        **{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS, "seed": seed, **(model or {})}
+        **{"population.size": 400, "groups.count": 12, "duration.weeks": WEEKS,
+                "duration.spinup_weeks": 0, "seed": seed, **(model or {})}
     )
     m.run()
     (path / ".hydra").mkdir(parents=True)

@@ -14,6 +14,7 @@ configs = st.fixed_dictionaries({
     "population.size": st.integers(60, 500),
     "groups.count": st.integers(1, 8),
     "duration.weeks": st.integers(1, 4),
+    "duration.spinup_weeks": st.integers(0, 2),
     "population.blocked_at_work": share,
     "population.office_hours_mindset": share,
     "population.job_search_fear": share,

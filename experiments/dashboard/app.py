@@ -38,6 +38,7 @@ def model_params() -> dict:
         "population_size": _slider("professionals", d["population_size"], 500, 20_000, 500),
         "groups_count": _slider("groups", d["groups_count"], 5, 200, 5),
         "weeks": _slider("weeks to simulate", d["weeks"], 4, 260, 4),
+        "spinup_weeks": _slider("spin-up weeks (simulated before week 0)", d["spinup_weeks"], 0, 156, 4),
     }
     for c in charters:
         params[f"mix_{c}"] = _slider(f"charter mix: {c}", d[f"mix_{c}"], 0.0, 1.0, 0.05)
