@@ -218,6 +218,23 @@ def test_spinup_weeks_are_simulated_but_not_reported():
     assert len(df) == 3 * 168 and df.posts.iloc[167] == expected.query("week == 0").posts.sum()
 
 
+def _dormant_rise(spinup_weeks: int) -> float:
+    """Share of groups dormant: mean of reported weeks 13-25 minus mean of weeks 0-12."""
+    model = GroupCultureModel(**{"population.size": 1500, "groups.count": 24, "duration.weeks": 26, "seed": 1,
+                                 "duration.spinup_weeks": spinup_weeks}).run()
+    dormant = model.tables()["group_weeks"].groupby("week").state.apply(lambda s: (s == "dormant").mean())
+    return float(dormant.iloc[13:].mean() - dormant.iloc[:13].mean())
+
+
+def test_the_default_spinup_leaves_the_reported_weeks_near_steady():
+    """Issue 7: without spin-up share dormant climbs from 0 over the first months; after the
+    default spin-up (104 weeks) the reported weeks no longer trend."""
+    assert ModelParams().duration.spinup_weeks == 104
+    cold, spun = _dormant_rise(0), _dormant_rise(104)
+    assert cold > 0.15, cold  # the control: the start-up transient is there
+    assert abs(spun) < 0.06, spun
+
+
 def test_reference_engine_reports_after_spinup_too():
     from sim.reference import ReferenceModel
 
