@@ -177,7 +177,7 @@ def summary_keys(params: ModelParams) -> List[str]:
         params,
         population=dataclasses.replace(params.population, size=min(params.population.size, 300)),
         groups=dataclasses.replace(params.groups, count=min(params.groups.count, 8)),
-        duration=dataclasses.replace(params.duration, weeks=min(params.duration.weeks, 2)),
+        duration=dataclasses.replace(params.duration, weeks=min(params.duration.weeks, 2), spinup_weeks=0),
     )
     mesa_log = logging.getLogger("MESA")  # Mesa logs every step at INFO
     level = mesa_log.level
