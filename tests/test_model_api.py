@@ -141,7 +141,8 @@ def test_no_global_random_state_is_used():
 
 
 def test_model_from_params_object_and_network_graph():
-    params = ModelParams.from_dict({"population": {"size": 300}, "groups": {"count": 4}, "duration": {"weeks": 2}})
+    params = ModelParams.from_dict({"population": {"size": 300}, "groups": {"count": 4},
+                                    "duration": {"weeks": 2, "spinup_weeks": 0}})
     model = GroupCultureModel(params)
     assert model.params.population.size == 300
     graph = model.network

@@ -46,7 +46,7 @@ Z_MAX = 3.0
 SMALL = {
     "population": {"size": 300},
     "groups": {"count": 8, "size_median": 60},
-    "duration": {"weeks": 10},
+    "duration": {"weeks": 10, "spinup_weeks": 0},
     "behaviour": {"post_base": -5.0, "reply_base": 0.25, "tidy_idle_weeks": 4},
     "classification": {"dormant_window_weeks": 4},
 }
@@ -137,7 +137,7 @@ def test_a_different_rule_is_detected(reference_runs):
 
 def test_engines_agree_with_interventions():
     """Moderation, manager posts and the weekly digest, on a shorter run."""
-    config = {**SMALL, "duration": {"weeks": 4}, "interventions": INTERVENTIONS}
+    config = {**SMALL, "duration": {"weeks": 4, "spinup_weeks": 0}, "interventions": INTERVENTIONS}
     seeds = range(100, 105)
     result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
     for key in ("posts", "replies"):
@@ -145,7 +145,7 @@ def test_engines_agree_with_interventions():
 
 
 def test_reference_is_deterministic_for_a_seed():
-    config = {**SMALL, "duration": {"weeks": 1}}
+    config = {**SMALL, "duration": {"weeks": 1, "spinup_weeks": 0}}
     a, b = (ReferenceModel(seed=7, **config).run().group_weeks() for _ in range(2))
     assert a.equals(b)
     other = ReferenceModel(seed=8, **config).run().group_weeks()
@@ -153,7 +153,7 @@ def test_reference_is_deterministic_for_a_seed():
 
 
 def test_reference_starts_from_the_shared_initialization():
-    config = {**SMALL, "duration": {"weeks": 1}}
+    config = {**SMALL, "duration": {"weeks": 1, "spinup_weeks": 0}}
     fast, ref = GroupCultureModel(seed=3, **config), ReferenceModel(seed=3, **config)
     members = [sorted(g.members) for g in ref.groups]
     assert members == [g.member_ids.tolist() for g in fast.group_agents]
@@ -179,7 +179,7 @@ def test_reference_constructor_forms_and_run_limits():
 
 def test_reference_run_after_a_step_counts_whole_weeks_from_there():
     """The bug of issue 8: run() after step() overshot duration.weeks in the reference."""
-    config = {**SMALL, "duration": {"weeks": 2}, "seed": 4}
+    config = {**SMALL, "duration": {"weeks": 2, "spinup_weeks": 0}, "seed": 4}
     stepped = ReferenceModel(**config)
     stepped.step()
     stepped.run(weeks=1)
@@ -194,7 +194,7 @@ def test_reference_run_after_a_step_counts_whole_weeks_from_there():
 
 def test_engines_agree_with_attention_capacity_and_a_membership_cut():
     """The threshold attention rule and the mid-run membership cut, on a shorter run."""
-    config = {**_config(attention_capacity=1.5), "duration": {"weeks": 4},
+    config = {**_config(attention_capacity=1.5), "duration": {"weeks": 4, "spinup_weeks": 0},
               "interventions": {"membership_cut_week": 2, "membership_cut_share": 0.5}}
     seeds = range(200, 205)
     result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
