@@ -68,6 +68,7 @@ class Driver(mesa.Model):
             self.random = random.Random(params.dynamics_seed)
         while self.tick < self.spinup_ticks:
             self._advance()
+        self.begin_report()
         self.running = True
 
     # ------------------------------------------------------------ engine hooks
@@ -81,6 +82,9 @@ class Driver(mesa.Model):
 
     def observe(self) -> None:
         """Called after every reported step (Mesa step), e.g. to collect data."""
+
+    def begin_report(self) -> None:
+        """Called once when the spin-up is over, before the first reported step."""
 
     # ---------------------------------------------------------------- driving
     def _advance(self) -> None:

@@ -142,9 +142,9 @@ def result(key: str, values: dict, **extra) -> dict:
 def never_posted_large(groups: pd.DataFrame, memberships: pd.DataFrame) -> float:
     """S1: share of current members of groups with 2,000+ members who never posted.
 
-    Group size is taken at the horizon. The memberships table counts posts over the whole
-    membership, which equals the last 52 reported weeks for a run of up to 52 weeks
-    without spin-up.
+    Group size is taken at the horizon. The memberships table counts posts over the
+    reported weeks (spin-up excluded), which are the last 52 reported weeks for a run of
+    up to 52 reported weeks (the default).
     """
     large = groups.group_id[groups.final_members >= LARGE]
     current = memberships[memberships.group_id.isin(large) & memberships.left_tick.isna()]

@@ -106,6 +106,11 @@ class GroupCultureModel(Driver):
         """Mesa's DataCollector records one row per step (hour) of the reported weeks."""
         self.datacollector.collect(self)
 
+    def begin_report(self) -> None:
+        """After a spin-up, per-membership posts and replies count from here (the tables' window)."""
+        if self.spinup_ticks:
+            self.state.memberships.mark_report_start()
+
     def visit(self, visits, t: int) -> None:
         """What a visit does: read, perhaps post, perhaps reply; commitment follows."""
         s, rng = self.state, self.rng

@@ -102,6 +102,26 @@ class Memberships:
         """The ``n`` rows in use of field ``name``."""
         return getattr(self, name)[: self.n]
 
+    REPORTED = ("posts", "replies", "visits")  # counters the tables give over the reported weeks only
+
+    def mark_report_start(self) -> None:
+        """Remember the :data:`REPORTED` counters at the end of the spin-up (see :meth:`reported`)."""
+        self.at_report_start = {name: self.view(name).copy() for name in self.REPORTED}
+
+    def reported(self, name: str) -> np.ndarray:
+        """Counter ``name`` (one of :data:`REPORTED`) over the reported weeks: the spin-up's are not counted.
+
+        The dynamics use the whole-membership counters (a member who never posted leaves
+        sooner); the outputs (S1, S2, the badge ratio) count the reported weeks.
+        """
+        counts = self.view(name)
+        base = getattr(self, "at_report_start", {}).get(name)
+        if base is None or not len(base):
+            return counts
+        counts = counts.copy()
+        counts[: len(base)] -= base
+        return counts
+
 
 @dataclass
 class Index:

@@ -10,7 +10,7 @@ the simulated tick at which reported week 0 begins):
 ``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
     job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
     hunting (in a job-hunting spell at the end), employer, past_employers (array of ids),
-    university, industry, memberships (current at the end), posts, replies
+    university, industry, memberships (current at the end), posts, replies (over the reported weeks)
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
     anchor_value, initial_size, employer_defunct, final_members, final_state,
     weeks_to_dormancy (first dormant reported week + 1, NaN if never), posts, replies,
@@ -19,8 +19,9 @@ the simulated tick at which reported week 0 begins):
     joins, leaves, manager_posts, state
 ``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
     replies, visits, initial (member at the start), replies_received, first_post_replied
-    (<NA> if the first post is still open or none was made); counts cover the whole
-    simulation; joined_tick and the counts are int32
+    (<NA> if the first post is still open or none was made); posts, replies and visits
+    count the reported weeks (as every other table does), replies_received the whole
+    simulation, spin-up included; joined_tick and the counts are int32
 ``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
 ``network``  source, target (undirected, source < target)
 """
@@ -114,8 +115,8 @@ def professionals_table(s: State) -> pd.DataFrame:
         "university": pop.university,
         "industry": pop.industry,
         "memberships": s.index.by_agent.sizes(),
-        "posts": np.bincount(m.view("agent"), weights=m.view("posts"), minlength=n).astype(np.int64),
-        "replies": np.bincount(m.view("agent"), weights=m.view("replies"), minlength=n).astype(np.int64),
+        "posts": np.bincount(m.view("agent"), weights=m.reported("posts"), minlength=n).astype(np.int64),
+        "replies": np.bincount(m.view("agent"), weights=m.reported("replies"), minlength=n).astype(np.int64),
     })
 
 
@@ -156,9 +157,9 @@ def memberships_table(s: State) -> pd.DataFrame:
         "group_id": m.view("group"),
         "joined_tick": m.view("joined"),
         "left_tick": _masked(left, left >= 0, "Int64"),
-        "posts": m.view("posts"),
-        "replies": m.view("replies"),
-        "visits": m.view("visits"),
+        "posts": m.reported("posts"),
+        "replies": m.reported("replies"),
+        "visits": m.reported("visits"),
         "initial": m.view("initial"),
         "replies_received": m.view("replies_received"),
         "first_post_replied": _masked(first, first >= 0, "Int8"),
