@@ -21,7 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
 from experiments.analysis import calibration, design, outputs, sensitivity, validation
-from experiments.analysis.sweeper import design_of, factor_table, raw_design, seed_list
+from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +79,9 @@ def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
           f" complete {unit} used of {full}: " + ", ".join(f"{k} {v}" for k, v in used.items()))
     if len(table):
         sensitivity.figure(table, root / "sensitivity.png",
-                           f"{sw.method}: {max(used.values())} of {full} {unit}, {len(sweeper_seeds(config))}"
+                           f"{sw.method}: {max(used.values())} of {full} {unit}, {len(sweep_seeds(config))}"
                            f" seed(s) per point; bars: 95% intervals")
     return table
-
-
-def sweeper_seeds(config: DictConfig) -> List[int]:
-    """The replicate seeds of the sweep."""
-    return seed_list(OmegaConf.to_container(config.hydra.sweeper, resolve=True).get("seeds"))
 
 
 def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile: float) -> pd.DataFrame:
@@ -114,7 +109,7 @@ def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile:
     md = "\n".join([
         "# Calibration (ABC rejection)", "",
         f"Sweep: {results.shown(root)}. Facts: {', '.join(judged) or 'none judged'} (calibration role only)."
-        f" Seeds per draw: {len(sweeper_seeds(config))}. {verdict}.", "",
+        f" Seeds per draw: {len(sweep_seeds(config))}. {verdict}.", "",
         summary.to_markdown(index=False, floatfmt=".4g") if _has_tabulate()
         else "```\n" + summary.to_string(index=False) + "\n```", "",
     ])

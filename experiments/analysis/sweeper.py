@@ -58,6 +58,16 @@ def seed_list(seeds: Any) -> List[int]:
     return [int(s) for s in seeds]
 
 
+def sweep_seeds(config: DictConfig) -> List[int]:
+    """The replicate seeds of a design sweep (``hydra.sweeper.seeds``, resolved)."""
+    return seed_list(OmegaConf.select(config, "hydra.sweeper.seeds"))
+
+
+def is_design_sweep(config: DictConfig) -> bool:
+    """Whether ``config`` runs on this sweeper (``hydra/sweeper=design``)."""
+    return str(OmegaConf.select(config, "hydra.sweeper._target_", default="")).endswith(".DesignSweeper")
+
+
 class DesignSweeper(BasicSweeper):
     """The basic sweeper, with the design points x replicate seeds as the sweep."""
 
@@ -72,7 +82,7 @@ class DesignSweeper(BasicSweeper):
         assert self.config is not None
         base = BasicSweeper.split_arguments(overrides, None)[0]
         points = design.overrides(design_of(self.config))
-        seeds = [[f"seed={s}"] for s in seed_list(OmegaConf.to_container(self.config.hydra.sweeper).get("seeds"))]
+        seeds = [[f"seed={s}"] for s in sweep_seeds(self.config)]
         jobs = [p + b + s for p, b, s in itertools.product(points, base, seeds)]
         size = len(jobs) if not max_batch_size or max_batch_size < 0 else max_batch_size
         return [jobs[i:i + size] for i in range(0, len(jobs), size)]
