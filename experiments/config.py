@@ -213,6 +213,13 @@ def check_run_sections(cfg: DictConfig) -> None:
         value = OmegaConf.select(cfg, key)
         if value is not None and not Path(value).is_file():
             raise OverrideError(f"{key} = {value!r} is not a readable file: allowed the path of an existing file")
+    if OmegaConf.select(cfg, "validate.baseline"):
+        from experiments.analysis import baseline
+
+        try:
+            baseline.load(cfg.validate.baseline)
+        except ValueError as exc:
+            raise OverrideError(str(exc)) from None
 
 
 def _values(override: Any) -> List[Any]:
