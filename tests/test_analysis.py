@@ -257,3 +257,49 @@ def test_a_repeated_design_point_shares_its_jobs_and_unknown_jobs_match_none():
     jobs = pd.DataFrame({"a": [0.0, 1.0, 0.5], "b": [1, 1, 1]})
     assert design.first_rows(points).tolist() == [0, 1, 0]
     assert design.match_points(jobs, points).tolist() == [0, 1, -1]
+
+
+def test_parameter_sets_are_the_first_k_accepted_rows_of_a_calibration_file(tmp_path):
+    accepted = pd.DataFrame({"behaviour.post_base": [-7.2, -7.8, -7.5], "population.voice_sigma": [0.4, 0.9, 0.6],
+                             "fact.S2": [0.6, 0.55, 0.7], "distance": [0.0, 0.0, 0.0]})
+    accepted.to_csv(tmp_path / "calibration_accepted.csv", index=False)
+    sets = design.parameter_sets(str(tmp_path / "calibration_accepted.csv"), 2)
+    assert list(sets.columns) == ["behaviour.post_base", "population.voice_sigma", "param_set"]
+    assert sets["behaviour.post_base"].tolist() == [-7.2, -7.8] and sets["param_set"].tolist() == [0, 1]
+    assert design.not_accepted(str(tmp_path / "calibration_accepted.csv")) == 0
+    (tmp_path / "bad.csv").write_text("fact.S2,distance\n0.5,0\n")
+    with pytest.raises(ValueError, match="holds no numeric parameter columns: allowed calibration_accepted.csv"):
+        design.parameter_sets(str(tmp_path / "bad.csv"), 2)
+
+
+@pytest.mark.slow
+def test_charter_vs_size_over_parameter_sets_draws_figure_2_with_a_band(tmp_path):
+    accepted = pd.DataFrame({"behaviour.post_base": [-7.2, -7.9, -7.5], "behaviour.reply_base": [0.05, 0.08, 0.03],
+                             "fact.S2": [0.6, 0.55, 0.7], "distance": [0.0, 0.0, 0.0]})
+    accepted.to_csv(tmp_path / "calibration_accepted.csv", index=False)
+    root = tmp_path / "sweep"
+    sets = tmp_path / "calibration_accepted.csv"
+    proc = groupsim("-m", "experiment=charter_vs_size_uncertainty", f"param_sets.path={sets}", "param_sets.k=2",
+                    "seed=1,2", "groups/charter_mix=industry_profession", "groups.size_median=30,300",
+                    "population.size=1500", "duration.weeks=4", "duration.spinup_weeks=0", f"hydra.sweep.dir={root}",
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = pd.read_csv(root / "sweep_summary.csv")
+    assert len(jobs) == 2 * 2 * 2
+    # paired: every set runs the same seeds, with its own parameter values
+    assert jobs.groupby("param_set")["seed"].apply(set).tolist() == [{1, 2}, {1, 2}]
+    assert jobs.groupby("param_set")["behaviour.post_base"].first().tolist() == [-7.2, -7.9]
+    fig2 = pd.read_csv(root / "figures" / "data" / "fig2_thriving_by_size.csv")
+    model = fig2[fig2["source"] == "model"]
+    assert (model["n_sets"] == 2).all() and (model["n_seeds"] == 2).all()
+    assert (model["band_low"] <= model["band_high"]).all()
+    assert (root / "figures" / "fig2_thriving_by_size.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_an_unreadable_parameter_set_file_stops_with_one_line(tmp_path):
+    proc = groupsim("-m", "experiment=charter_vs_size_uncertainty", "param_sets.path=/no/such.csv",
+                    f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "param_sets.path = '/no/such.csv' is not a readable file" in proc.stderr
+    assert not (tmp_path / "sweep").exists()

@@ -452,3 +452,47 @@ def test_a_corrupt_summary_is_one_clear_error(tmp_path):
     (tmp_path / "run" / "summary.json").write_text("{not json")
     with pytest.raises(PlotInputError, match="no complete run: summary.json has"):
         load(tmp_path / "run")
+
+
+# ------------------------------------------------- seeds as units, parameter sets (figure 2)
+
+
+def _set_groups(shares: dict) -> pd.DataFrame:
+    """Groups of one cell: shares[(set, seed)] = share thriving of that job's 4 groups."""
+    rows = []
+    for job, ((pset, seed), share) in enumerate(shares.items()):
+        thriving = round(4 * share)
+        for gid in range(4):
+            rows.append({"job": str(job), "seed": seed, "param_set": pset, "group_id": gid,
+                         "charter": "industry_profession", "initial_size": 300,
+                         "final_state": "thriving" if gid < thriving else "dormant"})
+    return pd.DataFrame(rows)
+
+
+def test_jobs_of_one_seed_are_one_unit_of_the_interval():
+    # two jobs of seed 1 (e.g. two settings pooled in a cell) are not two independent seeds
+    groups = _set_groups({(0, 1): 0.25, (1, 1): 0.75})
+    table = data.thriving_by_size(groups, min_groups=1)
+    assert table["n_jobs"].tolist() == [2] and table["n_seeds"].tolist() == [1]
+    assert table["interval"].tolist() == ["wilson"]
+
+
+def test_figure_2_band_spans_the_parameter_sets_and_the_interval_the_seeds():
+    # set 0 thrives 25%/75% at seeds 1/2 (mean 0.5), set 1 0%/50% (0.25), set 2 100%/100% (1.0)
+    shares = {(0, 1): 0.25, (0, 2): 0.75, (1, 1): 0.0, (1, 2): 0.5, (2, 1): 1.0, (2, 2): 1.0}
+    table = data.thriving_by_size(_set_groups(shares), min_groups=1)
+    row = table.iloc[0]
+    assert row["n_sets"] == 3 and row["n_seeds"] == 2 and row["interval"] == "seeds"
+    assert row["band_low"] == pytest.approx(np.quantile([0.5, 0.25, 1.0], 0.05))
+    assert row["band_high"] == pytest.approx(np.quantile([0.5, 0.25, 1.0], 0.95))
+    # the point: the mean over sets per seed (seed 1: 5/12, seed 2: 3/4), then over seeds
+    assert row["share"] == pytest.approx((5 / 12 + 3 / 4) / 2)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((5 / 12, 3 / 4))
+    assert "band_low" not in data.thriving_by_size(_set_groups({(0, 1): 0.5, (0, 2): 0.25}), min_groups=1)
+
+
+def test_the_parameters_of_a_set_are_pooled_not_swept():
+    params = pd.DataFrame({"job": list("abcd"), "seed": [1, 2, 1, 2], "param_set": [0, 0, 1, 1],
+                           "behaviour.post_base": [-7.1, -7.1, -7.6, -7.6],
+                           "groups.size_median": [30, 300, 30, 300]})
+    assert swept_parameters(params) == ["groups.size_median"]

@@ -16,6 +16,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from experiments.analysis import design
 from experiments.plotting import stats
 from sim.charters import PRESETS
 
@@ -42,6 +43,11 @@ def value_order(values) -> list:
         return sorted(distinct, key=lambda v: (str(v) != "none", str(v)))
 
 
+SET_COLUMN = design.SET_COLUMN
+"""The column naming a job's calibrated parameter set (``experiment=charter_vs_size_uncertainty``)."""
+SET_BAND = (0.05, 0.95)
+"""Quantiles over parameter sets of figure 2's parameter-uncertainty band."""
+
 NULL_SOURCE = "null_model"
 """``source`` of the null model's rows in figure tables (not "null": CSV readers take that for missing)."""
 
@@ -50,32 +56,66 @@ def _keys(df: pd.DataFrame) -> list[str]:
     return ["job", "group_id"] if "job" in df.columns else ["group_id"]
 
 
+def _units(groups: pd.DataFrame) -> pd.DataFrame:
+    """``groups`` with ``job`` and ``seed`` columns (one job: ""; no seed: each job is its own seed)."""
+    g = groups if "job" in groups.columns else groups.assign(job="")
+    if "seed" not in g.columns or g["seed"].isna().all():
+        g = g.assign(seed=g["job"])
+    return g
+
+
+def _per_seed(g: pd.DataFrame, by: list[str], value: str) -> pd.Series:
+    """Mean of ``value`` per cell of ``by`` and seed: each job's mean, then averaged over the jobs of a seed.
+
+    Jobs of one seed in a cell (parameter sets, or settings pooled in a figure) share the
+    seed's random streams (paired), so the seed is the unit, not the job.
+    """
+    per_job = g.groupby([*by, "seed", "job"], sort=False, observed=True)[value].mean()
+    return per_job.groupby(level=[*by, "seed"], sort=False, observed=True).mean()
+
+
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Groups thriving at the horizon per cell of ``by``.
 
-    With two or more jobs (seeds) in a cell, ``share`` is the mean over seeds of each
-    seed's share and the interval is a bootstrap over seeds (seeds are the independent
-    units, groups of one seed are not); with one job, the pooled share and its Wilson
-    interval. ``interval`` says which.
+    With two or more seeds in a cell, ``share`` is the mean over seeds of each seed's share
+    (:func:`_per_seed`) and the interval is a bootstrap over seeds (seeds are the
+    independent units, groups of one seed are not); with one seed, the pooled share and its
+    Wilson interval. ``interval`` says which.
     """
-    g = groups.assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
-    if "job" not in g.columns:
-        g = g.assign(job="")
+    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
     out = (
         g.groupby(by, sort=False, observed=True)
-        .agg(n_groups=("_thriving", "size"), n_thriving=("_thriving", "sum"), n_jobs=("job", "nunique"))
+        .agg(n_groups=("_thriving", "size"), n_thriving=("_thriving", "sum"), n_jobs=("job", "nunique"),
+             n_seeds=("seed", "nunique"))
         .reset_index()
     )
     out["share"] = out["n_thriving"] / out["n_groups"]
     out["ci_low"], out["ci_high"] = stats.wilson(out["n_thriving"], out["n_groups"])
     out["interval"] = "wilson"
-    per_seed = g.groupby([*by, "job"], sort=False, observed=True)["_thriving"].mean()
-    for i, row in out[out["n_jobs"] >= 2].iterrows():
+    per_seed = _per_seed(g, by, "_thriving")
+    for i, row in out[out["n_seeds"] >= 2].iterrows():
         key = tuple(row[b] for b in by)
         shares = per_seed.xs(key if len(by) > 1 else key[0], level=by if len(by) > 1 else by[0])
         out.loc[i, ["share", "ci_low", "ci_high"]] = stats.seed_interval(shares)
         out.loc[i, "interval"] = "seeds"
     return out
+
+
+def set_band(groups: pd.DataFrame, by: list[str], quantiles=SET_BAND) -> pd.DataFrame:
+    """Parameter uncertainty per cell of ``by``: quantiles over parameter sets of each set's share thriving.
+
+    A set's share is the mean over its seeds of each seed's share (the sets run the same
+    seeds). Returns ``<by>, n_sets, band_low, band_high``; empty without two or more sets.
+    """
+    columns = [*by, "n_sets", "band_low", "band_high"]
+    if SET_COLUMN not in groups.columns or groups[SET_COLUMN].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
+    per_set = _per_seed(g, [*by, SET_COLUMN], "_thriving").groupby(level=[*by, SET_COLUMN], observed=True).mean()
+    cells = per_set.groupby(level=by, observed=True)
+    out = pd.DataFrame({"n_sets": cells.size(), "band_low": cells.quantile(quantiles[0]),
+                        "band_high": cells.quantile(quantiles[1])})
+    return out.reset_index()[columns]
 
 
 # ----------------------------------------------------------------- figure 1
@@ -153,26 +193,38 @@ def thriving_by_size(
     Bins are ``[lo, hi)`` of ``initial_size``; bins with fewer than ``min_groups`` groups
     are dropped. ``null_groups`` (the null model's groups of the same jobs, see
     :func:`null_groups`) adds the null's rows. Returns ``source`` (model / null),
-    ``charter, size_lo, size_hi, size_median, n_groups, n_thriving, n_jobs, share,
+    ``charter, size_lo, size_hi, size_median, n_groups, n_thriving, n_jobs, n_seeds, share,
     ci_low, ci_high, interval`` (the mean over seeds with a bootstrap interval over seeds
-    when there are several, else Wilson; see :func:`_share_table`).
+    when there are several, else Wilson; see :func:`_share_table`). Groups run under two or
+    more calibrated parameter sets (column ``param_set``) add ``n_sets, band_low,
+    band_high``: the 5-95% range over sets of each set's mean share (:func:`set_band`); the
+    share and its interval are then of the mean over sets, per seed.
     """
-    parts = [("model", groups)] + ([(NULL_SOURCE, null_groups)] if null_groups is not None else [])
+    labels = [c for c in ("seed", SET_COLUMN) if c in groups.columns]
+    parts = [("model", groups)]
+    if null_groups is not None:
+        missing = ["job", *(c for c in labels if c not in null_groups.columns)]
+        parts.append((NULL_SOURCE, null_groups.merge(groups[missing].drop_duplicates("job"), on="job", how="left")
+                      if len(missing) > 1 else null_groups))
     edges = list(edges)
     tables = []
     for source, frame in parts:
         g = frame.copy()
         g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
         out = _share_table(g, ["charter", "_bin"])
+        band = set_band(g, ["charter", "_bin"])
+        if len(band):
+            out = out.merge(band, on=["charter", "_bin"], how="left")
         median = g.groupby(["charter", "_bin"])["initial_size"].median().rename("size_median")
         out = out.merge(median.reset_index(), on=["charter", "_bin"])
         out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
         out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
         tables.append(out[out["n_groups"] >= min_groups].assign(source=source))
-    columns = ["source", "charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "share",
-               "ci_low", "ci_high", "interval"]
-    out = pd.concat(tables, ignore_index=True)[columns]
-    return _sort_charters(out, ["source", "size_lo"])
+    columns = ["source", "charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "n_seeds",
+               "share", "ci_low", "ci_high", "interval"]
+    out = pd.concat(tables, ignore_index=True)
+    columns += [c for c in ("n_sets", "band_low", "band_high") if c in out.columns]
+    return _sort_charters(out[columns], ["source", "size_lo"])
 
 
 def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dict, seeds: dict) -> pd.DataFrame:

@@ -199,7 +199,9 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
 def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -> Figure:
     """Figure 2: probability of thriving at the horizon against initial size, per charter.
 
-    The null model's curve (constant per-capita posting, same classifier) is dotted.
+    The null model's curve (constant per-capita posting, same classifier) is dotted. A table
+    with ``band_low``/``band_high`` (a sweep over calibrated parameter sets) adds, per charter,
+    a hatched band across the sets beside the seed interval.
     """
     with _style():
         fig = new_figure(4.2)
@@ -208,19 +210,27 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
             table = table.assign(source="model")
         charters = charter_order(table["charter"])
         styles = charter_styles(charters)
+        model = table[table["source"] == "model"]
+        has_band = "band_low" in model.columns and model["band_low"].notna().any()
         for charter in charters:
-            t = table[(table["charter"] == charter) & (table["source"] == "model")]
+            t = model[model["charter"] == charter]
             yerr = [t["share"] - t["ci_low"], t["ci_high"] - t["share"]]
             ax.errorbar(
                 t["size_median"], t["share"], yerr=yerr, capsize=3, markersize=6, alpha=0.85,
                 label=label(charter), **styles[charter],
             )
+            if has_band:
+                ax.fill_between(t["size_median"], t["band_low"], t["band_high"], facecolor="none",
+                                edgecolor=styles[charter].get("color"), hatch="///", linewidth=0.8, alpha=0.6)
             n = table[(table["charter"] == charter) & (table["source"] == NULL_SOURCE)]
             if len(n):
                 style = {**styles[charter], "linestyle": ":", "linewidth": 2.2, "marker": "x", "alpha": 0.9}
                 ax.plot(n["size_median"], n["share"], **style)
                 ax.fill_between(n["size_median"], n["ci_low"], n["ci_high"],
                                 color=styles[charter].get("color"), alpha=0.12, linewidth=0)
+        if has_band:
+            ax.fill_between([], [], [], facecolor="none", edgecolor="0.3", hatch="///",
+                            label="parameter sets: 5-95%\nof per-set means (hatched)")
         if (table["source"] == NULL_SOURCE).any():
             ax.plot([], [], color="0.3", linestyle=":", marker="x", label="null model (dotted, x)")
         ax.set_xscale("log")
@@ -235,6 +245,10 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
         seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "bars: 95% Wilson CI"
+        if has_band:
+            seeds = (f"{int(model['n_sets'].max())} calibrated parameter sets run on the same seeds; points: mean over"
+                     f" sets, bars: 95% bootstrap CI over seeds of that mean; hatched: 5-95% over sets of each set's"
+                     " mean over seeds (parameter uncertainty)")
         _note(
             fig,
             "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
