@@ -313,3 +313,11 @@ def test_config_dir_is_absolute_and_top_level():
     assert CONFIG_DIR.is_absolute()
     assert (CONFIG_DIR / "config.yaml").is_file()
     assert CONFIG_DIR.parent == Path(__file__).resolve().parent.parent
+
+
+def test_validate_runs_the_seeds_the_power_analysis_asks_for():
+    from experiments.config import ValidateKeys
+
+    readme = (CONFIG_DIR.parent / "experiments" / "README.md").read_text()
+    assert "| validate | 150 |" in readme and f"{ValidateKeys().seeds} seeds |" in readme
+    assert cfg("experiment=validate", hydra=True).hydra.sweeper.seeds == ValidateKeys().seeds == 23
