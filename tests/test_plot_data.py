@@ -496,3 +496,17 @@ def test_the_parameters_of_a_set_are_pooled_not_swept():
                            "behaviour.post_base": [-7.1, -7.1, -7.6, -7.6],
                            "groups.size_median": [30, 300, 30, 300]})
     assert swept_parameters(params) == ["groups.size_median"]
+
+
+def test_variant_effects_are_paired_by_seed_with_a_bootstrap_over_seeds():
+    # 3 seeds x 2 variants x 10 groups; the variant adds exactly 2 thriving groups at every seed
+    base_k, rows = {1: 2, 2: 5, 3: 8}, []
+    for seed, k in base_k.items():
+        for variant, extra in (("none", 0), ("moderation", 2)):
+            rows += [{"intervention": variant, "job": f"{variant}{seed}", "seed": seed,
+                      "final_state": "thriving" if i < k + extra else "active"} for i in range(10)]
+    table = data.variant_effects(pd.DataFrame(rows), "intervention").set_index("intervention")
+    mod = table.loc["moderation"]
+    assert mod["diff_interval"] == "paired seeds" and mod["interval"] == "seeds"
+    # pairing removes the between-seed spread (0.2 to 0.8): the change is 0.2 at every seed
+    assert (mod["diff"], mod["diff_low"], mod["diff_high"]) == pytest.approx((0.2, 0.2, 0.2))

@@ -472,21 +472,34 @@ def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd
 def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none") -> pd.DataFrame:
     """Figure 7: share of groups thriving per variant of ``column``, and its change vs baseline.
 
-    Groups of all seeds are pooled per variant. Returns ``<column>, n_groups, n_thriving,
-    n_jobs, share, ci_low, ci_high, diff, diff_low, diff_high`` (diff = share - baseline
-    share, Newcombe interval), baseline first, then by diff. Without a baseline row the
-    diff columns are NaN.
+    Returns ``<column>, n_groups, n_thriving, n_jobs, n_seeds, share, ci_low, ci_high,
+    interval, diff, diff_low, diff_high, diff_interval``, baseline first, then by diff.
+    Shares as in :func:`_share_table` (over seeds when there are several). The change is
+    paired by seed when variant and baseline share two or more seeds: each seed's share
+    minus the baseline's at the same seed, with a bootstrap interval over seeds
+    (``paired seeds``); otherwise the pooled shares' difference with Newcombe's interval.
+    Without a baseline row the diff columns are NaN.
     """
     out = _share_table(groups, [column])
     out[column] = out[column].astype(str)
     base = out[out[column] == str(baseline)]
-    if len(base):
-        b = base.iloc[0]
-        out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
-            out["n_thriving"], out["n_groups"], b["n_thriving"], b["n_groups"]
-        )
-    else:
+    if not len(base):
         out["diff"] = out["diff_low"] = out["diff_high"] = np.nan
+        out["diff_interval"] = ""
+        return out.sort_values(column).reset_index(drop=True)
+    b = base.iloc[0]
+    out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
+        out["n_thriving"], out["n_groups"], b["n_thriving"], b["n_groups"]
+    )
+    out["diff_interval"] = "newcombe"
+    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"),
+                              **{column: groups[column].astype(str)})
+    per_seed = _per_seed(g, [column], "_thriving").unstack(column)  # one row per seed
+    for i, row in out.iterrows():
+        paired = (per_seed[row[column]] - per_seed[str(baseline)]).dropna()
+        if len(paired) >= 2:
+            out.loc[i, ["diff", "diff_low", "diff_high"]] = stats.seed_interval(paired)
+            out.loc[i, "diff_interval"] = "paired seeds"
     out["_base"] = out[column] != str(baseline)
     out = out.sort_values(["_base", "diff", column]).drop(columns="_base")
     return out.reset_index(drop=True)

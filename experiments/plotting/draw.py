@@ -571,6 +571,9 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_diff.set_title("(b) effect vs baseline")
         ax_diff.grid(True, axis="x", color="0.9")
         fig.suptitle(title)
-        _note(fig, f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences);"
-              f" grey band and dashed line: baseline ({label(baseline)})")
+        paired = (table["diff_interval"] == "paired seeds").any()
+        seeds = (f"{n_seeds} seeds; shares: mean over seeds, bars: 95% bootstrap CI over seeds; changes: paired by seed"
+                 " (each seed against the baseline at the same seed), bootstrap CI over seeds" if paired else
+                 f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences)")
+        _note(fig, f"{seeds}; grey band and dashed line: baseline ({label(baseline)})")
     return fig
