@@ -80,7 +80,8 @@ def four_groups() -> pd.DataFrame:
 
 
 def test_kaplan_meier_on_four_groups():
-    km = data.survival_by_charter(four_groups())
+    km = data.survival_by_charter(four_groups().assign(job="a"))  # one seed: Greenwood's band
+    assert set(km["interval"]) == {"greenwood"}
     assert km["time"].tolist() == [0, 2, 3, 5]
     assert km["at_risk"].tolist() == [4, 4, 3, 1]
     assert km["events"].tolist() == [0, 1, 1, 0]
@@ -510,3 +511,19 @@ def test_variant_effects_are_paired_by_seed_with_a_bootstrap_over_seeds():
     assert mod["diff_interval"] == "paired seeds" and mod["interval"] == "seeds"
     # pairing removes the between-seed spread (0.2 to 0.8): the change is 0.2 at every seed
     assert (mod["diff"], mod["diff_low"], mod["diff_high"]) == pytest.approx((0.2, 0.2, 0.2))
+
+
+def test_survival_band_resamples_seeds_not_groups():
+    # three seeds with the same curve (one of 4 groups dormant at week 2, one at week 3)
+    one = four_groups().assign(job="a")
+    same = pd.concat([one.assign(job=j, seed=k) for k, j in enumerate("xyz")], ignore_index=True)
+    km = data.survival_by_charter(same, horizon_weeks=5)
+    assert set(km["interval"]) == {"seeds"}
+    assert km["survival"].tolist() == pytest.approx([1, 0.75, 0.5, 0.5])
+    # seeds agree, so the band has no width; Greenwood over the 12 pooled groups would claim one
+    assert km["ci_low"].tolist() == pytest.approx(km["ci_high"].tolist())
+    # seeds that disagree widen it: one seed loses every group at week 2
+    other = one.assign(job="w", seed=9, weeks_to_dormancy=2.0)
+    wide = data.survival_by_charter(pd.concat([same, other], ignore_index=True), horizon_weeks=5)
+    at2 = wide[wide["time"] == 2].iloc[0]
+    assert at2["ci_low"] < at2["survival"] < at2["ci_high"]

@@ -253,7 +253,9 @@ def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFram
 
     A group's time is ``weeks_to_dormancy``; a group never dormant is censored at the
     horizon (``horizon_weeks``: a number, or the column of that name per group). Returns
-    the :func:`stats.kaplan_meier` columns with ``charter`` first.
+    the :func:`stats.kaplan_meier` columns with ``charter`` first and ``interval``: with two
+    or more seeds the band is a bootstrap over seeds (:func:`stats.kaplan_meier_over_seeds`),
+    else Greenwood's.
     """
     if horizon_weeks is None:
         horizon = groups["horizon_weeks"].astype(float)
@@ -261,10 +263,11 @@ def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFram
         horizon = pd.Series(float(horizon_weeks), index=groups.index)
     dormant = groups["weeks_to_dormancy"].notna()
     durations = groups["weeks_to_dormancy"].astype(float).where(dormant, horizon)
+    seeds = _units(groups)["seed"].astype(str)
     parts = []
     for charter in charter_order(groups["charter"]):
         mask = groups["charter"] == charter
-        km = stats.kaplan_meier(durations[mask], dormant[mask])
+        km = stats.kaplan_meier_over_seeds(durations[mask], dormant[mask], seeds[mask])
         parts.append(km.assign(charter=charter))
     out = pd.concat(parts, ignore_index=True)
     return out[["charter", *[c for c in out.columns if c != "charter"]]]

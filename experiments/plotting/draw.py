@@ -303,7 +303,8 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
         _note(
             fig,
             f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); "
-            "band: 95% CI (Greenwood, log-log)"
+            + ("band: 95% bootstrap CI over seeds (seeds resampled, not groups)"
+               if "interval" in table and (table["interval"] == "seeds").any() else "band: 95% CI (Greenwood, log-log)")
             + (
                 f"; no group can be dormant before week {earliest:g}, after this run's horizon"
                 if earliest and earliest > horizon
