@@ -527,3 +527,24 @@ def test_survival_band_resamples_seeds_not_groups():
     wide = data.survival_by_charter(pd.concat([same, other], ignore_index=True), horizon_weeks=5)
     at2 = wide[wide["time"] == 2].iloc[0]
     assert at2["ci_low"] < at2["survival"] < at2["ci_high"]
+
+
+def test_participation_badge_ratio_and_hourly_intervals_are_over_seeds():
+    # seed 1: 1 of 4 members never posted, seed 2: 3 of 4
+    members = pd.DataFrame({"job": list("aaaabbbb"), "seed": [1] * 4 + [2] * 4, "group_id": 0,
+                            "posts": [0, 1, 1, 5, 0, 0, 0, 5]})
+    split = data.participation_split(members, heavy_min=2).set_index(["source", "category"])
+    never = split.loc[("model", "never posted")]
+    assert never["interval"] == "seeds" and never["share"] == pytest.approx(0.5)
+    assert (never["ci_low"], never["ci_high"]) == pytest.approx((0.25, 0.75))
+    groups = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "charter": "industry_profession",
+                           "initial_size": [10, 10]})
+    badges = data.badge_ratio_by_charter(members, groups, large_group=2000).iloc[0]
+    assert badges["interval"] == "seeds" and (badges["ci_low"], badges["ci_high"]) == pytest.approx((0.25, 0.75))
+    one = data.participation_split(members[members.job == "a"], heavy_min=2)
+    assert one.loc[0, "interval"] == "wilson"
+    # hourly: two weeks per seed; seeds differ, weeks within a seed agree
+    hourly = pd.DataFrame({"job": list("aabb"), "seed": [1, 1, 2, 2], "weekday": 0, "hour_of_day": 9,
+                           "posts": [1.0, 1.0, 3.0, 3.0]})
+    cell = data.activity_by_hour(hourly, {"a": 1000, "b": 1000}).iloc[0]
+    assert cell["interval"] == "seeds" and (cell["mean"], cell["ci_low"], cell["ci_high"]) == pytest.approx((2, 1, 3))

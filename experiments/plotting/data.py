@@ -74,6 +74,23 @@ def _per_seed(g: pd.DataFrame, by: list[str], value: str) -> pd.Series:
     return per_job.groupby(level=[*by, "seed"], sort=False, observed=True).mean()
 
 
+def _over_seeds(part: pd.DataFrame, value: str, within, label: str) -> tuple[float, float, float, str]:
+    """Mean of ``value`` and its 95% interval, and the interval's kind.
+
+    With two or more seeds: the mean over seeds of each seed's mean and a bootstrap interval
+    over seeds (``seeds``); with one, ``within(values)`` over that run's observations
+    (``label``). Returns ``(mean, low, high, kind)``.
+    """
+    if part["seed"].nunique() >= 2:
+        return (*stats.seed_interval(part.groupby("seed")[value].mean()), "seeds")
+    return (*within(part[value]), label)
+
+
+def _wilson_share(hits: pd.Series) -> tuple[float, float, float]:
+    """Share of 0/1 ``hits`` and its Wilson interval."""
+    return (hits.mean() if len(hits) else math.nan, *stats.wilson(int(hits.sum()), len(hits)))
+
+
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Groups thriving at the horizon per cell of ``by``.
 
@@ -355,18 +372,21 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
     """Figure 5b: members who never posted, posted occasionally, or heavily, vs 90-9-1.
 
     ``heavy``: at least ``heavy_min`` posts; ``occasional``: 1 to ``heavy_min - 1``.
-    Returns ``source`` ("model" / "90-9-1 rule"), ``category, n, share, ci_low, ci_high``.
+    Returns ``source`` ("model" / "90-9-1 rule"), ``category, n, share, ci_low, ci_high,
+    interval``: with two or more seeds the share is the mean over seeds of each seed's share
+    with a bootstrap interval over seeds, else the pooled share with Wilson's interval.
     """
-    posts = memberships["posts"].to_numpy()
-    counts = {
-        "never posted": int((posts == 0).sum()),
-        "occasional": int(((posts > 0) & (posts < heavy_min)).sum()),
-        "heavy": int((posts >= heavy_min).sum()),
-    }
+    m = _units(memberships)
+    posts = m["posts"].to_numpy()
+    category = np.where(posts == 0, "never posted", np.where(posts < heavy_min, "occasional", "heavy"))
     n = len(posts)
-    model = pd.DataFrame({"source": "model", "category": list(counts), "n": list(counts.values())})
-    model["share"] = model["n"] / n if n else math.nan
-    model["ci_low"], model["ci_high"] = stats.wilson(model["n"], n)
+    rows = []
+    for name in REFERENCE_90_9_1:
+        hit = pd.Series(category == name, index=m.index, dtype=float)
+        share, low, high, interval = _over_seeds(m.assign(_hit=hit), "_hit", _wilson_share, "wilson")
+        rows.append({"source": "model", "category": name, "n": int(hit.sum()), "share": share if n else math.nan,
+                     "ci_low": low, "ci_high": high, "interval": interval})
+    model = pd.DataFrame(rows)
     ref = pd.DataFrame(
         {
             "source": "90-9-1 rule",
@@ -376,6 +396,7 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
         }
     )
     ref["ci_low"] = ref["ci_high"] = np.nan
+    ref["interval"] = ""
     return pd.concat([model, ref], ignore_index=True)
 
 
@@ -384,27 +405,22 @@ def badge_ratio_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame, larg
 
     Size class: ``all groups``, and ``large groups`` (initial size >= ``large_group``,
     where stylized fact S1 applies). Returns ``charter, size_class, n_badges, n_no_post,
-    badge_ratio, ci_low, ci_high``; a class without memberships is left out.
+    badge_ratio, ci_low, ci_high, interval`` (over seeds with two or more, else Wilson); a
+    class without memberships is left out.
     """
-    m = _with_charter(memberships, groups, extra=["initial_size"])
-    m = m.assign(no_post=m["posts"].eq(0))
+    m = _units(_with_charter(memberships, groups, extra=["initial_size"]))
+    m = m.assign(no_post=m["posts"].eq(0).astype(float))
     rows = []
     for charter in charter_order(m["charter"]):
         sub = m[m["charter"] == charter]
         for size_class, part in (("all groups", sub), ("large groups", sub[sub["initial_size"] >= large_group])):
             if len(part):
-                rows.append(
-                    {
-                        "charter": charter,
-                        "size_class": size_class,
-                        "n_badges": len(part),
-                        "n_no_post": int(part["no_post"].sum()),
-                    }
-                )
-    out = pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post"])
-    out["badge_ratio"] = out["n_no_post"] / out["n_badges"]
-    out["ci_low"], out["ci_high"] = stats.wilson(out["n_no_post"], out["n_badges"])
-    return out
+                ratio, low, high, interval = _over_seeds(part, "no_post", _wilson_share, "wilson")
+                rows.append({"charter": charter, "size_class": size_class, "n_badges": len(part),
+                             "n_no_post": int(part["no_post"].sum()), "badge_ratio": ratio, "ci_low": low,
+                             "ci_high": high, "interval": interval})
+    return pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post", "badge_ratio", "ci_low",
+                                       "ci_high", "interval"])
 
 
 # ----------------------------------------------------------------- figure 6
@@ -423,49 +439,36 @@ def activity_by_hour(hourly: pd.DataFrame, population, value: str = "posts") -> 
     """Figure 6 (heatmap): mean ``value`` per hour per 1,000 professionals, by weekday and hour.
 
     Each week (of each job) is one observation of a (weekday, hour) cell. Returns
-    ``weekday, day, hour_of_day, n_weeks, mean, ci_low, ci_high`` (day: Mon..Sun; lower
-    bound clipped at 0).
+    ``weekday, day, hour_of_day, n_weeks, mean, ci_low, ci_high, interval`` (day: Mon..Sun;
+    lower bound clipped at 0): with two or more seeds the mean over seeds of each seed's mean
+    and a bootstrap interval over seeds, else the normal interval over the run's weeks.
     """
-    h = hourly.assign(rate=_per_thousand(hourly, population, value))
+    h = _units(hourly).assign(rate=_per_thousand(hourly, population, value))
     rows = []
-    for (weekday, hour), rate in h.groupby(["weekday", "hour_of_day"])["rate"]:
-        mean, lo, hi = stats.mean_ci(rate)
-        rows.append(
-            {
-                "weekday": int(weekday),
-                "day": WEEKDAYS[int(weekday)],
-                "hour_of_day": int(hour),
-                "n_weeks": int(rate.size),
-                "mean": mean,
-                "ci_low": max(lo, 0.0),
-                "ci_high": hi,
-            }
-        )
-    return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high"])
+    for (weekday, hour), part in h.groupby(["weekday", "hour_of_day"]):
+        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over weeks")
+        rows.append({"weekday": int(weekday), "day": WEEKDAYS[int(weekday)], "hour_of_day": int(hour),
+                     "n_weeks": int(len(part)), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi,
+                     "interval": interval})
+    return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high",
+                                       "interval"])
 
 
 def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd.DataFrame:
     """Figure 6 (profile): mean ``value`` per hour per 1,000 professionals, workdays vs weekend.
 
     One observation is one day (of one job): a workday hour averages Mon-Fri. Returns
-    ``day_type, hour_of_day, n_days, mean, ci_low, ci_high`` (lower bound clipped at 0).
+    ``day_type, hour_of_day, n_days, mean, ci_low, ci_high, interval`` (lower bound clipped
+    at 0; the interval over seeds with two or more, as in :func:`activity_by_hour`).
     """
-    h = hourly.assign(rate=_per_thousand(hourly, population, value))
+    h = _units(hourly).assign(rate=_per_thousand(hourly, population, value))
     h["day_type"] = np.where(h["weekday"] >= 5, "weekend", "workdays")
     rows = []
-    for (day_type, hour), rate in h.groupby(["day_type", "hour_of_day"])["rate"]:
-        mean, lo, hi = stats.mean_ci(rate)
-        rows.append(
-            {
-                "day_type": day_type,
-                "hour_of_day": int(hour),
-                "n_days": int(rate.size),
-                "mean": mean,
-                "ci_low": max(lo, 0.0),
-                "ci_high": hi,
-            }
-        )
-    out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high"])
+    for (day_type, hour), part in h.groupby(["day_type", "hour_of_day"]):
+        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over days")
+        rows.append({"day_type": day_type, "hour_of_day": int(hour), "n_days": int(len(part)), "mean": mean,
+                     "ci_low": max(lo, 0.0), "ci_high": hi, "interval": interval})
+    out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high", "interval"])
     return out.sort_values(["day_type", "hour_of_day"], ascending=[False, True]).reset_index(drop=True)
 
 

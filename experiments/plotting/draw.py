@@ -370,14 +370,17 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
         fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
+        over_seeds = "interval" in table and (table["interval"] == "seeds").all()
+        ci = "95% bootstrap CI over seeds" if over_seeds else "95% Wilson CI"
         what = {
-            3: " [95% Wilson CI] and number of groups",
-            2: " [95% Wilson CI]",
-            1: " (95% Wilson CIs in figures/data)",
+            3: f" [{ci}] and number of groups",
+            2: f" [{ci}]",
+            1: f" ({ci}s in figures/data)",
         }[lines]
         _note(
             fig,
-            f"cells: share of groups thriving at the horizon{what}; {n_seeds} seed(s) pooled"
+            f"cells: share of groups thriving at the horizon{what}; "
+            + (f"mean over {n_seeds} seeds" if over_seeds else f"{n_seeds} seed(s) pooled")
             + (f"; {note}" if note else "")
             + (
                 "; a cell pools all groups of its runs whatever their own size (figure 2 bins groups by "
@@ -463,7 +466,9 @@ def figure_participation(
         fig.suptitle("Who takes part? Participation inequality and the badge ratio")
         _note(
             fig,
-            "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI"
+            "members: memberships held at the end of the run; "
+            + ("bars (b, c): mean over seeds, 95% bootstrap CI over seeds"
+               if "interval" in badges and (badges["interval"] == "seeds").any() else "bars: 95% Wilson CI")
             + ("" if has_large else f"; no group has {large_group:,}+ members, so stylized fact S1 does not apply"),
         )
     return fig
@@ -501,6 +506,7 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
         ax_prof.axvspan(start, end, color="0.9", lw=0, label="work hours (Mon-Fri)")
         for day_type, part in profile.groupby("day_type", sort=False):
             color, marker, ls = styles.get(day_type, ("#0072B2", "^", ":"))
+            over_seeds = "interval" in part and (part["interval"] == "seeds").all()
             ax_prof.fill_between(part["hour_of_day"], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
             ax_prof.plot(
                 part["hour_of_day"],
@@ -509,7 +515,7 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
                 marker=marker,
                 linestyle=ls,
                 markersize=4,
-                label=f"{day_type} (mean, 95% CI)",
+                label=f"{day_type} (mean, 95% CI{' over seeds' if over_seeds else ''})",
             )
         ax_prof.set_xlim(-0.5, 23.5)
         ax_prof.set_xticks(range(0, 24, 2))
