@@ -548,3 +548,14 @@ def test_participation_badge_ratio_and_hourly_intervals_are_over_seeds():
                            "posts": [1.0, 1.0, 3.0, 3.0]})
     cell = data.activity_by_hour(hourly, {"a": 1000, "b": 1000}).iloc[0]
     assert cell["interval"] == "seeds" and (cell["mean"], cell["ci_low"], cell["ci_high"]) == pytest.approx((2, 1, 3))
+
+
+def test_weekly_median_interval_resamples_seeds():
+    # three seeds whose groups post alike: resampling seeds cannot move the median
+    groups = pd.DataFrame({"job": list("aaabbbccc"), "seed": [1, 1, 1, 2, 2, 2, 3, 3, 3], "group_id": [0, 1, 2] * 3,
+                           "charter": "industry_profession", "initial_size": 100})
+    weeks = groups[["job", "seed", "group_id"]].assign(week=0, posts=[1, 5, 9] * 3)
+    row = data.weekly_posts_by_charter(weeks, groups).iloc[0]
+    assert (row["median"], row["median_ci_low"], row["median_ci_high"]) == (5, 5, 5)
+    one = data.weekly_posts_by_charter(weeks[weeks.job == "a"], groups[groups.job == "a"]).iloc[0]
+    assert (one["median_ci_low"], one["median_ci_high"]) == stats.median_ci([1, 5, 9])

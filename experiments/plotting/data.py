@@ -154,16 +154,18 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
     ``size_class`` bins the groups' own initial size (``FIG1_SIZE_EDGES``; "all sizes"
     when ``groups`` has no ``initial_size``). Returns ``charter, size_class, week,
     n_groups, median, median_ci_low, median_ci_high, q10, q25, q75, q90``: the median
-    group's posts that week, the 95% interval of that median, and quantiles that show the
-    spread between groups.
+    group's posts that week, the 95% interval of that median (over seeds when there are two
+    or more: :func:`stats.median_over_seeds`; else from order statistics), and quantiles
+    that show the spread between groups.
     """
     keys = _keys(groups)
-    g = groups[keys + ["charter"]].copy()
+    g = _units(groups)[[*keys, "charter", "seed"] if "job" in keys else [*keys, "charter"]].copy()
     g["size_class"] = size_class(groups["initial_size"]) if "initial_size" in groups else "all sizes"
-    weekly = group_weeks.merge(g, on=keys, how="inner")
+    weekly = _units(group_weeks.merge(g.drop(columns=[c for c in ("seed",) if c in group_weeks]), on=keys))
     rows = []
-    for (charter, size, week), posts in weekly.groupby(["charter", "size_class", "week"], observed=True)["posts"]:
-        lo, hi = stats.median_ci(posts)
+    for (charter, size, week), part in weekly.groupby(["charter", "size_class", "week"], observed=True):
+        posts = part["posts"]
+        lo, hi = stats.median_over_seeds(posts, part["seed"])
         rows.append(
             {
                 "charter": charter,

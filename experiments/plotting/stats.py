@@ -105,6 +105,36 @@ def median_ci(values, level: float = LEVEL) -> tuple[float, float]:
     return float(x[lo_rank - 1]), float(x[hi_rank - 1])
 
 
+def median_over_seeds(values, seeds, level: float = LEVEL, n_resamples: int = 1000) -> tuple[float, float]:
+    """Interval of the median of values pooled over seeds, from resampling seeds (not values).
+
+    Values of one seed (the groups of one run) are not independent; the seeds are resampled
+    with replacement (``scipy.stats.bootstrap`` on the seed labels) and the pooled median is
+    recomputed with each seed weighted by how often it was drawn. With fewer than two seeds,
+    :func:`median_ci`.
+    """
+    x, s = np.asarray(values, dtype=float), np.asarray(seeds)
+    keep = ~np.isnan(x)
+    x, s = x[keep], s[keep]
+    units, unit_of = np.unique(s.astype(str), return_inverse=True)
+    if len(units) < 2:
+        return median_ci(x, level)
+    order = np.argsort(x, kind="stable")
+    xs, us = x[order], unit_of[order]
+
+    def weighted_median(idx, axis=-1):
+        idx = np.asarray(idx, dtype=int)
+        drawn = (idx[..., :, None] == np.arange(len(units))).sum(axis=-2)  # times each seed was drawn
+        cum = np.cumsum(drawn[..., us], axis=-1)
+        return xs[(cum < cum[..., -1:] / 2).sum(axis=-1)]
+
+    res = bootstrap((np.arange(len(units)),), weighted_median, vectorized=True, confidence_level=level,
+                    n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(0))
+    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    median = float(np.median(x))
+    return min(low, median), max(high, median)
+
+
 def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float]:
     """Mean and its normal-approximation interval ``mean -/+ z*sd/sqrt(n)``.
 
