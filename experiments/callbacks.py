@@ -28,7 +28,14 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
-from experiments.config import RUN_KEYS, OverrideError, check_objective, model_dict, model_params
+from experiments.config import (
+    RUN_KEYS,
+    OverrideError,
+    check_objective,
+    check_run_sections,
+    model_dict,
+    model_params,
+)
 from sim.params import ParamError
 
 SWEEP_SUMMARY = "sweep_summary"
@@ -47,8 +54,15 @@ class ValidateConfig(Callback):
         _validate(config)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Validate the config shared by a sweep's jobs."""
+        """Validate the config shared by a sweep's jobs, and a design sweep's design."""
         _validate(config)
+        from experiments.analysis.sweeper import design_of, is_design_sweep
+
+        if is_design_sweep(config):
+            try:
+                design_of(config)
+            except ValueError as exc:
+                _stop(str(exc))
 
 
 class GuardOutput(Callback):
@@ -172,6 +186,7 @@ def _plain(node: Any) -> Any:
 
 def _validate(config: DictConfig) -> None:
     try:
+        check_run_sections(config)
         check_objective(config.objective, model_params(config))
     except (ParamError, OverrideError) as exc:
         _stop(str(exc))

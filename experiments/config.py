@@ -30,6 +30,53 @@ SCHEMA_NAME = "groupsim_schema"
 
 
 @dataclass
+class SensitivityKeys:
+    """``experiment=sensitivity``: the design (read by ``hydra.sweeper`` in that preset)."""
+
+    method: str = "morris"
+    """``morris`` (elementary effects, screening) or ``sobol`` (first and total order indices)."""
+    n: int = 10
+    """Base sample size: Morris trajectories (10 or more to rank factors), Sobol N (a power of 2, e.g. 256)."""
+    seeds: int = 2
+    """Replicate seeds per design point (seeds 1..k): outputs are their mean."""
+
+
+@dataclass
+class CalibrateKeys:
+    """``experiment=calibrate``: ABC rejection (read by ``hydra.sweeper`` in that preset)."""
+
+    n: int = 200
+    """Latin-hypercube draws from the priors."""
+    seeds: int = 2
+    """Replicate seeds per draw (seeds 1..k): a draw is judged on their mean."""
+
+
+@dataclass
+class ValidateKeys:
+    """``experiment=validate``: the defaults over replicate seeds."""
+
+    seeds: int = 23
+    """Replicate seeds (seeds 1..k): the number the power analysis in experiments/README.md asks for."""
+    baseline: Optional[str] = None
+    """A baseline of calibration measures (``experiments/analysis/baseline.py``): fail only when a measure in
+    range there is out of range now. ``null``: fail when any calibration fact is out of range."""
+
+
+@dataclass
+class ParamSetsKeys:
+    """``experiment=charter_vs_size_uncertainty``: the calibrated parameter sets to run."""
+
+    path: Optional[str] = None
+    """``calibration_accepted.csv`` of a calibration sweep (columns named by model keys are the parameters)."""
+    k: int = 20
+    """Parameter sets taken from the file (its first k rows; all when it has fewer)."""
+
+
+RUN_SECTIONS = ("sensitivity", "calibrate", "validate", "param_sets")
+"""Run-level sections: settings of the design experiments, never passed to the model."""
+
+
+@dataclass
 class RunConfig(ModelParams):
     """Every model parameter, plus the run-level keys below (not passed to the model)."""
 
@@ -42,6 +89,12 @@ class RunConfig(ModelParams):
     Hydra's sweeper: what ``hydra/sweeper=optuna`` optimises."""
     overwrite: bool = False
     """Let a sweep delete the jobs of another configuration in its ``hydra.sweep.dir`` first."""
+    param_set: Optional[int] = None
+    """The row of ``param_sets.path`` a job runs (set by the design sweeper; labels figure 2's band)."""
+    sensitivity: SensitivityKeys = dataclasses.field(default_factory=SensitivityKeys)
+    calibrate: CalibrateKeys = dataclasses.field(default_factory=CalibrateKeys)
+    validate: ValidateKeys = dataclasses.field(default_factory=ValidateKeys)
+    param_sets: ParamSetsKeys = dataclasses.field(default_factory=ParamSetsKeys)
 
 
 MODEL_KEYS = tuple(f.name for f in dataclasses.fields(ModelParams))
@@ -133,6 +186,40 @@ def check_overrides(overrides: List[str]) -> None:
             raise OverrideError(f"{text}: allowed {key}=true or {key}=false")
         if key in PATH_KEYS and any(v is None or str(v).strip() == "" for v in values):
             raise OverrideError(f"{key} is empty: allowed a directory path")
+
+
+SENSITIVITY_METHODS = ("morris", "sobol")
+COUNT_KEYS = ("sensitivity.n", "sensitivity.seeds", "calibrate.n", "calibrate.seeds", "validate.seeds", "param_sets.k")
+FILE_KEYS = ("validate.baseline", "param_sets.path")
+
+
+def check_run_sections(cfg: DictConfig) -> None:
+    """Refuse a wrong value of a design experiment's key (:data:`RUN_SECTIONS`), in one line.
+
+    Types are the schema's; here: the method's name, positive counts (a Sobol base sample a
+    power of 2) and files that exist.
+    """
+    method = OmegaConf.select(cfg, "sensitivity.method")
+    if method not in SENSITIVITY_METHODS:
+        raise OverrideError(f"sensitivity.method = {method!r}: allowed {' or '.join(SENSITIVITY_METHODS)}")
+    for key in COUNT_KEYS:
+        value = OmegaConf.select(cfg, key)
+        if value is not None and value < 1:
+            raise OverrideError(f"{key} = {value}: allowed a positive integer")
+    n = OmegaConf.select(cfg, "sensitivity.n")
+    if method == "sobol" and n & (n - 1):
+        raise OverrideError(f"sensitivity.n = {n} with sensitivity.method=sobol: allowed a power of 2 (e.g. 256)")
+    for key in FILE_KEYS:
+        value = OmegaConf.select(cfg, key)
+        if value is not None and not Path(value).is_file():
+            raise OverrideError(f"{key} = {value!r} is not a readable file: allowed the path of an existing file")
+    if OmegaConf.select(cfg, "validate.baseline"):
+        from experiments.analysis import baseline
+
+        try:
+            baseline.load(cfg.validate.baseline)
+        except ValueError as exc:
+            raise OverrideError(str(exc)) from None
 
 
 def _values(override: Any) -> List[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,8 @@ def test_every_trait_is_documented_in_the_population_config():
 
 def test_run_keys_are_not_passed_to_the_model():
     c = cfg("resume=true", "plots=false")
-    assert set(RUN_KEYS) == {"resume", "plots", "objective", "overwrite"}
+    assert set(RUN_KEYS) == {"resume", "plots", "objective", "overwrite", "param_set", "sensitivity", "calibrate",
+                             "validate", "param_sets"}
     assert not set(RUN_KEYS) & set(model_dict(c))
     assert set(model_dict(c)) == {f.name for f in dataclasses.fields(ModelParams)}
 
@@ -252,6 +254,44 @@ def test_a_fourth_charter_is_configuration_only():
     assert params.charters["my_guild"] == PRESETS["industry_profession"]
 
 
+@pytest.mark.parametrize("experiment, overrides, expected", [
+    ("sensitivity", [], {"method": "morris", "n": 10, "seeds": 2}),
+    ("sensitivity", ["sensitivity.method=sobol", "sensitivity.n=256", "sensitivity.seeds=3"],
+     {"method": "sobol", "n": 256, "seeds": 3}),
+    ("calibrate", ["calibrate.n=50", "calibrate.seeds=4"], {"method": "prior", "n": 50, "seeds": 4}),
+    ("validate", [], {"method": "none", "seeds": 23}),
+    ("validate", ["validate.seeds=7"], {"method": "none", "seeds": 7}),
+    ("sensitivity", ["hydra.sweeper.n=4", "hydra.sweeper.method=sobol"], {"method": "sobol", "n": 4}),  # old spelling
+])
+def test_design_keys_reach_the_design_sweeper(experiment, overrides, expected):
+    sweeper = cfg(f"experiment={experiment}", *overrides, hydra=True).hydra.sweeper
+    assert {key: sweeper[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("override, message", [
+    ("sensitivity.method=foo", "sensitivity.method = 'foo': allowed morris or sobol"),
+    ("sensitivity.n=0", "sensitivity.n = 0: allowed a positive integer"),
+    ("validate.seeds=-2", "validate.seeds = -2: allowed a positive integer"),
+    ("calibrate.n=0", "calibrate.n = 0: allowed a positive integer"),
+    ("param_sets.k=0", "param_sets.k = 0: allowed a positive integer"),
+    ("sensitivity.method=sobol", "sensitivity.n = 10 with sensitivity.method=sobol: allowed a power of 2"),
+    ("validate.baseline=/no/such/file.json", "validate.baseline = '/no/such/file.json' is not a readable file"),
+    ("param_sets.path=/no/such.csv", "param_sets.path = '/no/such.csv' is not a readable file"),
+])
+def test_design_keys_with_a_wrong_value_are_refused_in_one_line(override, message):
+    from experiments.config import OverrideError, check_run_sections
+
+    with pytest.raises(OverrideError, match=re.escape(message)):
+        check_run_sections(cfg(override))
+    check_run_sections(cfg())  # the defaults are valid
+
+
+def test_design_keys_have_a_type():
+    with pytest.raises(ConfigCompositionException) as info:
+        cfg("sensitivity.n=many")
+    assert isinstance(info.value.__cause__, ValidationError)
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -273,3 +313,11 @@ def test_config_dir_is_absolute_and_top_level():
     assert CONFIG_DIR.is_absolute()
     assert (CONFIG_DIR / "config.yaml").is_file()
     assert CONFIG_DIR.parent == Path(__file__).resolve().parent.parent
+
+
+def test_validate_runs_the_seeds_the_power_analysis_asks_for():
+    from experiments.config import ValidateKeys
+
+    readme = (CONFIG_DIR.parent / "experiments" / "README.md").read_text()
+    assert "| validate | 150 |" in readme and f"{ValidateKeys().seeds} seeds |" in readme
+    assert cfg("experiment=validate", hydra=True).hydra.sweeper.seeds == ValidateKeys().seeds == 23

@@ -80,7 +80,8 @@ def four_groups() -> pd.DataFrame:
 
 
 def test_kaplan_meier_on_four_groups():
-    km = data.survival_by_charter(four_groups())
+    km = data.survival_by_charter(four_groups().assign(job="a"))  # one seed: Greenwood's band
+    assert set(km["interval"]) == {"greenwood"}
     assert km["time"].tolist() == [0, 2, 3, 5]
     assert km["at_risk"].tolist() == [4, 4, 3, 1]
     assert km["events"].tolist() == [0, 1, 1, 0]
@@ -452,3 +453,109 @@ def test_a_corrupt_summary_is_one_clear_error(tmp_path):
     (tmp_path / "run" / "summary.json").write_text("{not json")
     with pytest.raises(PlotInputError, match="no complete run: summary.json has"):
         load(tmp_path / "run")
+
+
+# ------------------------------------------------- seeds as units, parameter sets (figure 2)
+
+
+def _set_groups(shares: dict) -> pd.DataFrame:
+    """Groups of one cell: shares[(set, seed)] = share thriving of that job's 4 groups."""
+    rows = []
+    for job, ((pset, seed), share) in enumerate(shares.items()):
+        thriving = round(4 * share)
+        for gid in range(4):
+            rows.append({"job": str(job), "seed": seed, "param_set": pset, "group_id": gid,
+                         "charter": "industry_profession", "initial_size": 300,
+                         "final_state": "thriving" if gid < thriving else "dormant"})
+    return pd.DataFrame(rows)
+
+
+def test_jobs_of_one_seed_are_one_unit_of_the_interval():
+    # two jobs of seed 1 (e.g. two settings pooled in a cell) are not two independent seeds
+    groups = _set_groups({(0, 1): 0.25, (1, 1): 0.75})
+    table = data.thriving_by_size(groups, min_groups=1)
+    assert table["n_jobs"].tolist() == [2] and table["n_seeds"].tolist() == [1]
+    assert table["interval"].tolist() == ["wilson"]
+
+
+def test_figure_2_band_spans_the_parameter_sets_and_the_interval_the_seeds():
+    # set 0 thrives 25%/75% at seeds 1/2 (mean 0.5), set 1 0%/50% (0.25), set 2 100%/100% (1.0)
+    shares = {(0, 1): 0.25, (0, 2): 0.75, (1, 1): 0.0, (1, 2): 0.5, (2, 1): 1.0, (2, 2): 1.0}
+    table = data.thriving_by_size(_set_groups(shares), min_groups=1)
+    row = table.iloc[0]
+    assert row["n_sets"] == 3 and row["n_seeds"] == 2 and row["interval"] == "seeds"
+    assert row["band_low"] == pytest.approx(np.quantile([0.5, 0.25, 1.0], 0.05))
+    assert row["band_high"] == pytest.approx(np.quantile([0.5, 0.25, 1.0], 0.95))
+    # the point: the mean over sets per seed (seed 1: 5/12, seed 2: 3/4), then over seeds
+    assert row["share"] == pytest.approx((5 / 12 + 3 / 4) / 2)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((5 / 12, 3 / 4))
+    assert "band_low" not in data.thriving_by_size(_set_groups({(0, 1): 0.5, (0, 2): 0.25}), min_groups=1)
+
+
+def test_the_parameters_of_a_set_are_pooled_not_swept():
+    params = pd.DataFrame({"job": list("abcd"), "seed": [1, 2, 1, 2], "param_set": [0, 0, 1, 1],
+                           "behaviour.post_base": [-7.1, -7.1, -7.6, -7.6],
+                           "groups.size_median": [30, 300, 30, 300]})
+    assert swept_parameters(params) == ["groups.size_median"]
+
+
+def test_variant_effects_are_paired_by_seed_with_a_bootstrap_over_seeds():
+    # 3 seeds x 2 variants x 10 groups; the variant adds exactly 2 thriving groups at every seed
+    base_k, rows = {1: 2, 2: 5, 3: 8}, []
+    for seed, k in base_k.items():
+        for variant, extra in (("none", 0), ("moderation", 2)):
+            rows += [{"intervention": variant, "job": f"{variant}{seed}", "seed": seed,
+                      "final_state": "thriving" if i < k + extra else "active"} for i in range(10)]
+    table = data.variant_effects(pd.DataFrame(rows), "intervention").set_index("intervention")
+    mod = table.loc["moderation"]
+    assert mod["diff_interval"] == "paired seeds" and mod["interval"] == "seeds"
+    # pairing removes the between-seed spread (0.2 to 0.8): the change is 0.2 at every seed
+    assert (mod["diff"], mod["diff_low"], mod["diff_high"]) == pytest.approx((0.2, 0.2, 0.2))
+
+
+def test_survival_band_resamples_seeds_not_groups():
+    # three seeds with the same curve (one of 4 groups dormant at week 2, one at week 3)
+    one = four_groups().assign(job="a")
+    same = pd.concat([one.assign(job=j, seed=k) for k, j in enumerate("xyz")], ignore_index=True)
+    km = data.survival_by_charter(same, horizon_weeks=5)
+    assert set(km["interval"]) == {"seeds"}
+    assert km["survival"].tolist() == pytest.approx([1, 0.75, 0.5, 0.5])
+    # seeds agree, so the band has no width; Greenwood over the 12 pooled groups would claim one
+    assert km["ci_low"].tolist() == pytest.approx(km["ci_high"].tolist())
+    # seeds that disagree widen it: one seed loses every group at week 2
+    other = one.assign(job="w", seed=9, weeks_to_dormancy=2.0)
+    wide = data.survival_by_charter(pd.concat([same, other], ignore_index=True), horizon_weeks=5)
+    at2 = wide[wide["time"] == 2].iloc[0]
+    assert at2["ci_low"] < at2["survival"] < at2["ci_high"]
+
+
+def test_participation_badge_ratio_and_hourly_intervals_are_over_seeds():
+    # seed 1: 1 of 4 members never posted, seed 2: 3 of 4
+    members = pd.DataFrame({"job": list("aaaabbbb"), "seed": [1] * 4 + [2] * 4, "group_id": 0,
+                            "posts": [0, 1, 1, 5, 0, 0, 0, 5]})
+    split = data.participation_split(members, heavy_min=2).set_index(["source", "category"])
+    never = split.loc[("model", "never posted")]
+    assert never["interval"] == "seeds" and never["share"] == pytest.approx(0.5)
+    assert (never["ci_low"], never["ci_high"]) == pytest.approx((0.25, 0.75))
+    groups = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "charter": "industry_profession",
+                           "initial_size": [10, 10]})
+    badges = data.badge_ratio_by_charter(members, groups, large_group=2000).iloc[0]
+    assert badges["interval"] == "seeds" and (badges["ci_low"], badges["ci_high"]) == pytest.approx((0.25, 0.75))
+    one = data.participation_split(members[members.job == "a"], heavy_min=2)
+    assert one.loc[0, "interval"] == "wilson"
+    # hourly: two weeks per seed; seeds differ, weeks within a seed agree
+    hourly = pd.DataFrame({"job": list("aabb"), "seed": [1, 1, 2, 2], "weekday": 0, "hour_of_day": 9,
+                           "posts": [1.0, 1.0, 3.0, 3.0]})
+    cell = data.activity_by_hour(hourly, {"a": 1000, "b": 1000}).iloc[0]
+    assert cell["interval"] == "seeds" and (cell["mean"], cell["ci_low"], cell["ci_high"]) == pytest.approx((2, 1, 3))
+
+
+def test_weekly_median_interval_resamples_seeds():
+    # three seeds whose groups post alike: resampling seeds cannot move the median
+    groups = pd.DataFrame({"job": list("aaabbbccc"), "seed": [1, 1, 1, 2, 2, 2, 3, 3, 3], "group_id": [0, 1, 2] * 3,
+                           "charter": "industry_profession", "initial_size": 100})
+    weeks = groups[["job", "seed", "group_id"]].assign(week=0, posts=[1, 5, 9] * 3)
+    row = data.weekly_posts_by_charter(weeks, groups).iloc[0]
+    assert (row["median"], row["median_ci_low"], row["median_ci_high"]) == (5, 5, 5)
+    one = data.weekly_posts_by_charter(weeks[weeks.job == "a"], groups[groups.job == "a"]).iloc[0]
+    assert (one["median_ci_low"], one["median_ci_high"]) == stats.median_ci([1, 5, 9])

@@ -20,18 +20,19 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
-from experiments.analysis import calibration, design, outputs, sensitivity, validation
-from experiments.analysis.sweeper import design_of, factor_table, raw_design, seed_list
+from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation
+from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
+from experiments.config import config_hash, model_params
 
 log = logging.getLogger(__name__)
 
 
 def _jobs(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(applied design, the ok jobs with their design row ``point``, all jobs)."""
-    from experiments.callbacks import aggregate
+    from experiments.callbacks import rebuild
 
     points = design_of(config)
-    jobs = aggregate(root)
+    jobs = rebuild(root)  # the sweep summary too: a failing analysis ends the sweep before AggregateSweep
     ok = jobs[jobs["status"] == "ok"].copy() if len(jobs) else jobs
     if not len(ok):
         print(f"error: no finished job in {results.shown(root)} to analyse ({len(jobs)} job directories)",
@@ -79,14 +80,9 @@ def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
           f" complete {unit} used of {full}: " + ", ".join(f"{k} {v}" for k, v in used.items()))
     if len(table):
         sensitivity.figure(table, root / "sensitivity.png",
-                           f"{sw.method}: {max(used.values())} of {full} {unit}, {len(sweeper_seeds(config))}"
+                           f"{sw.method}: {max(used.values())} of {full} {unit}, {len(sweep_seeds(config))}"
                            f" seed(s) per point; bars: 95% intervals")
     return table
-
-
-def sweeper_seeds(config: DictConfig) -> List[int]:
-    """The replicate seeds of the sweep."""
-    return seed_list(OmegaConf.to_container(config.hydra.sweeper, resolve=True).get("seeds"))
 
 
 def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile: float) -> pd.DataFrame:
@@ -114,7 +110,7 @@ def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile:
     md = "\n".join([
         "# Calibration (ABC rejection)", "",
         f"Sweep: {results.shown(root)}. Facts: {', '.join(judged) or 'none judged'} (calibration role only)."
-        f" Seeds per draw: {len(sweeper_seeds(config))}. {verdict}.", "",
+        f" Seeds per draw: {len(sweep_seeds(config))}. {verdict}.", "",
         summary.to_markdown(index=False, floatfmt=".4g") if _has_tabulate()
         else "```\n" + summary.to_string(index=False) + "\n```", "",
     ])
@@ -131,11 +127,15 @@ def _has_tabulate() -> bool:
     return True
 
 
-def validation_report(root: Path, config: DictConfig) -> pd.DataFrame:
-    """Write ``validation.csv`` and ``validation.md`` at ``root``; return the table."""
+def validation_report(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame]:
+    """Write ``validation.csv``, ``validation.md`` and ``validation_measures.csv`` at ``root``.
+
+    Returns the report (facts and held-out patterns) and the measures of each fact over seeds.
+    """
     points, ok, jobs = _jobs(root, config)
     _say_missing(jobs, ok, points, "validation")
     table = validation.report(outputs.fact_table(ok), ok)
+    measures = validation.measure_report(outputs.measure_table(ok))
     seeds = len(ok)
     keys = ("population.size", "groups.count", "duration.weeks")
     size = ", ".join(f"{k} = {OmegaConf.select(config, k)}" for k in keys)
@@ -144,16 +144,39 @@ def validation_report(root: Path, config: DictConfig) -> pd.DataFrame:
               " seeds; pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
               " their own (seeds (passed): runs that judged it (passed it)).")
     _write_csv(root / "validation.csv", table)
+    _write_csv(root / baseline.MEASURES_CSV, measures)
     _write_text(root / "validation.md", validation.markdown(table, header))
     shown = results.shown(root / "validation.md")
     print(f"validation: {len(table)} facts and patterns over {seeds} seed(s) -> {shown}")
-    return table
+    return table, measures
 
 
 def drifted(table: pd.DataFrame) -> List[str]:
     """Calibration facts judged and out of their range."""
     rows = table[(table["role"] == "calibration") & (table["pass"] == False)]  # noqa: E712  (None = not judged)
     return rows["name"].tolist()
+
+
+def gate(table: pd.DataFrame, measures: pd.DataFrame, config: DictConfig) -> List[str]:
+    """What fails the validation (a list of names; empty: it passes).
+
+    Without ``validate.baseline``: every calibration fact out of range. With it: the
+    calibration measures in range in the baseline and not now (facts out of range are listed).
+    """
+    path = OmegaConf.select(config, "validate.baseline")
+    if not path:
+        return drifted(table)
+    base = baseline.load(path)
+    known = drifted(table)
+    if known:
+        print(f"validation: calibration fact(s) out of their range: {', '.join(known)}"
+              " (FAIL in validation.md; only measures in range in the baseline stop the check)", file=sys.stderr)
+    digest = config_hash(model_params(config))
+    if base.get("config_hash") != digest:
+        print(f"validation: the baseline was made on another model configuration ({base.get('config_hash')}, now"
+              f" {digest}): if that change is meant, regenerate it with python -m experiments.analysis.baseline",
+              file=sys.stderr)
+    return baseline.regressions(measures, base)
 
 
 class SensitivityReport(Callback):
@@ -176,12 +199,17 @@ class CalibrationReport(Callback):
 
 
 class ValidationReport(Callback):
-    """``validation.md``/``.csv``; exits 1 when a calibration fact is out of its range."""
+    """``validation.md``/``.csv``; exits 1 when a calibration target drifted (see :func:`gate`)."""
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Analyse the sweep's jobs from disk; fail when a calibration target drifted."""
-        table = validation_report(Path(config.hydra.sweep.dir).resolve(), config)
-        bad = drifted(table)
+        table, measures = validation_report(Path(config.hydra.sweep.dir).resolve(), config)
+        bad = gate(table, measures, config)
+        if bad and OmegaConf.select(config, "validate.baseline"):
+            print(f"validation failed: calibration measure(s) in range in the baseline"
+                  f" {OmegaConf.select(config, 'validate.baseline')} are out of range now: {'; '.join(bad)}",
+                  file=sys.stderr)
+            raise SystemExit(1)
         if bad:
             print(f"validation failed: calibration fact(s) out of their range: {', '.join(bad)}", file=sys.stderr)
             raise SystemExit(1)

@@ -8,7 +8,9 @@ under ``hydra.sweeper.factors``. Methods:
 * ``sobol``: ``n * (D + 2)`` points (SALib's Saltelli/Sobol' sequence, first and total
   order only); ``n`` should be a power of 2;
 * ``prior``: ``n`` Latin-hypercube draws from the uniform prior (scipy ``qmc``), for ABC;
-* ``none``: one point (the configuration as composed): replicate seeds only.
+* ``none``: one point (the configuration as composed): replicate seeds only;
+* ``sets``: the first ``n`` rows of a table of parameter sets (``calibration_accepted.csv``
+  of a calibration sweep, :func:`parameter_sets`), each labelled ``param_set`` = its row.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Dict, List, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-METHODS = ("morris", "sobol", "prior", "none")
+METHODS = ("morris", "sobol", "prior", "none", "sets")
+SET_COLUMN = "param_set"
+"""The run-level key that labels a job with its parameter set (method ``sets``)."""
 MORRIS_LEVELS = 4
 
 
@@ -59,6 +63,32 @@ def design(method: str, n: int, factors: Mapping[str, Sequence[float]], seed: in
         bounds = np.array(prob["bounds"])
         x = qmc.scale(qmc.LatinHypercube(d=prob["num_vars"], seed=seed).random(n), bounds[:, 0], bounds[:, 1])
     return pd.DataFrame(x, columns=prob["names"])
+
+
+def parameter_sets(path: str, n: int) -> pd.DataFrame:
+    """The first ``n`` parameter sets of a CSV, one column per parameter, and ``param_set`` (0, 1, ...).
+
+    The parameters are the columns named by config keys: in ``calibration_accepted.csv`` every
+    column but the fact values (``fact.*``) and ``distance``. Raises ``ValueError`` (one line)
+    for a file that is not such a table.
+    """
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"param_sets.path = {path!r} cannot be read as CSV ({type(exc).__name__}): allowed"
+                         " calibration_accepted.csv of a calibration sweep") from None
+    keys = [c for c in table.columns if not c.startswith("fact.") and c not in ("distance", SET_COLUMN)]
+    if not keys or table.empty or not table[keys].map(np.isreal).all().all():
+        raise ValueError(f"param_sets.path = {path!r} holds no numeric parameter columns: allowed"
+                         " calibration_accepted.csv (one column per model key, one row per accepted set)")
+    sets = table[keys].head(n).astype(float).reset_index(drop=True)
+    return sets.assign(**{SET_COLUMN: np.arange(len(sets))})
+
+
+def not_accepted(path: str) -> int:
+    """Rows of a parameter-set file farther than 0 from the targets (nearest draws, not a posterior)."""
+    table = pd.read_csv(path)
+    return int((pd.to_numeric(table.get("distance", pd.Series(dtype=float)), errors="coerce") > 0).sum())
 
 
 def applied(points: pd.DataFrame, integer_keys: Sequence[str]) -> pd.DataFrame:

@@ -79,3 +79,24 @@ def fact_table(jobs: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["job", "seed", "fact", "role", "description", *FACT_FIELDS])
     table["value"] = pd.to_numeric(table["value"], errors="coerce")
     return table
+
+
+def measure_table(jobs: pd.DataFrame) -> pd.DataFrame:
+    """Long table of every measure of every fact per job: job, seed, fact, measure, role, value, low, high.
+
+    A fact such as S3 has several measures (posts and replies), each with its frozen range;
+    read from the ``stylized_facts.<fact>.measures.<measure>.value`` columns.
+    """
+    keys = sorted({tuple(c.split(".")[1:4:2]) for c in jobs.columns
+                   if c.startswith("stylized_facts.") and c.count(".") == 4 and c.split(".")[2] == "measures"})
+    rows: List[Dict] = []
+    for _, job in jobs.iterrows():
+        for fact, measure in keys:
+            prefix = f"stylized_facts.{fact}.measures.{measure}."
+            rows.append({"job": job.get("job"), "seed": job.get("seed", job.get("summary.seed")), "fact": fact,
+                         "measure": measure, "role": fact_role(fact, {"role": job.get(f"stylized_facts.{fact}.role")}),
+                         **{f: job.get(prefix + f) for f in ("value", "low", "high")}})
+    table = pd.DataFrame(rows, columns=["job", "seed", "fact", "measure", "role", "value", "low", "high"])
+    for column in ("value", "low", "high"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table

@@ -86,10 +86,14 @@ def judge(kind: str, name: str, role: str, description: str, values, low, high, 
             "target": target, "source": source, "pass": ok, "seeds_passed": seeds_passed}
 
 
-def _bounds(name: str, low, high) -> tuple[float, float]:
-    """A fact's headline range from the frozen registry (JSON cannot hold an open bound such as S5's)."""
-    if name in FACTS:
-        _, low, high = FACTS[name].measures[0]
+def _bounds(name: str, low, high, measure: str | None = None) -> tuple[float, float]:
+    """A fact's range (its headline measure's, or ``measure``'s).
+
+    From the frozen registry, else as the runs wrote it; an open bound (JSON cannot hold S5's) is infinite.
+    """
+    ranges = {m: (lo, hi) for m, lo, hi in FACTS[name].measures} if name in FACTS else {}
+    if ranges:
+        low, high = ranges.get(measure, (low, high)) if measure else FACTS[name].measures[0][1:]
     low = -math.inf if low is None or pd.isna(low) else float(low)
     high = math.inf if high is None or pd.isna(high) else float(high)
     return low, high
@@ -113,6 +117,23 @@ def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
         rows.append(judge("held-out", p.name, "held-out", p.description, values, p.low, p.high, p.target, p.source,
                           passed))
     return pd.DataFrame(rows)
+
+
+def measure_report(measures: pd.DataFrame) -> pd.DataFrame:
+    """Each measure of each fact (:func:`outputs.measure_table`) over seeds: mean, interval, in range.
+
+    ``in_range``: the mean over seeds lies in the measure's frozen range (None: not judged in
+    any seed). What the CI baseline (:mod:`.baseline`) records and compares.
+    """
+    rows = []
+    for (fact, measure), part in measures.groupby(["fact", "measure"], sort=True):
+        mean, lo, hi = interval(part["value"])
+        low, high = _bounds(fact, part["low"].iloc[0], part["high"].iloc[0], measure)
+        rows.append({"fact": fact, "measure": measure, "role": part["role"].iloc[0], "value": mean, "ci_low": lo,
+                     "ci_high": hi, "seeds": int(part["value"].notna().sum()), "low": low, "high": high,
+                     "in_range": None if not np.isfinite(mean) else bool(low <= mean <= high)})
+    return pd.DataFrame(rows, columns=["fact", "measure", "role", "value", "ci_low", "ci_high", "seeds", "low", "high",
+                                       "in_range"])
 
 
 def markdown(table: pd.DataFrame, header: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from experiments.analysis import design
 from experiments.plotting import stats
 from sim.charters import PRESETS
 
@@ -42,6 +43,11 @@ def value_order(values) -> list:
         return sorted(distinct, key=lambda v: (str(v) != "none", str(v)))
 
 
+SET_COLUMN = design.SET_COLUMN
+"""The column naming a job's calibrated parameter set (``experiment=charter_vs_size_uncertainty``)."""
+SET_BAND = (0.05, 0.95)
+"""Quantiles over parameter sets of figure 2's parameter-uncertainty band."""
+
 NULL_SOURCE = "null_model"
 """``source`` of the null model's rows in figure tables (not "null": CSV readers take that for missing)."""
 
@@ -50,32 +56,83 @@ def _keys(df: pd.DataFrame) -> list[str]:
     return ["job", "group_id"] if "job" in df.columns else ["group_id"]
 
 
+def _units(groups: pd.DataFrame) -> pd.DataFrame:
+    """``groups`` with ``job`` and ``seed`` columns (one job: ""; no seed: each job is its own seed)."""
+    g = groups if "job" in groups.columns else groups.assign(job="")
+    if "seed" not in g.columns or g["seed"].isna().all():
+        g = g.assign(seed=g["job"])
+    return g
+
+
+def _per_seed(g: pd.DataFrame, by: list[str], value: str) -> pd.Series:
+    """Mean of ``value`` per cell of ``by`` and seed: each job's mean, then averaged over the jobs of a seed.
+
+    Jobs of one seed in a cell (parameter sets, or settings pooled in a figure) share the
+    seed's random streams (paired), so the seed is the unit, not the job.
+    """
+    per_job = g.groupby([*by, "seed", "job"], sort=False, observed=True)[value].mean()
+    return per_job.groupby(level=[*by, "seed"], sort=False, observed=True).mean()
+
+
+def _over_seeds(part: pd.DataFrame, value: str, within, label: str) -> tuple[float, float, float, str]:
+    """Mean of ``value`` and its 95% interval, and the interval's kind.
+
+    With two or more seeds: the mean over seeds of each seed's mean and a bootstrap interval
+    over seeds (``seeds``); with one, ``within(values)`` over that run's observations
+    (``label``). Returns ``(mean, low, high, kind)``.
+    """
+    if part["seed"].nunique() >= 2:
+        return (*stats.seed_interval(part.groupby("seed")[value].mean()), "seeds")
+    return (*within(part[value]), label)
+
+
+def _wilson_share(hits: pd.Series) -> tuple[float, float, float]:
+    """Share of 0/1 ``hits`` and its Wilson interval."""
+    return (hits.mean() if len(hits) else math.nan, *stats.wilson(int(hits.sum()), len(hits)))
+
+
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Groups thriving at the horizon per cell of ``by``.
 
-    With two or more jobs (seeds) in a cell, ``share`` is the mean over seeds of each
-    seed's share and the interval is a bootstrap over seeds (seeds are the independent
-    units, groups of one seed are not); with one job, the pooled share and its Wilson
-    interval. ``interval`` says which.
+    With two or more seeds in a cell, ``share`` is the mean over seeds of each seed's share
+    (:func:`_per_seed`) and the interval is a bootstrap over seeds (seeds are the
+    independent units, groups of one seed are not); with one seed, the pooled share and its
+    Wilson interval. ``interval`` says which.
     """
-    g = groups.assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
-    if "job" not in g.columns:
-        g = g.assign(job="")
+    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
     out = (
         g.groupby(by, sort=False, observed=True)
-        .agg(n_groups=("_thriving", "size"), n_thriving=("_thriving", "sum"), n_jobs=("job", "nunique"))
+        .agg(n_groups=("_thriving", "size"), n_thriving=("_thriving", "sum"), n_jobs=("job", "nunique"),
+             n_seeds=("seed", "nunique"))
         .reset_index()
     )
     out["share"] = out["n_thriving"] / out["n_groups"]
     out["ci_low"], out["ci_high"] = stats.wilson(out["n_thriving"], out["n_groups"])
     out["interval"] = "wilson"
-    per_seed = g.groupby([*by, "job"], sort=False, observed=True)["_thriving"].mean()
-    for i, row in out[out["n_jobs"] >= 2].iterrows():
+    per_seed = _per_seed(g, by, "_thriving")
+    for i, row in out[out["n_seeds"] >= 2].iterrows():
         key = tuple(row[b] for b in by)
         shares = per_seed.xs(key if len(by) > 1 else key[0], level=by if len(by) > 1 else by[0])
         out.loc[i, ["share", "ci_low", "ci_high"]] = stats.seed_interval(shares)
         out.loc[i, "interval"] = "seeds"
     return out
+
+
+def set_band(groups: pd.DataFrame, by: list[str], quantiles=SET_BAND) -> pd.DataFrame:
+    """Parameter uncertainty per cell of ``by``: quantiles over parameter sets of each set's share thriving.
+
+    A set's share is the mean over its seeds of each seed's share (the sets run the same
+    seeds). Returns ``<by>, n_sets, band_low, band_high``; empty without two or more sets.
+    """
+    columns = [*by, "n_sets", "band_low", "band_high"]
+    if SET_COLUMN not in groups.columns or groups[SET_COLUMN].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
+    per_set = _per_seed(g, [*by, SET_COLUMN], "_thriving").groupby(level=[*by, SET_COLUMN], observed=True).mean()
+    cells = per_set.groupby(level=by, observed=True)
+    out = pd.DataFrame({"n_sets": cells.size(), "band_low": cells.quantile(quantiles[0]),
+                        "band_high": cells.quantile(quantiles[1])})
+    return out.reset_index()[columns]
 
 
 # ----------------------------------------------------------------- figure 1
@@ -97,16 +154,18 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
     ``size_class`` bins the groups' own initial size (``FIG1_SIZE_EDGES``; "all sizes"
     when ``groups`` has no ``initial_size``). Returns ``charter, size_class, week,
     n_groups, median, median_ci_low, median_ci_high, q10, q25, q75, q90``: the median
-    group's posts that week, the 95% interval of that median, and quantiles that show the
-    spread between groups.
+    group's posts that week, the 95% interval of that median (over seeds when there are two
+    or more: :func:`stats.median_over_seeds`; else from order statistics), and quantiles
+    that show the spread between groups.
     """
     keys = _keys(groups)
-    g = groups[keys + ["charter"]].copy()
+    g = _units(groups)[[*keys, "charter", "seed"] if "job" in keys else [*keys, "charter"]].copy()
     g["size_class"] = size_class(groups["initial_size"]) if "initial_size" in groups else "all sizes"
-    weekly = group_weeks.merge(g, on=keys, how="inner")
+    weekly = _units(group_weeks.merge(g.drop(columns=[c for c in ("seed",) if c in group_weeks]), on=keys))
     rows = []
-    for (charter, size, week), posts in weekly.groupby(["charter", "size_class", "week"], observed=True)["posts"]:
-        lo, hi = stats.median_ci(posts)
+    for (charter, size, week), part in weekly.groupby(["charter", "size_class", "week"], observed=True):
+        posts = part["posts"]
+        lo, hi = stats.median_over_seeds(posts, part["seed"])
         rows.append(
             {
                 "charter": charter,
@@ -153,26 +212,38 @@ def thriving_by_size(
     Bins are ``[lo, hi)`` of ``initial_size``; bins with fewer than ``min_groups`` groups
     are dropped. ``null_groups`` (the null model's groups of the same jobs, see
     :func:`null_groups`) adds the null's rows. Returns ``source`` (model / null),
-    ``charter, size_lo, size_hi, size_median, n_groups, n_thriving, n_jobs, share,
+    ``charter, size_lo, size_hi, size_median, n_groups, n_thriving, n_jobs, n_seeds, share,
     ci_low, ci_high, interval`` (the mean over seeds with a bootstrap interval over seeds
-    when there are several, else Wilson; see :func:`_share_table`).
+    when there are several, else Wilson; see :func:`_share_table`). Groups run under two or
+    more calibrated parameter sets (column ``param_set``) add ``n_sets, band_low,
+    band_high``: the 5-95% range over sets of each set's mean share (:func:`set_band`); the
+    share and its interval are then of the mean over sets, per seed.
     """
-    parts = [("model", groups)] + ([(NULL_SOURCE, null_groups)] if null_groups is not None else [])
+    labels = [c for c in ("seed", SET_COLUMN) if c in groups.columns]
+    parts = [("model", groups)]
+    if null_groups is not None:
+        missing = ["job", *(c for c in labels if c not in null_groups.columns)]
+        parts.append((NULL_SOURCE, null_groups.merge(groups[missing].drop_duplicates("job"), on="job", how="left")
+                      if len(missing) > 1 else null_groups))
     edges = list(edges)
     tables = []
     for source, frame in parts:
         g = frame.copy()
         g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
         out = _share_table(g, ["charter", "_bin"])
+        band = set_band(g, ["charter", "_bin"])
+        if len(band):
+            out = out.merge(band, on=["charter", "_bin"], how="left")
         median = g.groupby(["charter", "_bin"])["initial_size"].median().rename("size_median")
         out = out.merge(median.reset_index(), on=["charter", "_bin"])
         out["size_lo"] = [edges[int(b)] for b in out["_bin"]]
         out["size_hi"] = [edges[int(b) + 1] for b in out["_bin"]]
         tables.append(out[out["n_groups"] >= min_groups].assign(source=source))
-    columns = ["source", "charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "share",
-               "ci_low", "ci_high", "interval"]
-    out = pd.concat(tables, ignore_index=True)[columns]
-    return _sort_charters(out, ["source", "size_lo"])
+    columns = ["source", "charter", "size_lo", "size_hi", "size_median", "n_groups", "n_thriving", "n_jobs", "n_seeds",
+               "share", "ci_low", "ci_high", "interval"]
+    out = pd.concat(tables, ignore_index=True)
+    columns += [c for c in ("n_sets", "band_low", "band_high") if c in out.columns]
+    return _sort_charters(out[columns], ["source", "size_lo"])
 
 
 def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dict, seeds: dict) -> pd.DataFrame:
@@ -201,7 +272,9 @@ def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFram
 
     A group's time is ``weeks_to_dormancy``; a group never dormant is censored at the
     horizon (``horizon_weeks``: a number, or the column of that name per group). Returns
-    the :func:`stats.kaplan_meier` columns with ``charter`` first.
+    the :func:`stats.kaplan_meier` columns with ``charter`` first and ``interval``: with two
+    or more seeds the band is a bootstrap over seeds (:func:`stats.kaplan_meier_over_seeds`),
+    else Greenwood's.
     """
     if horizon_weeks is None:
         horizon = groups["horizon_weeks"].astype(float)
@@ -209,10 +282,11 @@ def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFram
         horizon = pd.Series(float(horizon_weeks), index=groups.index)
     dormant = groups["weeks_to_dormancy"].notna()
     durations = groups["weeks_to_dormancy"].astype(float).where(dormant, horizon)
+    seeds = _units(groups)["seed"].astype(str)
     parts = []
     for charter in charter_order(groups["charter"]):
         mask = groups["charter"] == charter
-        km = stats.kaplan_meier(durations[mask], dormant[mask])
+        km = stats.kaplan_meier_over_seeds(durations[mask], dormant[mask], seeds[mask])
         parts.append(km.assign(charter=charter))
     out = pd.concat(parts, ignore_index=True)
     return out[["charter", *[c for c in out.columns if c != "charter"]]]
@@ -300,18 +374,21 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
     """Figure 5b: members who never posted, posted occasionally, or heavily, vs 90-9-1.
 
     ``heavy``: at least ``heavy_min`` posts; ``occasional``: 1 to ``heavy_min - 1``.
-    Returns ``source`` ("model" / "90-9-1 rule"), ``category, n, share, ci_low, ci_high``.
+    Returns ``source`` ("model" / "90-9-1 rule"), ``category, n, share, ci_low, ci_high,
+    interval``: with two or more seeds the share is the mean over seeds of each seed's share
+    with a bootstrap interval over seeds, else the pooled share with Wilson's interval.
     """
-    posts = memberships["posts"].to_numpy()
-    counts = {
-        "never posted": int((posts == 0).sum()),
-        "occasional": int(((posts > 0) & (posts < heavy_min)).sum()),
-        "heavy": int((posts >= heavy_min).sum()),
-    }
+    m = _units(memberships)
+    posts = m["posts"].to_numpy()
+    category = np.where(posts == 0, "never posted", np.where(posts < heavy_min, "occasional", "heavy"))
     n = len(posts)
-    model = pd.DataFrame({"source": "model", "category": list(counts), "n": list(counts.values())})
-    model["share"] = model["n"] / n if n else math.nan
-    model["ci_low"], model["ci_high"] = stats.wilson(model["n"], n)
+    rows = []
+    for name in REFERENCE_90_9_1:
+        hit = pd.Series(category == name, index=m.index, dtype=float)
+        share, low, high, interval = _over_seeds(m.assign(_hit=hit), "_hit", _wilson_share, "wilson")
+        rows.append({"source": "model", "category": name, "n": int(hit.sum()), "share": share if n else math.nan,
+                     "ci_low": low, "ci_high": high, "interval": interval})
+    model = pd.DataFrame(rows)
     ref = pd.DataFrame(
         {
             "source": "90-9-1 rule",
@@ -321,6 +398,7 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
         }
     )
     ref["ci_low"] = ref["ci_high"] = np.nan
+    ref["interval"] = ""
     return pd.concat([model, ref], ignore_index=True)
 
 
@@ -329,27 +407,22 @@ def badge_ratio_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame, larg
 
     Size class: ``all groups``, and ``large groups`` (initial size >= ``large_group``,
     where stylized fact S1 applies). Returns ``charter, size_class, n_badges, n_no_post,
-    badge_ratio, ci_low, ci_high``; a class without memberships is left out.
+    badge_ratio, ci_low, ci_high, interval`` (over seeds with two or more, else Wilson); a
+    class without memberships is left out.
     """
-    m = _with_charter(memberships, groups, extra=["initial_size"])
-    m = m.assign(no_post=m["posts"].eq(0))
+    m = _units(_with_charter(memberships, groups, extra=["initial_size"]))
+    m = m.assign(no_post=m["posts"].eq(0).astype(float))
     rows = []
     for charter in charter_order(m["charter"]):
         sub = m[m["charter"] == charter]
         for size_class, part in (("all groups", sub), ("large groups", sub[sub["initial_size"] >= large_group])):
             if len(part):
-                rows.append(
-                    {
-                        "charter": charter,
-                        "size_class": size_class,
-                        "n_badges": len(part),
-                        "n_no_post": int(part["no_post"].sum()),
-                    }
-                )
-    out = pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post"])
-    out["badge_ratio"] = out["n_no_post"] / out["n_badges"]
-    out["ci_low"], out["ci_high"] = stats.wilson(out["n_no_post"], out["n_badges"])
-    return out
+                ratio, low, high, interval = _over_seeds(part, "no_post", _wilson_share, "wilson")
+                rows.append({"charter": charter, "size_class": size_class, "n_badges": len(part),
+                             "n_no_post": int(part["no_post"].sum()), "badge_ratio": ratio, "ci_low": low,
+                             "ci_high": high, "interval": interval})
+    return pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post", "badge_ratio", "ci_low",
+                                       "ci_high", "interval"])
 
 
 # ----------------------------------------------------------------- figure 6
@@ -368,49 +441,36 @@ def activity_by_hour(hourly: pd.DataFrame, population, value: str = "posts") -> 
     """Figure 6 (heatmap): mean ``value`` per hour per 1,000 professionals, by weekday and hour.
 
     Each week (of each job) is one observation of a (weekday, hour) cell. Returns
-    ``weekday, day, hour_of_day, n_weeks, mean, ci_low, ci_high`` (day: Mon..Sun; lower
-    bound clipped at 0).
+    ``weekday, day, hour_of_day, n_weeks, mean, ci_low, ci_high, interval`` (day: Mon..Sun;
+    lower bound clipped at 0): with two or more seeds the mean over seeds of each seed's mean
+    and a bootstrap interval over seeds, else the normal interval over the run's weeks.
     """
-    h = hourly.assign(rate=_per_thousand(hourly, population, value))
+    h = _units(hourly).assign(rate=_per_thousand(hourly, population, value))
     rows = []
-    for (weekday, hour), rate in h.groupby(["weekday", "hour_of_day"])["rate"]:
-        mean, lo, hi = stats.mean_ci(rate)
-        rows.append(
-            {
-                "weekday": int(weekday),
-                "day": WEEKDAYS[int(weekday)],
-                "hour_of_day": int(hour),
-                "n_weeks": int(rate.size),
-                "mean": mean,
-                "ci_low": max(lo, 0.0),
-                "ci_high": hi,
-            }
-        )
-    return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high"])
+    for (weekday, hour), part in h.groupby(["weekday", "hour_of_day"]):
+        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over weeks")
+        rows.append({"weekday": int(weekday), "day": WEEKDAYS[int(weekday)], "hour_of_day": int(hour),
+                     "n_weeks": int(len(part)), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi,
+                     "interval": interval})
+    return pd.DataFrame(rows, columns=["weekday", "day", "hour_of_day", "n_weeks", "mean", "ci_low", "ci_high",
+                                       "interval"])
 
 
 def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd.DataFrame:
     """Figure 6 (profile): mean ``value`` per hour per 1,000 professionals, workdays vs weekend.
 
     One observation is one day (of one job): a workday hour averages Mon-Fri. Returns
-    ``day_type, hour_of_day, n_days, mean, ci_low, ci_high`` (lower bound clipped at 0).
+    ``day_type, hour_of_day, n_days, mean, ci_low, ci_high, interval`` (lower bound clipped
+    at 0; the interval over seeds with two or more, as in :func:`activity_by_hour`).
     """
-    h = hourly.assign(rate=_per_thousand(hourly, population, value))
+    h = _units(hourly).assign(rate=_per_thousand(hourly, population, value))
     h["day_type"] = np.where(h["weekday"] >= 5, "weekend", "workdays")
     rows = []
-    for (day_type, hour), rate in h.groupby(["day_type", "hour_of_day"])["rate"]:
-        mean, lo, hi = stats.mean_ci(rate)
-        rows.append(
-            {
-                "day_type": day_type,
-                "hour_of_day": int(hour),
-                "n_days": int(rate.size),
-                "mean": mean,
-                "ci_low": max(lo, 0.0),
-                "ci_high": hi,
-            }
-        )
-    out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high"])
+    for (day_type, hour), part in h.groupby(["day_type", "hour_of_day"]):
+        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over days")
+        rows.append({"day_type": day_type, "hour_of_day": int(hour), "n_days": int(len(part)), "mean": mean,
+                     "ci_low": max(lo, 0.0), "ci_high": hi, "interval": interval})
+    out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high", "interval"])
     return out.sort_values(["day_type", "hour_of_day"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -420,21 +480,34 @@ def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd
 def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none") -> pd.DataFrame:
     """Figure 7: share of groups thriving per variant of ``column``, and its change vs baseline.
 
-    Groups of all seeds are pooled per variant. Returns ``<column>, n_groups, n_thriving,
-    n_jobs, share, ci_low, ci_high, diff, diff_low, diff_high`` (diff = share - baseline
-    share, Newcombe interval), baseline first, then by diff. Without a baseline row the
-    diff columns are NaN.
+    Returns ``<column>, n_groups, n_thriving, n_jobs, n_seeds, share, ci_low, ci_high,
+    interval, diff, diff_low, diff_high, diff_interval``, baseline first, then by diff.
+    Shares as in :func:`_share_table` (over seeds when there are several). The change is
+    paired by seed when variant and baseline share two or more seeds: each seed's share
+    minus the baseline's at the same seed, with a bootstrap interval over seeds
+    (``paired seeds``); otherwise the pooled shares' difference with Newcombe's interval.
+    Without a baseline row the diff columns are NaN.
     """
     out = _share_table(groups, [column])
     out[column] = out[column].astype(str)
     base = out[out[column] == str(baseline)]
-    if len(base):
-        b = base.iloc[0]
-        out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
-            out["n_thriving"], out["n_groups"], b["n_thriving"], b["n_groups"]
-        )
-    else:
+    if not len(base):
         out["diff"] = out["diff_low"] = out["diff_high"] = np.nan
+        out["diff_interval"] = ""
+        return out.sort_values(column).reset_index(drop=True)
+    b = base.iloc[0]
+    out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
+        out["n_thriving"], out["n_groups"], b["n_thriving"], b["n_groups"]
+    )
+    out["diff_interval"] = "newcombe"
+    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"),
+                              **{column: groups[column].astype(str)})
+    per_seed = _per_seed(g, [column], "_thriving").unstack(column)  # one row per seed
+    for i, row in out.iterrows():
+        paired = (per_seed[row[column]] - per_seed[str(baseline)]).dropna()
+        if len(paired) >= 2:
+            out.loc[i, ["diff", "diff_low", "diff_high"]] = stats.seed_interval(paired)
+            out.loc[i, "diff_interval"] = "paired seeds"
     out["_base"] = out[column] != str(baseline)
     out = out.sort_values(["_base", "diff", column]).drop(columns="_base")
     return out.reset_index(drop=True)

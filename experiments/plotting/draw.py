@@ -199,7 +199,9 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
 def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -> Figure:
     """Figure 2: probability of thriving at the horizon against initial size, per charter.
 
-    The null model's curve (constant per-capita posting, same classifier) is dotted.
+    The null model's curve (constant per-capita posting, same classifier) is dotted. A table
+    with ``band_low``/``band_high`` (a sweep over calibrated parameter sets) adds, per charter,
+    a hatched band across the sets beside the seed interval.
     """
     with _style():
         fig = new_figure(4.2)
@@ -208,19 +210,27 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
             table = table.assign(source="model")
         charters = charter_order(table["charter"])
         styles = charter_styles(charters)
+        model = table[table["source"] == "model"]
+        has_band = "band_low" in model.columns and model["band_low"].notna().any()
         for charter in charters:
-            t = table[(table["charter"] == charter) & (table["source"] == "model")]
+            t = model[model["charter"] == charter]
             yerr = [t["share"] - t["ci_low"], t["ci_high"] - t["share"]]
             ax.errorbar(
                 t["size_median"], t["share"], yerr=yerr, capsize=3, markersize=6, alpha=0.85,
                 label=label(charter), **styles[charter],
             )
+            if has_band:
+                ax.fill_between(t["size_median"], t["band_low"], t["band_high"], facecolor="none",
+                                edgecolor=styles[charter].get("color"), hatch="///", linewidth=0.8, alpha=0.6)
             n = table[(table["charter"] == charter) & (table["source"] == NULL_SOURCE)]
             if len(n):
                 style = {**styles[charter], "linestyle": ":", "linewidth": 2.2, "marker": "x", "alpha": 0.9}
                 ax.plot(n["size_median"], n["share"], **style)
                 ax.fill_between(n["size_median"], n["ci_low"], n["ci_high"],
                                 color=styles[charter].get("color"), alpha=0.12, linewidth=0)
+        if has_band:
+            ax.fill_between([], [], [], facecolor="none", edgecolor="0.3", hatch="///",
+                            label="parameter sets: 5-95%\nof per-set means (hatched)")
         if (table["source"] == NULL_SOURCE).any():
             ax.plot([], [], color="0.3", linestyle=":", marker="x", label="null model (dotted, x)")
         ax.set_xscale("log")
@@ -235,6 +245,10 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
         seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "bars: 95% Wilson CI"
+        if has_band:
+            seeds = (f"{int(model['n_sets'].max())} calibrated parameter sets run on the same seeds; points: mean over"
+                     f" sets, bars: 95% bootstrap CI over seeds of that mean; hatched: 5-95% over sets of each set's"
+                     " mean over seeds (parameter uncertainty)")
         _note(
             fig,
             "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
@@ -289,7 +303,8 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
         _note(
             fig,
             f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); "
-            "band: 95% CI (Greenwood, log-log)"
+            + ("band: 95% bootstrap CI over seeds (seeds resampled, not groups)"
+               if "interval" in table and (table["interval"] == "seeds").any() else "band: 95% CI (Greenwood, log-log)")
             + (
                 f"; no group can be dormant before week {earliest:g}, after this run's horizon"
                 if earliest and earliest > horizon
@@ -355,14 +370,17 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
         fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
+        over_seeds = "interval" in table and (table["interval"] == "seeds").all()
+        ci = "95% bootstrap CI over seeds" if over_seeds else "95% Wilson CI"
         what = {
-            3: " [95% Wilson CI] and number of groups",
-            2: " [95% Wilson CI]",
-            1: " (95% Wilson CIs in figures/data)",
+            3: f" [{ci}] and number of groups",
+            2: f" [{ci}]",
+            1: f" ({ci}s in figures/data)",
         }[lines]
         _note(
             fig,
-            f"cells: share of groups thriving at the horizon{what}; {n_seeds} seed(s) pooled"
+            f"cells: share of groups thriving at the horizon{what}; "
+            + (f"mean over {n_seeds} seeds" if over_seeds else f"{n_seeds} seed(s) pooled")
             + (f"; {note}" if note else "")
             + (
                 "; a cell pools all groups of its runs whatever their own size (figure 2 bins groups by "
@@ -448,7 +466,9 @@ def figure_participation(
         fig.suptitle("Who takes part? Participation inequality and the badge ratio")
         _note(
             fig,
-            "members: memberships held at the end of the run, pooled over seeds; bars: 95% Wilson CI"
+            "members: memberships held at the end of the run; "
+            + ("bars (b, c): mean over seeds, 95% bootstrap CI over seeds"
+               if "interval" in badges and (badges["interval"] == "seeds").any() else "bars: 95% Wilson CI")
             + ("" if has_large else f"; no group has {large_group:,}+ members, so stylized fact S1 does not apply"),
         )
     return fig
@@ -486,6 +506,7 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
         ax_prof.axvspan(start, end, color="0.9", lw=0, label="work hours (Mon-Fri)")
         for day_type, part in profile.groupby("day_type", sort=False):
             color, marker, ls = styles.get(day_type, ("#0072B2", "^", ":"))
+            over_seeds = "interval" in part and (part["interval"] == "seeds").all()
             ax_prof.fill_between(part["hour_of_day"], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
             ax_prof.plot(
                 part["hour_of_day"],
@@ -494,7 +515,7 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
                 marker=marker,
                 linestyle=ls,
                 markersize=4,
-                label=f"{day_type} (mean, 95% CI)",
+                label=f"{day_type} (mean, 95% CI{' over seeds' if over_seeds else ''})",
             )
         ax_prof.set_xlim(-0.5, 23.5)
         ax_prof.set_xticks(range(0, 24, 2))
@@ -557,6 +578,9 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_diff.set_title("(b) effect vs baseline")
         ax_diff.grid(True, axis="x", color="0.9")
         fig.suptitle(title)
-        _note(fig, f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences);"
-              f" grey band and dashed line: baseline ({label(baseline)})")
+        paired = (table["diff_interval"] == "paired seeds").any()
+        seeds = (f"{n_seeds} seeds; shares: mean over seeds, bars: 95% bootstrap CI over seeds; changes: paired by seed"
+                 " (each seed against the baseline at the same seed), bootstrap CI over seeds" if paired else
+                 f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences)")
+        _note(fig, f"{seeds}; grey band and dashed line: baseline ({label(baseline)})")
     return fig

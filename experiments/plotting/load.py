@@ -215,14 +215,29 @@ class Results:
 
 
 def swept_parameters(params: pd.DataFrame) -> list[str]:
-    """Columns of a per-job parameter table that vary (missing counts as a value)."""
+    """Columns of a per-job parameter table that vary (missing counts as a value).
+
+    A sweep over calibrated parameter sets (``param_set``) is pooled, not swept: the set's
+    label and the parameters that vary only with it are left out (figure 2 draws their band).
+    """
     out = []
+    pooled = set_parameters(params)
     for column in params.columns:
-        if column in ("job",) or column in NOT_PARAMETERS or column.startswith("hydra"):
+        if column in ("job",) or column in NOT_PARAMETERS or column in pooled or column.startswith("hydra"):
             continue
         if params[column].astype(str).nunique(dropna=False) > 1:
             out.append(column)
     return out
+
+
+def set_parameters(params: pd.DataFrame) -> set[str]:
+    """``param_set`` and the columns constant within each set (the sets' values), when sets vary."""
+    from experiments.analysis.design import SET_COLUMN
+
+    if SET_COLUMN not in params.columns or params[SET_COLUMN].nunique() < 2:
+        return set()
+    within = params.astype(str).groupby(params[SET_COLUMN].astype(str)).nunique(dropna=False).max()
+    return {SET_COLUMN} | {c for c, n in within.items() if n <= 1 and c != "job"}
 
 
 def load(path: str | Path) -> Results:

@@ -105,6 +105,36 @@ def median_ci(values, level: float = LEVEL) -> tuple[float, float]:
     return float(x[lo_rank - 1]), float(x[hi_rank - 1])
 
 
+def median_over_seeds(values, seeds, level: float = LEVEL, n_resamples: int = 1000) -> tuple[float, float]:
+    """Interval of the median of values pooled over seeds, from resampling seeds (not values).
+
+    Values of one seed (the groups of one run) are not independent; the seeds are resampled
+    with replacement (``scipy.stats.bootstrap`` on the seed labels) and the pooled median is
+    recomputed with each seed weighted by how often it was drawn. With fewer than two seeds,
+    :func:`median_ci`.
+    """
+    x, s = np.asarray(values, dtype=float), np.asarray(seeds)
+    keep = ~np.isnan(x)
+    x, s = x[keep], s[keep]
+    units, unit_of = np.unique(s.astype(str), return_inverse=True)
+    if len(units) < 2:
+        return median_ci(x, level)
+    order = np.argsort(x, kind="stable")
+    xs, us = x[order], unit_of[order]
+
+    def weighted_median(idx, axis=-1):
+        idx = np.asarray(idx, dtype=int)
+        drawn = (idx[..., :, None] == np.arange(len(units))).sum(axis=-2)  # times each seed was drawn
+        cum = np.cumsum(drawn[..., us], axis=-1)
+        return xs[(cum < cum[..., -1:] / 2).sum(axis=-1)]
+
+    res = bootstrap((np.arange(len(units)),), weighted_median, vectorized=True, confidence_level=level,
+                    n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(0))
+    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    median = float(np.median(x))
+    return min(low, median), max(high, median)
+
+
 def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float]:
     """Mean and its normal-approximation interval ``mean -/+ z*sd/sqrt(n)``.
 
@@ -171,6 +201,44 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
     )
     # Time 0 itself may be a distinct time (dormant from the start): keep its row only.
     return table.drop_duplicates("time", keep="last").reset_index(drop=True)
+
+
+def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_resamples: int = 1000) -> pd.DataFrame:
+    """Kaplan-Meier of all groups, with a band from resampling seeds instead of groups.
+
+    Groups of one seed share members and random streams, so Greenwood's band (groups as
+    independent units) is too narrow for groups pooled over seeds. Here the seeds are
+    resampled with replacement (a cluster bootstrap, ``scipy.stats.bootstrap`` on the seed
+    labels) and the curve is recomputed from the resampled seeds' at-risk and event counts;
+    the band is the percentile interval at each time. Same columns as :func:`kaplan_meier`,
+    plus ``interval`` (``seeds``); with fewer than two seeds, :func:`kaplan_meier` with
+    ``interval`` = ``greenwood``.
+    """
+    table = kaplan_meier(durations, events, level)
+    t, e, s = (np.asarray(a) for a in (durations, events, seeds))
+    keep = ~np.isnan(t.astype(float))
+    t, e, s = t[keep].astype(float), e[keep].astype(bool), s[keep]
+    units = pd.unique(s)
+    if len(units) < 2:
+        return table.assign(interval="greenwood")
+    times = table["time"].to_numpy()
+    member = s[None, :] == units[:, None]  # seeds x groups
+    at_risk = member.astype(float) @ (t[:, None] >= times[None, :])  # seeds x times
+    deaths = member.astype(float) @ (e[:, None] & (t[:, None] == times[None, :]))
+
+    def curve(idx, axis=-1):
+        idx = np.asarray(idx, dtype=int)
+        ar, d = at_risk[idx].sum(axis=-2), deaths[idx].sum(axis=-2)
+        hazard = np.divide(d, ar, out=np.zeros_like(d), where=ar > 0)
+        return np.moveaxis(np.cumprod(1 - hazard, axis=-1), -1, 0)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # times where every resample agrees
+        res = bootstrap((np.arange(len(units)),), curve, vectorized=True, confidence_level=level,
+                        n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(0))
+    table["ci_low"] = np.minimum(res.confidence_interval.low, table["survival"])
+    table["ci_high"] = np.maximum(res.confidence_interval.high, table["survival"])
+    return table.assign(interval="seeds")
 
 
 def lorenz(values, max_points: int = 1001) -> pd.DataFrame:
