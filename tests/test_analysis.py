@@ -188,6 +188,19 @@ def test_validation_gate_passes_in_range_and_fails_when_a_calibration_target_dri
     assert drifted(drift) == ["S2"]
 
 
+def test_validation_reports_s3_replies_on_their_own_and_fails_the_gate_on_them():
+    from experiments.analysis.callbacks import drifted
+
+    facts = pd.DataFrame([
+        {"job": str(i), "seed": i, "fact": "S3", "role": "calibration", "description": "", "value": 2.0,
+         "low": 0.8, "high": 3.0, "target": "", "pass": False, "source": ""} for i in range(3)])
+    jobs = pd.DataFrame({"job": ["0", "1", "2"], "seed": [0, 1, 2],
+                         "stylized_facts.S3.measures.replies.value": [12.0, 15.0, 18.0]})
+    table = validation.report(facts, jobs).set_index("name")
+    assert table.loc["S3.replies", "value"] == pytest.approx(15.0) and table.loc["S3.replies", "high"] == 1.0
+    assert table.loc["S3.replies", "pass"] is False and "S3.replies" in drifted(table.reset_index())
+
+
 @pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "validate"])
 def test_design_experiments_compose_and_every_factor_bound_validates(experiment):
     from hydra import compose, initialize_config_dir
