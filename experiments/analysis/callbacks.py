@@ -111,7 +111,9 @@ def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile:
     reached = calibration.reach(values, ranges.loc[judged])
     _write_csv(root / "calibration_accepted.csv", accepted)
     _write_csv(root / "calibration_posterior.csv", summary)
-    verdict = (f"{len(accepted)} of {len(points)} prior draws met every target used (distance <= {epsilon})"
+    run = int(values.notna().any(axis=1).sum())
+    verdict = (f"{len(accepted)} of the {run} prior draws run ({len(points)} designed) met every target used"
+               f" (distance <= {epsilon})"
                if met else f"no draw met every target used; the {len(accepted)} nearest ({quantile:.0%}) are listed"
                " (a region to search around, not a posterior)")
     left_out = sorted(set(judged) - set(used))
