@@ -138,7 +138,7 @@ class BehaviourParams:
     commitment_rate: float = _f(0.3, 0.0, 10.0, "commitment change per unit net benefit of a visit")
     initial_commitment: float = _f(0.5, 0.0, 10.0, "mean initial commitment (exponential)")
     max_commitment: float = _f(3.0, 0.1, 100.0, "commitment ceiling")
-    post_base: float = _f(-7.5, -20.0, 20.0, "logit of posting on a visit: intercept")
+    post_base: float = _f(-7.9, -20.0, 20.0, "logit of posting on a visit: intercept")
     post_relevance: float = _f(1.5, -20.0, 20.0, "logit of posting: per unit relevance")
     post_social_proof: float = _f(0.6, -20.0, 20.0, "logit of posting: per log1p(recent distinct posters)")
     post_commitment: float = _f(1.0, -20.0, 20.0, "logit of posting: per unit commitment")
@@ -147,7 +147,7 @@ class BehaviourParams:
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
     content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
     reply_base: float = _f(
-        0.06, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
+        0.0027, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
     )
     reply_window_hours: int = _f(168, 1, 10_000, "a post can get replies for this long")
     open_posts_remembered: int = _f(

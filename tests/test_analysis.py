@@ -84,6 +84,40 @@ def test_abc_without_an_acceptable_draw_lists_the_nearest_and_says_so():
     assert not met and accepted["theta"].tolist() == [1.0, pytest.approx(1 - 1 / 19)]
 
 
+def calibration_jobs(rows):
+    """Flattened summaries (as experiments.callbacks.aggregate gives them) with the calibration measures."""
+    names = {"S1": "never_posted", "S2": "top1_share"}
+    table = {}
+    for key, values in rows.items():
+        fact, measure = key.split(".") if "." in key else (key, names[key])
+        table[f"stylized_facts.{fact}.measures.{measure}.value"] = values
+    return pd.DataFrame(table)
+
+
+def test_calibration_judges_every_measure_so_replies_out_of_range_reject_a_draw():
+    # draw 0 meets everything; draw 1 has S3 posts in range but replies 15 per 1,000 (the old default's miss)
+    jobs = calibration_jobs({"S1": [0.9, 0.9], "S2": [0.6, 0.6], "S3.posts": [2.0, 2.0], "S3.replies": [0.5, 15.0]})
+    values, ranges = calibration.measure_table(jobs)
+    assert list(values.columns) == ["S1.never_posted", "S2.top1_share", "S3.posts", "S3.replies"]
+    assert ranges.loc["S3.replies"].tolist() == [0.1, 1.0]  # from the frozen registry
+    accepted, met = calibration.abc_reject(pd.DataFrame({"theta": [0.0, 1.0]}), values, ranges)
+    assert met and accepted["theta"].tolist() == [0.0]
+
+
+def test_calibration_can_leave_an_unreachable_measure_out_of_the_distance_and_still_reports_it():
+    jobs = calibration_jobs({"S1": [0.9, 0.99], "S2": [0.3, 0.3], "S3.posts": [2.0, 2.0], "S3.replies": [0.5, 0.5]})
+    values, ranges = calibration.measure_table(jobs)
+    points = pd.DataFrame({"theta": [0.0, 1.0]})
+    assert not calibration.abc_reject(points, values, ranges)[1]  # S2 is missed by every draw
+    accepted, met = calibration.abc_reject(points, values, ranges, exclude=["S2"])
+    assert met and accepted["theta"].tolist() == [0.0] and accepted["fact.S2.top1_share"].tolist() == [0.3]
+    reach = calibration.reach(values, ranges).set_index("measure")
+    assert reach.loc["S2.top1_share", "max over draws"] == 0.3 and reach.loc["S2.top1_share", "draws in range"] == 0
+    assert reach.loc["S1.never_posted", "draws in range"] == 1
+    with pytest.raises(ValueError, match="unknown fact or measure S7; allowed: S1.never_posted"):
+        calibration.select(list(values.columns), ["S7"])
+
+
 def test_interval_is_a_bootstrap_over_seeds():
     mean, low, high = validation.interval(np.array([0.1, 0.2, 0.3, 0.4, np.nan]))
     assert mean == pytest.approx(0.25) and 0.1 <= low < mean < high <= 0.4
@@ -213,6 +247,19 @@ def test_validation_gate_passes_in_range_and_fails_when_a_calibration_target_dri
     assert drifted(ok) == [] and ok.set_index("name").loc["S2", "pass"]
     drift = validation.report(facts([0.3, 0.35, 0.4]), jobs)
     assert drifted(drift) == ["S2"]
+
+
+def test_validation_reports_s3_replies_on_their_own_and_fails_the_gate_on_them():
+    from experiments.analysis.callbacks import drifted
+
+    facts = pd.DataFrame([
+        {"job": str(i), "seed": i, "fact": "S3", "role": "calibration", "description": "", "value": 2.0,
+         "low": 0.8, "high": 3.0, "target": "", "pass": False, "source": ""} for i in range(3)])
+    jobs = pd.DataFrame({"job": ["0", "1", "2"], "seed": [0, 1, 2],
+                         "stylized_facts.S3.measures.replies.value": [12.0, 15.0, 18.0]})
+    table = validation.report(facts, jobs).set_index("name")
+    assert table.loc["S3.replies", "value"] == pytest.approx(15.0) and table.loc["S3.replies", "high"] == 1.0
+    assert table.loc["S3.replies", "pass"] is False and "S3.replies" in drifted(table.reset_index())
 
 
 @pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "validate"])

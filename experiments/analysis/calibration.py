@@ -1,23 +1,67 @@
 """Approximate Bayesian computation by rejection, against the calibration facts only.
 
 Each prior draw (a design point of method ``prior``) is run over replicate seeds; its
-distance to the targets is, per calibration fact, how far the mean over seeds lies
-outside the fact's frozen range ``[low, high]``, in units of the range's width (0 inside),
-and overall the largest of these. Draws with distance <= ``epsilon`` are accepted: with
-``epsilon = 0`` the posterior is the prior restricted to the draws that meet every
-calibration target. When none qualifies, the ``quantile`` nearest draws are kept instead
-and the summary says so (they are the region to widen the search around, not a
-posterior).
+distance to the targets is, per measure of every calibration fact (S3 has two: posts and
+replies), how far the mean over seeds lies outside the measure's frozen range
+``[low, high]``, in units of the range's width (0 inside), and overall the largest of
+these. Draws with distance <= ``epsilon`` are accepted: with ``epsilon = 0`` the
+posterior is the prior restricted to the draws that meet every calibration target. When
+none qualifies, the ``quantile`` nearest draws are kept instead and the summary says so
+(they are the region to widen the search around, not a posterior). A measure that no
+draw of the prior reaches would decide that ranking alone; it can be left out of the
+distance (``exclude``, stated in the report) while its values are still written and its
+reach over the prior is reported (:func:`reach`).
 """
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 
+from sim.facts import FACTS
+
 QUANTILES = (0.05, 0.5, 0.95)
+
+
+def measure_table(jobs: pd.DataFrame) -> Tuple[pd.DataFrame, pd.DataFrame]:
+    """Every measure of every calibration fact of the registry, per job.
+
+    Returns (values: one row per job, one column ``<fact>.<measure>`` per measure, read
+    from the flattened summary's ``stylized_facts.<fact>.measures.<measure>.value``; NaN
+    when a run did not judge it), (ranges: the same names as index, frozen ``low`` and
+    ``high`` from :data:`sim.facts.FACTS`). A fact's headline value alone would drop a
+    measure such as S3's replies.
+    """
+    names, columns, bounds = [], {}, []
+    for fact in FACTS.values():
+        if fact.role != "calibration":
+            continue
+        for measure, low, high in fact.measures:
+            name, key = f"{fact.key}.{measure}", f"stylized_facts.{fact.key}.measures.{measure}.value"
+            names.append(name)
+            bounds.append((low, high))
+            columns[name] = pd.to_numeric(jobs[key], errors="coerce") if key in jobs.columns else np.nan
+    values = pd.DataFrame(columns, index=jobs.index, columns=names)
+    return values, pd.DataFrame(bounds, index=names, columns=["low", "high"])
+
+
+def select(names, exclude=()) -> list:
+    """The measure names (``<fact>.<measure>``) not excluded; ``exclude`` holds facts (``S2``) or measures."""
+    unknown = sorted(set(exclude) - set(names) - {n.split(".")[0] for n in names})
+    if unknown:
+        raise ValueError(f"calibration exclude: unknown fact or measure {', '.join(unknown)};"
+                         f" allowed: {', '.join(names)} or their facts")
+    return [n for n in names if n not in exclude and n.split(".")[0] not in exclude]
+
+
+def reach(values: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
+    """Per measure: its frozen range, the least and largest mean over seeds of any draw, draws in range."""
+    inside = (values >= ranges["low"]) & (values <= ranges["high"])
+    return pd.DataFrame({"low": ranges["low"], "high": ranges["high"], "min over draws": values.min(),
+                         "max over draws": values.max(), "draws in range": inside.sum(),
+                         "draws judged": values.notna().sum()}).rename_axis("measure").reset_index()
 
 
 def distances(values: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
@@ -31,7 +75,7 @@ def distances(values: pd.DataFrame, ranges: pd.DataFrame) -> pd.DataFrame:
 
 
 def abc_reject(points: pd.DataFrame, values: pd.DataFrame, ranges: pd.DataFrame, epsilon: float = 0.0,
-               quantile: float = 0.1) -> Tuple[pd.DataFrame, bool]:
+               quantile: float = 0.1, exclude: Sequence[str] = ()) -> Tuple[pd.DataFrame, bool]:
     """Accepted draws (parameters, fact values, distance), and whether they met ``epsilon``.
 
     Args:
@@ -41,8 +85,9 @@ def abc_reject(points: pd.DataFrame, values: pd.DataFrame, ranges: pd.DataFrame,
         ranges: index = fact, columns ``low`` and ``high`` (the frozen target ranges).
         epsilon: tolerance on the largest per-fact distance.
         quantile: share of nearest draws kept when none is within ``epsilon``.
+        exclude: facts or measures left out of the distance (their values are still listed).
     """
-    dist = distances(values, ranges).max(axis=1, skipna=False)
+    dist = distances(values[select(list(values.columns), exclude)], ranges).max(axis=1, skipna=False)
     table = pd.concat([points, values.add_prefix("fact."), dist.rename("distance")], axis=1)
     table = table[np.isfinite(table["distance"])]
     accepted = table[table["distance"] <= epsilon]

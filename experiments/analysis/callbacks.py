@@ -85,38 +85,51 @@ def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
     return table
 
 
-def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile: float) -> pd.DataFrame:
+def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile: float,
+                       exclude: Tuple[str, ...] = ()) -> pd.DataFrame:
     """Write ``calibration_accepted.csv``, ``calibration_posterior.csv`` and ``.md`` at ``root``."""
     points, ok, jobs = _jobs(root, config)
     _say_missing(jobs, ok, points, "calibration")
-    facts = outputs.fact_table(ok)
-    facts = facts[facts["role"] == "calibration"]
-    wide = facts.pivot_table(index="job", columns="fact", values="value", aggfunc="first")
-    wide = wide.reindex(ok["job"]).set_axis(ok.index)
+    wide, ranges = calibration.measure_table(ok)
     judged = [f for f in wide.columns if wide[f].notna().any()]
-    dropped = sorted(set(facts["fact"]) - set(judged))
+    dropped = sorted(set(wide.columns) - set(judged))
     if dropped:
-        print(f"calibration: fact(s) {', '.join(dropped)} not judged in any run (NaN): left out", file=sys.stderr)
+        print(f"calibration: measure(s) {', '.join(dropped)} not judged in any run (NaN): left out", file=sys.stderr)
     values = _mean_by_point(ok, wide[judged], points)
-    ranges = facts.groupby("fact")[["low", "high"]].first()
     prior = pd.DataFrame(factor_table(config), index=["low", "high"]).T
-    accepted, met = calibration.abc_reject(points, values, ranges, epsilon, quantile)
+    try:
+        used = calibration.select(judged, exclude)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+    accepted, met = calibration.abc_reject(points, values, ranges, epsilon, quantile, exclude)
     summary = calibration.posterior_summary(accepted, prior)
+    reached = calibration.reach(values, ranges.loc[judged])
     _write_csv(root / "calibration_accepted.csv", accepted)
     _write_csv(root / "calibration_posterior.csv", summary)
-    verdict = (f"{len(accepted)} of {len(points)} prior draws met every calibration target (distance <= {epsilon})"
-               if met else f"no draw met every target; the {len(accepted)} nearest ({quantile:.0%}) are listed"
+    run = int(values.notna().any(axis=1).sum())
+    verdict = (f"{len(accepted)} of the {run} prior draws run ({len(points)} designed) met every target used"
+               f" (distance <= {epsilon})"
+               if met else f"no draw met every target used; the {len(accepted)} nearest ({quantile:.0%}) are listed"
                " (a region to search around, not a posterior)")
+    left_out = sorted(set(judged) - set(used))
     md = "\n".join([
         "# Calibration (ABC rejection)", "",
-        f"Sweep: {results.shown(root)}. Facts: {', '.join(judged) or 'none judged'} (calibration role only)."
-        f" Seeds per draw: {len(sweep_seeds(config))}. {verdict}.", "",
-        summary.to_markdown(index=False, floatfmt=".4g") if _has_tabulate()
-        else "```\n" + summary.to_string(index=False) + "\n```", "",
+        f"Sweep: {results.shown(root)}. Measures used: {', '.join(used) or 'none judged'} (calibration facts only)"
+        + (f"; left out of the distance: {', '.join(left_out)}" if left_out else "")
+        + f". Seeds per draw: {len(sweep_seeds(config))}. {verdict}.", "",
+        "## Posterior (accepted draws)", "", _markdown(summary), "",
+        "## What the prior reaches (mean over seeds per draw, all draws)", "", _markdown(reached), "",
     ])
     _write_text(root / "calibration.md", md)
     print(f"calibration: {verdict} -> {results.shown(root / 'calibration_posterior.csv')}")
     return summary
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    if _has_tabulate():
+        return table.to_markdown(index=False, floatfmt=".4g")
+    return "```\n" + table.to_string(index=False) + "\n```"
 
 
 def _has_tabulate() -> bool:
@@ -190,12 +203,13 @@ class SensitivityReport(Callback):
 class CalibrationReport(Callback):
     """Accepted parameter sets and the posterior summary at the sweep root."""
 
-    def __init__(self, epsilon: float = 0.0, quantile: float = 0.1) -> None:
+    def __init__(self, epsilon: float = 0.0, quantile: float = 0.1, exclude: Any = ()) -> None:
         self.epsilon, self.quantile = float(epsilon), float(quantile)
+        self.exclude = tuple(exclude or ())
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Analyse the sweep's jobs from disk."""
-        calibration_report(Path(config.hydra.sweep.dir).resolve(), config, self.epsilon, self.quantile)
+        calibration_report(Path(config.hydra.sweep.dir).resolve(), config, self.epsilon, self.quantile, self.exclude)
 
 
 class ValidationReport(Callback):
@@ -230,7 +244,8 @@ def main(argv: List[str] | None = None) -> None:
         sensitivity_report(root, config)
     elif args[0] == "calibrate":
         cb = config.hydra.callbacks.get("calibration", {})
-        calibration_report(root, config, float(cb.get("epsilon", 0.0)), float(cb.get("quantile", 0.1)))
+        calibration_report(root, config, float(cb.get("epsilon", 0.0)), float(cb.get("quantile", 0.1)),
+                           tuple(cb.get("exclude") or ()))
     else:
         ValidationReport().on_multirun_end(config)
 

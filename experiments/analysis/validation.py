@@ -99,6 +99,20 @@ def _bounds(name: str, low, high, measure: str | None = None) -> tuple[float, fl
     return low, high
 
 
+def _other_measures(name: str, jobs: pd.DataFrame) -> List[Dict]:
+    """Rows for a registry fact's measures after its headline (S3's replies), each judged on its own range."""
+    if name not in FACTS:
+        return []
+    fact, rows = FACTS[name], []
+    for measure, low, high in fact.measures[1:]:
+        key = f"stylized_facts.{name}.measures.{measure}"
+        values = pd.to_numeric(jobs.get(f"{key}.value", pd.Series(np.nan, index=jobs.index)), errors="coerce")
+        passed = int(((values >= low) & (values <= high)).sum())
+        rows.append(judge("fact", f"{name}.{measure}", fact.role, f"{name}, measure {measure}", values, low, high,
+                          fact.target, fact.source, passed))
+    return rows
+
+
 def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
     """Every fact (from :func:`outputs.fact_table`) and every held-out pattern, judged over seeds."""
     rows = []
@@ -108,6 +122,7 @@ def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
         low, high = _bounds(name, first["low"], first["high"])
         rows.append(judge("fact", name, first["role"], first["description"], part["value"], low, high,
                           first["target"], first["source"], passed))
+        rows += _other_measures(name, jobs)
     for p in HELD_OUT:
         try:
             values = pd.to_numeric(p.measure(jobs), errors="coerce")
