@@ -43,20 +43,20 @@ def _jobs_of(root, size, seed):
 def test_the_sweep_writes_one_row_per_cell_and_initial_state_with_s4_over_its_replicates(sweep):
     table = pd.read_csv(sweep / "path_dependence.csv")
     assert {"cell", "seed", "within_group_split", "replicates", "control_split"} <= set(table.columns)
+    cell = "groups/charter_mix=industry_profession, groups.size_median="
     assert sorted(zip(table["cell"], table["seed"], strict=True)) == [
-        ("groups.size_median=100", 1), ("groups.size_median=100", 2),
-        ("groups.size_median=300", 1), ("groups.size_median=300", 2)]
+        (cell + "100", 1), (cell + "100", 2), (cell + "300", 1), (cell + "300", 2)]
     assert (table["replicates"] == 3).all() and (table["dynamics_seeds"] == "0 1 2").all()
     assert table["within_group_split"].between(0, 0.5).all()
     assert (table["control_split"] == 0).all()  # one dynamics seed repeated: no split, whatever the groups do
     for row in table.itertuples():  # the value is S4 on exactly the three replicates of that seed and size
-        size = int(row.cell.split("=")[1])
+        size = int(row.cell.split("=")[-1])
         tables = [pd.read_parquet(d / "groups.parquet") for d in _jobs_of(sweep, size, row.seed)]
         assert len(tables) == 3
         assert row.within_group_split == pytest.approx(path_dependence(tables)["within_group_split"])
     md = (sweep / "path_dependence.md").read_text()
     assert "# Path dependence (S4)" in md and "at least one charter x size cell with both end states >= 10%" in md
-    assert md.count("| groups.size_median=") == 2 + 4  # a row per cell, then per initial state
+    assert md.count(f"| {cell}") == 2 + 4  # a row per cell, then per initial state
     assert "fewer than 10 replicates" in md  # 3 dynamics seeds cannot show a 10% split: said, not hidden
     assert any(v in md for v in ("**S4: pass", "**S4: FAIL"))
 

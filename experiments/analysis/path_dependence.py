@@ -12,9 +12,10 @@ on each initial state's final ``groups`` tables. It writes at the sweep root
   independent units) with a 95% bootstrap interval, S4's frozen target and pass/fail,
   and the control: the same computation on replicates that share one dynamics seed.
 
-A cell is what the jobs' overrides set apart from ``seed`` and ``dynamics_seed`` (in the
-preset: charter and initial size). Rebuild the report on a finished, resumed or partly
-failed sweep with ``python -m experiments.analysis.path_dependence SWEEP_DIR``.
+A cell is what the jobs' overrides set apart, besides ``seed`` and ``dynamics_seed``, with
+the keys the preset sweeps (charter and initial size) even when the command line fixes one.
+Rebuild the report on a finished, resumed or partly failed sweep with
+``python -m experiments.analysis.path_dependence SWEEP_DIR``.
 """
 
 from __future__ import annotations
@@ -63,11 +64,19 @@ def job_table(root: Path) -> pd.DataFrame:
         digest = hashlib.sha256(json.dumps(model, sort_keys=True, default=str).encode()).hexdigest()[:12]
         rows.append({"job": job.job, "dir": job.dir, "ok": job.status == "ok", "seed": model.get("seed"),
                      "dynamics_seed": dynamics_seed, "state": digest})
-    swept = pd.DataFrame(overrides).astype(str).nunique(dropna=False)
-    swept = [k for k in swept.index if swept[k] > 1]  # the keys that set cells apart, in override order
+    varying = pd.DataFrame(overrides).astype(str).nunique(dropna=False)
+    preset = _sweeper_keys(root)  # a preset's cell keys stay in the label when the command line fixes them
+    swept = [k for k in varying.index if varying[k] > 1 or k in preset]  # in override order
     for row, given in zip(rows, overrides, strict=True):
         row["cell"] = ", ".join(f"{k}={given.get(k)}" for k in swept) or "all"
     return pd.DataFrame(rows, columns=["job", "dir", "ok", "cell", "seed", "dynamics_seed", "state"])
+
+
+def _sweeper_keys(root: Path) -> List[str]:
+    """The keys of the sweep's ``hydra.sweeper.params`` (its ``multirun.yaml``), [] without one."""
+    file = root / "multirun.yaml"
+    params = OmegaConf.select(OmegaConf.load(file), "hydra.sweeper.params") if file.is_file() else None
+    return list(params or [])
 
 
 def _between_groups(groups: pd.DataFrame) -> float:
