@@ -59,11 +59,12 @@ def job_table(root: Path) -> pd.DataFrame:
     for job in aggregate(root)[["job", "dir", "status"]].itertuples(index=False):
         job_dir = root / job.dir
         overrides.append({k: v for k, v in results.job_overrides(job_dir).items() if k not in NOT_A_CELL})
-        model = model_dict(OmegaConf.load(job_dir / ".hydra" / "config.yaml"))
+        config = job_dir / ".hydra" / "config.yaml"  # absent in a job killed as it started
+        model = model_dict(OmegaConf.load(config)) if config.is_file() else {}
         dynamics_seed = model.pop("dynamics_seed", -1)
         digest = hashlib.sha256(json.dumps(model, sort_keys=True, default=str).encode()).hexdigest()[:12]
-        rows.append({"job": job.job, "dir": job.dir, "ok": job.status == "ok", "seed": model.get("seed"),
-                     "dynamics_seed": dynamics_seed, "state": digest})
+        rows.append({"job": job.job, "dir": job.dir, "ok": job.status == "ok" and bool(model),
+                     "seed": model.get("seed"), "dynamics_seed": dynamics_seed, "state": digest})
     varying = pd.DataFrame(overrides).astype(str).nunique(dropna=False)
     preset = _sweeper_keys(root)  # a preset's cell keys stay in the label when the command line fixes them
     swept = [k for k in varying.index if varying[k] > 1 or k in preset]  # in override order
