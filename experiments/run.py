@@ -91,10 +91,9 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     weeks = params.duration.weeks
     with progress(weeks, label) as bar:
         model.run(on_week=lambda _week: bar.update(1))
-    tables = model.tables()
-    for name, table in tables.items():
-        results.write_parquet(out / f"{name}.parquet", table)
-    summary = model.summary(tables)
+    for name, table in model.lazy_tables().items():  # streamed in row groups, never whole in memory
+        results.write_parquet(out / f"{name}.parquet", table.chunks(results.ROW_GROUP))
+    summary = model.summary()
     objective_value(summary, cfg.objective)  # a wrong objective fails before the run looks complete
     results.write_json(
         out / results.RUN_INFO,

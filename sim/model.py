@@ -33,6 +33,7 @@ from sim.submodels import (
     update_commitment,
     update_job_hunting,
 )
+from sim.tables import Table, lazy_tables
 from sim.tables import tables as build_tables
 
 
@@ -134,9 +135,22 @@ class GroupCultureModel(Driver):
         """All output tables (columns documented in :mod:`sim.tables`)."""
         return build_tables(self.state, self.weeks_done)
 
+    def lazy_tables(self) -> dict[str, Table]:
+        """The output tables with columns made on demand (:class:`sim.tables.Table`).
+
+        For tables too large to hold whole: ``table.chunks(rows)`` gives them in parts
+        (``experiments.results.write_parquet`` writes those as row groups).
+        """
+        return lazy_tables(self.state, self.weeks_done)
+
     def summary(self, tables: Optional[dict] = None) -> dict:
         """Run-level outcomes and the stylized facts S1-S6 with pass/fail.
 
-        Pass ``tables`` (from :meth:`tables`) to avoid building them twice.
+        Without ``tables`` only the columns the summary reads (:data:`sim.summary.READS`)
+        are made, as views of the state rather than copies (the summary of a million
+        professionals then needs little memory beyond the model's own); or pass
+        ``tables`` (from :meth:`tables`).
         """
-        return summary.summary(self.params, self.tables() if tables is None else tables)
+        if tables is None:
+            tables = build_tables(self.state, self.weeks_done, columns=summary.READS, copy=False)
+        return summary.summary(self.params, tables)

@@ -56,12 +56,14 @@ class Groups:
 class Memberships:
     """Growable edge arrays; ``n`` rows in use.
 
-    Ticks and counters are int32 (a run of 5,000 weeks has under a million ticks), which
-    halves their memory; ``last_post`` keeps int64 for its :data:`NO_TICK` sentinel.
+    Agent and group ids, ticks and counters are int32 (ids below 2^31; a run of 5,000
+    weeks has under a million ticks), which halves their memory; ``last_post`` keeps int64
+    for its :data:`NO_TICK` sentinel. Keys combining an agent and a group are int64
+    (:meth:`State.key`).
     """
 
     FIELDS = {
-        "agent": np.int64, "group": np.int64, "joined": np.int32, "left": np.int32,
+        "agent": np.int32, "group": np.int32, "joined": np.int32, "left": np.int32,
         "posts": np.int32, "replies": np.int32, "visits": np.int32, "commitment": np.float64,
         "last_visit": np.int32, "last_post": np.int64, "initial": bool,
         "replies_received": np.int32, "first_post_replied": np.int8,
@@ -163,13 +165,29 @@ class State:
     groups: Groups
     memberships: Memberships
     neighbours: Csr
-    edges: np.ndarray
     records: Records
     index: Index = None
     session_classes: list = None  # per availability class: (agents, cumulative weights)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
     left_pending: bool = False  # members left since the index was built
+
+    @property
+    def edges(self) -> np.ndarray:
+        """The network's undirected edges as an (E, 2) array, source < target, sorted.
+
+        Read from the neighbour index (each tie is there in both directions), so the
+        edge list is not kept beside it: the same array as
+        :func:`sim.network.build_edges` returned.
+        """
+        nb = self.neighbours
+        source = np.repeat(np.arange(self.pop.size), nb.sizes())
+        keep = nb.values > source
+        return np.stack([source[keep], nb.values[keep]], axis=1)
+
+    def key(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """Membership keys ``agent x groups.count + group``, in int64 whatever the ids' dtype."""
+        return np.asarray(agents, dtype=np.int64) * self.groups.count + groups
 
     def rebuild_index(self) -> None:
         """Build the current-membership index from scratch (at initialization).
@@ -179,7 +197,7 @@ class State:
         """
         m, n_groups = self.memberships, self.groups.count
         current = np.flatnonzero(m.view("left") < 0)
-        keys = m.agent[current] * n_groups + m.group[current]
+        keys = self.key(m.agent[current], m.group[current])
         order = np.argsort(keys, kind="stable")
         current, keys = current[order], keys[order]
         ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
@@ -214,7 +232,7 @@ class State:
         new = np.arange(idx.indexed_rows, m.n)
         new = new[m.left[new] < 0]
         if len(new):
-            new_keys = m.agent[new] * n_groups + m.group[new]
+            new_keys = self.key(m.agent[new], m.group[new])
             order = np.argsort(new_keys, kind="stable")
             new, new_keys = new[order], new_keys[order]
             if n + len(new) > len(key_buf):
@@ -237,7 +255,7 @@ class State:
         The queries are searched in sorted order (each search starts where the previous
         one ended, which keeps the index in cache) and the answers put back in query order.
         """
-        keys = agents * self.groups.count + groups
+        keys = self.key(agents, groups)
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
         order = np.argsort(keys)

@@ -21,6 +21,15 @@ def _count(values: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(values, minlength=n)
 
 
+def _increment(counter: np.ndarray, rows: np.ndarray) -> None:
+    """Add 1 to ``counter`` at ``rows`` (repeats count), like ``np.add.at(counter, rows, 1)``.
+
+    The 1 has the counter's dtype: with a Python int numpy takes a casting path about 25x
+    slower on int32 counters.
+    """
+    np.add.at(counter, rows, counter.dtype.type(1))
+
+
 # ----------------------------------------------------------------------- going online
 
 
@@ -105,7 +114,7 @@ def read(s: State, visits: np.ndarray, tick: int):
     grp, agent = m.group[visits], m.agent[visits]
     relevance = rules.effective_relevance(g.relevance[grp], pop.hunting[agent], g.job_posts[grp])
     benefit = rules.reading_net_benefit(relevance, g.activity[grp], s.params.behaviour)
-    np.add.at(m.visits, visits, 1)
+    _increment(m.visits, visits)
     m.last_visit[visits] = tick
     s.records.hour_visits[tick] += len(visits)
     return benefit, relevance
@@ -221,12 +230,12 @@ def reply(s: State, visits: np.ndarray, tick: int, rng: np.random.Generator) -> 
     fresh = ~g.ring_replied[grp, slot]
     _resolve_first(s, author[fresh], g.ring_first[grp, slot][fresh], replied=True)
     g.ring_replied[grp, slot] = True
-    np.add.at(m.replies, repliers, 1)
+    _increment(m.replies, repliers)
     week = tick // HOURS_PER_WEEK
     s.records.week_replies[week] += _count(grp, g.count)
     s.records.hour_replies[tick] += len(repliers)
     credited = author[author >= 0]
-    np.add.at(m.replies_received, credited, 1)
+    _increment(m.replies_received, credited)
     return credited
 
 
