@@ -3,6 +3,8 @@ helpers that keep a million professionals in 2 GiB give the same values as befor
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -94,3 +96,19 @@ def test_increment_counts_repeated_rows_like_add_at():
     counter = np.zeros(6, dtype=np.int32)
     _increment(counter, np.array([1, 4, 1, 1, 5]))
     assert counter.tolist() == [0, 3, 0, 0, 1, 1] and counter.dtype == np.int32
+
+
+def test_new_sets_from_a_viewset_are_ordinary_agentsets_of_the_views(small_run):
+    from mesa.agent import AgentSet
+
+    pros = small_run.professionals
+    made = {
+        "select()": pros.select(),  # Mesa copies the set
+        "copy": copy.copy(pros),
+        "filtered": pros.select(lambda a: a.index < 3),
+        "newer Mesa's type(self)(agents, random)": type(pros)([pros[0], pros[1]], pros.random),
+    }
+    for how, result in made.items():
+        assert type(result) is AgentSet, how
+    assert len(made["select()"]) == len(pros) and made["copy"][5] is pros[5]
+    assert [a.index for a in made["filtered"]] == [0, 1, 2]
