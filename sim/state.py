@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices, insert_sorted
+from sim.csr import Csr, Slices, insert_sorted, search_in_order
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -252,15 +252,12 @@ class State:
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.
 
-        The queries are searched in sorted order (each search starts where the previous
-        one ended, which keeps the index in cache) and the answers put back in query order.
+        The queries are searched in sorted order (:func:`sim.csr.search_in_order`), which
+        keeps the index in cache.
         """
         keys = self.key(agents, groups)
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
-        order = np.argsort(keys)
-        pos = np.empty(len(keys), dtype=np.int64)
-        pos[order] = np.searchsorted(self.index.keys, keys[order])
-        pos = np.minimum(pos, len(self.index.keys) - 1)
+        pos = np.minimum(search_in_order(self.index.keys, keys), len(self.index.keys) - 1)
         found = self.index.keys[pos] == keys
         return np.where(found, self.index.rows_of_keys[pos], -1)

@@ -11,7 +11,7 @@ import numpy as np
 
 from sim import rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
-from sim.csr import Csr
+from sim.csr import Csr, search_in_order
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -66,7 +66,7 @@ def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generato
             continue
         k = rng.poisson(cum[-1] * profiles[c, hour])
         if k:
-            out.append(agents[np.searchsorted(cum, rng.random(k) * cum[-1], side="right")])
+            out.append(agents[search_in_order(cum, rng.random(k) * cum[-1], side="right")])
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 

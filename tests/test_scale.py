@@ -112,3 +112,13 @@ def test_new_sets_from_a_viewset_are_ordinary_agentsets_of_the_views(small_run):
         assert type(result) is AgentSet, how
     assert len(made["select()"]) == len(pros) and made["copy"][5] is pros[5]
     assert [a.index for a in made["filtered"]] == [0, 1, 2]
+
+
+def test_search_in_order_equals_searchsorted_with_ties():
+    from sim.csr import search_in_order
+
+    rng = np.random.default_rng(3)
+    a = np.cumsum(rng.integers(0, 3, 500)).astype(float)  # repeated values: ties
+    v = np.concatenate([rng.choice(a, 300), rng.random(300) * a[-1] * 1.1, [-1.0]])
+    for side in ("left", "right"):
+        np.testing.assert_array_equal(search_in_order(a, v, side), np.searchsorted(a, v, side=side))
