@@ -36,8 +36,8 @@ class Csr:
         start = self.ptr[rows]
         lengths = self.ptr[rows + 1] - start
         seg = np.repeat(np.arange(len(rows)), lengths)
-        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return seg, self.values[np.repeat(start, lengths) + offsets], lengths
+        shift = start - (np.cumsum(lengths) - lengths)  # value j of the output is values[j + shift of its row]
+        return seg, self.values[np.arange(len(seg)) + shift[seg]], lengths
 
 
 @dataclass

@@ -83,7 +83,8 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np
     seg, rows, lengths = s.index.by_agent.gather(sessions)
     if len(rows) == 0:
         return rows
-    w = rules.visit_weight(m.commitment[rows], g.activity[m.group[rows]], b)
+    prominence = rules.visit_weight(1.0, g.activity, b)  # per group (exactly the factor of each row's weight)
+    w = m.commitment[rows] * prominence[m.group[rows]]
     if b.attention_capacity > 0:
         w = np.where(rules.in_attention(_rank_within(seg, w), s.capacity[sessions[seg]]), w, 0.0)
     cum = np.cumsum(w)
@@ -91,10 +92,9 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> np
     before = np.cumsum(seg_sum) - seg_sum
     u = rng.random(len(sessions)) * (seg_sum + b.outside_option)
     inside = (u < seg_sum) & (lengths > 0)
-    first = np.cumsum(lengths) - lengths
-    pick = np.searchsorted(cum, before + u, side="right")
-    pick = np.clip(pick, first, first + lengths - 1)
-    return rows[pick[inside]]
+    first = (np.cumsum(lengths) - lengths)[inside]
+    pick = np.searchsorted(cum, (before + u)[inside], side="right")
+    return rows[np.clip(pick, first, first + lengths[inside] - 1)]
 
 
 def _rank_within(seg: np.ndarray, w: np.ndarray) -> np.ndarray:
