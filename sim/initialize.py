@@ -208,18 +208,19 @@ def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generat
     keys = agent * groups.count + group
     del agent, group  # a million professionals have ten million memberships: free as we go
     keys.sort()  # rows sorted by (agent, group), as the index wants
-    agent, group = np.divmod(keys, groups.count)
+    agent, group = (ids.astype(np.int32) for ids in np.divmod(keys, groups.count))  # the dtype of Memberships
     del keys
     commitment = rng.exponential(b.initial_commitment, size=len(agent))
     np.minimum(commitment, b.max_commitment, out=commitment)
     last_visit = rng.random(len(agent))
     last_visit *= b.tidy_idle_weeks * HOURS_PER_WEEK
-    last_visit = -np.floor(last_visit, out=last_visit).astype(np.int64)
+    last_visit = -np.floor(last_visit, out=last_visit).astype(np.int32)
     later = groups.founded_week[group] > 0
-    groups.founders = Csr.from_pairs(group[later], agent[later], groups.count)
+    groups.founders = Csr.from_pairs(group[later], agent[later].astype(np.int64), groups.count)
     groups.founder_commitment = Csr.from_pairs(group[later], commitment[later], groups.count).values
-    now = ~later
     memberships = Memberships(capacity=int(len(agent) * 1.3) + 64)
-    rows = memberships.add(agent[now], group[now], 0, commitment[now], initial=True)
-    memberships.last_visit[rows] = last_visit[now]
+    now = ~later
+    agent, group, commitment, last_visit = agent[now], group[now], commitment[now], last_visit[now]
+    rows = memberships.add(agent, group, 0, commitment, initial=True)
+    memberships.last_visit[rows] = last_visit
     return memberships

@@ -146,11 +146,19 @@ class GroupCultureModel(Driver):
     def summary(self, tables: Optional[dict] = None) -> dict:
         """Run-level outcomes and the stylized facts S1-S6 with pass/fail.
 
-        Without ``tables`` only the columns the summary reads (:data:`sim.summary.READS`)
-        are made, as views of the state rather than copies (the summary of a million
-        professionals then needs little memory beyond the model's own); or pass
-        ``tables`` (from :meth:`tables`).
+        Without ``tables`` only the columns the summary reads are made, as views of the
+        state rather than copies (:meth:`summary_tables`); or pass ``tables`` (from
+        :meth:`tables`).
         """
         if tables is None:
-            tables = build_tables(self.state, self.weeks_done, columns=summary.READS, copy=False)
+            tables = self.summary_tables(copy=False)
         return summary.summary(self.params, tables)
+
+    def summary_tables(self, copy: bool = True) -> dict[str, pd.DataFrame]:
+        """The tables with only the columns :func:`sim.summary.summary` reads (:data:`sim.summary.READS`).
+
+        Copies by default, so the model can be let go before ``sim.summary.summary(params,
+        tables)`` runs (the command line does: a million professionals' state is 1.3 GB);
+        ``copy=False`` gives views, valid until the model steps again.
+        """
+        return build_tables(self.state, self.weeks_done, columns=summary.READS, copy=copy)

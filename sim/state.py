@@ -181,7 +181,7 @@ class State:
         :func:`sim.network.build_edges` returned.
         """
         nb = self.neighbours
-        source = np.repeat(np.arange(self.pop.size), nb.sizes())
+        source = np.repeat(np.arange(self.pop.size, dtype=np.int32), nb.sizes())  # int32: half the memory
         keep = nb.values > source
         return np.stack([source[keep], nb.values[keep]], axis=1)
 

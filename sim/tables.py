@@ -91,7 +91,7 @@ def lazy_tables(s: State, weeks: int) -> dict[str, Table]:
         "group_weeks": group_weeks_lazy(reported(s, weeks)),
         "memberships": memberships_table(s),
         "hourly_activity": hourly_table(s, weeks),
-        "network": Table(len(s.edges), {"source": lambda r: s.edges[r, 0], "target": lambda r: s.edges[r, 1]}),
+        "network": network_table(s),
     }
     for table in out.values():
         table.report_start_tick = s.records.spinup * HOURS_PER_WEEK
@@ -243,7 +243,13 @@ def memberships_table(s: State) -> Table:
 
 def _masked(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
     """Nullable integers: ``values``, <NA> where negative."""
-    return pd.arrays.IntegerArray(values.astype(dtype.lower()), values < 0)
+    return pd.arrays.IntegerArray(values.astype(dtype.lower(), copy=False), values < 0)
+
+
+def network_table(s: State) -> Table:
+    """One row per tie (source < target), read once from the neighbour index when first needed."""
+    edges = cache(lambda: s.edges)
+    return Table(len(s.neighbours.values) // 2, {"source": lambda r: edges()[r, 0], "target": lambda r: edges()[r, 1]})
 
 
 def hourly_table(s: State, weeks: int) -> Table:

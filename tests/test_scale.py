@@ -122,3 +122,32 @@ def test_search_in_order_equals_searchsorted_with_ties():
     v = np.concatenate([rng.choice(a, 300), rng.random(300) * a[-1] * 1.1, [-1.0]])
     for side in ("left", "right"):
         np.testing.assert_array_equal(search_in_order(a, v, side), np.searchsorted(a, v, side=side))
+
+
+def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    from experiments import run
+    from sim import GroupCultureModel
+    from tests.conftest import SMALL
+
+    made, original = [], summary.summary
+
+    class Tracked(GroupCultureModel):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    def summary_after_release(params, tables):
+        gc.collect()
+        assert made and made[0]() is None  # the state is freed before the summary's own work
+        return original(params, tables)
+
+    monkeypatch.setattr(run, "GroupCultureModel", Tracked)
+    monkeypatch.setattr(run.sim_summary, "summary", summary_after_release)
+    params = GroupCultureModel(**{**SMALL, "duration.weeks": 2}).params
+    got = run.simulate(params, tmp_path, "run")
+    assert got["weeks"] == 2 and {p.name for p in tmp_path.glob("*.parquet")} == {
+        f"{name}.parquet" for name in ("professionals", "groups", "group_weeks", "memberships", "hourly_activity",
+                                       "network")}
