@@ -17,7 +17,7 @@ from sim.csr import Csr, Slices, insert_sorted, search_in_order
 from sim.params import ModelParams
 from sim.population import Population
 
-NO_TICK = -(2**62)
+NO_TICK = -(2**31)  # before any tick; the int32 minimum (Memberships.last_post)
 
 
 @dataclass
@@ -57,15 +57,15 @@ class Memberships:
     """Growable edge arrays; ``n`` rows in use.
 
     Agent and group ids, ticks and counters are int32 (ids below 2^31; a run of 5,000
-    weeks has under a million ticks), which halves their memory; ``last_post`` keeps int64
-    for its :data:`NO_TICK` sentinel. Keys combining an agent and a group are int64
+    weeks has under a million ticks), which halves their memory; ``last_post`` is
+    :data:`NO_TICK` before the first post. Keys combining an agent and a group are int64
     (:meth:`State.key`).
     """
 
     FIELDS = {
         "agent": np.int32, "group": np.int32, "joined": np.int32, "left": np.int32,
         "posts": np.int32, "replies": np.int32, "visits": np.int32, "commitment": np.float64,
-        "last_visit": np.int32, "last_post": np.int64, "initial": bool,
+        "last_visit": np.int32, "last_post": np.int32, "initial": bool,
         "replies_received": np.int32, "first_post_replied": np.int8,
     }
 
@@ -111,7 +111,7 @@ class Index:
 
     by_agent: Csr
     keys: np.ndarray  # sorted agent * n_groups + group of current memberships
-    rows_of_keys: np.ndarray
+    rows_of_keys: np.ndarray  # int32 membership rows
     members: np.ndarray  # current members per group
     indexed_rows: int = 0  # membership rows that existed when the index was last brought up to date
     key_buf: np.ndarray = None  # keys and rows_of_keys are the leading part of these buffers (spare room for joins)
@@ -196,7 +196,7 @@ class State:
         the nearly sorted keys costs about one pass.
         """
         m, n_groups = self.memberships, self.groups.count
-        current = np.flatnonzero(m.view("left") < 0)
+        current = np.flatnonzero(m.view("left") < 0).astype(np.int32)  # rows below 2^31, as ids
         keys = self.key(m.agent[current], m.group[current])
         order = np.argsort(keys, kind="stable")
         current, keys = current[order], keys[order]

@@ -23,7 +23,7 @@ the simulated tick at which reported week 0 begins):
     simulation; ids, ticks and counts are int32 (left_tick nullable Int32,
     first_post_replied nullable Int8)
 ``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
-``network``  source, target (undirected, source < target)
+``network``  source, target (undirected, source < target; int32)
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ WEEKLY_COLUMNS = {
 }
 STATE_CATEGORIES = [STATE_NAMES[code] for code in sorted(STATE_NAMES)]  # dormant, active, thriving
 
+OBJECT_ROWS = 200_000
+"""Rows per part of a table with a column of Python objects (see :meth:`Table.chunks`)."""
+
 Column = Callable[[slice], object]
 """A column of a table: the values of a range of rows (a numpy or pandas array)."""
 
@@ -65,6 +68,7 @@ class Table:
     rows: int
     columns: dict[str, Column]
     report_start_tick: int = 0
+    objects: bool = False  # a column holds Python objects
 
     def frame(self, rows: slice = slice(None), columns: Optional[list] = None, copy: bool = True) -> pd.DataFrame:
         """Rows ``rows`` of the ``columns`` named (default all) as a DataFrame.
@@ -73,12 +77,21 @@ class Table:
         frame is valid only until the model steps again.
         """
         names = list(self.columns) if columns is None else columns
-        out = pd.DataFrame({name: self.columns[name](rows) for name in names}, copy=copy)
+        cols = {name: self.columns[name](rows) for name in names}
+        if copy:  # column by column: pandas would otherwise copy twice (and join same-dtype columns into blocks)
+            cols = {name: c.copy() for name, c in cols.items()}
+        out = pd.DataFrame(cols, copy=False)
         out.attrs["report_start_tick"] = self.report_start_tick
         return out
 
     def chunks(self, size: int) -> Iterator[pd.DataFrame]:
-        """The table as consecutive DataFrames of ``size`` rows (one, possibly empty, at least)."""
+        """The table as consecutive DataFrames of at most ``size`` rows (one, possibly empty, at least).
+
+        Tables with a column of Python objects (``past_employers``) come in parts of at
+        most :data:`OBJECT_ROWS` rows: freed small objects are not all given back to the
+        operating system.
+        """
+        size = min(size, OBJECT_ROWS) if self.objects else size
         for start in range(0, max(self.rows, 1), size):
             yield self.frame(slice(start, min(start + size, self.rows)), copy=False)
 
@@ -179,7 +192,7 @@ def professionals_table(s: State) -> Table:
     cols["memberships"] = lambda r: s.index.by_agent.sizes()[r]
     cols["posts"] = lambda r: per_agent("posts")[r]
     cols["replies"] = lambda r: per_agent("replies")[r]
-    return Table(n, cols)
+    return Table(n, cols, objects=True)
 
 
 def groups_columns(s: State, weeks: int) -> dict[str, Column]:
