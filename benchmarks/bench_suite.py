@@ -8,7 +8,7 @@ Every case is one whole run as the command line does it: set-up, the weeks, the 
 written to Parquet through experiments/results.py and the summary. Each case runs in a
 fresh Python process, so its peak RSS is its own. Groups = professionals / 100 unless
 ``--groups`` is given. Prints a table and writes JSON (``--json``): wall seconds (set-up,
-run, output), peak RSS, agent-hours per second (professionals x simulated hours / total
+run, output), CPU seconds (user + system), peak RSS, agent-hours per second (professionals x simulated hours / total
 wall) and events per second (visits + posts + replies / total wall); the reference case
 adds the ratio of the reference's set-up + run time to the fast engine's (the reference
 writes no tables, so output time is left out of the ratio).
@@ -58,24 +58,24 @@ def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
-    if engine == "fast":
-        tables = model.tables()
+    if engine == "fast":  # as the command line does it (experiments/run.py): tables streamed, then the summary
         with tempfile.TemporaryDirectory() as out:
-            for name, table in tables.items():
-                results.write_parquet(Path(out) / f"{name}.parquet", table)
-            del table
-        model.summary(tables)
-        hourly = tables["hourly_activity"]
+            for name, table in model.lazy_tables().items():
+                results.write_parquet(Path(out) / f"{name}.parquet", table.chunks(results.ROW_GROUP))
+        model.summary()
+        hourly = model.lazy_tables()["hourly_activity"].frame()
         events = int(hourly.visits.sum() + hourly.posts.sum() + hourly.replies.sum())
     else:
         events = None  # the reference keeps no hourly record to count from
     t3 = time.perf_counter()
     total = t3 - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "engine": engine, "professionals": size, "groups": groups, "weeks": weeks, "seed": seed,
         "setup_s": round(t1 - t0, 3), "run_s": round(t2 - t1, 3), "output_s": round(t3 - t2, 3),
         "wall_s": round(total, 3),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),  # user + system: less sensitive to load than wall
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
         "events": events,
         "agent_hours_per_s": round(size * weeks * HOURS_PER_WEEK / total, 1),
         "events_per_s": None if events is None else round(events / total, 1),
@@ -94,7 +94,7 @@ def groups_for(size: int, groups: int | None) -> int:
 
 
 def print_table(rows: list[dict]) -> None:
-    cols = ["engine", "professionals", "groups", "weeks", "setup_s", "run_s", "output_s", "wall_s",
+    cols = ["engine", "professionals", "groups", "weeks", "setup_s", "run_s", "output_s", "wall_s", "cpu_s",
             "peak_rss_mib", "agent_hours_per_s", "events_per_s"]
     print(" | ".join(cols))
     for row in rows:
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     for key, value in extra.items():
         print(f"{key}: {value}")
     report = {"case": args.case, "date": time.strftime("%Y-%m-%d", time.gmtime()), "machine": machine(),
-              "rows": rows, **extra}
+              "load_average_at_end": [round(x, 2) for x in os.getloadavg()], "rows": rows, **extra}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
 

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 import pandas as pd
 import pyarrow as pa
@@ -118,20 +118,25 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
 ROW_GROUP = 1_000_000  # rows converted to Arrow and written at a time
 
 
-def write_parquet(path: Path, table: pd.DataFrame, row_group: int = ROW_GROUP) -> None:
-    """Write ``table`` as Parquet (no index), atomically, streamed in row groups.
+def write_parquet(path: Path, table: pd.DataFrame | Iterable[pd.DataFrame], row_group: int = ROW_GROUP) -> None:
+    """Write a table as Parquet (no index), atomically, streamed in row groups.
 
-    Each slice of ``row_group`` rows is converted to Arrow and written on its own
-    (``pyarrow.parquet.ParquetWriter``), so a table of tens of millions of rows never has a
-    whole Arrow copy in memory; the file reads back as one table (``pd.read_parquet``).
+    ``table`` is a DataFrame, or an iterable of DataFrames with the same columns (the row
+    groups, e.g. :meth:`sim.tables.Table.chunks`). Each part is converted to Arrow and
+    written on its own (``pyarrow.parquet.ParquetWriter``), so a table of tens of millions
+    of rows never has a whole Arrow copy in memory (nor, from chunks, a whole pandas one);
+    the file reads back as one table (``pd.read_parquet``).
     """
+    if isinstance(table, pd.DataFrame):
+        frame = table
+        table = (frame.iloc[start : start + row_group] for start in range(0, max(len(frame), 1), row_group))
 
     def write(tmp: Path) -> None:
-        first = pa.Table.from_pandas(table.iloc[:row_group], preserve_index=False)
+        parts = iter(table)
+        first = pa.Table.from_pandas(next(parts), preserve_index=False)
         with pq.ParquetWriter(tmp, first.schema) as writer:
             writer.write_table(first)
-            for start in range(row_group, len(table), row_group):
-                part = table.iloc[start : start + row_group]
+            for part in parts:
                 writer.write_table(pa.Table.from_pandas(part, schema=first.schema, preserve_index=False))
 
     atomic_write(path, write)

@@ -15,6 +15,7 @@ validation and the sweep's aggregation. Every override is checked before any wor
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -32,6 +33,7 @@ from tqdm import tqdm
 from experiments import errors, results
 from experiments.config import CONFIG_DIR, check_overrides, config_hash, model_params, register_schema
 from sim import GroupCultureModel
+from sim import summary as sim_summary
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +89,7 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
     results.clear_outcome(out)
 
     started = time.time()
-    model = GroupCultureModel(params)
-    weeks = params.duration.weeks
-    with progress(weeks, label) as bar:
-        model.run(on_week=lambda _week: bar.update(1))
-    tables = model.tables()
-    for name, table in tables.items():
-        results.write_parquet(out / f"{name}.parquet", table)
-    summary = model.summary(tables)
+    summary = simulate(params, out, label)
     objective_value(summary, cfg.objective)  # a wrong objective fails before the run looks complete
     results.write_json(
         out / results.RUN_INFO,
@@ -109,6 +104,23 @@ def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False)
 
         draw_figures(out)
     return summary
+
+
+def simulate(params, out: Path, label: str) -> Dict[str, Any]:
+    """Run the model, write its tables to ``out`` and return its summary, in bounded memory.
+
+    Tables are streamed to Parquet in row groups (never whole in memory); the summary reads
+    copies of the few columns it needs, so the model's state is let go first.
+    """
+    model = GroupCultureModel(params)
+    with progress(params.duration.weeks, label) as bar:
+        model.run(on_week=lambda _week: bar.update(1))
+    for name, table in model.lazy_tables().items():
+        results.write_parquet(out / f"{name}.parquet", table.chunks(results.ROW_GROUP))
+    tables, params = model.summary_tables(), model.params
+    del model
+    gc.collect()  # the model's views refer back to it: free its state before the summary's work
+    return sim_summary.summary(params, tables)
 
 
 def objective_value(summary: Dict[str, Any], key: Optional[str]) -> Optional[float]:

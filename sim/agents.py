@@ -146,9 +146,24 @@ class ViewSet(AgentSet):
     agents are the rows of the model's arrays.
     """
 
+    def __new__(cls, *args, **kwargs):
+        """``ViewSet(agents, random)``, AgentSet's own signature, makes an ordinary ``AgentSet``.
+
+        Mesa's methods that build a new set call ``type(self)(agents, random)`` in newer
+        versions (``AgentSet(agents, random)`` in 3.3): either way the result is an
+        ordinary AgentSet of the views.
+        """
+        if args and not isinstance(args[0], int):
+            return AgentSet(*args, **kwargs)
+        return super().__new__(cls)
+
     def __init__(self, count: int, make: Callable[[int], mesa.Agent], kind: tuple, random):
         self._agents = _Views(count, make, kind)
         self.random = random
+
+    def __copy__(self) -> AgentSet:
+        """An ordinary ``AgentSet`` of all the views (``copy.copy``, ``select()`` without filters)."""
+        return AgentSet(list(self), self.random)
 
     def __iter__(self) -> Iterator[mesa.Agent]:
         return iter(self._agents)
@@ -178,11 +193,6 @@ class ViewSet(AgentSet):
     def remove(self, agent):  # noqa: D102
         self._update([agent])
 
-    def __getstate__(self):
-        return {"agents": list(self), "random": self.random}
-
-    def __setstate__(self, state):
-        AgentSet.__setstate__(self, state)
 
 
 def agent_sets(model) -> tuple[ViewSet, ViewSet, ViewSet]:

@@ -26,7 +26,7 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
     """The initial state, from the child streams :data:`STREAMS` of ``rng``."""
     streams = dict(zip(STREAMS, rng.spawn(len(STREAMS)), strict=True))
     pop = sample_population(params.population, streams["population"])
-    edges = netmod.build_edges(pop, params.network, streams["network"])
+    neighbours = netmod.neighbour_index(pop.size, netmod.build_edges(pop, params.network, streams["network"]))
     groups = init_groups(params, pop, streams["groups"])
     memberships = init_memberships(params, groups, streams["memberships"])
     spinup = params.duration.spinup_weeks
@@ -36,8 +36,7 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
         pop=pop,
         groups=groups,
         memberships=memberships,
-        neighbours=netmod.neighbour_index(pop.size, edges),
-        edges=edges,
+        neighbours=neighbours,  # the edge list is read from it (State.edges)
         records=Records(weeks, groups.count, weeks * HOURS_PER_WEEK, spinup),
     )
     state.capacity = attention_capacity(params, pop.size, rng)
@@ -191,7 +190,7 @@ def draw_members(groups: Groups, n_pop: int, rng: np.random.Generator) -> tuple[
         pool = n_pop if groups.open_to_all[g] else groups.pool.row(g)
         agents.append(rng.choice(pool, size=k, replace=False))
     agent = np.concatenate(agents) if agents else np.empty(0, np.int64)
-    return agent.astype(np.int64), np.repeat(np.arange(groups.count), groups.initial_size)
+    return agent.astype(np.int64, copy=False), np.repeat(np.arange(groups.count), groups.initial_size)
 
 
 def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generator) -> Memberships:
@@ -206,16 +205,22 @@ def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generat
     """
     b = params.behaviour
     agent, group = draw_members(groups, params.population.size, rng)
-    keys = np.sort(agent * groups.count + group)  # rows sorted by (agent, group), as the index wants
-    agent, group = keys // groups.count, keys % groups.count
-    commitment = np.minimum(rng.exponential(b.initial_commitment, size=len(keys)), b.max_commitment)
-    idle_ticks = b.tidy_idle_weeks * HOURS_PER_WEEK
-    last_visit = -np.floor(rng.random(len(keys)) * idle_ticks).astype(np.int64)
+    keys = agent * groups.count + group
+    del agent, group  # a million professionals have ten million memberships: free as we go
+    keys.sort()  # rows sorted by (agent, group), as the index wants
+    agent, group = (ids.astype(np.int32) for ids in np.divmod(keys, groups.count))  # the dtype of Memberships
+    del keys
+    commitment = rng.exponential(b.initial_commitment, size=len(agent))
+    np.minimum(commitment, b.max_commitment, out=commitment)
+    last_visit = rng.random(len(agent))
+    last_visit *= b.tidy_idle_weeks * HOURS_PER_WEEK
+    last_visit = -np.floor(last_visit, out=last_visit).astype(np.int32)
     later = groups.founded_week[group] > 0
-    groups.founders = Csr.from_pairs(group[later], agent[later], groups.count)
+    groups.founders = Csr.from_pairs(group[later], agent[later].astype(np.int64), groups.count)
     groups.founder_commitment = Csr.from_pairs(group[later], commitment[later], groups.count).values
+    memberships = Memberships(capacity=int(len(agent) * 1.3) + 64)
     now = ~later
-    memberships = Memberships(capacity=int(len(keys) * 1.3) + 64)
-    rows = memberships.add(agent[now], group[now], 0, commitment[now], initial=True)
-    memberships.last_visit[rows] = last_visit[now]
+    agent, group, commitment, last_visit = agent[now], group[now], commitment[now], last_visit[now]
+    rows = memberships.add(agent, group, 0, commitment, initial=True)
+    memberships.last_visit[rows] = last_visit
     return memberships

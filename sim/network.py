@@ -53,7 +53,7 @@ def to_graph(n: int, edges: np.ndarray) -> nx.Graph:
 
 
 def neighbour_index(n: int, edges: np.ndarray) -> Csr:
-    """Each professional's neighbours (both directions of every edge) as a CSR array."""
+    """Each professional's neighbours (both directions of every edge) as a CSR array of int32 ids."""
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]]).astype(np.int32)  # ids below 2^31: half the memory
     return Csr.from_pairs(rows, cols, n)

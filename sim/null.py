@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.csr import sorted_unique
 from sim.params import ClassificationParams
 from sim.rules import DORMANT, STATE_NAMES, classify
 
@@ -109,16 +110,24 @@ def _authors(posts: np.ndarray, members: np.ndarray, rng: np.random.Generator) -
 def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -> np.ndarray:
     """Distinct authors per group over the trailing ``window`` weeks ending at each week.
 
-    Each (group, week, author) covers the ``window`` weeks from its week on.
+    Each (group, author) with a post in week w counts in weeks w .. w + window - 1; the
+    distinct (group, author, week) triples are sorted, each covers the weeks its
+    predecessor of the same pair does not, and the covered spans are summed per group.
+    Memory grows with the posts, not with posts x window.
     """
     n_weeks, n_groups = shape
-    span = np.arange(window)
-    covered = (week[:, None] + span).ravel()
-    cell = covered * n_groups + np.repeat(group, window)
     base = int(author.max()) + 1 if author.size else 1
-    key = cell * base + np.repeat(author, window)
-    key = np.unique(key[covered < n_weeks])
-    return np.bincount(key // base, minlength=n_weeks * n_groups).reshape(shape)
+    key = sorted_unique((np.asarray(group, dtype=np.int64) * base + author) * n_weeks + week)
+    pair, w = np.divmod(key, n_weeks)
+    same = np.concatenate([[False], pair[1:] == pair[:-1]])
+    start = np.where(same, np.maximum(w, np.concatenate([[0], w[:-1]]) + window), w)
+    end = np.minimum(w + window, n_weeks)
+    spans = start < end
+    g = pair[spans] // base
+    diff = np.zeros((n_groups, n_weeks + 1), dtype=np.int64)
+    np.add.at(diff, (g, start[spans]), 1)
+    np.add.at(diff, (g, end[spans]), -1)
+    return diff[:, :n_weeks].cumsum(axis=1).T
 
 
 def groups_from_weeks(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:

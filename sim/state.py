@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices, insert_sorted
+from sim.csr import Csr, Slices, insert_sorted, search_in_order
 from sim.params import ModelParams
 from sim.population import Population
 
-NO_TICK = -(2**62)
+NO_TICK = -(2**31)  # before any tick; the int32 minimum (Memberships.last_post)
 
 
 @dataclass
@@ -56,14 +56,16 @@ class Groups:
 class Memberships:
     """Growable edge arrays; ``n`` rows in use.
 
-    Ticks and counters are int32 (a run of 5,000 weeks has under a million ticks), which
-    halves their memory; ``last_post`` keeps int64 for its :data:`NO_TICK` sentinel.
+    Agent and group ids, ticks and counters are int32 (ids below 2^31; a run of 5,000
+    weeks has under a million ticks), which halves their memory; ``last_post`` is
+    :data:`NO_TICK` before the first post. Keys combining an agent and a group are int64
+    (:meth:`State.key`).
     """
 
     FIELDS = {
-        "agent": np.int64, "group": np.int64, "joined": np.int32, "left": np.int32,
+        "agent": np.int32, "group": np.int32, "joined": np.int32, "left": np.int32,
         "posts": np.int32, "replies": np.int32, "visits": np.int32, "commitment": np.float64,
-        "last_visit": np.int32, "last_post": np.int64, "initial": bool,
+        "last_visit": np.int32, "last_post": np.int32, "initial": bool,
         "replies_received": np.int32, "first_post_replied": np.int8,
     }
 
@@ -108,16 +110,21 @@ class Memberships:
         """Remember the :data:`REPORTED` counters at the end of the spin-up (see :meth:`reported`)."""
         self.at_report_start = {name: self.view(name).copy() for name in self.REPORTED}
 
-    def reported(self, name: str) -> np.ndarray:
-        """Counter ``name`` (one of :data:`REPORTED`) over the reported weeks: the spin-up's are not counted.
+    def reported(self, name: str, rows: slice = slice(None)) -> np.ndarray:
+        """Counter ``name`` (one of :data:`REPORTED`) of ``rows`` over the reported weeks (not the spin-up's).
 
         The dynamics use the whole-membership counters (a member who never posted leaves
         sooner); the outputs (S1, S2, the badge ratio) count the reported weeks.
         """
-        counts = self.view(name)
+        counts = self.view(name)[rows]
         base = getattr(self, "at_report_start", {}).get(name)
-        if base is None or not len(base):
+        lo, hi, _ = rows.indices(self.n)
+        k = 0 if base is None else max(0, min(hi, len(base)) - lo)
+        if k == 0:
             return counts
+        counts = counts.copy()
+        counts[:k] -= base[lo : lo + k]
+        return counts
         counts = counts.copy()
         counts[: len(base)] -= base
         return counts
@@ -129,7 +136,7 @@ class Index:
 
     by_agent: Csr
     keys: np.ndarray  # sorted agent * n_groups + group of current memberships
-    rows_of_keys: np.ndarray
+    rows_of_keys: np.ndarray  # int32 membership rows
     members: np.ndarray  # current members per group
     indexed_rows: int = 0  # membership rows that existed when the index was last brought up to date
     key_buf: np.ndarray = None  # keys and rows_of_keys are the leading part of these buffers (spare room for joins)
@@ -183,13 +190,29 @@ class State:
     groups: Groups
     memberships: Memberships
     neighbours: Csr
-    edges: np.ndarray
     records: Records
     index: Index = None
     session_classes: list = None  # per availability class: (agents, cumulative weights)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
     left_pending: bool = False  # members left since the index was built
+
+    @property
+    def edges(self) -> np.ndarray:
+        """The network's undirected edges as an (E, 2) array, source < target, sorted.
+
+        Read from the neighbour index (each tie is there in both directions), so the
+        edge list is not kept beside it: the same array as
+        :func:`sim.network.build_edges` returned.
+        """
+        nb = self.neighbours
+        source = np.repeat(np.arange(self.pop.size, dtype=np.int32), nb.sizes())  # int32: half the memory
+        keep = nb.values > source
+        return np.stack([source[keep], nb.values[keep]], axis=1)
+
+    def key(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """Membership keys ``agent x groups.count + group``, in int64 whatever the ids' dtype."""
+        return np.asarray(agents, dtype=np.int64) * self.groups.count + groups
 
     def rebuild_index(self) -> None:
         """Build the current-membership index from scratch (at initialization).
@@ -198,8 +221,8 @@ class State:
         the nearly sorted keys costs about one pass.
         """
         m, n_groups = self.memberships, self.groups.count
-        current = np.flatnonzero(m.view("left") < 0)
-        keys = m.agent[current] * n_groups + m.group[current]
+        current = np.flatnonzero(m.view("left") < 0).astype(np.int32)  # rows below 2^31, as ids
+        keys = self.key(m.agent[current], m.group[current])
         order = np.argsort(keys, kind="stable")
         current, keys = current[order], keys[order]
         ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
@@ -234,7 +257,7 @@ class State:
         new = np.arange(idx.indexed_rows, m.n)
         new = new[m.left[new] < 0]
         if len(new):
-            new_keys = m.agent[new] * n_groups + m.group[new]
+            new_keys = self.key(m.agent[new], m.group[new])
             order = np.argsort(new_keys, kind="stable")
             new, new_keys = new[order], new_keys[order]
             if n + len(new) > len(key_buf):
@@ -254,15 +277,12 @@ class State:
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.
 
-        The queries are searched in sorted order (each search starts where the previous
-        one ended, which keeps the index in cache) and the answers put back in query order.
+        The queries are searched in sorted order (:func:`sim.csr.search_in_order`), which
+        keeps the index in cache.
         """
-        keys = agents * self.groups.count + groups
+        keys = self.key(agents, groups)
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
-        order = np.argsort(keys)
-        pos = np.empty(len(keys), dtype=np.int64)
-        pos[order] = np.searchsorted(self.index.keys, keys[order])
-        pos = np.minimum(pos, len(self.index.keys) - 1)
+        pos = np.minimum(search_in_order(self.index.keys, keys), len(self.index.keys) - 1)
         found = self.index.keys[pos] == keys
         return np.where(found, self.index.rows_of_keys[pos], -1)

@@ -19,6 +19,13 @@ from sim import facts, null
 from sim.clock import HOURS_PER_WEEK, work_hours_mask
 from sim.inequality import gini
 
+READS = {
+    "professionals": ["agent_id"],
+    "memberships": ["agent_id", "group_id", "left_tick", "posts", "replies", "first_post_replied"],
+}
+"""Columns :func:`summary` (with :mod:`sim.facts` and :mod:`sim.null`) reads from the large
+tables; every column of the other tables may be read."""
+
 NULL_REPLICATES = 10
 """Draws of the null per run: their mean is the null's expectation for this run's groups."""
 

@@ -10,7 +10,7 @@ the simulated tick at which reported week 0 begins):
 ``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
     job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
     hunting (in a job-hunting spell at the end), employer, past_employers (array of ids),
-    university, industry, memberships (current at the end), posts, replies (over the reported weeks)
+    university, industry, memberships (current at the end), posts, replies
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
     anchor_value, initial_size, employer_defunct, final_members, final_state,
     weeks_to_dormancy (first dormant reported week + 1, NaN if never), posts, replies,
@@ -21,14 +21,18 @@ the simulated tick at which reported week 0 begins):
     replies, visits, initial (member at the start), replies_received, first_post_replied
     (<NA> if the first post is still open or none was made); posts, replies and visits
     count the reported weeks (as every other table does), replies_received the whole
-    simulation, spin-up included; joined_tick and the counts are int32
+    simulation, spin-up included; ids, ticks and counts are int32 (left_tick nullable
+    Int32, first_post_replied nullable Int8)
 ``hourly_activity``  tick, hour_of_day, weekday (0 = Monday), visits, posts, replies
-``network``  source, target (undirected, source < target)
+``network``  source, target (undirected, source < target; int32)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -46,21 +50,76 @@ WEEKLY_COLUMNS = {
 }
 STATE_CATEGORIES = [STATE_NAMES[code] for code in sorted(STATE_NAMES)]  # dormant, active, thriving
 
+OBJECT_ROWS = 200_000
+"""Rows per part of a table with a column of Python objects (see :meth:`Table.chunks`)."""
 
-def tables(s: State, weeks: int) -> dict[str, pd.DataFrame]:
-    """All tables over the first ``weeks`` reported weeks."""
+Column = Callable[[slice], object]
+"""A column of a table: the values of a range of rows (a numpy or pandas array)."""
+
+
+@dataclass
+class Table:
+    """A table whose columns are made on demand, for all rows or a range of rows.
+
+    ``frame()`` is the whole table as a DataFrame; ``chunks(size)`` gives it as DataFrames
+    of ``size`` rows, so that a table of tens of millions of rows can be written in row
+    groups without ever existing whole in memory (:func:`experiments.results.write_parquet`).
+    """
+
+    rows: int
+    columns: dict[str, Column]
+    report_start_tick: int = 0
+    objects: bool = False  # a column holds Python objects
+
+    def frame(self, rows: slice = slice(None), columns: Optional[list] = None, copy: bool = True) -> pd.DataFrame:
+        """Rows ``rows`` of the ``columns`` named (default all) as a DataFrame.
+
+        With ``copy=False`` columns may be views of the model's arrays (no copy): such a
+        frame is valid only until the model steps again.
+        """
+        names = list(self.columns) if columns is None else columns
+        cols = {name: self.columns[name](rows) for name in names}
+        if copy:  # column by column: pandas would otherwise copy twice (and join same-dtype columns into blocks)
+            cols = {name: c.copy() for name, c in cols.items()}
+        out = pd.DataFrame(cols, copy=False)
+        out.attrs["report_start_tick"] = self.report_start_tick
+        return out
+
+    def chunks(self, size: int) -> Iterator[pd.DataFrame]:
+        """The table as consecutive DataFrames of at most ``size`` rows (one, possibly empty, at least).
+
+        Tables with a column of Python objects (``past_employers``) come in parts of at
+        most :data:`OBJECT_ROWS` rows: freed small objects are not all given back to the
+        operating system.
+        """
+        size = min(size, OBJECT_ROWS) if self.objects else size
+        for start in range(0, max(self.rows, 1), size):
+            yield self.frame(slice(start, min(start + size, self.rows)), copy=False)
+
+
+def lazy_tables(s: State, weeks: int) -> dict[str, Table]:
+    """All tables over the first ``weeks`` reported weeks, their columns made on demand."""
     out = {
         "professionals": professionals_table(s),
-        "groups": groups_table(s, weeks),
-        "group_weeks": group_weeks_table(reported(s, weeks)),
+        "groups": Table(s.groups.count, groups_columns(s, weeks)),
+        "group_weeks": group_weeks_lazy(reported(s, weeks)),
         "memberships": memberships_table(s),
         "hourly_activity": hourly_table(s, weeks),
-        "network": pd.DataFrame({"source": s.edges[:, 0], "target": s.edges[:, 1]}),
+        "network": network_table(s),
     }
-    start = s.records.spinup * HOURS_PER_WEEK
     for table in out.values():
-        table.attrs["report_start_tick"] = start
+        table.report_start_tick = s.records.spinup * HOURS_PER_WEEK
     return out
+
+
+def tables(s: State, weeks: int, columns: Optional[dict] = None, copy: bool = True) -> dict[str, pd.DataFrame]:
+    """All tables over the first ``weeks`` reported weeks, as DataFrames.
+
+    ``columns`` maps a table name to the columns wanted (tables not named: all columns);
+    ``copy=False`` lets columns be views of the state (see :meth:`Table.frame`).
+    """
+    columns = columns or {}
+    return {name: t.frame(columns=columns.get(name), copy=copy) for name, t in lazy_tables(s, weeks).items()}
 
 
 def reported(s: State, weeks: int) -> Callable[[str], np.ndarray]:
@@ -80,107 +139,150 @@ def state_names(codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical(names[np.where(codes < 0, len(STATE_CATEGORIES), codes)], categories=STATE_CATEGORIES)
 
 
-def group_weeks_table(record: Callable[[str], np.ndarray]) -> pd.DataFrame:
-    """One row per reported week and group from weekly records of shape (weeks, groups).
+def _rows(r: slice, n: int) -> np.ndarray:
+    """Row numbers of slice ``r`` of a table of ``n`` rows."""
+    return np.arange(*r.indices(n))
+
+
+def group_weeks_lazy(record: Callable[[str], np.ndarray]) -> Table:
+    """One row per reported week and group (week-major) from weekly records of shape (weeks, groups).
 
     ``record(name)`` gives the record ``name`` (both engines use this builder).
     """
-    states = np.asarray(record("state"))
-    weeks, n = states.shape
-    week, group = np.meshgrid(np.arange(weeks), np.arange(n), indexing="ij")
-    cols = {"group_id": group.ravel(), "week": week.ravel()}
+    shape = np.shape(record("state"))
+    n = shape[0] * shape[1]
+
+    def flat(name: str, dtype=None) -> Column:
+        return lambda r: np.asarray(np.asarray(record(name)).reshape(-1)[r], dtype=dtype)
+
+    cols = {"group_id": lambda r: _rows(r, n) % shape[1], "week": lambda r: _rows(r, n) // shape[1]}
     for column, name in WEEKLY_COLUMNS.items():
-        cols[column] = np.asarray(record(name), dtype=np.int64).ravel()
-    cols["state"] = state_names(states.ravel())
-    return pd.DataFrame(cols)
+        cols[column] = flat(name, np.int64)
+    cols["state"] = lambda r: state_names(flat("state")(r))
+    return Table(n, cols)
 
 
-def professionals_table(s: State) -> pd.DataFrame:
+def group_weeks_table(record: Callable[[str], np.ndarray]) -> pd.DataFrame:
+    """:func:`group_weeks_lazy` as one DataFrame (the reference engine's table)."""
+    return group_weeks_lazy(record).frame()
+
+
+def professionals_table(s: State) -> Table:
     """One row per professional: traits, affiliations, memberships, posts, replies."""
     pop, m = s.pop, s.memberships
     n = pop.size
     past = pop.past_employers
-    return pd.DataFrame({
-        "agent_id": np.arange(n),
-        "blocked_at_work": pop.blocked_at_work,
-        "office_hours_mindset": pop.office_hours_mindset,
-        "job_search_fear": pop.job_search_fear,
-        "job_hunting_only": pop.job_hunting_only,
-        "attention_budget": pop.attention_budget,
-        "content_role": pop.content_role,
-        "profile_tidiness": pop.profile_tidiness,
-        "hunting": pop.hunting,
-        "employer": pop.employer,
-        "past_employers": pa.ListArray.from_arrays(past.ptr, past.values).to_pandas(),  # arrays of ids
-        "university": pop.university,
-        "industry": pop.industry,
-        "memberships": s.index.by_agent.sizes(),
-        "posts": np.bincount(m.view("agent"), weights=m.reported("posts"), minlength=n).astype(np.int64),
-        "replies": np.bincount(m.view("agent"), weights=m.reported("replies"), minlength=n).astype(np.int64),
-    })
+
+    @cache
+    def per_agent(name: str) -> np.ndarray:  # totals over all membership rows, computed once
+        return np.bincount(m.view("agent"), weights=m.reported(name), minlength=n).astype(np.int64)
+
+    def field(name: str) -> Column:
+        return lambda r: getattr(pop, name)[r]
+
+    def past_employers(r: slice) -> np.ndarray:  # arrays of ids
+        lo, hi, _ = r.indices(n)
+        return pa.ListArray.from_arrays(past.ptr[lo : hi + 1], past.values).to_pandas()
+
+    cols = {"agent_id": lambda r: _rows(r, n)}
+    for name in ("blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only",
+                 "attention_budget", "content_role", "profile_tidiness", "hunting", "employer"):
+        cols[name] = field(name)
+    cols["past_employers"] = past_employers
+    cols["university"], cols["industry"] = field("university"), field("industry")
+    cols["memberships"] = lambda r: s.index.by_agent.sizes()[r]
+    cols["posts"] = lambda r: per_agent("posts")[r]
+    cols["replies"] = lambda r: per_agent("replies")[r]
+    return Table(n, cols, objects=True)
 
 
-def groups_table(s: State, weeks: int) -> pd.DataFrame:
+def groups_columns(s: State, weeks: int) -> dict[str, Column]:
     """One row per group: charter, size, final state, weeks to dormancy and reported activity."""
     g, p = s.groups, s.params
     record = reported(s, weeks)
     names = np.array(g.charter_names)
     anchors = np.array([ANCHOR_OF[p.charters[n].eligibility[0]] for n in g.charter_names])
-    states = record("state")
-    dormant = states == DORMANT
-    ever = dormant.any(axis=0)
-    first = np.where(ever, dormant.argmax(axis=0) + 1.0, np.nan) if weeks else np.full(g.count, np.nan)
-    final = states[-1] if weeks else np.ones(g.count, dtype=np.int8)
-    return pd.DataFrame({
-        "group_id": np.arange(g.count),
-        "charter": names[g.charter],
-        "anchor": anchors[g.charter],
-        "anchor_value": g.anchor_value,
-        "initial_size": g.initial_size,
-        "employer_defunct": g.defunct,
-        "final_members": s.index.members,
-        "final_state": state_names(final),
-        "weeks_to_dormancy": first,
-        "posts": record("posts").sum(axis=0),
-        "replies": record("replies").sum(axis=0),
-        "manager_posts": record("manager_posts").sum(axis=0),
-    })
+
+    def dormancy(r: slice) -> np.ndarray:
+        if not weeks:
+            return np.full(g.count, np.nan)[r]
+        dormant = record("state")[:, r] == DORMANT
+        return np.where(dormant.any(axis=0), dormant.argmax(axis=0) + 1.0, np.nan)
+
+    def final_state(r: slice) -> pd.Categorical:
+        return state_names(record("state")[-1, r] if weeks else np.ones(g.count, dtype=np.int8)[r])
+
+    def total(name: str) -> Column:
+        return lambda r: record(name)[:, r].sum(axis=0)
+
+    return {
+        "group_id": lambda r: _rows(r, g.count),
+        "charter": lambda r: names[g.charter[r]],
+        "anchor": lambda r: anchors[g.charter[r]],
+        "anchor_value": lambda r: g.anchor_value[r],
+        "initial_size": lambda r: g.initial_size[r],
+        "employer_defunct": lambda r: g.defunct[r],
+        "final_members": lambda r: s.index.members[r],
+        "final_state": final_state,
+        "weeks_to_dormancy": dormancy,
+        "posts": total("posts"),
+        "replies": total("replies"),
+        "manager_posts": total("manager_posts"),
+    }
 
 
-def memberships_table(s: State) -> pd.DataFrame:
+def memberships_table(s: State) -> Table:
     """One row per membership ever held (simulated ticks)."""
     m = s.memberships
-    left = m.view("left")
-    first = m.view("first_post_replied")
-    return pd.DataFrame({
-        "agent_id": m.view("agent"),
-        "group_id": m.view("group"),
-        "joined_tick": m.view("joined"),
-        "left_tick": _masked(left, left >= 0, "Int64"),
-        "posts": m.reported("posts"),
-        "replies": m.reported("replies"),
-        "visits": m.reported("visits"),
-        "initial": m.view("initial"),
-        "replies_received": m.view("replies_received"),
-        "first_post_replied": _masked(first, first >= 0, "Int8"),
+
+    def field(name: str) -> Column:
+        return lambda r: m.view(name)[r]
+
+    def counted(name: str) -> Column:  # over the reported weeks, as every other table
+        return lambda r: m.reported(name, r)
+
+    def masked(name: str, dtype: str) -> Column:  # nullable integers, <NA> where negative
+        return lambda r: _masked(m.view(name)[r], dtype)
+
+    return Table(m.n, {
+        "agent_id": field("agent"),
+        "group_id": field("group"),
+        "joined_tick": field("joined"),
+        "left_tick": masked("left", "Int32"),
+        "posts": counted("posts"),
+        "replies": counted("replies"),
+        "visits": counted("visits"),
+        "initial": field("initial"),
+        "replies_received": field("replies_received"),
+        "first_post_replied": masked("first_post_replied", "Int8"),
     })
 
 
-def _masked(values: np.ndarray, valid: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
-    """Nullable integers: ``values`` where ``valid``, <NA> elsewhere."""
-    return pd.arrays.IntegerArray(values.astype(dtype.lower()), ~valid)
+def _masked(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
+    """Nullable integers: ``values``, <NA> where negative."""
+    return pd.arrays.IntegerArray(values.astype(dtype.lower(), copy=False), values < 0)
 
 
-def hourly_table(s: State, weeks: int) -> pd.DataFrame:
+def network_table(s: State) -> Table:
+    """One row per tie (source < target), read once from the neighbour index when first needed."""
+    edges = cache(lambda: s.edges)
+    return Table(len(s.neighbours.values) // 2, {"source": lambda r: edges()[r, 0], "target": lambda r: edges()[r, 1]})
+
+
+def hourly_table(s: State, weeks: int) -> Table:
     """One row per reported hour: visits, posts and replies."""
     rec = s.records
     start = rec.spinup * HOURS_PER_WEEK
-    ticks = np.arange(start, start + weeks * HOURS_PER_WEEK)
-    return pd.DataFrame({
+    n = weeks * HOURS_PER_WEEK
+
+    def ticks(r: slice) -> np.ndarray:
+        return start + _rows(r, n)
+
+    return Table(n, {
         "tick": ticks,
-        "hour_of_day": hour_of_day(ticks),
-        "weekday": weekday(ticks),
-        "visits": rec.hour_visits[ticks],
-        "posts": rec.hour_posts[ticks],
-        "replies": rec.hour_replies[ticks],
+        "hour_of_day": lambda r: hour_of_day(ticks(r)),
+        "weekday": lambda r: weekday(ticks(r)),
+        "visits": lambda r: rec.hour_visits[ticks(r)],
+        "posts": lambda r: rec.hour_posts[ticks(r)],
+        "replies": lambda r: rec.hour_replies[ticks(r)],
     })

@@ -20,7 +20,7 @@ def test_scaling_case_writes_one_row_per_size_and_horizon(tmp_path):
     assert [(r["professionals"], r["groups"], r["weeks"]) for r in report["rows"]] == [(200, 2, 1), (300, 3, 1)]
     for row in report["rows"]:
         assert row["wall_s"] >= row["setup_s"] + row["run_s"] - 1e-3 and row["peak_rss_mib"] > 0
-        assert row["events"] > 0 and row["agent_hours_per_s"] > 0 and row["events_per_s"] > 0
+        assert row["events"] > 0 and row["agent_hours_per_s"] > 0 and row["events_per_s"] > 0 and row["cpu_s"] > 0
 
 
 def test_reference_case_reports_both_engines_and_their_ratio(tmp_path):
