@@ -26,7 +26,7 @@ def main() -> None:
     t0 = time.perf_counter()
     model = GroupCultureModel(**{
         "population.size": args.size, "groups.count": args.groups,
-        "duration.weeks": args.weeks, "seed": args.seed,
+        "duration.weeks": args.weeks, "duration.spinup_weeks": 0, "seed": args.seed,
     })
     t1 = time.perf_counter()
     model.run()

@@ -36,7 +36,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--model", action="store_true", help="also build the whole Mesa model")
     args = ap.parse_args()
-    params = ModelParams.from_dict(**{"population.size": args.size, "groups.count": args.groups, "seed": args.seed})
+    params = ModelParams.from_dict(**{"population.size": args.size, "groups.count": args.groups, "seed": args.seed,
+                                      "duration.spinup_weeks": 0})  # set-up only, no spin-up
     streams = dict(zip(STREAMS, np.random.default_rng(args.seed).spawn(len(STREAMS)), strict=True))
     rows, last = {}, _clock()
 

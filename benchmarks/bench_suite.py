@@ -52,7 +52,8 @@ def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict
     from sim import GroupCultureModel
     from sim.reference import ReferenceModel
 
-    config = {"population.size": size, "groups.count": groups, "duration.weeks": weeks, "seed": seed}
+    config = {"population.size": size, "groups.count": groups, "duration.weeks": weeks, "seed": seed,
+              "duration.spinup_weeks": 0}  # the stated weeks only
     t0 = time.perf_counter()
     model = (GroupCultureModel if engine == "fast" else ReferenceModel)(**config)
     t1 = time.perf_counter()

@@ -25,7 +25,8 @@ from sim import null  # noqa: E402
 
 for seed in a.seeds:
     t = time.time()
-    m = GroupCultureModel(seed=seed, **{"population.size": a.size, "groups.count": a.groups, "duration.weeks": a.weeks})
+    m = GroupCultureModel(seed=seed, **{"population.size": a.size, "groups.count": a.groups, "duration.weeks": a.weeks,
+                                             "duration.spinup_weeks": 0})
     m.run()
     tables = m.tables()
     s = m.summary(tables)
