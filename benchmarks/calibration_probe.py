@@ -15,8 +15,9 @@ COMBOS = [(0.5, 0.06, -7.5), (1.5, 0.06, -7.5), (2.0, 0.06, -7.5), (1.5, 0.004, 
           (2.0, 0.004, -8.3)]
 
 for voice_sigma, reply_base, post_base in COMBOS:
-    model = GroupCultureModel(**{"seed": 1, "duration.weeks": 26, "duration.spinup_weeks": 0, "population.voice_sigma": voice_sigma,
-                                 "behaviour.reply_base": reply_base, "behaviour.post_base": post_base}).run()
+    model = GroupCultureModel(**{"seed": 1, "duration.weeks": 26, "duration.spinup_weeks": 0,
+                                 "population.voice_sigma": voice_sigma, "behaviour.reply_base": reply_base,
+                                 "behaviour.post_base": post_base}).run()
     s = model.summary()
     facts = {
         k: {m: round(v["value"], 3) for m, v in s["stylized_facts"][k]["measures"].items()} for k in ("S1", "S2", "S3")

@@ -44,8 +44,8 @@ def outcomes(parts: list[dict], size: int, weeks: int) -> dict:
 
 
 def tables(size: int, groups: int, weeks: int, seed: int) -> dict:
-    model = GroupCultureModel(**{"population.size": size, "groups.count": groups, "duration.weeks": weeks, "duration.spinup_weeks": 0,
-                                 "seed": seed})
+    model = GroupCultureModel(**{"population.size": size, "groups.count": groups, "duration.weeks": weeks,
+                                 "duration.spinup_weeks": 0, "seed": seed})
     return model.run().tables()
 
 
