@@ -108,7 +108,7 @@ class GroupCultureModel(Driver):
         self.datacollector.collect(self)
 
     def begin_report(self) -> None:
-        """After a spin-up, per-membership posts and replies count from here (the tables' window)."""
+        """After a spin-up, per-membership posts, replies and visits count from here (the tables' window)."""
         if self.spinup_ticks:
             self.state.memberships.mark_report_start()
 

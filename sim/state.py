@@ -125,9 +125,6 @@ class Memberships:
         counts = counts.copy()
         counts[:k] -= base[lo : lo + k]
         return counts
-        counts = counts.copy()
-        counts[: len(base)] -= base
-        return counts
 
 
 @dataclass
