@@ -28,6 +28,19 @@ def test_tables_in_chunks_equal_the_whole_tables(small_run):
         pd.testing.assert_frame_equal(joined, whole[name], check_like=False, obj=name)
 
 
+def test_chunks_after_a_spinup_count_the_reported_weeks_like_the_whole_table():
+    from sim import GroupCultureModel
+    from tests.conftest import SMALL
+
+    model = GroupCultureModel(**{**SMALL, "duration.weeks": 2, "duration.spinup_weeks": 2}).run()
+    whole = model.tables()["memberships"]
+    joined = pd.concat(list(model.lazy_tables()["memberships"].chunks(300)), ignore_index=True)
+    pd.testing.assert_frame_equal(joined, whole)
+    assert whole.posts.sum() == model.tables()["group_weeks"].posts.sum()  # spin-up posts left out
+    whole_history = model.state.memberships.view("posts")
+    assert (whole.posts.to_numpy() <= whole_history).all() and whole.posts.sum() < whole_history.sum()
+
+
 def test_streamed_parquet_has_row_groups_and_reads_back_as_the_table(small_run, tmp_path):
     members = small_run.lazy_tables()["memberships"]
     path = tmp_path / "memberships.parquet"
