@@ -7,7 +7,8 @@ share dormant at the first, 26th and last reported week; over the last 26 report
 range (week-to-week noise included: one group of 150 is 0.67 points), its linear trend
 (fitted slope x 25 weeks) and the difference between the means of the last 13 weeks and of
 the 13 before (the target: at most 3 points); weekly leaves median and max (a wave of tidy
-members leaving shows as a large max / median); total memberships at weeks 26 and 52.
+members leaving shows as a large max / median); total memberships at weeks 26 and 52 (and
+per person at the end); mean share thriving over the last 26 weeks.
 Then the mean trend over seeds with its 95% t interval (seeds are the independent units).
 """
 
@@ -30,13 +31,16 @@ for seed in (1, 2, 3, 4, 5):
     dormant = gw.groupby("week").state.apply(lambda s: float((s == "dormant").mean())).to_numpy()
     leaves = gw.groupby("week").leaves.sum()
     members = gw.groupby("week").members.sum().to_numpy()
+    thriving = gw.groupby("week").state.apply(lambda s: float((s == "thriving").mean())).to_numpy()
     last26 = dormant[-26:]
     trend = np.polyfit(np.arange(26), last26, 1)[0] * 25
     halves = last26[13:].mean() - last26[:13].mean()
     trends.append(trend)
     print(f"spin-up {spin}, seed {seed}: dormant {dormant[0]:.3f} / {dormant[25]:.3f} / {dormant[-1]:.3f}; "
           f"last 26 weeks: range {np.ptp(last26):.3f}, trend {trend:+.3f}, last 13 - previous 13 {halves:+.3f}; "
-          f"leaves median {leaves.median():.0f}, max {leaves.max():.0f}; memberships {members[-26]} -> {members[-1]}",
+          f"leaves median {leaves.median():.0f}, max {leaves.max():.0f}; memberships {members[-26]} -> {members[-1]} "
+          f"({members[-1] / config.get('population.size', 20000):.2f} per person); "
+          f"thriving, mean of the last 26 weeks {thriving[-26:].mean():.3f}",
           flush=True)
 t = np.asarray(trends)
 half = stats.t.ppf(0.975, len(t) - 1) * t.std(ddof=1) / np.sqrt(len(t))
