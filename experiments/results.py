@@ -150,6 +150,11 @@ def write_csv(path: Path, table: pd.DataFrame) -> None:
 # ------------------------------------------------------------------ reading
 
 
+def read_tables(directory: Path, names: Iterable[str], columns: Dict[str, List[str]]) -> Dict[str, pd.DataFrame]:
+    """Tables ``names`` of a run directory (``<name>.parquet``), with only ``columns[name]`` where given."""
+    return {name: pd.read_parquet(directory / f"{name}.parquet", columns=columns.get(name)) for name in names}
+
+
 def read_json(path: Path) -> Optional[Dict[str, Any]]:
     """The JSON object in ``path``, or None if it is missing or unreadable."""
     try:

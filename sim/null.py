@@ -21,9 +21,9 @@ import pandas as pd
 from sim.csr import sorted_unique
 from sim.params import ClassificationParams
 from sim.rules import DORMANT, STATE_NAMES, classify
+from sim.tables import STATE_CATEGORIES, state_names
 
 NULL_STREAM = 0x6E756C6C  # "null": spawn key of the null's stream, apart from the model's children
-STATE_ORDER = ["dormant", "active", "thriving"]
 
 
 def null_rng(seed: int, replicate: int = 0) -> np.random.Generator:
@@ -87,14 +87,13 @@ def simulate(
     in_window = cum[seen] - cum[np.maximum(0, seen - c.window_weeks)]
     in_dormant_window = cum[seen] - cum[np.maximum(0, seen - c.dormant_window_weeks)]
     state = classify(in_window, window_posters, in_dormant_window, seen[:, None], c)
-    names = np.array([STATE_NAMES[k] for k in sorted(STATE_NAMES)])
     return pd.DataFrame({
         "group_id": np.tile(ids, n_weeks),
         "week": np.repeat(members.index.to_numpy(), len(ids)),
         "members": m.ravel(),
         "posts": posts.ravel(),
         "distinct_posters": weekly_posters.ravel(),
-        "state": pd.Categorical(names[state.ravel()], categories=STATE_ORDER),
+        "state": state_names(state.ravel()),
     })
 
 
@@ -143,7 +142,7 @@ def groups_from_weeks(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
     out = groups.drop(columns=["final_state", "weeks_to_dormancy", "posts", "replies"], errors="ignore")
     out = out.set_index("group_id")
     out["final_members"] = final.members.reindex(out.index)
-    out["final_state"] = pd.Categorical(final.state.reindex(out.index).astype(str), categories=STATE_ORDER)
+    out["final_state"] = pd.Categorical(final.state.reindex(out.index).astype(str), categories=STATE_CATEGORIES)
     out["weeks_to_dormancy"] = dormant.reindex(out.index).astype(float)
     out["posts"] = gw.groupby("group_id").posts.sum().reindex(out.index)
     return out.reset_index()

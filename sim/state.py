@@ -18,6 +18,7 @@ from sim.params import ModelParams
 from sim.population import Population
 
 NO_TICK = -(2**31)  # before any tick; the int32 minimum (Memberships.last_post)
+COMPACT_CHUNK = 1 << 20  # index rows handled at a time when dropped memberships are removed
 
 
 @dataclass
@@ -190,6 +191,7 @@ class State:
     records: Records
     index: Index = None
     session_classes: list = None  # per availability class: (agents, cumulative weights)
+    by_class: list = None  # per availability class: its professionals (fixed traits, set on first use)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
     left_pending: bool = False  # members left since the index was built
@@ -245,12 +247,9 @@ class State:
         agents_delta = np.zeros(n_pop, dtype=np.int64)
         members = idx.members.copy()
         if self.left_pending:
-            gone = m.left[idx.rows_of_keys] >= 0
-            agents_delta -= np.bincount(idx.keys[gone] // n_groups, minlength=n_pop)
-            members -= np.bincount(idx.keys[gone] % n_groups, minlength=n_groups)
-            keep = ~gone
-            n = int(keep.sum())
-            key_buf[:n], row_buf[:n] = idx.keys[keep], idx.rows_of_keys[keep]
+            n, gone = self._drop_left()
+            agents_delta -= np.bincount(gone // n_groups, minlength=n_pop)
+            members -= np.bincount(gone % n_groups, minlength=n_groups)
         new = np.arange(idx.indexed_rows, m.n)
         new = new[m.left[new] < 0]
         if len(new):
@@ -270,6 +269,24 @@ class State:
         keys, rows = key_buf[:n], row_buf[:n]
         self.index = Index(Csr(ptr, rows), keys, rows, members, m.n, key_buf, row_buf)
         self.dirty = self.left_pending = False
+
+    def _drop_left(self) -> tuple[int, np.ndarray]:
+        """Drop the rows of memberships that ended from the index buffers, in place.
+
+        Returns the number of rows kept (at the front of the buffers) and the keys dropped.
+        Works through the index in parts of :data:`COMPACT_CHUNK` rows, each written at or
+        before where it was read, so no copy of the whole index is made.
+        """
+        idx, left = self.index, self.memberships.left
+        kept, dropped = 0, []
+        for start in range(0, len(idx.keys), COMPACT_CHUNK):
+            keys, rows = idx.keys[start : start + COMPACT_CHUNK], idx.rows_of_keys[start : start + COMPACT_CHUNK]
+            gone = left[rows] >= 0
+            dropped.append(keys[gone])
+            k = len(keys) - len(dropped[-1])
+            idx.key_buf[kept : kept + k], idx.row_buf[kept : kept + k] = keys[~gone], rows[~gone]
+            kept += k
+        return kept, np.concatenate(dropped) if dropped else np.empty(0, dtype=np.int64)
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.

@@ -30,6 +30,25 @@ def _increment(counter: np.ndarray, rows: np.ndarray) -> None:
     np.add.at(counter, rows, counter.dtype.type(1))
 
 
+CHUNK = 1 << 20  # draws made at a time in a pass over all memberships: small buffers, reused by the allocator
+
+
+def _draws_below(rng: np.random.Generator, n: int, bound: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``i < n`` whose uniform draw is below ``bound``, and those draws.
+
+    The same numbers as ``u = rng.random(n)`` then ``np.flatnonzero(u < bound)``, drawn in
+    parts of :data:`CHUNK` (the generator fills them in order), so a pass over ten million
+    memberships does not allocate ten million fresh draws each week.
+    """
+    where, below = [np.empty(0, dtype=np.int64)], [np.empty(0)]
+    for start in range(0, n, CHUNK):
+        u = rng.random(min(CHUNK, n - start))
+        hit = np.flatnonzero(u < bound)
+        where.append(hit + start)
+        below.append(u[hit])
+    return np.concatenate(where), np.concatenate(below)
+
+
 # ----------------------------------------------------------------------- going online
 
 
@@ -45,11 +64,21 @@ def refresh_session_rates(s: State) -> None:
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    cls = availability_class(pop.blocked_at_work, pop.office_hours_mindset)
     s.session_classes = []
-    for c in range(AVAILABILITY_CLASSES):
-        agents = np.flatnonzero((cls == c) & (weekly > 0))
-        s.session_classes.append((agents, np.cumsum(weekly[agents])))
+    for agents in _by_availability_class(s):
+        w = weekly[agents]
+        keep = w > 0
+        s.session_classes.append((agents[keep], np.cumsum(w[keep])))
+
+
+def _by_availability_class(s: State) -> list:
+    """The professionals of each availability class, in id order (the traits are fixed: sorted once)."""
+    if s.by_class is None:
+        cls = availability_class(s.pop.blocked_at_work, s.pop.office_hours_mindset)
+        order = np.argsort(cls, kind="stable")
+        bounds = np.searchsorted(cls[order], np.arange(AVAILABILITY_CLASSES + 1))
+        s.by_class = [order[bounds[c] : bounds[c + 1]] for c in range(AVAILABILITY_CLASSES)]
+    return s.by_class
 
 
 def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
@@ -271,30 +300,54 @@ def join(s: State, tick: int, rng: np.random.Generator) -> int:
     draw ``Poisson(inflow x pool / 7)`` candidates from the whole pool and drop those already in it. Each joins with
     :func:`rules.join_probability`, which grows with connections already in the group and with its activity.
     """
-    g, pop, b = s.groups, s.pop, s.params.behaviour
-    pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    founded = g.founded_week * HOURS_PER_WEEK <= tick  # a group not yet founded cannot be joined
-    k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size) * founded)
-    grp = np.repeat(np.arange(g.count), k)
-    if len(grp) == 0:
+    g, b = s.groups, s.params.behaviour
+    cand, grp = _join_candidates(s, tick, rng)
+    if len(cand) == 0:
         return 0
-    size = pool_size[grp]
-    pick = (rng.random(len(grp)) * size).astype(np.int64)
-    if len(g.pool.values):  # groups open to all draw an agent id directly
-        slot = np.minimum(g.pool.ptr[grp] + pick, len(g.pool.values) - 1)
-        cand = np.where(g.open_to_all[grp], pick, g.pool.values[slot])
-    else:
-        cand = pick
-    seg, friends, _ = s.neighbours.gather(cand)
-    n_conn = np.bincount(seg, weights=s.lookup(friends, grp[seg]) >= 0, minlength=len(cand))
-    p = rules.join_probability(n_conn, g.activity[grp], b)
-    accept = (s.lookup(cand, grp) < 0) & (rng.random(len(cand)) < p)
+    accept = _decide_joins(s, cand, grp, rng.random(len(cand)))
     _, first = np.unique(cand[accept] * g.count + grp[accept], return_index=True)
     cand, grp = cand[accept][first], grp[accept][first]
     s.memberships.add(cand, grp, tick, min(b.initial_commitment, b.max_commitment), initial=False)
     s.records.week_joins[tick // HOURS_PER_WEEK] += _count(grp, g.count)
     s.dirty = s.dirty or len(cand) > 0
     return len(cand)
+
+
+def _join_candidates(s: State, tick: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Today's join candidates and their groups: ``Poisson(inflow x pool / 7)`` draws from each group's pool."""
+    g, pop = s.groups, s.pop
+    pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
+    founded = g.founded_week * HOURS_PER_WEEK <= tick  # a group not yet founded cannot be joined
+    k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size) * founded)
+    grp = np.repeat(np.arange(g.count), k)
+    if len(grp) == 0:
+        return grp, grp
+    pick = (rng.random(len(grp)) * pool_size[grp]).astype(np.int64)
+    if len(g.pool.values) == 0:  # groups open to all draw an agent id directly
+        return pick, grp
+    slot = np.minimum(g.pool.ptr[grp] + pick, len(g.pool.values) - 1)
+    return np.where(g.open_to_all[grp], pick, g.pool.values[slot]), grp
+
+
+def _decide_joins(s: State, cand: np.ndarray, grp: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Which candidates join: not yet members, and ``u`` below :func:`rules.join_probability`.
+
+    The chance grows with connections in the group, so it lies between its values at none and
+    at all of one's ties (or of the group's members): connections are counted only for the
+    candidates whose draw falls between the two (same result as counting them for all).
+    """
+    activity, b, ties = s.groups.activity[grp], s.params.behaviour, s.neighbours.ptr
+    most = np.minimum(ties[cand + 1] - ties[cand], s.index.members[grp])
+    accept = u < rules.join_probability(0, activity, b)
+    open_ = np.flatnonzero(~accept & (u < rules.join_probability(most, activity, b)))
+    accept[open_] = u[open_] < rules.join_probability(_connections_in(s, cand[open_], grp[open_]), activity[open_], b)
+    return accept & (s.lookup(cand, grp) < 0)
+
+
+def _connections_in(s: State, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Number of each agent's ties who are current members of the paired group."""
+    seg, friends, _ = s.neighbours.gather(agents)
+    return np.bincount(seg, weights=s.lookup(friends, groups[seg]) >= 0, minlength=len(agents))
 
 
 # ----------------------------------------------------------------------------- leave
@@ -307,11 +360,14 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     never use (no post, no visit for ``tidy_idle_weeks``).
     """
     m, b = s.memberships, s.params.behaviour
-    rows = s.index.rows_of_keys
-    idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
     cut = rules.membership_cut(tick, s.records.spinup, s.params.interventions)
+    # Only a draw below the largest probability (a tidy member's idle, never-used group) can
+    # leave: the members' traits are read for those rows alone (about a tenth), same result.
+    maybe, u = _draws_below(rng, len(s.index.rows_of_keys), rules.leave_probability(True, True, True, b, cut))
+    rows = s.index.rows_of_keys[maybe]
+    idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
     p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b, cut)
-    out = rows[rng.random(len(rows)) < p]
+    out = rows[u < p]
     m.left[out] = tick
     s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)
     s.dirty = s.dirty or len(out) > 0

@@ -134,9 +134,8 @@ def reported(s: State, weeks: int) -> Callable[[str], np.ndarray]:
 
 def state_names(codes: np.ndarray) -> pd.Categorical:
     """State codes of :mod:`sim.rules` as a categorical (codes < 0, no state yet, as NaN)."""
-    codes = np.asarray(codes)
-    names = np.array(STATE_CATEGORIES + [None], dtype=object)
-    return pd.Categorical(names[np.where(codes < 0, len(STATE_CATEGORIES), codes)], categories=STATE_CATEGORIES)
+    codes = np.asarray(codes)  # the codes of rules (0, 1, 2) are the positions in STATE_CATEGORIES
+    return pd.Categorical.from_codes(np.where(codes < 0, -1, codes), categories=STATE_CATEGORIES)
 
 
 def _rows(r: slice, n: int) -> np.ndarray:
