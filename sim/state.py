@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices, insert_sorted, search_in_order
+from sim.csr import Csr, Slices, coarse, insert_sorted, search_in_order
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -139,6 +139,10 @@ class Index:
     indexed_rows: int = 0  # membership rows that existed when the index was last brought up to date
     key_buf: np.ndarray = None  # keys and rows_of_keys are the leading part of these buffers (spare room for joins)
     row_buf: np.ndarray = None
+    blocks: np.ndarray = None  # sim.csr.coarse(keys), for lookups
+
+    def __post_init__(self):
+        self.blocks = coarse(self.keys)
 
 
 def _grown(values: np.ndarray, n: int, need: int) -> np.ndarray:
@@ -291,12 +295,12 @@ class State:
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.
 
-        The queries are searched in sorted order (:func:`sim.csr.search_in_order`), which
-        keeps the index in cache.
+        The queries are searched in sorted order, through a coarse copy of the keys
+        (:func:`sim.csr.search_in_order`), which keeps the index in cache.
         """
         keys = self.key(agents, groups)
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
-        pos = np.minimum(search_in_order(self.index.keys, keys), len(self.index.keys) - 1)
+        pos = np.minimum(search_in_order(self.index.keys, keys, blocks=self.index.blocks), len(self.index.keys) - 1)
         found = self.index.keys[pos] == keys
         return np.where(found, self.index.rows_of_keys[pos], -1)

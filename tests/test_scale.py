@@ -128,13 +128,18 @@ def test_new_sets_from_a_viewset_are_ordinary_agentsets_of_the_views(small_run):
 
 
 def test_search_in_order_equals_searchsorted_with_ties():
-    from sim.csr import search_in_order
+    from sim.csr import coarse, search_in_order
 
     rng = np.random.default_rng(3)
-    a = np.cumsum(rng.integers(0, 3, 500)).astype(float)  # repeated values: ties
-    v = np.concatenate([rng.choice(a, 300), rng.random(300) * a[-1] * 1.1, [-1.0]])
-    for side in ("left", "right"):
-        np.testing.assert_array_equal(search_in_order(a, v, side), np.searchsorted(a, v, side=side))
+    for n in (0, 1, 15, 16, 17, 500, 512):  # empty, partial and full blocks
+        for dtype in (float, np.int64):
+            a = np.cumsum(rng.integers(0, 3, n)).astype(dtype)  # repeated values: ties
+            top = a[-1] if n else 1
+            v = np.concatenate([rng.choice(a, 300) if n else [], rng.random(300) * top * 1.1, [-1, top]]).astype(dtype)
+            for side in ("left", "right"):
+                expected = np.searchsorted(a, v, side=side)
+                np.testing.assert_array_equal(search_in_order(a, v, side), expected)
+                np.testing.assert_array_equal(search_in_order(a, v, side, blocks=coarse(a)), expected)
 
 
 def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch):
