@@ -17,6 +17,7 @@ writes no tables, so output time is left out of the ratio).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -49,7 +50,9 @@ def machine() -> dict:
 def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict:
     """Run one case in this process and return its measurements."""
     from experiments import results
+    from experiments.run import write_tables
     from sim import GroupCultureModel
+    from sim import summary as sim_summary
     from sim.reference import ReferenceModel
 
     config = {"population.size": size, "groups.count": groups, "duration.weeks": weeks, "seed": seed,
@@ -59,12 +62,15 @@ def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
-    if engine == "fast":  # as the command line does it (experiments/run.py): tables streamed, then the summary
-        with tempfile.TemporaryDirectory() as out:
-            for name, table in model.lazy_tables().items():
-                results.write_parquet(Path(out) / f"{name}.parquet", table.chunks(results.ROW_GROUP))
-        model.summary()
-        hourly = model.lazy_tables()["hourly_activity"].frame()
+    if engine == "fast":  # as the command line does it (experiments.run.simulate): tables, the model let go, summary
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp)
+            names, params = write_tables(model, out), model.params
+            del model
+            gc.collect()
+            tables = results.read_tables(out, names, sim_summary.READS)
+            sim_summary.summary(params, tables)
+        hourly = tables["hourly_activity"]
         events = int(hourly.visits.sum() + hourly.posts.sum() + hourly.replies.sum())
     else:
         events = None  # the reference keeps no hourly record to count from
