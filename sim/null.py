@@ -123,10 +123,10 @@ def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -
     end = np.minimum(w + window, n_weeks)
     spans = start < end
     g = pair[spans] // base
-    diff = np.zeros((n_groups, n_weeks + 1), dtype=np.int64)
-    np.add.at(diff, (g, start[spans]), 1)
-    np.add.at(diff, (g, end[spans]), -1)
-    return diff[:, :n_weeks].cumsum(axis=1).T
+    cells = n_groups * (n_weeks + 1)  # +1 at each span's start, -1 after its end, per (group, week) cell
+    diff = np.bincount(g * (n_weeks + 1) + start[spans], minlength=cells)
+    diff -= np.bincount(g * (n_weeks + 1) + end[spans], minlength=cells)
+    return diff.reshape(n_groups, n_weeks + 1)[:, :n_weeks].cumsum(axis=1).T
 
 
 def groups_from_weeks(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
