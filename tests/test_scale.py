@@ -155,7 +155,7 @@ def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch
     class Tracked(GroupCultureModel):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            made.append(weakref.ref(self))
+            made.append(weakref.ref(self.state.memberships))  # the state, not just the model object
 
     def summary_after_release(params, tables):
         gc.collect()
@@ -166,6 +166,7 @@ def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch
     monkeypatch.setattr(run.sim_summary, "summary", summary_after_release)
     params = GroupCultureModel(**{**SMALL, "duration.weeks": 2}).params
     got = run.simulate(params, tmp_path, "run")
+    assert got == GroupCultureModel(params).run().summary()  # the columns read back give the same summary
     assert got["weeks"] == 2 and {p.name for p in tmp_path.glob("*.parquet")} == {
         f"{name}.parquet" for name in ("professionals", "groups", "group_weeks", "memberships", "hourly_activity",
                                        "network")}
