@@ -213,9 +213,10 @@ def random_shards(state: State, k: int, rng: np.random.Generator) -> tuple[np.nd
     return agent_shard, founding_majority(state, agent_shard, k)
 
 
-def split(state: State, agent_shard: np.ndarray, group_shard: np.ndarray) -> list[State]:
-    """One restricted state per shard (:func:`restrict`)."""
-    return [restrict(state, agent_shard == i, group_shard == i) for i in range(int(agent_shard.max()) + 1)]
+def split(state: State, agent_shard: np.ndarray, group_shard: np.ndarray) -> list[State | None]:
+    """One restricted state per shard (:func:`restrict`); None for a shard without groups (nothing to simulate)."""
+    shards = range(int(max(agent_shard.max(), group_shard.max())) + 1)
+    return [restrict(state, agent_shard == i, group_shard == i) if (group_shard == i).any() else None for i in shards]
 
 
 @dataclass
