@@ -39,6 +39,7 @@ from sim.shard import ShardModel, cut_shares, industry_shards, random_shards, sh
 
 OUTCOMES = ("share_thriving", "share_dormant", "posts_per_member_week", "groups_per_person", "badge_ratio",
             "replies_per_post")
+SHARES_CUT = ("memberships", "ties", "pool_entries")  # fields of sim.shard.Cut averaged over seeds
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -135,8 +136,13 @@ def shard_cuts(args, n: int, g: int) -> dict:
     diff = {"industry_minus_whole": difference(rows, "industry", "whole"),
             "random_minus_whole": difference(rows, "random", "whole"),
             "industry_minus_random": difference(rows, "industry", "random")}
-    cut = {c: {k: float(np.mean([r["cut"][c][k] for r in rows])) for k in ("memberships", "ties", "pool_entries")}
+    cut = {c: {k: float(np.mean([r["cut"][c][k] for r in rows])) for k in SHARES_CUT}
            for c in labels}
+    for c in labels:
+        charters = rows[0]["cut"][c]["memberships_by_charter"]
+        cut[c]["memberships_by_charter"] = {
+            name: float(np.mean([r["cut"][c]["memberships_by_charter"].get(name, np.nan) for r in rows]))
+            for name in charters}
     print_table(diff, cut, len(rows))
     return {"cut": "industry", "size": n, "groups": g, "weeks": args.weeks, "shards": args.shards,
             "seeds": args.seeds, "cores": os.cpu_count(), "rows": rows, "cut_shares_mean": cut, "difference": diff}
@@ -145,7 +151,9 @@ def shard_cuts(args, n: int, g: int) -> dict:
 def print_table(diff: dict, cut: dict, n_seeds: int) -> None:
     """The shares cut and the differences to the whole run, as a Markdown table."""
     for c, shares in cut.items():
-        print(f"{c} cut removes: " + ", ".join(f"{v:.1%} of {k}" for k, v in shares.items()))
+        by_charter = shares["memberships_by_charter"]
+        print(f"{c} cut removes: " + ", ".join(f"{shares[k]:.1%} of {k}" for k in SHARES_CUT)
+              + " (memberships by charter: " + ", ".join(f"{k} {v:.1%}" for k, v in by_charter.items()) + ")")
     print(f"\n| outcome | whole (mean) | industry - whole | random cut - whole | industry - random |  ({n_seeds} seeds,"
           " mean +/- 95% CI half-width)")
     print("|---|---|---|---|---|")

@@ -14,7 +14,7 @@ checks that no field is left out).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -226,12 +226,15 @@ class Cut:
     memberships: float  # founding memberships whose professional is in another shard than the group
     ties: float  # network ties between professionals of different shards
     pool_entries: float  # eligible (group, professional) pairs of anchored groups across shards
+    memberships_by_charter: dict = field(default_factory=dict)  # the first share, per charter
 
 
 def cut_shares(state: State, agent_shard: np.ndarray, group_shard: np.ndarray) -> Cut:
     """The couplings a split cuts (:class:`Cut`); open-to-all groups' pools (everyone) are not counted."""
     g, nb = state.groups, state.neighbours
     agent, group = founding_pairs(state)
+    crossed = agent_shard[agent] != group_shard[group]
+    charter = g.charter[group]
     source = np.repeat(np.arange(state.pop.size), nb.sizes())
     anchored = np.flatnonzero(~g.open_to_all)
     values_shard = agent_shard[g.pool.values]
@@ -242,9 +245,11 @@ def cut_shares(state: State, agent_shard: np.ndarray, group_shard: np.ndarray) -
         inside += int((before[g.pool.end[rows]] - before[g.pool.ptr[rows]]).sum())
     entries = int(g.pool.sizes()[anchored].sum())
     return Cut(
-        memberships=float(np.mean(agent_shard[agent] != group_shard[group])) if len(agent) else 0.0,
+        memberships=float(crossed.mean()) if len(agent) else 0.0,
         ties=float(np.mean(agent_shard[source] != agent_shard[nb.values])) if len(source) else 0.0,
         pool_entries=1.0 - inside / entries if entries else 0.0,
+        memberships_by_charter={name: float(crossed[charter == c].mean())
+                                for c, name in enumerate(g.charter_names) if (charter == c).any()},
     )
 
 

@@ -194,7 +194,10 @@ def test_an_industry_cut_keeps_more_ties_and_memberships_inside_than_a_random_cu
     assert 0.45 < at_random.ties < 0.55 and 0.4 < at_random.memberships < 0.6
     assert by_industry.ties < at_random.ties - 0.1 and by_industry.memberships < at_random.memberships - 0.1
     whole = np.zeros(state.pop.size, dtype=int), np.zeros(state.groups.count, dtype=int)
-    assert sh.cut_shares(state, *whole) == sh.Cut(0.0, 0.0, 0.0)
+    nothing = sh.cut_shares(state, *whole)
+    assert (nothing.memberships, nothing.ties, nothing.pool_entries) == (0.0, 0.0, 0.0)
+    assert set(nothing.memberships_by_charter.values()) == {0.0}
+    assert by_industry.memberships_by_charter["industry_profession"] == 0.0  # industry groups are never cut
 
 
 def test_restrict_refuses_a_state_that_has_run():
