@@ -15,6 +15,7 @@ from sim.driver import Driver
 from sim.initialize import build_state
 from sim.network import to_graph
 from sim.rules import is_digest_hour
+from sim.state import State
 from sim.submodels import (
     choose_group,
     classify_groups,
@@ -56,12 +57,19 @@ class GroupCultureModel(Driver):
         ``professionals`` and ``group_agents`` are :class:`sim.agents.ViewSet` s (Mesa
         AgentSets; ``model.professionals[7]`` is the view of row 7).
         """
-        self.state = build_state(self.params, self.rng)
+        self.state = self.initial_state()
         self.profiles = availability_profiles(self.params.clock)
         refresh_session_rates(self.state)
         self.professionals, self.group_agents, self._views = agent_sets(self)
         self.datacollector = mesa.DataCollector(model_reporters=reporters.MODEL_REPORTERS)
         self._graph: Optional[nx.Graph] = None
+
+    def initial_state(self) -> State:
+        """The state to simulate: ODD section 5 from ``params`` and child streams of the model's generator.
+
+        A subclass may give another initialized state (:class:`sim.shard.ShardModel`).
+        """
+        return build_state(self.params, self.rng)
 
     # ------------------------------------------------------------ the Mesa agents
     @property
