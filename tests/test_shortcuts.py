@@ -60,17 +60,3 @@ def test_join_decisions_equal_counting_every_candidates_connections(state):
     assert len(cand) > 200 and (n_conn > 0).sum() > 20 and 0 < expected.sum() < len(cand)
     np.testing.assert_array_equal(submodels._decide_joins(s, cand, grp, u), expected)
 
-
-def test_add_at_equals_numpy_add_at_bit_for_bit_with_repeated_rows():
-    rng = np.random.default_rng(8)
-    for n_rows in (0, 1, 5, 2000):
-        rows = rng.integers(0, 300, n_rows)  # many repeats
-        values = rng.normal(0, 1, n_rows) * 10.0 ** rng.integers(-8, 8, n_rows)  # rounding depends on order
-        target = rng.random(300)
-        expected = target.copy()
-        np.add.at(expected, rows, values)
-        submodels.add_at(target, rows, values)
-        assert target.tobytes() == expected.tobytes()
-        counts = np.zeros(300, dtype=np.int32)
-        submodels.add_at(counts, rows, np.int32(1))
-        np.testing.assert_array_equal(counts, np.bincount(rows, minlength=300))
