@@ -38,7 +38,7 @@ class Csr:
         lengths = self.ptr[rows + 1] - start
         seg = np.repeat(np.arange(len(rows)), lengths)
         shift = start - (np.cumsum(lengths) - lengths)  # value j of the output is values[j + shift of its row]
-        return seg, self.values[np.arange(len(seg)) + shift[seg]], lengths
+        return seg, self.values[np.arange(len(seg)) + np.repeat(shift, lengths)], lengths
 
 
 @dataclass

@@ -194,7 +194,7 @@ class State:
     neighbours: Csr
     records: Records
     index: Index = None
-    session_classes: list = None  # per availability class: (agents, cumulative weights)
+    session_classes: list = None  # per availability class: (agents, cumulative weights, their sim.csr.coarse)
     by_class: list = None  # per availability class: its professionals (fixed traits, set on first use)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built

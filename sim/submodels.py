@@ -11,7 +11,7 @@ import numpy as np
 
 from sim import rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
-from sim.csr import Csr, search_in_order
+from sim.csr import Csr, coarse, search_in_order
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -68,7 +68,8 @@ def refresh_session_rates(s: State) -> None:
     for agents in _by_availability_class(s):
         w = weekly[agents]
         keep = w > 0
-        s.session_classes.append((agents[keep], np.cumsum(w[keep])))
+        cum = np.cumsum(w[keep])
+        s.session_classes.append((agents[keep], cum, coarse(cum)))
 
 
 def _by_availability_class(s: State) -> list:
@@ -90,12 +91,12 @@ def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generato
     """
     hour = tick % HOURS_PER_WEEK
     out = []
-    for c, (agents, cum) in enumerate(s.session_classes):
+    for c, (agents, cum, blocks) in enumerate(s.session_classes):
         if len(cum) == 0:
             continue
         k = rng.poisson(cum[-1] * profiles[c, hour])
         if k:
-            out.append(agents[search_in_order(cum, rng.random(k) * cum[-1], side="right")])
+            out.append(agents[search_in_order(cum, rng.random(k) * cum[-1], side="right", blocks=blocks)])
     return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 
