@@ -1,0 +1,76 @@
+"""Time spent in each submodel of one run: wall and system seconds, page faults, calls.
+
+    python benchmarks/submodel_times.py --size 1000000 --weeks 52 --json submodels.json
+
+Wraps the submodels the schedule calls (``sim.model``'s names) and the index update, and
+runs the model (set-up, then the weeks; no tables). For a before/after comparison run it
+in two checkouts at the same time or one after the other (this machine's speed drifts
+over a day): ``benchmarks/results/submodel_times.json`` holds such a pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import resource
+import time
+from pathlib import Path
+
+import sim.model as schedule
+from sim import GroupCultureModel
+from sim.state import State
+
+SUBMODELS = ("choose_group", "classify_groups", "digest_visits", "end_hour", "expire_posts", "found_groups",
+             "go_online", "join", "leave", "post", "read", "refresh_session_rates", "reply", "seed_manager_posts",
+             "update_commitment", "update_job_hunting")
+
+
+def timed(name, f, totals):
+    def wrapper(*args, **kwargs):
+        r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        out = f(*args, **kwargs)
+        r1, row = resource.getrusage(resource.RUSAGE_SELF), totals[name]
+        row["wall_s"] += time.perf_counter() - t0
+        row["system_s"] += r1.ru_stime - r0.ru_stime
+        row["page_faults"] += r1.ru_minflt - r0.ru_minflt
+        row["calls"] += 1
+        return out
+    return wrapper
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=1_000_000)
+    ap.add_argument("--groups", type=int, default=None, help="default: size / 100")
+    ap.add_argument("--weeks", type=int, default=52)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    totals = collections.defaultdict(lambda: {"wall_s": 0.0, "system_s": 0.0, "page_faults": 0, "calls": 0})
+    for name in SUBMODELS:
+        setattr(schedule, name, timed(name, getattr(schedule, name), totals))
+    State.update_index = timed("update_index", State.update_index, totals)
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    model = GroupCultureModel(**{"population.size": args.size, "groups.count": args.groups or args.size // 100,
+                                 "duration.weeks": args.weeks, "duration.spinup_weeks": 0, "seed": args.seed})
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    model.run()
+    r2 = resource.getrusage(resource.RUSAGE_SELF)
+    report = {
+        "args": vars(args) | {"json": None}, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "setup": {"user_s": r1.ru_utime - r0.ru_utime, "system_s": r1.ru_stime - r0.ru_stime},
+        "run": {"user_s": r2.ru_utime - r1.ru_utime, "system_s": r2.ru_stime - r1.ru_stime},
+        "submodels": {k: {f: round(v, 2) for f, v in row.items()}
+                      for k, row in sorted(totals.items(), key=lambda kv: -kv[1]["wall_s"])},
+    }
+    print(f"run: {report['run']['user_s']:.1f} s user, {report['run']['system_s']:.1f} s system")
+    for name, row in report["submodels"].items():
+        print(f"{name:22s} calls {row['calls']:6d}  wall {row['wall_s']:6.1f} s  system {row['system_s']:5.1f} s  "
+              f"page faults {row['page_faults']}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
