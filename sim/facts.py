@@ -214,20 +214,23 @@ def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     """
     members = group_weeks.pivot(index="week", columns="group_id", values="members")
     final = members.iloc[-1].to_numpy(dtype=float)
-    column = {gid: i for i, gid in enumerate(members.columns)}
+    column = pd.Series(np.arange(members.shape[1]), index=members.columns)
     dormant = groups[groups.final_state.astype(str) == "dormant"].dropna(subset=["weeks_to_dormancy"])
     live = np.isin(members.columns, groups.group_id[groups.final_state.astype(str) != "dormant"])
-    kept, compared = [], []
-    for gid, onset in zip(dormant.group_id, dormant.weeks_to_dormancy.astype(int) - 1, strict=True):
+    kept, compared = [], []  # the same values as a loop over the dormant groups, in another order
+    onsets = dormant.weeks_to_dormancy.astype(int).to_numpy() - 1
+    for onset in np.unique(onsets):  # the groups that went dormant in one week share ``start``
         start = members.loc[onset].to_numpy(dtype=float)
-        i = column[gid]
-        if start[i] <= 0:
-            continue
+        i = column[dormant.group_id[onsets == onset]].to_numpy()
+        i = i[~(start[i] <= 0)]
         kept.append(final[i] / start[i])
-        peers = live & (start > 0) & (size_bins(start) == size_bins(start[i]))
-        compared.extend(final[peers] / start[peers])
-    return {"kept_dormant": float(np.median(kept)) if kept else math.nan,
-            "kept_non_dormant_same_size": float(np.median(compared)) if compared else math.nan,
+        bins, peers = size_bins(start), live & (start > 0)
+        for b, n in zip(*np.unique(bins[i], return_counts=True), strict=True):  # each group's peers: its size class
+            same = peers & (bins == b)
+            compared.append(np.tile(final[same] / start[same], n))
+    kept, compared = np.concatenate(kept or [[]]), np.concatenate(compared or [[]])
+    return {"kept_dormant": float(np.median(kept)) if len(kept) else math.nan,
+            "kept_non_dormant_same_size": float(np.median(compared)) if len(compared) else math.nan,
             "dormant_groups": len(kept)}
 
 

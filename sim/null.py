@@ -15,13 +15,15 @@ The null's randomness comes from its own generator, a child of the run's seed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from sim.csr import sorted_unique
 from sim.params import ClassificationParams
-from sim.rules import DORMANT, STATE_NAMES, classify
-from sim.tables import STATE_CATEGORIES, state_names
+from sim.rules import DORMANT, classify
+from sim.tables import state_names
 
 NULL_STREAM = 0x6E756C6C  # "null": spawn key of the null's stream, apart from the model's children
 
@@ -75,26 +77,72 @@ def simulate(
         ``group_id, week, members, posts, distinct_posters, state`` like the model's
         ``group_weeks`` (state categorical dormant / active / thriving).
     """
-    members = group_weeks.pivot(index="week", columns="group_id", values="members").sort_index()
+    return draw(member_weeks(group_weeks), rates, c, rng).weeks_table()
+
+
+def member_weeks(group_weeks: pd.DataFrame) -> pd.DataFrame:
+    """Members per week (rows, sorted) and group (columns, sorted): what every draw keeps."""
+    return group_weeks.pivot(index="week", columns="group_id", values="members").sort_index()
+
+
+@dataclass
+class Draw:
+    """One draw of the null as week x group arrays (rows: ``weeks``, columns: ``ids``)."""
+
+    weeks: np.ndarray
+    ids: np.ndarray
+    members: np.ndarray
+    posts: np.ndarray
+    posters: np.ndarray  # distinct posters in the week
+    state: np.ndarray  # codes of sim.rules
+
+    def weeks_table(self) -> pd.DataFrame:
+        """The draw shaped like the model's ``group_weeks`` table (rows by week, then group)."""
+        return pd.DataFrame({
+            "group_id": np.tile(self.ids, len(self.weeks)),
+            "week": np.repeat(self.weeks, len(self.ids)),
+            "members": self.members.ravel(),
+            "posts": self.posts.ravel(),
+            "distinct_posters": self.posters.ravel(),
+            "state": state_names(self.state.ravel()),
+        })
+
+    def groups_table(self, groups: pd.DataFrame) -> pd.DataFrame:
+        """A ``groups``-like table of this draw.
+
+        Sets ``final_state`` and ``final_members`` (the last week), ``weeks_to_dormancy``
+        (first dormant week + 1, NaN if never) and ``posts``, and keeps the groups' fixed
+        columns (charter, anchor, initial_size, employer_defunct, ...).
+        """
+        dormant = self.state == DORMANT
+        first = np.where(dormant.any(axis=0), self.weeks[dormant.argmax(axis=0)] + 1.0, np.nan)
+        per_group = pd.DataFrame({
+            "final_members": self.members[-1],
+            "final_state": state_names(self.state[-1]),
+            "weeks_to_dormancy": first,
+            "posts": self.posts.sum(axis=0),
+        }, index=self.ids)
+        out = groups.drop(columns=["final_state", "weeks_to_dormancy", "posts", "replies"], errors="ignore")
+        out = out.set_index("group_id")
+        for name, column in per_group.items():
+            out[name] = column.reindex(out.index)
+        return out.reset_index()
+
+
+def draw(members: pd.DataFrame, rates: pd.Series, c: ClassificationParams, rng: np.random.Generator) -> Draw:
+    """One draw of the null for the week x group ``members`` of :func:`member_weeks`."""
     n_weeks, ids = len(members), members.columns.to_numpy()
     m = members.to_numpy(dtype=np.int64)
     posts = rng.poisson(rates.reindex(ids).to_numpy() * m)
-    week, group, author = _authors(posts, m, rng)
-    weekly_posters = distinct_posters(week, group, author, posts.shape, 1)
-    window_posters = distinct_posters(week, group, author, posts.shape, c.window_weeks)
+    triples = author_weeks(*_authors(posts, m, rng), n_weeks)
+    weekly_posters = posters_in_window(triples, posts.shape, 1)
+    window_posters = posters_in_window(triples, posts.shape, c.window_weeks)
     cum = np.vstack([np.zeros((1, len(ids)), dtype=np.int64), posts.cumsum(axis=0)])
     seen = np.arange(1, n_weeks + 1)
     in_window = cum[seen] - cum[np.maximum(0, seen - c.window_weeks)]
     in_dormant_window = cum[seen] - cum[np.maximum(0, seen - c.dormant_window_weeks)]
     state = classify(in_window, window_posters, in_dormant_window, seen[:, None], c)
-    return pd.DataFrame({
-        "group_id": np.tile(ids, n_weeks),
-        "week": np.repeat(members.index.to_numpy(), len(ids)),
-        "members": m.ravel(),
-        "posts": posts.ravel(),
-        "distinct_posters": weekly_posters.ravel(),
-        "state": state_names(state.ravel()),
-    })
+    return Draw(members.index.to_numpy(), ids, m, posts, weekly_posters, state)
 
 
 def _authors(posts: np.ndarray, members: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -114,10 +162,20 @@ def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -
     predecessor of the same pair does not, and the covered spans are summed per group.
     Memory grows with the posts, not with posts x window.
     """
-    n_weeks, n_groups = shape
+    return posters_in_window(author_weeks(week, group, author, shape[0]), shape, window)
+
+
+def author_weeks(week, group, author, n_weeks: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The distinct (group, author) pairs with a post in a week, sorted, as (pair key, week, authors per group)."""
     base = int(author.max()) + 1 if author.size else 1
     key = sorted_unique((np.asarray(group, dtype=np.int64) * base + author) * n_weeks + week)
     pair, w = np.divmod(key, n_weeks)
+    return pair, w, base
+
+
+def posters_in_window(author_weeks: tuple, shape: tuple[int, int], window: int) -> np.ndarray:
+    """:func:`distinct_posters` from the sorted triples of :func:`author_weeks` (shared by every window)."""
+    (pair, w, base), (n_weeks, n_groups) = author_weeks, shape
     same = np.concatenate([[False], pair[1:] == pair[:-1]])
     start = np.where(same, np.maximum(w, np.concatenate([[0], w[:-1]]) + window), w)
     end = np.minimum(w + window, n_weeks)
@@ -127,25 +185,6 @@ def distinct_posters(week, group, author, shape: tuple[int, int], window: int) -
     diff = np.bincount(g * (n_weeks + 1) + start[spans], minlength=cells)
     diff -= np.bincount(g * (n_weeks + 1) + end[spans], minlength=cells)
     return diff.reshape(n_groups, n_weeks + 1)[:, :n_weeks].cumsum(axis=1).T
-
-
-def groups_from_weeks(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """A ``groups``-like table from weekly states.
-
-    Sets ``final_state``, ``final_members``, ``weeks_to_dormancy`` (first dormant week +
-    1, NaN if never) and ``posts``, and keeps the groups' fixed columns (charter,
-    anchor, initial_size, employer_defunct, ...).
-    """
-    gw = group_weeks.sort_values(["group_id", "week"])
-    final = gw.groupby("group_id").last()
-    dormant = gw[gw.state == STATE_NAMES[DORMANT]].groupby("group_id").week.min() + 1.0
-    out = groups.drop(columns=["final_state", "weeks_to_dormancy", "posts", "replies"], errors="ignore")
-    out = out.set_index("group_id")
-    out["final_members"] = final.members.reindex(out.index)
-    out["final_state"] = pd.Categorical(final.state.reindex(out.index).astype(str), categories=STATE_CATEGORIES)
-    out["weeks_to_dormancy"] = dormant.reindex(out.index).astype(float)
-    out["posts"] = gw.groupby("group_id").posts.sum().reindex(out.index)
-    return out.reset_index()
 
 
 def null_tables(
@@ -160,9 +199,9 @@ def null_tables(
     Returns a list of ``{"group_weeks", "groups"}`` with the model's columns, one per draw.
     """
     gw, groups = tables["group_weeks"], tables["groups"]
-    rates = per_capita_rates(gw, groups, by_charter)
+    rates, members = per_capita_rates(gw, groups, by_charter), member_weeks(gw)
     draws = []
     for r in range(replicates):
-        weeks = simulate(gw, rates, c, null_rng(seed, r))
-        draws.append({"group_weeks": weeks, "groups": groups_from_weeks(weeks, groups)})
+        d = draw(members, rates, c, null_rng(seed, r))
+        draws.append({"group_weeks": d.weeks_table(), "groups": d.groups_table(groups)})
     return draws

@@ -143,6 +143,7 @@ def summary(params, tables: dict) -> dict:
     hourly = tables["hourly_activity"]
     work = work_hours_mask(params.clock)[hourly.tick % HOURS_PER_WEEK]
     exposure = gw.members.sum()
+    evaluated = facts.evaluate(tables, weeks)
     out = {
         "seed": params.seed,
         "professionals": len(tables["professionals"]),
@@ -162,9 +163,9 @@ def summary(params, tables: dict) -> dict:
         "replies_per_1000_members_week": _float(1000.0 * gw.replies.sum() / exposure) if exposure else math.nan,
         **per_capita(gw, groups),
         "badge_ratio": _mean(members.posts == 0),
-        "top1_share_posts": facts.top1_share(members),
+        "top1_share_posts": evaluated["S2"]["value"],
         "gini_posts": gini(participants.to_numpy()),
-        "never_posted_large": facts.never_posted_large(groups, members),
+        "never_posted_large": evaluated["S1"]["value"],
         "first_post_no_reply_share": _mean(first == 0) if len(first) else math.nan,
         "post_again_if_replied": _mean(posted_first.posts[posted_first.first_post_replied == 1] > 1),
         "post_again_if_not_replied": _mean(posted_first.posts[posted_first.first_post_replied == 0] > 1),
@@ -172,7 +173,6 @@ def summary(params, tables: dict) -> dict:
         "thresholds": asdict(c),
         "final_state_counts": state.value_counts().to_dict(),
     }
-    evaluated = facts.evaluate(tables, weeks)
     out["stylized_facts"] = evaluated
     out["stylized_facts_version"] = facts.VERSION
     out["stylized_facts_passed"] = sum(1 for f in evaluated.values() if f["pass"] is True)

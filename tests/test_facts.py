@@ -95,6 +95,21 @@ def test_s5_compares_dormant_with_same_size_live_groups():
     assert got["kept_non_dormant_same_size"] == pytest.approx(60 / 110)
 
 
+def test_s5_counts_each_dormant_groups_peers_once_per_group():
+    # groups 0-2 dormant: 0 and 1 from week 1 (sizes 100 and 40: classes 6 and 5), 2 from week 2 (class 6);
+    # live peers 3 (class 6 at weeks 1 and 2) and 4 (class 5 at week 1, class 6 at week 2)
+    members = {0: [100, 100, 90, 80], 1: [40, 40, 30, 20], 2: [90, 90, 100, 50],
+               3: [120, 110, 100, 55], 4: [40, 40, 70, 35]}
+    gw = pd.DataFrame([{"group_id": g, "week": w, "members": n} for g, ns in members.items() for w, n in enumerate(ns)])
+    groups = pd.DataFrame({"group_id": list(members), "final_state": ["dormant"] * 3 + ["active"] * 2,
+                           "weeks_to_dormancy": [2.0, 2.0, 3.0, np.nan, np.nan]})
+    got = facts.badges_persist(groups, gw)
+    assert got["dormant_groups"] == 3
+    assert got["kept_dormant"] == np.median([80 / 100, 20 / 40, 50 / 100])
+    # peers of 0: group 3 (week 1); of 1: group 4 (week 1); of 2: groups 3 and 4 (week 2)
+    assert got["kept_non_dormant_same_size"] == np.median([55 / 110, 35 / 40, 55 / 100, 35 / 70])
+
+
 def s6_groups(defunct_dormant, live_dormant, industry_dormant):
     rows = []
     for _kind, dormant, anchor, defunct in (("d", defunct_dormant, "employer", True),

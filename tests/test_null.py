@@ -107,3 +107,15 @@ def test_size50_recovers_a_known_logistic_midpoint():
     assert size50(sizes, thriving) == pytest.approx(300, rel=0.05)
     assert math.isnan(size50(sizes, np.ones(sizes.size)))
     assert math.isnan(size50(sizes, sizes < 300))  # thriving falling with size: no 50% size
+
+
+def test_null_groups_table_follows_its_weeks(small_run):
+    draw = null.null_tables(small_run.tables(), C, seed=3)[0]
+    weeks, groups = draw["group_weeks"], draw["groups"].set_index("group_id")
+    last = weeks[weeks.week == weeks.week.max()].set_index("group_id")
+    assert (groups.final_members == last.members.reindex(groups.index)).all()
+    assert (groups.final_state.astype(str) == last.state.astype(str).reindex(groups.index)).all()
+    assert (groups.posts == weeks.groupby("group_id").posts.sum().reindex(groups.index)).all()
+    onset = weeks[weeks.state.astype(str) == "dormant"].groupby("group_id").week.min() + 1.0
+    pd.testing.assert_series_equal(groups.weeks_to_dormancy, onset.reindex(groups.index).astype(float),
+                                   check_names=False)
