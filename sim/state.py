@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices, coarse, insert_sorted, search_in_order
+from sim.csr import Csr, Slices, coarse, insert_sorted, search_in_order, stable_order
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -226,7 +226,7 @@ class State:
         m, n_groups = self.memberships, self.groups.count
         current = np.flatnonzero(m.view("left") < 0).astype(np.int32)  # rows below 2^31, as ids
         keys = self.key(m.agent[current], m.group[current])
-        order = np.argsort(keys, kind="stable")
+        order = stable_order(keys)
         current, keys = current[order], keys[order]
         ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys // n_groups, minlength=self.pop.size), out=ptr[1:])
@@ -258,7 +258,7 @@ class State:
         new = new[m.left[new] < 0]
         if len(new):
             new_keys = self.key(m.agent[new], m.group[new])
-            order = np.argsort(new_keys, kind="stable")
+            order = stable_order(new_keys)
             new, new_keys = new[order], new_keys[order]
             if n + len(new) > len(key_buf):
                 key_buf, row_buf = _grown(key_buf, n, n + len(new)), _grown(row_buf, n, n + len(new))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import GroupCultureModel, state
-from sim.csr import insert_sorted
+from sim.csr import insert_sorted, stable_order
 
 
 @pytest.mark.parametrize("part", [state.COMPACT_CHUNK, 97])  # 97: dropped rows removed in many parts
@@ -34,3 +34,15 @@ def test_insert_sorted_matches_numpy_insert():
         buf[: len(old)] = old
         insert_sorted(buf, len(old), at, new)
         np.testing.assert_array_equal(buf[: len(old) + len(new)], np.insert(old, at, new))
+
+
+@pytest.mark.parametrize("keys", [
+    np.random.default_rng(1).integers(0, 50, 1000),  # many ties: equal keys keep their order
+    np.arange(300),  # already in order
+    np.random.default_rng(2).integers(-5, 5, 200),  # negative: numpy's argsort
+    np.array([2**62, 0, 2**62, 1]),  # key x n would overflow: numpy's argsort
+    np.random.default_rng(3).integers(0, 10**6, 5000).astype(np.int32),
+    np.empty(0, dtype=np.int64),
+])
+def test_stable_order_is_numpys_stable_argsort(keys):
+    np.testing.assert_array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
