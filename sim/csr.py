@@ -34,11 +34,11 @@ class Csr:
 
     def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Flatten rows ``rows``: (segment id per value, values, segment lengths)."""
-        start = self.ptr[rows]
-        lengths = self.ptr[rows + 1] - start
+        start = self.ptr.take(rows)  # ndarray.take: the same as ptr[rows], faster (see sim.submodels)
+        lengths = self.ptr.take(rows + 1) - start
         seg = np.repeat(np.arange(len(rows)), lengths)
         shift = start - (np.cumsum(lengths) - lengths)  # value j of the output is values[j + shift of its row]
-        return seg, self.values[np.arange(len(seg)) + np.repeat(shift, lengths)], lengths
+        return seg, self.values.take(np.arange(len(seg)) + np.repeat(shift, lengths)), lengths
 
 
 @dataclass
@@ -137,7 +137,7 @@ def _in_blocks(a: np.ndarray, blocks: np.ndarray, v: np.ndarray, side: str) -> n
     step = BLOCK // 2
     while step and n:
         probe = lo + (step - 1)
-        value = a[np.minimum(probe, n - 1)]
+        value = a.take(np.minimum(probe, n - 1))
         lo += step * ((probe < hi) & ((value < v) if side == "left" else (value <= v)))
         step //= 2
     return lo

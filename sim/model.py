@@ -17,6 +17,7 @@ from sim.network import to_graph
 from sim.rules import is_digest_hour
 from sim.state import State
 from sim.submodels import (
+    Visits,
     choose_group,
     classify_groups,
     digest_visits,
@@ -120,13 +121,13 @@ class GroupCultureModel(Driver):
         if self.spinup_ticks:
             self.state.memberships.mark_report_start()
 
-    def visit(self, visits, t: int) -> None:
+    def visit(self, visits: Visits, t: int) -> None:
         """What a visit does: read, perhaps post, perhaps reply; commitment follows."""
         s, rng = self.state, self.rng
         benefit, relevance = read(s, visits, t)
         unanswered = post(s, visits, relevance, t, rng)
         credited = reply(s, visits, t, rng)
-        update_commitment(s, visits, benefit, credited, unanswered)
+        update_commitment(s, visits.rows, benefit, credited, unanswered)
 
     def _refresh_index(self, rates_changed: bool = False) -> None:
         """Rebuild the index if members joined or left, the session rates if memberships or spells changed."""

@@ -79,7 +79,10 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
 
 def followed_groups(n_groups, capacity):
     """go_online: how many of one's groups get attention: at most ``capacity`` (0: all of them)."""
-    return np.where(np.asarray(capacity) > 0, np.minimum(n_groups, capacity), n_groups)
+    capacity = np.asarray(capacity)
+    if not capacity.any():  # no limit for anyone (the default): one pass instead of three
+        return n_groups
+    return np.where(capacity > 0, np.minimum(n_groups, capacity), n_groups)
 
 
 def in_attention(rank, capacity):

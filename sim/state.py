@@ -302,5 +302,5 @@ class State:
         if len(self.index.keys) == 0:
             return np.full(len(keys), -1)
         pos = np.minimum(search_in_order(self.index.keys, keys, blocks=self.index.blocks), len(self.index.keys) - 1)
-        found = self.index.keys[pos] == keys
-        return np.where(found, self.index.rows_of_keys[pos], -1)
+        found = self.index.keys.take(pos) == keys
+        return np.where(found, self.index.rows_of_keys.take(pos), -1)

@@ -284,7 +284,7 @@ def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
     rng = np.random.default_rng(0)
     for capacity, allowed in ((2, top), (0, set(rows.tolist()))):
         s.capacity[agent] = capacity
-        visited = set(choose_group(s, np.full(20_000, agent), rng).tolist())
+        visited = set(choose_group(s, np.full(20_000, agent), rng).rows.tolist())
         assert visited == allowed  # capacity 2: only the two most attractive; no limit: all of them
     np.testing.assert_array_equal(rules.in_attention(np.arange(4), 2), [True, True, False, False])
     np.testing.assert_array_equal(rules.followed_groups(np.array([1, 5]), np.array([2, 0])), [1, 5])
