@@ -285,7 +285,7 @@ class State:
         kept, dropped = 0, []
         for start in range(0, len(idx.keys), COMPACT_CHUNK):
             keys, rows = idx.keys[start : start + COMPACT_CHUNK], idx.rows_of_keys[start : start + COMPACT_CHUNK]
-            gone = left[rows] >= 0
+            gone = left.take(rows) >= 0
             dropped.append(keys[gone])
             k = len(keys) - len(dropped[-1])
             idx.key_buf[kept : kept + k], idx.row_buf[kept : kept + k] = keys[~gone], rows[~gone]

@@ -88,7 +88,7 @@ def refresh_session_rates(s: State) -> None:
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
     s.session_classes = []
     for agents in _by_availability_class(s):
-        w = weekly[agents]
+        w = weekly.take(agents)
         keep = w > 0
         cum = np.cumsum(w[keep])
         s.session_classes.append((agents[keep], cum, coarse(cum)))
@@ -361,8 +361,8 @@ def _decide_joins(s: State, cand: np.ndarray, grp: np.ndarray, u: np.ndarray) ->
     at all of one's ties (or of the group's members): connections are counted only for the
     candidates whose draw falls between the two (same result as counting them for all).
     """
-    activity, b, ties = s.groups.activity[grp], s.params.behaviour, s.neighbours.ptr
-    most = np.minimum(ties[cand + 1] - ties[cand], s.index.members[grp])
+    activity, b, ties = s.groups.activity.take(grp), s.params.behaviour, s.neighbours.ptr
+    most = np.minimum(ties.take(cand + 1) - ties.take(cand), s.index.members.take(grp))
     accept = u < rules.join_probability(0, activity, b)
     open_ = np.flatnonzero(~accept & (u < rules.join_probability(most, activity, b)))
     accept[open_] = u[open_] < rules.join_probability(_connections_in(s, cand[open_], grp[open_]), activity[open_], b)
@@ -389,9 +389,9 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     # Only a draw below the largest probability (a tidy member's idle, never-used group) can
     # leave: the members' traits are read for those rows alone (about a tenth), same result.
     maybe, u = _draws_below(rng, len(s.index.rows_of_keys), rules.leave_probability(True, True, True, b, cut))
-    rows = s.index.rows_of_keys[maybe]
-    idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
-    p = rules.leave_probability(s.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b, cut)
+    rows = s.index.rows_of_keys.take(maybe)
+    idle = tick - m.last_visit.take(rows) >= b.tidy_idle_weeks * HOURS_PER_WEEK
+    p = rules.leave_probability(s.pop.profile_tidiness.take(m.agent.take(rows)), idle, m.posts.take(rows) == 0, b, cut)
     out = rows[u < p]
     m.left[out] = tick
     s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)
