@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -134,10 +135,15 @@ def write_parquet(path: Path, table: pd.DataFrame | Iterable[pd.DataFrame], row_
     def write(tmp: Path) -> None:
         parts = iter(table)
         first = pa.Table.from_pandas(next(parts), preserve_index=False)
-        with pq.ParquetWriter(tmp, first.schema) as writer:
-            writer.write_table(first)
+        # Arrow encodes and compresses a row group without the GIL: one thread writes it
+        # while this one makes the next (the same file, in the same order)
+        with pq.ParquetWriter(tmp, first.schema) as writer, ThreadPoolExecutor(1) as io:
+            pending = io.submit(writer.write_table, first)
             for part in parts:
-                writer.write_table(pa.Table.from_pandas(part, schema=first.schema, preserve_index=False))
+                arrow = pa.Table.from_pandas(part, schema=first.schema, preserve_index=False)
+                pending.result()
+                pending = io.submit(writer.write_table, arrow)
+            pending.result()
 
     atomic_write(path, write)
 

@@ -38,7 +38,9 @@ class Csr:
         lengths = self.ptr.take(rows + 1) - start
         seg = np.repeat(np.arange(len(rows)), lengths)
         shift = start - (np.cumsum(lengths) - lengths)  # value j of the output is values[j + shift of its row]
-        return seg, self.values.take(np.arange(len(seg)) + np.repeat(shift, lengths)), lengths
+        at = np.repeat(shift, lengths)
+        at += np.arange(len(at))
+        return seg, self.values.take(at), lengths
 
 
 @dataclass
