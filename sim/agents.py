@@ -95,7 +95,7 @@ class Group(mesa.Agent):
     def member_ids(self) -> np.ndarray:
         """Agent ids of the current members, sorted."""
         s = self.model.state
-        rows = s.index.rows_of_keys
+        rows = s.index.rows
         return np.sort(s.memberships.agent[rows[s.memberships.group[rows] == self.index]])
 
 

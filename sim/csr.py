@@ -34,13 +34,18 @@ class Csr:
 
     def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Flatten rows ``rows``: (segment id per value, values, segment lengths)."""
+        seg, at, lengths = self.positions(rows)
+        return seg, self.values.take(at), lengths
+
+    def positions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where rows ``rows`` are in ``values``: (segment id per value, its position, segment lengths)."""
         start = self.ptr.take(rows)  # ndarray.take: the same as ptr[rows], faster (see sim.submodels)
         lengths = self.ptr.take(rows + 1) - start
         seg = np.repeat(np.arange(len(rows)), lengths)
         shift = start - (np.cumsum(lengths) - lengths)  # value j of the output is values[j + shift of its row]
         at = np.repeat(shift, lengths)
         at += np.arange(len(at))
-        return seg, self.values.take(at), lengths
+        return seg, at, lengths
 
 
 @dataclass
@@ -107,6 +112,22 @@ def insert_sorted(buf: np.ndarray, n: int, at: np.ndarray, new: np.ndarray) -> N
         if end > start:
             buf[start + i : end + i] = buf[start:end]
     buf[np.asarray(at) + np.arange(len(new))] = new
+
+
+def search_segments(a: np.ndarray, lo: np.ndarray, hi: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``lo[i] + np.searchsorted(a[lo[i]:hi[i]], v[i])`` for every i (each ``a[lo:hi]`` sorted).
+
+    All queries at once, in steps of halving powers of two from the longest segment's
+    length: a step is taken when the value it lands on is below ``v`` and inside the segment.
+    """
+    pos, hi = np.array(lo, dtype=np.int64), np.asarray(hi)
+    longest, last = int((hi - pos).max()) if len(pos) else 0, len(a) - 1
+    step = 1 << (longest.bit_length() - 1) if longest else 0
+    while step:
+        probe = pos + (step - 1)
+        pos += step * ((probe < hi) & (a.take(np.minimum(probe, last)) < v))
+        step //= 2
+    return pos
 
 
 BLOCK = 16  # values per block of a sorted array's coarse copy (:func:`coarse`)

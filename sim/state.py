@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.csr import Csr, Slices, coarse, insert_sorted, search_in_order, stable_order
+from sim.csr import Csr, Slices, insert_sorted, search_segments, stable_order
 from sim.params import ModelParams
 from sim.population import Population
 
@@ -130,19 +130,19 @@ class Memberships:
 
 @dataclass
 class Index:
-    """Current memberships: CSR by agent, and sorted (agent, group) keys for lookups."""
+    """Current memberships sorted by (agent, group): CSR by agent, with each entry's membership row and group."""
 
-    by_agent: Csr
-    keys: np.ndarray  # sorted agent * n_groups + group of current memberships
-    rows_of_keys: np.ndarray  # int32 membership rows
+    by_agent: Csr  # values: the int32 membership rows, by agent, groups ascending within an agent
+    groups: np.ndarray  # the group of each entry (aligned with by_agent.values)
     members: np.ndarray  # current members per group
     indexed_rows: int = 0  # membership rows that existed when the index was last brought up to date
-    key_buf: np.ndarray = None  # keys and rows_of_keys are the leading part of these buffers (spare room for joins)
-    row_buf: np.ndarray = None
-    blocks: np.ndarray = None  # sim.csr.coarse(keys), for lookups
+    row_buf: np.ndarray = None  # by_agent.values and groups are the leading part of these buffers
+    group_buf: np.ndarray = None  # (spare room for joins)
 
-    def __post_init__(self):
-        self.blocks = coarse(self.keys)
+    @property
+    def rows(self) -> np.ndarray:
+        """The membership rows of current memberships, by (agent, group)."""
+        return self.by_agent.values
 
 
 def _grown(values: np.ndarray, n: int, need: int) -> np.ndarray:
@@ -220,87 +220,93 @@ class State:
     def rebuild_index(self) -> None:
         """Build the current-membership index from scratch (at initialization).
 
-        Membership rows start sorted by (agent, group), so the stable sort (timsort) of
-        the nearly sorted keys costs about one pass.
+        Membership rows start sorted by (agent, group), so sorting them costs one pass.
         """
         m, n_groups = self.memberships, self.groups.count
         current = np.flatnonzero(m.view("left") < 0).astype(np.int32)  # rows below 2^31, as ids
-        keys = self.key(m.agent[current], m.group[current])
-        order = stable_order(keys)
-        current, keys = current[order], keys[order]
+        current = current[stable_order(self.key(m.agent[current], m.group[current]))]
         ptr = np.zeros(self.pop.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(keys // n_groups, minlength=self.pop.size), out=ptr[1:])
-        members = np.bincount(keys % n_groups, minlength=n_groups)
-        key_buf, row_buf = _grown(keys, len(keys), len(keys)), _grown(current, len(current), len(current))
-        keys, current = key_buf[: len(keys)], row_buf[: len(current)]
-        self.index = Index(Csr(ptr, current), keys, current, members, m.n, key_buf, row_buf)
+        np.cumsum(np.bincount(m.agent[current], minlength=self.pop.size), out=ptr[1:])
+        groups, n = m.group[current], len(current)
+        row_buf, group_buf = _grown(current, n, n), _grown(groups, n, n)
+        members = np.bincount(groups, minlength=n_groups)
+        self.index = Index(Csr(ptr, row_buf[:n]), group_buf[:n], members, m.n, row_buf, group_buf)
         self.dirty = False
 
     def update_index(self) -> None:
         """Bring the index up to date after joins and leaves (daily at most).
 
         Incremental, with the same result as :meth:`rebuild_index`: rows that left are
-        dropped, rows appended since the last update are merged in by key (keys of current
-        memberships are distinct), and the per-agent offsets and per-group counts are
-        adjusted by the few rows that changed. The index lives in buffers with spare room,
-        so a day's joins shift it in place (:func:`sim.csr.insert_sorted`), without a sort
-        or a fresh allocation of the whole index.
+        dropped, rows appended since the last update are merged in at their (agent, group)
+        place (current memberships are distinct pairs), and the per-agent offsets and
+        per-group counts are adjusted by the few rows that changed. The index lives in
+        buffers with spare room, so a day's joins shift it in place
+        (:func:`sim.csr.insert_sorted`), without a sort or a fresh allocation of the whole index.
         """
         m, idx, n_groups, n_pop = self.memberships, self.index, self.groups.count, self.pop.size
-        key_buf, row_buf, n = idx.key_buf, idx.row_buf, len(idx.keys)
+        row_buf, group_buf, n = idx.row_buf, idx.group_buf, len(idx.groups)
+        ptr = idx.by_agent.ptr  # the offsets before the drops (copied below)
         agents_delta = np.zeros(n_pop, dtype=np.int64)
         members = idx.members.copy()
+        gone = np.empty(0, dtype=np.int32)  # agents of the dropped entries, in index order (sorted)
         if self.left_pending:
-            n, gone = self._drop_left()
-            agents_delta -= np.bincount(gone // n_groups, minlength=n_pop)
-            members -= np.bincount(gone % n_groups, minlength=n_groups)
+            n, gone_rows, gone_groups = self._drop_left()
+            gone = m.agent.take(gone_rows)
+            agents_delta -= np.bincount(gone, minlength=n_pop)
+            members -= np.bincount(gone_groups, minlength=n_groups)
         new = np.arange(idx.indexed_rows, m.n)
         new = new[m.left[new] < 0]
         if len(new):
-            new_keys = self.key(m.agent[new], m.group[new])
-            order = stable_order(new_keys)
-            new, new_keys = new[order], new_keys[order]
-            if n + len(new) > len(key_buf):
-                key_buf, row_buf = _grown(key_buf, n, n + len(new)), _grown(row_buf, n, n + len(new))
-            at = np.searchsorted(key_buf[:n], new_keys)
-            insert_sorted(key_buf, n, at, new_keys)
+            agent, group = m.agent[new], m.group[new]
+            order = stable_order(self.key(agent, group))
+            new, agent, group = new[order], agent[order], group[order]
+            if n + len(new) > len(row_buf):
+                row_buf, group_buf = _grown(row_buf, n, n + len(new)), _grown(group_buf, n, n + len(new))
+            # an agent's entries after the drops: its offsets less the entries dropped before them
+            lo = ptr.take(agent) - np.searchsorted(gone, agent, side="left")
+            hi = ptr.take(agent + 1) - np.searchsorted(gone, agent, side="right")
+            at = search_segments(group_buf, lo, hi, group)
             insert_sorted(row_buf, n, at, new)
+            insert_sorted(group_buf, n, at, group)
             n += len(new)
-            agents_delta += np.bincount(m.agent[new], minlength=n_pop)
-            members += np.bincount(m.group[new], minlength=n_groups)
-        ptr = idx.by_agent.ptr.copy()
+            agents_delta += np.bincount(agent, minlength=n_pop)
+            members += np.bincount(group, minlength=n_groups)
+        ptr = ptr.copy()
         ptr[1:] += np.cumsum(agents_delta)
-        keys, rows = key_buf[:n], row_buf[:n]
-        self.index = Index(Csr(ptr, rows), keys, rows, members, m.n, key_buf, row_buf)
+        self.index = Index(Csr(ptr, row_buf[:n]), group_buf[:n], members, m.n, row_buf, group_buf)
         self.dirty = self.left_pending = False
 
-    def _drop_left(self) -> tuple[int, np.ndarray]:
+    def _drop_left(self) -> tuple[int, np.ndarray, np.ndarray]:
         """Drop the rows of memberships that ended from the index buffers, in place.
 
-        Returns the number of rows kept (at the front of the buffers) and the keys dropped.
-        Works through the index in parts of :data:`COMPACT_CHUNK` rows, each written at or
-        before where it was read, so no copy of the whole index is made.
+        Returns the number of entries kept (at the front of the buffers) and the rows and
+        groups dropped, in index order. Works through the index in parts of
+        :data:`COMPACT_CHUNK` entries, each written at or before where it was read, so no
+        copy of the whole index is made.
         """
         idx, left = self.index, self.memberships.left
-        kept, dropped = 0, []
-        for start in range(0, len(idx.keys), COMPACT_CHUNK):
-            keys, rows = idx.keys[start : start + COMPACT_CHUNK], idx.rows_of_keys[start : start + COMPACT_CHUNK]
+        kept, rows_dropped, groups_dropped = 0, [np.empty(0, np.int32)], [np.empty(0, np.int32)]
+        for start in range(0, len(idx.groups), COMPACT_CHUNK):
+            rows, groups = idx.rows[start : start + COMPACT_CHUNK], idx.groups[start : start + COMPACT_CHUNK]
             gone = left.take(rows) >= 0
-            dropped.append(keys[gone])
-            k = len(keys) - len(dropped[-1])
-            idx.key_buf[kept : kept + k], idx.row_buf[kept : kept + k] = keys[~gone], rows[~gone]
+            rows_dropped.append(rows[gone])
+            groups_dropped.append(groups[gone])
+            k = len(rows) - len(rows_dropped[-1])
+            idx.row_buf[kept : kept + k], idx.group_buf[kept : kept + k] = rows[~gone], groups[~gone]
             kept += k
-        return kept, np.concatenate(dropped) if dropped else np.empty(0, dtype=np.int64)
+        return kept, np.concatenate(rows_dropped), np.concatenate(groups_dropped)
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.
 
-        The queries are searched in sorted order, through a coarse copy of the keys
-        (:func:`sim.csr.search_in_order`), which keeps the index in cache.
+        A binary search within each agent's entries (:func:`sim.csr.search_segments`).
         """
-        keys = self.key(agents, groups)
-        if len(self.index.keys) == 0:
-            return np.full(len(keys), -1)
-        pos = np.minimum(search_in_order(self.index.keys, keys, blocks=self.index.blocks), len(self.index.keys) - 1)
-        found = self.index.keys.take(pos) == keys
-        return np.where(found, self.index.rows_of_keys.take(pos), -1)
+        idx = self.index
+        agents = np.asarray(agents)
+        if len(idx.groups) == 0:
+            return np.full(len(agents), -1)
+        lo, hi = idx.by_agent.ptr.take(agents), idx.by_agent.ptr.take(agents + 1)
+        at = search_segments(idx.groups, lo, hi, groups)
+        safe = np.minimum(at, len(idx.groups) - 1)
+        found = (at < hi) & (idx.groups.take(safe) == groups)
+        return np.where(found, idx.rows.take(safe), -1)

@@ -132,11 +132,11 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> Vi
     ``outside_option``, none of them.
     """
     m, g, b = s.memberships, s.groups, s.params.behaviour
-    seg, rows, lengths = s.index.by_agent.gather(sessions)
-    if len(rows) == 0:
-        return Visits(rows, rows, rows)
+    seg, at, lengths = s.index.by_agent.positions(sessions)
+    if len(at) == 0:
+        return Visits(at, at, at)
+    rows, group = s.index.rows.take(at), s.index.groups.take(at)
     prominence = rules.visit_weight(1.0, g.activity, b)  # per group (exactly the factor of each row's weight)
-    group = m.group.take(rows)
     w = m.commitment.take(rows) * prominence.take(group)
     if b.attention_capacity > 0:
         w = np.where(rules.in_attention(_rank_within(seg, w), s.capacity[sessions[seg]]), w, 0.0)
@@ -147,8 +147,8 @@ def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> Vi
     inside = (u < seg_sum) & (lengths > 0)
     first = (np.cumsum(lengths) - lengths)[inside]
     pick = np.searchsorted(cum, (before + u)[inside], side="right")
-    at = np.clip(pick, first, first + lengths[inside] - 1)  # within the session's own memberships
-    return Visits(rows[at], group[at], sessions[inside])
+    chosen = np.clip(pick, first, first + lengths[inside] - 1)  # within the session's own memberships
+    return Visits(rows[chosen], group[chosen], sessions[inside])
 
 
 def _rank_within(seg: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -388,8 +388,8 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     cut = rules.membership_cut(tick, s.records.spinup, s.params.interventions)
     # Only a draw below the largest probability (a tidy member's idle, never-used group) can
     # leave: the members' traits are read for those rows alone (about a tenth), same result.
-    maybe, u = _draws_below(rng, len(s.index.rows_of_keys), rules.leave_probability(True, True, True, b, cut))
-    rows = s.index.rows_of_keys.take(maybe)
+    maybe, u = _draws_below(rng, len(s.index.rows), rules.leave_probability(True, True, True, b, cut))
+    rows = s.index.rows.take(maybe)
     idle = tick - m.last_visit.take(rows) >= b.tidy_idle_weeks * HOURS_PER_WEEK
     p = rules.leave_probability(s.pop.profile_tidiness.take(m.agent.take(rows)), idle, m.posts.take(rows) == 0, b, cut)
     out = rows[u < p]
@@ -412,7 +412,7 @@ def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Gene
     """
     m, pop = s.memberships, s.pop
     last_week = tick // HOURS_PER_WEEK - 1
-    rows = s.index.rows_of_keys
+    rows = s.index.rows
     grp, agent = m.group[rows], m.agent[rows]
     had_posts = (s.records.week_posts[last_week] + s.records.week_manager_posts[last_week])[grp] > 0
     idle = m.last_visit[rows] < last_week * HOURS_PER_WEEK

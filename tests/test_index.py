@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import GroupCultureModel, state
-from sim.csr import insert_sorted, stable_order
+from sim.csr import insert_sorted, search_segments, stable_order
 
 
 @pytest.mark.parametrize("part", [state.COMPACT_CHUNK, 97])  # 97: dropped rows removed in many parts
@@ -19,7 +19,7 @@ def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves(monkeypat
     assert (s.memberships.view("left") >= 0).any() and (~s.memberships.view("initial")).any()  # left and joined
     rebuilt = copy.copy(s)
     rebuilt.rebuild_index()
-    for name in ("keys", "rows_of_keys", "members"):
+    for name in ("rows", "groups", "members"):
         np.testing.assert_array_equal(getattr(s.index, name), getattr(rebuilt.index, name))
     np.testing.assert_array_equal(s.index.by_agent.ptr, rebuilt.index.by_agent.ptr)
 
@@ -46,3 +46,14 @@ def test_insert_sorted_matches_numpy_insert():
 ])
 def test_stable_order_is_numpys_stable_argsort(keys):
     np.testing.assert_array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+
+
+def test_search_segments_is_searchsorted_within_each_segment():
+    rng = np.random.default_rng(4)
+    sizes = rng.integers(0, 40, 300)  # empty segments too
+    a = np.concatenate([np.sort(rng.choice(100, k, replace=False)) for k in sizes]).astype(np.int32)
+    ptr = np.concatenate([[0], np.cumsum(sizes)])
+    seg = rng.integers(0, len(sizes), 2000)
+    v = rng.integers(-5, 105, 2000)  # below, inside and beyond the values
+    expected = [ptr[i] + np.searchsorted(a[ptr[i] : ptr[i + 1]], x) for i, x in zip(seg, v, strict=True)]
+    np.testing.assert_array_equal(search_segments(a, ptr[seg], ptr[seg + 1], v), expected)

@@ -38,7 +38,7 @@ def test_leave_drops_exactly_the_memberships_the_rule_drops(state, monkeypatch, 
     monkeypatch.setattr(submodels, "CHUNK", part)
     tick = 17 * HOURS_PER_WEEK - 1  # the end of the next week
     s, m, b = copy.deepcopy(state), state.memberships, state.params.behaviour
-    rows = state.index.rows_of_keys
+    rows = state.index.rows
     idle = tick - m.last_visit[rows] >= b.tidy_idle_weeks * HOURS_PER_WEEK
     p = rules.leave_probability(state.pop.profile_tidiness[m.agent[rows]], idle, m.posts[rows] == 0, b)
     expected = rows[np.random.default_rng(9).random(len(rows)) < p]

@@ -224,7 +224,7 @@ def posts_by_charter(model) -> pd.DataFrame:
 
 
 def _current_rows(model) -> np.ndarray:
-    return model.state.index.rows_of_keys
+    return model.state.index.rows
 
 
 def badge_wall(model) -> pd.DataFrame:
