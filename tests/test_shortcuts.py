@@ -1,8 +1,9 @@
 """Shortcuts of the fast engine give exactly what the rule applied to every row gives.
 
 ``leave`` reads members' traits only where a draw can lead to leaving, ``join`` counts
-connections only where they decide, and both draw their uniforms in parts: the outputs
-must not move (a run stays identical to the one before the shortcut).
+connections only where they decide, and both draw their uniforms in parts; a visit
+carries the group and professional its choice already gathered: the outputs must not move
+(a run stays identical to the one before the shortcut).
 """
 
 import copy
@@ -60,3 +61,13 @@ def test_join_decisions_equal_counting_every_candidates_connections(state):
     assert len(cand) > 200 and (n_conn > 0).sum() > 20 and 0 < expected.sum() < len(cand)
     np.testing.assert_array_equal(submodels._decide_joins(s, cand, grp, u), expected)
 
+
+
+def test_visits_carry_the_group_and_professional_of_their_rows(state):
+    s, m = copy.deepcopy(state), state.memberships
+    sessions = np.random.default_rng(3).integers(0, s.pop.size, 2000)
+    visits = submodels.choose_group(s, sessions, np.random.default_rng(5))
+    assert 100 < len(visits) < len(sessions)  # some sessions go elsewhere
+    np.testing.assert_array_equal(visits.group, m.group[visits.rows])
+    np.testing.assert_array_equal(visits.agent, m.agent[visits.rows])
+    assert (m.left[visits.rows] < 0).all()  # current memberships only
