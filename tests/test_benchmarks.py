@@ -27,3 +27,17 @@ def test_reference_case_reports_both_engines_and_their_ratio(tmp_path):
     report = run(tmp_path, "reference", "--size", "200", "--weeks", "1")
     assert [r["engine"] for r in report["rows"]] == ["fast", "reference"]
     assert report["ratio_whole_run"] > 0 and report["rows"][0]["ratio_to_reference"] == report["ratio_whole_run"]
+
+
+def test_parts_cases_check_both_ways_agree_and_print_their_times(tmp_path):
+    parts = SCRIPT.with_name("bench_parts.py")
+    for args in (["sort", "--n", "5000"], ["take", "--rows", "20000", "--gathered", "1100"]):
+        out = subprocess.run([sys.executable, str(parts), *args], check=True, capture_output=True, text=True).stdout
+        assert " s" in out or " ms" in out
+    run_dir = tmp_path / "run"
+    overrides = ["population.size=300", "groups.count=3", "duration.weeks=2", "duration.spinup_weeks=0", "plots=false"]
+    subprocess.run([sys.executable, "-m", "experiments.run", *overrides, f"hydra.run.dir={run_dir}"], check=True,
+                   capture_output=True)
+    out = subprocess.run([sys.executable, str(parts), "summary", str(run_dir)], check=True, capture_output=True,
+                         text=True).stdout
+    assert "summary" in out and "S5" in out
