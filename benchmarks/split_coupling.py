@@ -6,9 +6,9 @@
 ``--cut industry``: for each seed (the independent unit) one world is initialized and
 run whole (``ShardModel`` of the whole state: the same run as ``GroupCultureModel`` with
 that seed); the same initialized world is cut into ``--shards`` shards along industries
-(:func:`sim.shard.industry_shards`) and, as a contrast, with professionals cut at random
-(:func:`sim.shard.random_shards`, drawn from ``SeedSequence([seed, shards])``); each shard
-is simulated on its own with seed :func:`sim.shard.shard_seed` ``(seed, i)`` (the same
+(:func:`benchmarks.shard.industry_shards`) and, as a contrast, with professionals cut at random
+(:func:`benchmarks.shard.random_shards`, drawn from ``SeedSequence([seed, shards])``); each shard
+is simulated on its own with seed :func:`benchmarks.shard.shard_seed` ``(seed, i)`` (the same
 shard seeds for both cuts: paired streams) and the shards' tables are pooled (a shard
 without groups adds its professionals, with no memberships). Reported:
 the share of founding memberships, network ties and pool entries each cut removes, and
@@ -33,13 +33,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from benchmarks.shard import ShardModel, cut_shares, industry_shards, random_shards, shard_seed, split
 from sim import GroupCultureModel, ModelParams
 from sim.initialize import build_state
-from sim.shard import ShardModel, cut_shares, industry_shards, random_shards, shard_seed, split
 
 OUTCOMES = ("share_thriving", "share_dormant", "posts_per_member_week", "groups_per_person", "badge_ratio",
             "replies_per_post")
-SHARES_CUT = ("memberships", "ties", "pool_entries")  # fields of sim.shard.Cut averaged over seeds
+SHARES_CUT = ("memberships", "ties", "pool_entries")  # fields of benchmarks.shard.Cut averaged over seeds
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -162,7 +162,7 @@ def print_table(diff: dict, cut: dict, n_seeds: int) -> None:
         print(f"| {k} | {diff['industry_minus_whole'][k]['base_mean']:.4f} | " + " | ".join(cells) + " |")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cut", choices=("random", "industry"), default="random",
                     help="random: independent half-size worlds; industry: one world cut into shards")
@@ -173,7 +173,7 @@ def main() -> None:
     ap.add_argument("--shards", type=int, default=2, help="--cut industry: number of shards")
     ap.add_argument("--json", type=Path, default=None,
                     help="default: benchmarks/results/split_coupling[_industry].json")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     n, g = args.size, args.groups or args.size // 100
     report = random_halves(args, n, g) if args.cut == "random" else shard_cuts(args, n, g)
     out = args.json or RESULTS / ("split_coupling.json" if args.cut == "random" else "split_coupling_industry.json")

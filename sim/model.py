@@ -68,7 +68,7 @@ class GroupCultureModel(Driver):
     def initial_state(self) -> State:
         """The state to simulate: ODD section 5 from ``params`` and child streams of the model's generator.
 
-        A subclass may give another initialized state (:class:`sim.shard.ShardModel`).
+        A subclass may give another initialized state (the shard study's ``benchmarks.shard.ShardModel``).
         """
         return build_state(self.params, self.rng)
 

@@ -1,19 +1,15 @@
-"""Splitting one initialized world into shards (sim/shard.py, benchmarks/split_coupling.py)."""
+"""Splitting one initialized world into shards (benchmarks/shard.py, benchmarks/split_coupling.py)."""
 
-import dataclasses
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks import shard as sh
+from benchmarks import split_coupling
 from sim import GroupCultureModel, ModelParams
-from sim import shard as sh
 from sim.initialize import build_state
-from sim.population import Population
 from sim.state import Groups, Memberships, State
 
 # every charter kind (an open-to-all one too) and groups founded later (founders)
@@ -52,14 +48,15 @@ def test_restricting_to_everything_reproduces_the_run_table_for_table():
 
 
 def test_every_state_field_has_a_restriction_rule():
-    rules = {
-        Population: {*sh.PER_AGENT, *sh.PER_AFFILIATION, *sh.AGENTS_BY_AFFILIATION, *sh.AFFILIATIONS_BY_AGENT},
-        Groups: {*sh.PER_GROUP, *sh.GROUP_SCALED, *sh.GROUP_SPECIAL},
-        State: {*sh.STATE_REBUILT, *sh.STATE_CACHES},
-    }
-    for cls, handled in rules.items():
-        missing = {f.name for f in dataclasses.fields(cls)} - handled
-        assert not missing, f"{cls.__name__} fields without a rule in sim/shard.py: {sorted(missing)}"
+    assert sh.unruled_fields() == {}
+
+
+def test_a_field_without_a_rule_is_named_and_refused(monkeypatch):
+    state = world()
+    monkeypatch.setitem(sh.RULES, Groups, sh.RULES[Groups] - {"identity"})
+    assert sh.unruled_fields() == {"Groups": ["identity"]}
+    with pytest.raises(ValueError, match="fields without a rule in benchmarks/shard.py: .*identity"):
+        sh.restrict(state, np.ones(state.pop.size, bool), np.ones(state.groups.count, bool))
 
 
 def _renumbered(keep: np.ndarray) -> np.ndarray:
@@ -208,9 +205,8 @@ def test_restrict_refuses_a_state_that_has_run():
 
 def test_split_coupling_industry_cut_writes_its_report(tmp_path):
     out = tmp_path / "split.json"
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "split_coupling.py"
-    subprocess.run([sys.executable, str(script), "--cut", "industry", "--size", "3000", "--weeks", "1",
-                    "--seeds", "0", "1", "--json", str(out)], check=True, capture_output=True)
+    split_coupling.main(["--cut", "industry", "--size", "3000", "--weeks", "1", "--seeds", "0", "1",
+                         "--json", str(out)])
     report = json.loads(out.read_text())
     assert [r["seed"] for r in report["rows"]] == [0, 1]
     row = report["rows"][0]

@@ -5,16 +5,17 @@ run) :class:`~sim.state.State` as a new state; :func:`industry_shards` and
 :func:`random_shards` say which shard each professional and group goes to;
 :class:`ShardModel` simulates a given state as a :class:`~sim.model.GroupCultureModel`.
 ``benchmarks/split_coupling.py`` uses them to measure what a split run loses
-(docs/SCALING.md, "Splitting one run").
+(docs/SCALING.md, "Splitting one run"). This is a study of the model, not part of it.
 
 Every field of :class:`~sim.population.Population`, :class:`~sim.state.Groups` and
-:class:`~sim.state.State` is listed below under how :func:`restrict` handles it (a test
-checks that no field is left out).
+:class:`~sim.state.State` is listed below under how :func:`restrict` handles it;
+:func:`unruled_fields` names any field the model has gained since, and :func:`restrict`
+refuses to cut a state while one is left without a rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -41,6 +42,18 @@ GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founde
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
                  "dirty", "left_pending")
 STATE_CACHES = ("session_classes", "by_class")
+
+RULES = {
+    Population: {*PER_AGENT, *PER_AFFILIATION, *AGENTS_BY_AFFILIATION, *AFFILIATIONS_BY_AGENT},
+    Groups: {*PER_GROUP, *GROUP_SCALED, *GROUP_SPECIAL},
+    State: {*STATE_REBUILT, *STATE_CACHES},
+}
+
+
+def unruled_fields() -> dict[str, list[str]]:
+    """Fields of Population, Groups and State that no rule above lists, by class name (empty: all ruled)."""
+    missing = {cls.__name__: sorted({f.name for f in fields(cls)} - ruled) for cls, ruled in RULES.items()}
+    return {name: names for name, names in missing.items() if names}
 
 
 def _renumber(keep: np.ndarray, n: int) -> np.ndarray:
@@ -137,8 +150,11 @@ def restrict(state: State, keep_agents: np.ndarray, keep_groups: np.ndarray) -> 
     shared with ``state``.
 
     Raises:
-        ValueError: if ``state`` has already been simulated (restrict before any hour).
+        ValueError: if ``state`` has already been simulated (restrict before any hour), or
+            a field of the state has no rule here (:func:`unruled_fields`).
     """
+    if unruled_fields():
+        raise ValueError(f"restrict: fields without a rule in benchmarks/shard.py: {unruled_fields()}")
     if state.records.hour_visits.any() or hasattr(state.memberships, "at_report_start"):
         raise ValueError("restrict: the state has been simulated; allowed an initialized state, before any hour")
     agents, groups = _as_ids(keep_agents), _as_ids(keep_groups)
