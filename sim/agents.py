@@ -83,9 +83,9 @@ class Group(mesa.Agent):
 
     @property
     def state(self) -> str:
-        """Thriving / active / dormant at the last completed simulated week (spin-up included.
+        """Thriving, active or dormant at the last completed simulated week, spin-up weeks included.
 
-        "active" before the first week ends).
+        "active" before the first week ends.
         """
         week = self.model.tick // HOURS_PER_WEEK - 1
         code = self.model.state.records.week_state[week, self.index] if week >= 0 else ACTIVE
@@ -104,14 +104,23 @@ def _init_view(agent: mesa.Agent, model, index: int, unique_id: int) -> None:
     agent.model, agent.unique_id, agent.pos, agent.index = model, unique_id, None, index
 
 
-class _Views(Mapping):
-    """Read-only mapping view -> None over ``count`` rows, views made by ``make(i)`` when first reached."""
+class _RowViews(Mapping):
+    """The views of ``count`` array rows, made by ``make(i)`` when first reached; a read-only mapping view -> None.
+
+    This is the one place that relies on Mesa's internals: it stands in for the private
+    ``AgentSet._agents`` (a ``WeakKeyDictionary`` agent -> None), offering what Mesa 3's
+    AgentSet methods call on it: ``keys()`` (an iterator), ``keyrefs()``, ``len``,
+    iteration, ``in`` and ``[agent]``. tests/test_mesa_views.py checks every AgentSet
+    method on a :class:`ViewSet` against an ordinary AgentSet of the same views, so a
+    Mesa version that stores its agents otherwise fails there.
+    """
 
     def __init__(self, count: int, make: Callable[[int], mesa.Agent], kind: tuple):
         self.count, self.make, self.kind = count, make, kind
         self.made: dict[int, mesa.Agent] = {}
 
     def view(self, i: int) -> mesa.Agent:
+        """The view of row ``i``, made now if it was never reached."""
         agent = self.made.get(i)
         if agent is None:
             agent = self.made[i] = self.make(i)
@@ -127,48 +136,40 @@ class _Views(Mapping):
         row = getattr(agent, "unique_id", 0) - 1
         return isinstance(agent, self.kind) and 0 <= row < self.count and self.view(row) is agent
 
-    def keyrefs(self) -> list:
-        """Weak references to every view, as ``WeakKeyDictionary.keyrefs`` (Mesa's AgentSet uses them)."""
-        return [weakref.ref(agent) for agent in self]
-
     def __getitem__(self, agent):
         if agent not in self:
             raise KeyError(agent)
         return None
 
+    def keys(self) -> Iterator[mesa.Agent]:
+        """Every view in row order, as an iterator (``WeakKeyDictionary.keys`` is one)."""
+        return iter(self)
+
+    def keyrefs(self) -> list:
+        """Weak references to every view, as ``WeakKeyDictionary.keyrefs``."""
+        return [weakref.ref(agent) for agent in self]
+
 
 class ViewSet(AgentSet):
     """An ``AgentSet`` of array views made on demand (see the module docstring).
 
-    Reads like any AgentSet (``len``, iteration, ``[i]``, ``select``, ``get``, ``do``,
-    ``shuffle``...); methods that return a new set return an ordinary ``AgentSet`` of the
-    views. It cannot be changed in place (``add``, ``remove``, ``inplace=True``): the
-    agents are the rows of the model's arrays.
+    Reads like any AgentSet (``len``, iteration, ``[i]``, ``in``, ``select``, ``sort``,
+    ``shuffle``, ``groupby``, ``get``, ``map``, ``agg``, ``do``, ``shuffle_do``); methods
+    that return a new set return an ordinary ``AgentSet`` of the views. It cannot be
+    changed in place (``add``, ``discard``, ``remove``, ``inplace=True``): the agents are
+    the rows of the model's arrays. Its storage is a :class:`_RowViews`.
     """
 
-    def __new__(cls, *args, **kwargs):
-        """``ViewSet(agents, random)``, AgentSet's own signature, makes an ordinary ``AgentSet``.
-
-        Mesa's methods that build a new set call ``type(self)(agents, random)`` in newer
-        versions (``AgentSet(agents, random)`` in 3.3): either way the result is an
-        ordinary AgentSet of the views.
-        """
-        if args and not isinstance(args[0], int):
-            return AgentSet(*args, **kwargs)
-        return super().__new__(cls)
-
     def __init__(self, count: int, make: Callable[[int], mesa.Agent], kind: tuple, random):
-        self._agents = _Views(count, make, kind)
-        self.random = random
+        super().__init__((), random)
+        self._agents = _RowViews(count, make, kind)
 
     def __copy__(self) -> AgentSet:
         """An ordinary ``AgentSet`` of all the views (``copy.copy``, ``select()`` without filters)."""
         return AgentSet(list(self), self.random)
 
-    def __iter__(self) -> Iterator[mesa.Agent]:
-        return iter(self._agents)
-
     def __getitem__(self, item):
+        """The view of row ``item`` (or a list of views for a slice), made only for the rows asked for."""
         if isinstance(item, slice):
             return [self._agents.view(i) for i in range(*item.indices(len(self)))]
         if not -len(self) <= item < len(self):
@@ -179,9 +180,10 @@ class ViewSet(AgentSet):
         """A shuffled ordinary ``AgentSet`` of the views (a ViewSet cannot be shuffled in place)."""
         if inplace:
             self._update(())
-        return AgentSet(list(self), self.random).shuffle(inplace=True)
+        return super().shuffle()
 
     def _update(self, agents):
+        """Refuse: AgentSet's in-place methods (``select``, ``sort`` with ``inplace=True``) call this."""
         raise TypeError("a ViewSet of the model's array rows cannot be changed in place")
 
     def add(self, agent):  # noqa: D102
@@ -192,7 +194,6 @@ class ViewSet(AgentSet):
 
     def remove(self, agent):  # noqa: D102
         self._update([agent])
-
 
 
 def agent_sets(model) -> tuple[ViewSet, ViewSet, ViewSet]:

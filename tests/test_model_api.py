@@ -249,22 +249,3 @@ def test_reference_engine_reports_after_spinup_too():
     whole = ReferenceModel(**config, **{"duration.weeks": 2, "duration.spinup_weeks": 0}).run()
     expected = whole.group_weeks().query("week == 1").assign(week=0).reset_index(drop=True)
     pd.testing.assert_frame_equal(spun.group_weeks(), expected)
-
-
-def test_agent_views_are_made_on_demand_and_behave_as_an_agentset():
-    model = GroupCultureModel(**{**SMALL, "duration.weeks": 1})
-    n, n_groups = SMALL["population.size"], SMALL["groups.count"]
-    assert len(model.professionals._agents.made) == 0  # no Python object per professional up front
-    p = model.professionals[7]
-    assert model.professionals[7] is p and model.agents[7] is p and p.unique_id == 8
-    assert len(model.professionals._agents.made) == 1
-    assert p in model.agents and p in model.agents_by_type[Professional] and p not in model.group_agents
-    assert model.agents[n] is model.group_agents[0]
-    assert len(model.agents) == n + n_groups and model.agent_types == [Professional, Group]
-    assert len(model.agents.select(agent_type=Group)) == n_groups
-    assert sum(model.group_agents.get("members")) == model.state.index.members.sum()
-    assert len(model.agents.shuffle()) == n + n_groups
-    with pytest.raises(TypeError, match="cannot be changed in place"):
-        model.professionals.remove(p)
-    with pytest.raises(IndexError):
-        model.professionals[n]
