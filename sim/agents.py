@@ -153,20 +153,26 @@ class _RowViews(Mapping):
 class ViewSet(AgentSet):
     """An ``AgentSet`` of array views made on demand (see the module docstring).
 
-    Reads like any AgentSet (``len``, iteration, ``[i]``, ``in``, ``select``, ``sort``,
-    ``shuffle``, ``groupby``, ``get``, ``map``, ``agg``, ``do``, ``shuffle_do``); methods
-    that return a new set return an ordinary ``AgentSet`` of the views. It cannot be
-    changed in place (``add``, ``discard``, ``remove``, ``inplace=True``): the agents are
-    the rows of the model's arrays. Its storage is a :class:`_RowViews`.
+    Reads like any AgentSet (``len``, iteration, ``[i]``, ``in``, ``get``, ``map``,
+    ``agg``, ``do``, ``shuffle_do``). The methods that build a new set (``select``,
+    ``sort``, ``shuffle``, ``groupby``, ``copy.copy``) build it from :meth:`ordinary`, so
+    it is an ordinary ``AgentSet`` of the views whatever class Mesa would instantiate. A
+    ViewSet cannot be changed in place (``add``, ``discard``, ``remove``,
+    ``inplace=True``): the agents are the rows of the model's arrays. Its storage is a
+    :class:`_RowViews`.
     """
 
     def __init__(self, count: int, make: Callable[[int], mesa.Agent], kind: tuple, random):
         super().__init__((), random)
         self._agents = _RowViews(count, make, kind)
 
-    def __copy__(self) -> AgentSet:
-        """An ordinary ``AgentSet`` of all the views (``copy.copy``, ``select()`` without filters)."""
+    def ordinary(self) -> AgentSet:
+        """An ordinary ``AgentSet`` of every view (all made now), with this set's generator."""
         return AgentSet(list(self), self.random)
+
+    def __copy__(self) -> AgentSet:
+        """:meth:`ordinary` (``copy.copy``)."""
+        return self.ordinary()
 
     def __getitem__(self, item):
         """The view of row ``item`` (or a list of views for a slice), made only for the rows asked for."""
@@ -176,14 +182,31 @@ class ViewSet(AgentSet):
             raise IndexError(f"agent index {item} out of range 0..{len(self) - 1}")
         return self._agents.view(item % len(self))
 
-    def shuffle(self, inplace: bool = False) -> AgentSet:
-        """A shuffled ordinary ``AgentSet`` of the views (a ViewSet cannot be shuffled in place)."""
+    def select(self, filter_func=None, at_most: int | float = float("inf"), inplace: bool = False,
+               agent_type=None) -> AgentSet:
+        """``AgentSet.select`` on :meth:`ordinary` (not in place)."""
         if inplace:
             self._update(())
-        return super().shuffle()
+        return self.ordinary().select(filter_func, at_most, agent_type=agent_type)
+
+    def sort(self, key, ascending: bool = False, inplace: bool = False) -> AgentSet:
+        """``AgentSet.sort`` on :meth:`ordinary` (not in place)."""
+        if inplace:
+            self._update(())
+        return self.ordinary().sort(key, ascending)
+
+    def shuffle(self, inplace: bool = False) -> AgentSet:
+        """``AgentSet.shuffle`` on :meth:`ordinary` (not in place)."""
+        if inplace:
+            self._update(())
+        return self.ordinary().shuffle(inplace=True)
+
+    def groupby(self, by, result_type: str = "agentset"):
+        """``AgentSet.groupby`` on :meth:`ordinary`."""
+        return self.ordinary().groupby(by, result_type)
 
     def _update(self, agents):
-        """Refuse: AgentSet's in-place methods (``select``, ``sort`` with ``inplace=True``) call this."""
+        """Refuse: AgentSet's in-place changes come here."""
         raise TypeError("a ViewSet of the model's array rows cannot be changed in place")
 
     def add(self, agent):  # noqa: D102

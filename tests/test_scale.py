@@ -3,20 +3,19 @@ helpers that keep a million professionals in 2 GiB give the same values as befor
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
 from experiments import results
-from sim import network, summary
+from sim import GroupCultureModel, network, summary
 from sim.csr import sorted_unique
 from sim.initialize import STREAMS
 from sim.null import distinct_posters
 from sim.population import sample_population
 from sim.submodels import _increment
 from sim.tables import tables as build_tables
+from tests.conftest import SMALL
 
 
 def test_tables_in_chunks_equal_the_whole_tables(small_run):
@@ -29,9 +28,6 @@ def test_tables_in_chunks_equal_the_whole_tables(small_run):
 
 
 def test_chunks_after_a_spinup_count_the_reported_weeks_like_the_whole_table():
-    from sim import GroupCultureModel
-    from tests.conftest import SMALL
-
     model = GroupCultureModel(**{**SMALL, "duration.weeks": 2, "duration.spinup_weeks": 2}).run()
     whole = model.tables()["memberships"]
     joined = pd.concat(list(model.lazy_tables()["memberships"].chunks(300)), ignore_index=True)
@@ -111,22 +107,6 @@ def test_increment_counts_repeated_rows_like_add_at():
     assert counter.tolist() == [0, 3, 0, 0, 1, 1] and counter.dtype == np.int32
 
 
-def test_new_sets_from_a_viewset_are_ordinary_agentsets_of_the_views(small_run):
-    from mesa.agent import AgentSet
-
-    pros = small_run.professionals
-    made = {
-        "select()": pros.select(),  # Mesa copies the set
-        "copy": copy.copy(pros),
-        "filtered": pros.select(lambda a: a.index < 3),
-        "newer Mesa's type(self)(agents, random)": type(pros)([pros[0], pros[1]], pros.random),
-    }
-    for how, result in made.items():
-        assert type(result) is AgentSet, how
-    assert len(made["select()"]) == len(pros) and made["copy"][5] is pros[5]
-    assert [a.index for a in made["filtered"]] == [0, 1, 2]
-
-
 def test_search_in_order_equals_searchsorted_with_ties():
     from sim.csr import coarse, search_in_order
 
@@ -147,8 +127,6 @@ def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch
     import weakref
 
     from experiments import run
-    from sim import GroupCultureModel
-    from tests.conftest import SMALL
 
     made, original = [], summary.summary
 
