@@ -3,18 +3,13 @@ then the real sweeps (tiny) through the command line."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from experiments.analysis import calibration, design, sensitivity, validation
+from tests.conftest import groupsim, groupsim_in_process
 
-REPO = Path(__file__).resolve().parent.parent
 TINY = ["population.size=1500", "groups.count=12", "plots=false", "duration.spinup_weeks=0"]
 ISHIGAMI = {"x1": [-np.pi, np.pi], "x2": [-np.pi, np.pi], "x3": [-np.pi, np.pi]}
 
@@ -122,13 +117,6 @@ def test_interval_is_a_bootstrap_over_seeds():
     mean, low, high = validation.interval(np.array([0.1, 0.2, 0.3, 0.4, np.nan]))
     assert mean == pytest.approx(0.25) and 0.1 <= low < mean < high <= 0.4
     assert np.isnan(validation.interval(np.array([0.3]))[1])
-
-
-def groupsim(*args: str, cwd: Path, module: str = "experiments.run") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=900)
 
 
 @pytest.mark.slow
@@ -263,29 +251,20 @@ def test_validation_reports_s3_replies_on_their_own_and_fails_the_gate_on_them()
 
 
 @pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "validate"])
-def test_design_experiments_compose_and_every_factor_bound_validates(experiment):
-    from hydra import compose, initialize_config_dir
-
+def test_design_experiments_compose_and_every_factor_bound_validates(cfg, experiment):
     from experiments.analysis.sweeper import design_of, factor_table, sweep_seeds
-    from experiments.config import CONFIG_DIR, model_params, register_schema
+    from experiments.config import model_params
 
-    register_schema()
-
-    def cfg(*overrides):
-        with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
-            return compose("config", overrides=[f"experiment={experiment}", *overrides], return_hydra_config=True)
-
-    config = cfg()
+    config = cfg(f"experiment={experiment}", hydra=True)
     assert len(sweep_seeds(config)) >= 2, "replicate seeds"
     factors = factor_table(config)
     assert experiment == "validate" or len(factors) >= (12 if experiment == "sensitivity" else 4)
     for key, (low, high) in factors.items():
         for value in (low, high):
-            model_params(cfg(f"{key}={value}"))
+            model_params(cfg.changed(f"experiment={experiment}", change=f"{key}={value}", hydra=True))
     assert len(design_of(config)) >= 1
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("override, message", [
     ("sensitivity.method=foo", "error: sensitivity.method = 'foo': allowed morris or sobol"),
     ("sensitivity.n=many", "error: sensitivity.n = 'many' has the wrong type: allowed an integer"),
@@ -293,7 +272,8 @@ def test_design_experiments_compose_and_every_factor_bound_validates(experiment)
     ("hydra.sweeper.select=[population.nope]", "error: hydra.sweeper.select names population.nope: allowed keys of"),
 ])
 def test_a_bad_design_stops_with_one_line_and_writes_nothing(tmp_path, override, message):
-    proc = groupsim("-m", "experiment=sensitivity", override, f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    proc = groupsim_in_process("-m", "experiment=sensitivity", override, f"hydra.sweep.dir={tmp_path / 'sweep'}",
+                               cwd=tmp_path)
     assert proc.returncode == 2 and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "sweep").exists()  # the design is checked before the sweep root is locked
@@ -343,9 +323,8 @@ def test_charter_vs_size_over_parameter_sets_draws_figure_2_with_a_band(tmp_path
     assert (root / "figures" / "fig2_thriving_by_size.png").stat().st_size > 0
 
 
-@pytest.mark.slow
 def test_an_unreadable_parameter_set_file_stops_with_one_line(tmp_path):
-    proc = groupsim("-m", "experiment=charter_vs_size_uncertainty", "param_sets.path=/no/such.csv",
+    proc = groupsim_in_process("-m", "experiment=charter_vs_size_uncertainty", "param_sets.path=/no/such.csv",
                     f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "param_sets.path = '/no/such.csv' is not a readable file" in proc.stderr

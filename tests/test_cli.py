@@ -1,13 +1,14 @@
-"""The real command line, in subprocesses: runs, sweeps, launchers, resume, bad input.
+"""The real command line: runs, sweeps, launchers, resume, bad input.
 
-Every run here is tiny (300 professionals, 6 groups, 4 weeks) so the whole file stays
-within a couple of minutes on 2 cores. Results go to pytest's temporary directories.
+Every run here is tiny (300 professionals, 6 groups, 4 weeks). Runs and sweeps start the
+command in a subprocess (marked slow); the refusals of bad input call its entry point,
+``experiments.run.main``, in this process, with the same arguments, working directory
+and exit status. Results go to pytest's temporary directories.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,36 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-TABLES = ["professionals", "groups", "group_weeks", "memberships", "hourly_activity", "network"]
-TINY = ["population.size=300", "groups.count=6", "duration.weeks=4", "duration.spinup_weeks=0", "plots=false"]
-
-pytestmark = pytest.mark.slow
-
-
-def groupsim(*args: str, cwd: Path, command: list[str] | None = None, env: dict | None = None,
-             start: bool = False):
-    """Run ``python -m experiments.run ARGS`` (or ``command``) in ``cwd``, with ``env`` added.
-
-    With ``start=True`` return the running ``Popen`` (text pipes) instead of waiting.
-    """
-    environ = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
-    environ["PYTHONPATH"] = os.pathsep.join([str(REPO), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    environ.update(env or {})
-    argv = [*(command or [sys.executable, "-m", "experiments.run"]), *args]
-    if start:
-        return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return subprocess.run(argv, cwd=cwd, env=environ, capture_output=True, text=True, timeout=600)
-
-
-def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "Traceback" not in proc.stderr
-    return proc
-
-
-def summary(job_dir: Path) -> dict:
-    return json.loads((job_dir / "summary.json").read_text())
+from tests.conftest import TABLES, TINY, groupsim, groupsim_in_process, ok, summary
 
 
 def sweep(tmp_path: Path, name: str, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
@@ -52,6 +24,7 @@ def sweep(tmp_path: Path, name: str, *args: str) -> tuple[subprocess.CompletedPr
     return groupsim("-m", f"hydra.sweep.dir={root}", *TINY, *args, cwd=tmp_path), root
 
 
+@pytest.mark.slow
 def test_one_run_writes_complete_results(tmp_path):
     proc = ok(groupsim(*TINY, cwd=tmp_path))
     runs = list((tmp_path / "results" / "runs").glob("*/*"))
@@ -72,6 +45,7 @@ def test_one_run_writes_complete_results(tmp_path):
     assert lines[0].endswith(str(run.relative_to(tmp_path)))
 
 
+@pytest.mark.slow
 def test_run_from_any_directory_with_the_console_script(tmp_path):
     script = Path(sys.executable).parent / "groupsim"
     if not script.exists():
@@ -82,6 +56,7 @@ def test_run_from_any_directory_with_the_console_script(tmp_path):
     assert (elsewhere / "out" / "summary.json").is_file()
 
 
+@pytest.mark.slow
 def test_sweeps_agree_across_basic_and_joblib_launchers(tmp_path):
     basic, basic_root = sweep(tmp_path, "basic", "seed=1,2")
     joblib, joblib_root = sweep(tmp_path, "joblib", "seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
@@ -95,6 +70,7 @@ def test_sweeps_agree_across_basic_and_joblib_launchers(tmp_path):
     assert summary(basic_root / "0") != summary(basic_root / "1"), "seeds differ"
 
 
+@pytest.mark.slow
 def test_submitit_local_sweep(tmp_path):
     proc, root = sweep(tmp_path, "submitit", "seed=1,2", "hydra/launcher=submitit_local")
     ok(proc)
@@ -103,6 +79,7 @@ def test_submitit_local_sweep(tmp_path):
     assert summary(root / "1")["seed"] == 2
 
 
+@pytest.mark.slow
 def test_failed_job_is_listed_and_the_rest_aggregated(tmp_path):
     proc, root = sweep(tmp_path, "failing", "population.blocked_at_work=0.5,1.5")
     assert proc.returncode == 1
@@ -116,6 +93,7 @@ def test_failed_job_is_listed_and_the_rest_aggregated(tmp_path):
     assert "job 1 failed" in proc.stderr
 
 
+@pytest.mark.slow
 def test_resume_recomputes_only_missing_jobs(tmp_path):
     first, root = sweep(tmp_path, "resumable", "seed=1,2,3")
     ok(first)
@@ -132,6 +110,7 @@ def test_resume_recomputes_only_missing_jobs(tmp_path):
     assert list(pd.read_parquet(root / "sweep_summary.parquet")["status"]) == ["ok"] * 3
 
 
+@pytest.mark.slow
 def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
     ok(sweep(tmp_path, "changed", "seed=1")[0])
     before = summary(tmp_path / "changed" / "0")
@@ -173,7 +152,7 @@ def test_bad_input_gives_one_line(tmp_path, args, message):
     out = tmp_path / "out"
     given = {a.split("=")[0] for a in args}
     base = [a for a in TINY if a.split("=")[0] not in given]  # a key given twice is an error of its own
-    proc = groupsim(*base, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}", *args, cwd=tmp_path)
+    proc = groupsim_in_process(*base, f"hydra.run.dir={out}", f"hydra.sweep.dir={out}", *args, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()], proc.stderr
     assert proc.stderr.startswith(message), proc.stderr
@@ -183,7 +162,7 @@ def test_bad_input_gives_one_line(tmp_path, args, message):
 
 @pytest.mark.parametrize("key", ["hydra.run.dir", "hydra.sweep.dir"])
 def test_an_empty_output_path_is_refused(tmp_path, key):
-    proc = groupsim(*TINY, f"{key}=", *(["-m"] if "sweep" in key else []), cwd=tmp_path)
+    proc = groupsim_in_process(*TINY, f"{key}=", *(["-m"] if "sweep" in key else []), cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: {key} is empty: allowed a directory path"
     assert list(tmp_path.iterdir()) == [], "nothing written, not even into the current directory"
@@ -192,16 +171,18 @@ def test_an_empty_output_path_is_refused(tmp_path, key):
 def test_unwritable_output_path_gives_one_line(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a directory")
-    proc = groupsim(*TINY, f"hydra.run.dir={blocker / 'run'}", cwd=tmp_path)
+    proc = groupsim_in_process(*TINY, f"hydra.run.dir={blocker / 'run'}", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: cannot use {blocker / 'run'}: Not a directory"
 
 
+@pytest.mark.slow
 def test_switches_may_follow_overrides(tmp_path):
     proc = ok(groupsim(*TINY, f"hydra.sweep.dir={tmp_path / 's'}", "seed=1", "-m", cwd=tmp_path))
     assert (tmp_path / "s" / "sweep_summary.csv").is_file(), proc.stdout
 
 
+@pytest.mark.slow
 def test_optuna_sweeper_optimises_the_objective(tmp_path):
     pytest.importorskip("hydra_plugins.hydra_optuna_sweeper", reason='needs pip install -e ".[optuna]"')
     proc, root = sweep(

@@ -1,4 +1,9 @@
-"""Hydra configs: every config composes, mirrors the model, and validates (no subprocess)."""
+"""Hydra configs: every config composes, mirrors the model, and validates (no subprocess).
+
+The ``cfg`` fixture (tests/conftest.py) composes each distinct list of overrides once for
+the module; a swept value is applied to its experiment's composed config as Hydra applies
+an override of a value (``cfg.changed``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 from omegaconf.errors import ValidationError
@@ -19,12 +23,9 @@ from experiments.config import (
     config_hash,
     model_dict,
     model_params,
-    register_schema,
 )
 from sim.charters import PRESETS
 from sim.params import CharterParams, ModelParams, ParamError
-
-register_schema()
 
 TRAITS = [
     "blocked_at_work",
@@ -41,24 +42,19 @@ def names(group: str) -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
 
 
-def cfg(*overrides: str, hydra: bool = False):
-    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
-        return compose("config", overrides=list(overrides), return_hydra_config=hydra)
-
-
-def sweep_params(experiment: str) -> dict[str, list[str]]:
+def sweep_params(cfg, experiment: str) -> dict[str, list[str]]:
     params = cfg(f"experiment={experiment}", hydra=True).hydra.sweeper.params
     return {key: str(values).split(",") for key, values in params.items()}
 
 
-def test_default_config_builds_the_models_defaults():
+def test_default_config_builds_the_models_defaults(cfg):
     c = cfg()
     assert model_params(c) == ModelParams()
 
 
 @pytest.mark.parametrize("key", ["seed", "population.size", "groups.count", "duration.weeks"]
                          + [f"population.{t}" for t in TRAITS])
-def test_documented_keys_exist(key):
+def test_documented_keys_exist(cfg, key):
     assert OmegaConf.select(cfg(), key, throw_on_missing=True) is not None
 
 
@@ -67,7 +63,7 @@ def test_every_trait_is_documented_in_the_population_config():
     assert all(f"population.{trait}" in text for trait in TRAITS)
 
 
-def test_run_keys_are_not_passed_to_the_model():
+def test_run_keys_are_not_passed_to_the_model(cfg):
     c = cfg("resume=true", "plots=false")
     assert set(RUN_KEYS) == {"resume", "plots", "objective", "overwrite", "param_set", "sensitivity", "calibrate",
                              "validate", "param_sets"}
@@ -75,7 +71,7 @@ def test_run_keys_are_not_passed_to_the_model():
     assert set(model_dict(c)) == {f.name for f in dataclasses.fields(ModelParams)}
 
 
-def test_charter_presets_mirror_sim_charters():
+def test_charter_presets_mirror_sim_charters(cfg):
     assert names("charter") == sorted(PRESETS)
     c = cfg()
     for name, preset in PRESETS.items():
@@ -83,7 +79,7 @@ def test_charter_presets_mirror_sim_charters():
 
 
 @pytest.mark.parametrize("mix", names("groups/charter_mix"))
-def test_charter_mix_presets(mix):
+def test_charter_mix_presets(cfg, mix):
     params = model_params(cfg(f"groups/charter_mix={mix}"))
     shares = params.groups.charter_mix
     assert set(shares) == set(PRESETS)
@@ -92,7 +88,7 @@ def test_charter_mix_presets(mix):
 
 
 @pytest.mark.parametrize("experiment", names("experiment"))
-def test_experiment_composes_and_validates(experiment):
+def test_experiment_composes_and_validates(cfg, experiment):
     text = (CONFIG_DIR / "experiment" / f"{experiment}.yaml").read_text()
     assert text.startswith("# @package _global_")
     assert isinstance(model_params(cfg(f"experiment={experiment}")), ModelParams)
@@ -105,49 +101,49 @@ def basic_sweep_experiments() -> list[str]:
 
 
 @pytest.mark.parametrize("experiment", basic_sweep_experiments())
-def test_every_swept_value_composes_and_validates(experiment):
-    params = sweep_params(experiment)
+def test_every_swept_value_composes_and_validates(cfg, experiment):
+    params = sweep_params(cfg, experiment)
     assert params, f"{experiment} sets no hydra.sweeper.params"
     assert "seed" in params and len(params["seed"]) >= 2, "replicate seeds"
     for key, values in params.items():
         for value in values:
-            model_params(cfg(f"experiment={experiment}", f"{key}={value}"))
+            model_params(cfg.changed(f"experiment={experiment}", change=f"{key}={value}"))
 
 
-def test_headline_sweeps_charter_and_size_with_one_size_per_job():
+def test_headline_sweeps_charter_and_size_with_one_size_per_job(cfg):
     c = cfg("experiment=charter_vs_size")
     assert c.groups.size_sigma == 0
-    params = sweep_params("charter_vs_size")
+    params = sweep_params(cfg, "charter_vs_size")
     assert set(params["groups/charter_mix"]) == set(PRESETS)
     assert len(params["groups.size_median"]) >= 3
 
 
-def test_trait_ablation_sweeps_every_ablation():
-    assert set(sweep_params("trait_ablation")["ablation"]) == set(names("ablation"))
+def test_trait_ablation_sweeps_every_ablation(cfg):
+    assert set(sweep_params(cfg, "trait_ablation")["ablation"]) == set(names("ablation"))
 
 
-def test_interventions_sweeps_every_intervention():
-    assert set(sweep_params("interventions")["intervention"]) == set(names("intervention"))
+def test_interventions_sweeps_every_intervention(cfg):
+    assert set(sweep_params(cfg, "interventions")["intervention"]) == set(names("intervention"))
 
 
-def test_attention_tipping_point_raises_groups_per_person():
+def test_attention_tipping_point_raises_groups_per_person(cfg):
     c = cfg("experiment=attention_tipping_point")
-    counts = sorted(int(v) for v in sweep_params("attention_tipping_point")["groups.count"])
+    counts = sorted(int(v) for v in sweep_params(cfg, "attention_tipping_point")["groups.count"])
     assert counts[-1] >= 8 * counts[0]
-    assert "population.size" not in sweep_params("attention_tipping_point")
+    assert "population.size" not in sweep_params(cfg, "attention_tipping_point")
     assert c.population.size > 0
-    assert set(sweep_params("attention_tipping_point")["behaviour.attention_capacity"]) == {"0", "3"}
+    assert set(sweep_params(cfg, "attention_tipping_point")["behaviour.attention_capacity"]) == {"0", "3"}
 
 
-def test_attention_hysteresis_raises_then_lowers_groups_per_person():
-    params = sweep_params("attention_hysteresis")
+def test_attention_hysteresis_raises_then_lowers_groups_per_person(cfg):
+    params = sweep_params(cfg, "attention_hysteresis")
     assert {float(v) for v in params["interventions.membership_cut_share"]} == {0.0, 0.75}
     assert {float(v) for v in params["groups.size_median"]} == {75.0, 300.0}  # 300 x (1 - 0.75) = 75
     c = cfg("experiment=attention_hysteresis")
     assert 0 < c.interventions.membership_cut_week < c.duration.weeks
 
 
-def _changes(group: str, name: str) -> dict:
+def _changes(cfg, group: str, name: str) -> dict:
     base = _flatten(model_params(cfg()).to_dict())
     new = _flatten(model_params(cfg(f"{group}={name}")).to_dict())
     return {key: value for key, value in new.items() if value != base[key]}
@@ -184,8 +180,8 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("group, name", [(g, n) for g in VARIANTS for n in names(g)])
-def test_each_variant_changes_one_key(group, name):
-    changes = _changes(group, name)
+def test_each_variant_changes_one_key(cfg, group, name):
+    changes = _changes(cfg, group, name)
     if name == "none":
         assert changes == {}
         return
@@ -201,7 +197,7 @@ def test_every_group_file_is_global_for_ablations_and_interventions():
             assert path.read_text().startswith("# @package _global_"), path
 
 
-def test_hydra_settings():
+def test_hydra_settings(cfg):
     h = OmegaConf.to_container(cfg(hydra=True).hydra, resolve=False)
     assert h["job"]["chdir"] is False
     assert h["run"]["dir"].startswith("results/runs/")
@@ -213,7 +209,7 @@ def test_hydra_settings():
                        "experiments.callbacks.AggregateSweep"], "validate before anything locks or writes"
 
 
-def test_slurm_example_config_composes():
+def test_slurm_example_config_composes(cfg):
     h = cfg("hydra/launcher=slurm_example", hydra=True).hydra.launcher
     assert h._target_.endswith("SlurmLauncher")
     for key in ("partition", "timeout_min", "cpus_per_task", "array_parallelism"):
@@ -223,12 +219,12 @@ def test_slurm_example_config_composes():
 # ------------------------------------------------------------------ bad input
 
 
-def test_unknown_key_fails_composition():
+def test_unknown_key_fails_composition(cfg):
     with pytest.raises(ConfigCompositionException):
         cfg("population.sizee=3")
 
 
-def test_wrong_type_fails_composition():
+def test_wrong_type_fails_composition(cfg):
     with pytest.raises(ConfigCompositionException) as info:
         cfg("population.size=many")
     assert isinstance(info.value.__cause__, ValidationError)
@@ -243,12 +239,12 @@ def test_wrong_type_fails_composition():
         ("charters.industry_profession.eligibility=[moon]", "unknown entry 'moon'"),
     ],
 )
-def test_out_of_range_or_unknown_values_raise_param_error(override, message):
+def test_out_of_range_or_unknown_values_raise_param_error(cfg, override, message):
     with pytest.raises(ParamError, match=message):
         model_params(cfg(override))
 
 
-def test_a_fourth_charter_is_configuration_only():
+def test_a_fourth_charter_is_configuration_only(cfg):
     c = cfg("+charter@charters.my_guild=industry_profession", "+groups.charter_mix.my_guild=1")
     params = model_params(c)
     assert params.charters["my_guild"] == PRESETS["industry_profession"]
@@ -263,7 +259,7 @@ def test_a_fourth_charter_is_configuration_only():
     ("validate", ["validate.seeds=7"], {"method": "none", "seeds": 7}),
     ("sensitivity", ["hydra.sweeper.n=4", "hydra.sweeper.method=sobol"], {"method": "sobol", "n": 4}),  # old spelling
 ])
-def test_design_keys_reach_the_design_sweeper(experiment, overrides, expected):
+def test_design_keys_reach_the_design_sweeper(cfg, experiment, overrides, expected):
     sweeper = cfg(f"experiment={experiment}", *overrides, hydra=True).hydra.sweeper
     assert {key: sweeper[key] for key in expected} == expected
 
@@ -278,7 +274,7 @@ def test_design_keys_reach_the_design_sweeper(experiment, overrides, expected):
     ("validate.baseline=/no/such/file.json", "validate.baseline = '/no/such/file.json' is not a readable file"),
     ("param_sets.path=/no/such.csv", "param_sets.path = '/no/such.csv' is not a readable file"),
 ])
-def test_design_keys_with_a_wrong_value_are_refused_in_one_line(override, message):
+def test_design_keys_with_a_wrong_value_are_refused_in_one_line(cfg, override, message):
     from experiments.config import OverrideError, check_run_sections
 
     with pytest.raises(OverrideError, match=re.escape(message)):
@@ -286,7 +282,7 @@ def test_design_keys_with_a_wrong_value_are_refused_in_one_line(override, messag
     check_run_sections(cfg())  # the defaults are valid
 
 
-def test_design_keys_have_a_type():
+def test_design_keys_have_a_type(cfg):
     with pytest.raises(ConfigCompositionException) as info:
         cfg("sensitivity.n=many")
     assert isinstance(info.value.__cause__, ValidationError)
@@ -295,7 +291,7 @@ def test_design_keys_have_a_type():
 # ------------------------------------------------------------------ helpers
 
 
-def test_config_hash_follows_the_model_config_only():
+def test_config_hash_follows_the_model_config_only(cfg):
     a, b = cfg("resume=true"), cfg("plots=false")
     assert config_hash(model_params(a)) == config_hash(model_params(b))
     assert config_hash(model_params(cfg("seed=1"))) != config_hash(model_params(a))
@@ -315,7 +311,7 @@ def test_config_dir_is_absolute_and_top_level():
     assert CONFIG_DIR.parent == Path(__file__).resolve().parent.parent
 
 
-def test_validate_runs_the_seeds_the_power_analysis_asks_for():
+def test_validate_runs_the_seeds_the_power_analysis_asks_for(cfg):
     from experiments.config import ValidateKeys
 
     readme = (CONFIG_DIR.parent / "experiments" / "README.md").read_text()

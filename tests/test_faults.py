@@ -11,13 +11,12 @@ import json
 
 import pandas as pd
 import pytest
-from test_cli import TINY, groupsim, ok
 
 from experiments import callbacks, results
 from experiments.config import config_hash
 from sim.params import ModelParams, ParamError
+from tests.conftest import TABLES, TINY, groupsim, ok
 
-TABLES = ["professionals", "groups", "group_weeks", "memberships", "hourly_activity", "network"]
 SEEDS = "seed=1,2"
 
 # Writes of a 2-job sweep, counted per process: 1 sweep.json; then per job 6 tables, run.json,

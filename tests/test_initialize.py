@@ -84,6 +84,7 @@ def test_own_industry_share_sets_who_works_in_their_employers_industry():
         assert same == 1.0 if share == 1.0 else same < 0.5
 
 
+@pytest.mark.slow
 def test_large_populations_have_groups_of_ten_to_twenty_thousand_and_the_input_distribution():
     state = _state(**{"population.size": 300_000, "groups.count": 3000})
     size = state.groups.initial_size
@@ -115,6 +116,7 @@ def _scale_outcomes(size: int, groups: int, seeds) -> np.ndarray:
     return np.mean(out, axis=0)
 
 
+@pytest.mark.slow
 def test_five_times_the_population_and_groups_keeps_the_outcomes():
     """Scale invariance (issue 7): memberships per person within 10%, shares within 6 points.
 
@@ -159,6 +161,7 @@ def _weekly_leaves(synchronised: bool) -> np.ndarray:
     return model.run().state.records.week_leaves.sum(axis=1)
 
 
+@pytest.mark.slow
 def test_spread_initial_visits_remove_the_wave_of_tidy_leaves_at_the_idle_window():
     spread, synchronised = _weekly_leaves(False), _weekly_leaves(True)
     assert synchronised.max() / np.median(synchronised) > 5  # the control shows the wave

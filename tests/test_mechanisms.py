@@ -63,6 +63,7 @@ def _posting_per_visit(charter, seeds=(1, 2, 3), **overrides):
     return posts / visits
 
 
+@pytest.mark.slow
 def test_job_search_fear_lowers_posting_more_in_employment_associations_than_alumni_groups():
     common = {"groups.charter_mix": {"employment_association": 0.5, "university_alumni": 0.5},
               "charters.employment_association.defunct_share": 0.0,
@@ -75,6 +76,7 @@ def test_job_search_fear_lowers_posting_more_in_employment_associations_than_alu
     assert ratio["employment_association"] < ratio["university_alumni"] < 1.0
 
 
+@pytest.mark.slow
 def test_more_groups_per_person_lowers_each_groups_activity():
     few = run_model(**{"groups.count": 6, "groups.size_median": 300, "groups.size_sigma": 0.0})
     many = run_model(**{"groups.count": 40, "groups.size_median": 300, "groups.size_sigma": 0.0})
@@ -102,6 +104,7 @@ def test_content_role_posts_far_more():
 # ------------------------------------------------------------------ charters and groups
 
 
+@pytest.mark.slow
 def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_industry_groups():
     common = {
         "groups.charter_mix": {"employment_association": 0.5, "industry_profession": 0.5},
@@ -123,6 +126,7 @@ def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_indu
     assert np.mean(weeks_to_dormancy["employment_association"]) < np.mean(weeks_to_dormancy["industry_profession"]) - 2
 
 
+@pytest.mark.slow
 def test_members_of_dormant_groups_mostly_keep_the_badge():
     model = run_model(**{"duration.weeks": 20, "duration.spinup_weeks": 0, "population.size": 3000, "groups.count": 30})
     groups = model.tables()["groups"]
@@ -131,6 +135,7 @@ def test_members_of_dormant_groups_mostly_keep_the_badge():
     assert (dormant.final_members / dormant.initial_size).median() > 0.8
 
 
+@pytest.mark.slow
 def test_tidy_members_drop_groups_they_never_use():
     keep = run_model(**{"population.profile_tidiness": 0.0, "duration.weeks": 16, "duration.spinup_weeks": 0})
     tidy = run_model(**{"population.profile_tidiness": 1.0, "duration.weeks": 16, "duration.spinup_weeks": 0})
@@ -151,6 +156,7 @@ def test_connections_in_a_group_raise_joining():
 # ------------------------------------------------------------- posting, replies, commitment
 
 
+@pytest.mark.slow
 def test_a_reply_to_a_first_post_raises_the_chance_of_posting_again():
     after_reply = rules.commitment_change(0.0, 1.0, 0.0, 0.0, B)
     after_silence = rules.commitment_change(0.0, 0.0, 1.0, 0.0, B)
@@ -226,6 +232,7 @@ def _replies(model):
     return model.summary()["replies_total"]
 
 
+@pytest.mark.slow
 def test_personalised_moderation_raises_replies_and_posts():
     common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12, "duration.spinup_weeks": 0}
     moderated = {**common, "interventions.moderation": 1.0}
@@ -233,6 +240,7 @@ def test_personalised_moderation_raises_replies_and_posts():
     assert _pooled(_member_posts, **moderated) > _pooled(_member_posts, **common)
 
 
+@pytest.mark.slow
 def test_manager_seeding_and_weekly_digest_add_activity():
     seeded = run_model(**{"interventions.manager_posts_per_week": 3.0})
     assert seeded.tables()["group_weeks"].manager_posts.sum() > 0

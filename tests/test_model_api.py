@@ -122,6 +122,7 @@ def test_step_and_partial_runs_match_one_run():
         a.run(weeks=1)
 
 
+@pytest.mark.slow
 def test_same_seed_same_tables_other_seed_differs():
     a, b, c = run_model(), run_model(), run_model(seed=4)
     for name, table in a.tables().items():
@@ -129,6 +130,7 @@ def test_same_seed_same_tables_other_seed_differs():
     assert not a.tables()["memberships"].equals(c.tables()["memberships"])
 
 
+@pytest.mark.slow
 def test_no_global_random_state_is_used():
     np.random.seed(1)
     a = run_model().summary()
@@ -231,6 +233,7 @@ def _dormant_rise(spinup_weeks: int) -> float:
     return float(dormant.iloc[13:].mean() - dormant.iloc[:13].mean())
 
 
+@pytest.mark.slow
 def test_the_default_spinup_leaves_the_reported_weeks_near_steady():
     """Issue 7: without spin-up share dormant climbs from 0 over the first months; after the
     default spin-up (104 weeks) the reported weeks no longer trend."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim import GroupCultureModel
 from sim.facts import FACTS, path_dependence
@@ -15,6 +16,7 @@ def _run(**extra):
     return GroupCultureModel(**{**SMALL, **extra}).run()
 
 
+@pytest.mark.slow
 def test_dynamics_seed_keeps_the_initial_state_and_changes_the_dynamics():
     base, a, b = _run(), _run(dynamics_seed=1), _run(dynamics_seed=2)
     for m in (a, b):  # same professionals, network, groups and founding members
@@ -33,6 +35,7 @@ def test_dynamics_seed_minus_one_is_the_seed_itself():
     assert _run(dynamics_seed=-1).tables()["group_weeks"].equals(_run().tables()["group_weeks"])
 
 
+@pytest.mark.slow
 def test_path_dependence_is_evaluated_on_replicates_of_one_initial_state():
     replicates = [_run(dynamics_seed=k).tables()["groups"] for k in range(4)]
     result = path_dependence(replicates)

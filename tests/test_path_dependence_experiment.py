@@ -11,7 +11,7 @@ import pytest
 
 from experiments.analysis import path_dependence as pdx
 from sim.facts import path_dependence
-from tests.test_analysis import groupsim
+from tests.conftest import groupsim
 
 TINY = ["population.size=1500", "groups.count=4", "duration.weeks=4", "duration.spinup_weeks=0",
         "groups/charter_mix=industry_profession", "groups.size_median=100,300", "seed=1,2", "dynamics_seed=0,1,2"]

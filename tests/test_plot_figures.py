@@ -24,6 +24,7 @@ from experiments import results as fmt
 from experiments.plotting import data, draw
 from experiments.plotting.load import load
 from sim import GroupCultureModel
+from tests.conftest import in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 WEEKS = 10  # > the 8-week dormancy window, so some groups can go dormant
@@ -144,6 +145,7 @@ def test_every_run_figure_renders_from_a_real_run(run_dir, run_figures):
     check_files(run_figures, RUN_FIGURES, run_dir / "figures")
 
 
+@pytest.mark.slow
 def test_every_sweep_figure_renders_and_skips_the_failed_job(sweep_dir, sweep_report):
     report = sweep_report
     assert report.failed == []
@@ -156,6 +158,7 @@ def test_every_sweep_figure_renders_and_skips_the_failed_job(sweep_dir, sweep_re
     assert effects["intervention"].iloc[0] == "none" and effects["n_jobs"].tolist() == [2, 2]
 
 
+@pytest.mark.slow
 def test_a_sweep_without_its_summary_gives_the_same_figures(sweep_dir, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(sweep_dir, copy, ignore=shutil.ignore_patterns("figures", "sweep_summary.*"))
@@ -168,6 +171,7 @@ def test_a_sweep_without_its_summary_gives_the_same_figures(sweep_dir, tmp_path)
         pd.testing.assert_frame_equal(before, after, obj=stem)
 
 
+@pytest.mark.slow
 def test_a_sweep_of_seeds_only_has_no_heatmap_and_no_variants(tmp_path):
     for num in range(2):
         write_run(tmp_path / str(num), seed=num + 1)
@@ -181,6 +185,7 @@ def test_a_sweep_of_seeds_only_has_no_heatmap_and_no_variants(tmp_path):
     assert table["n_jobs"].max() == 2  # the seeds are pooled
 
 
+@pytest.mark.slow
 def test_figures_are_print_friendly(sweep_dir):
     figures = built_figures(sweep_dir)
     assert set(figures) == SWEEP_FIGURES
@@ -247,16 +252,10 @@ def test_heatmap_puts_the_longer_parameter_on_the_rows():
 
 
 def cli(*args, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "experiments.plot", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """``groupsim-plot ARGS`` in this process (its entry point, ``experiments.plot.main``)."""
+    return in_process(plot.main, *args, cwd=cwd, prog="groupsim-plot")
 
 
-@pytest.mark.slow
 def test_cli_draws_a_run(run_dir, tmp_path):
     done = cli(run_dir, "--out", tmp_path / "out")
     assert done.returncode == 0, done.stderr
@@ -264,7 +263,6 @@ def test_cli_draws_a_run(run_dir, tmp_path):
     assert len(list((tmp_path / "out").glob("*.png"))) == 5
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "make", [lambda p: p / "nowhere", lambda p: p, lambda p: (p / "f.txt").write_text("x") and p / "f.txt"]
 )

@@ -113,6 +113,7 @@ def fast_runs() -> list:
     return [fast_outcomes(seed, SMALL) for seed in SEEDS]
 
 
+@pytest.mark.slow
 def test_small_configuration_is_informative(reference_runs, fast_runs):
     """Posts are not trivial and some, not all, groups go dormant in both engines."""
     for runs in (reference_runs, fast_runs):
@@ -121,12 +122,14 @@ def test_small_configuration_is_informative(reference_runs, fast_runs):
         assert 0.05 < dormant.mean() < 0.7
 
 
+@pytest.mark.slow
 def test_fast_engine_agrees_with_reference(reference_runs, fast_runs):
     result = compare(reference_runs, fast_runs)
     for key, measured in result.items():
         assert abs(measured["z"]) < Z_MAX, f"{key}: engines disagree: {measured}"
 
 
+@pytest.mark.slow
 def test_a_different_rule_is_detected(reference_runs):
     """The same check fails for a fast engine whose posting rule is shifted (+2 on the
     logit; the mutant is on the fast side because fast runs are cheap)."""
@@ -135,6 +138,7 @@ def test_a_different_rule_is_detected(reference_runs):
     assert abs(result["posts"]["z"]) > Z_MAX, result["posts"]
 
 
+@pytest.mark.slow
 def test_engines_agree_with_interventions():
     """Moderation, manager posts and the weekly digest, on a shorter run."""
     config = {**SMALL, "duration": {"weeks": 4, "spinup_weeks": 0}, "interventions": INTERVENTIONS}
@@ -192,6 +196,7 @@ def test_reference_run_after_a_step_counts_whole_weeks_from_there():
         stepped.run(weeks=1)
 
 
+@pytest.mark.slow
 def test_engines_agree_with_attention_capacity_and_a_membership_cut():
     """The threshold attention rule and the mid-run membership cut, on a shorter run."""
     config = {**_config(attention_capacity=1.5), "duration": {"weeks": 4, "spinup_weeks": 0},
