@@ -1,7 +1,7 @@
 """What splitting one run into shards loses (docs/SCALING.md, "Splitting one run").
 
-    python benchmarks/split_coupling.py --cut industry --size 20000 --weeks 26 --seeds 0 1 2 3 4
-    python benchmarks/split_coupling.py --cut random --size 20000 --weeks 26 --seeds 0 1 2 3 4
+    python -m benchmarks split-coupling --cut industry --size 20000 --weeks 26 --seeds 0 1 2 3 4
+    python -m benchmarks split-coupling --cut random --size 20000 --weeks 26 --seeds 0 1 2 3 4
 
 ``--cut industry``: for each seed (the independent unit) one world is initialized and
 run whole (``ShardModel`` of the whole state: the same run as ``GroupCultureModel`` with
@@ -162,8 +162,10 @@ def print_table(diff: dict, cut: dict, n_seeds: int) -> None:
         print(f"| {k} | {diff['industry_minus_whole'][k]['base_mean']:.4f} | " + " | ".join(cells) + " |")
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def register(commands) -> None:
+    """Add ``split-coupling`` to the harness's subcommands."""
+    ap = commands.add_parser("split-coupling", help="probe: what splitting one run into shards loses",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cut", choices=("random", "industry"), default="random",
                     help="random: independent half-size worlds; industry: one world cut into shards")
     ap.add_argument("--size", type=int, default=20_000)
@@ -173,7 +175,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--shards", type=int, default=2, help="--cut industry: number of shards")
     ap.add_argument("--json", type=Path, default=None,
                     help="default: benchmarks/results/split_coupling[_industry].json")
-    args = ap.parse_args(argv)
+    ap.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run the cut ``args.cut`` over the seeds and write its JSON report."""
     n, g = args.size, args.groups or args.size // 100
     report = random_halves(args, n, g) if args.cut == "random" else shard_cuts(args, n, g)
     out = args.json or RESULTS / ("split_coupling.json" if args.cut == "random" else "split_coupling_industry.json")
@@ -181,6 +187,3 @@ def main(argv: list[str] | None = None) -> None:
     tmp.write_text(json.dumps(report, indent=2) + "\n")
     tmp.replace(out)
 
-
-if __name__ == "__main__":
-    main()

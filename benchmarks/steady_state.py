@@ -1,6 +1,6 @@
-"""How near a steady state are the reported weeks? (issue 7, "a steady state")
+"""How near a steady state are the reported weeks, after a given spin-up?
 
-    python benchmarks/steady_state.py SPINUP_WEEKS [LATE_FOUNDED_SHARE] [key=value ...]
+    python -m benchmarks steady-state SPINUP_WEEKS [LATE_FOUNDED_SHARE] [key=value ...]
 
 Default model (20,000 professionals, 150 groups), 52 reported weeks, seeds 1-5. Per seed:
 share dormant at the first, 26th and last reported week; over the last 26 reported weeks its
@@ -12,36 +12,50 @@ per person at the end); mean share thriving over the last 26 weeks.
 Then the mean trend over seeds with its 95% t interval (seeds are the independent units).
 """
 
-import sys
+import argparse
 
 import numpy as np
 from scipy import stats
 
 from sim import GroupCultureModel
 
-spin = int(sys.argv[1])
-late = float(sys.argv[2]) if len(sys.argv) > 2 and "=" not in sys.argv[2] else 0.0
-extra = dict(a.split("=", 1) for a in sys.argv[2:] if "=" in a)
-trends = []
-for seed in (1, 2, 3, 4, 5):
-    config = {"seed": seed, "duration.spinup_weeks": spin, "groups.late_founded_share": late,
-              "groups.founding_weeks": max(spin, 1), "duration.weeks": 52,
-              **{k: float(v) if "." in v else int(v) for k, v in extra.items()}}
-    gw = GroupCultureModel(**config).run().tables()["group_weeks"]
-    dormant = gw.groupby("week").state.apply(lambda s: float((s == "dormant").mean())).to_numpy()
-    leaves = gw.groupby("week").leaves.sum()
-    members = gw.groupby("week").members.sum().to_numpy()
-    thriving = gw.groupby("week").state.apply(lambda s: float((s == "thriving").mean())).to_numpy()
-    last26 = dormant[-26:]
-    trend = np.polyfit(np.arange(26), last26, 1)[0] * 25
-    halves = last26[13:].mean() - last26[:13].mean()
-    trends.append(trend)
-    print(f"spin-up {spin}, seed {seed}: dormant {dormant[0]:.3f} / {dormant[25]:.3f} / {dormant[-1]:.3f}; "
-          f"last 26 weeks: range {np.ptp(last26):.3f}, trend {trend:+.3f}, last 13 - previous 13 {halves:+.3f}; "
-          f"leaves median {leaves.median():.0f}, max {leaves.max():.0f}; memberships {members[-26]} -> {members[-1]} "
-          f"({members[-1] / config.get('population.size', 20000):.2f} per person); "
-          f"thriving, mean of the last 26 weeks {thriving[-26:].mean():.3f}",
-          flush=True)
-t = np.asarray(trends)
-half = stats.t.ppf(0.975, len(t) - 1) * t.std(ddof=1) / np.sqrt(len(t))
-print(f"mean trend over the last 26 weeks: {t.mean():+.3f} [{t.mean() - half:+.3f}, {t.mean() + half:+.3f}]")
+
+def register(commands) -> None:
+    """Add ``steady-state`` to the harness's subcommands."""
+    ap = commands.add_parser("steady-state", help="probe: how near a steady state are the reported weeks?",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("spinup_weeks", metavar="SPINUP_WEEKS", type=int)
+    ap.add_argument("rest", metavar="ARG", nargs="*",
+                    help="LATE_FOUNDED_SHARE (default 0), then any key=value overrides of the model")
+    ap.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run seeds 1-5 for 52 reported weeks and print the drift of share dormant and the mean trend."""
+    spin, rest = args.spinup_weeks, args.rest
+    late = float(rest[0]) if rest and "=" not in rest[0] else 0.0
+    extra = dict(a.split("=", 1) for a in rest if "=" in a)
+    trends = []
+    for seed in (1, 2, 3, 4, 5):
+        config = {"seed": seed, "duration.spinup_weeks": spin, "groups.late_founded_share": late,
+                  "groups.founding_weeks": max(spin, 1), "duration.weeks": 52,
+                  **{k: float(v) if "." in v else int(v) for k, v in extra.items()}}
+        gw = GroupCultureModel(**config).run().tables()["group_weeks"]
+        dormant = gw.groupby("week").state.apply(lambda s: float((s == "dormant").mean())).to_numpy()
+        leaves = gw.groupby("week").leaves.sum()
+        members = gw.groupby("week").members.sum().to_numpy()
+        thriving = gw.groupby("week").state.apply(lambda s: float((s == "thriving").mean())).to_numpy()
+        last26 = dormant[-26:]
+        trend = np.polyfit(np.arange(26), last26, 1)[0] * 25
+        halves = last26[13:].mean() - last26[:13].mean()
+        trends.append(trend)
+        print(f"spin-up {spin}, seed {seed}: dormant {dormant[0]:.3f} / {dormant[25]:.3f} / {dormant[-1]:.3f}; "
+              f"last 26 weeks: range {np.ptp(last26):.3f}, trend {trend:+.3f}, last 13 - previous 13 {halves:+.3f}; "
+              f"leaves median {leaves.median():.0f}, max {leaves.max():.0f}; "
+              f"memberships {members[-26]} -> {members[-1]} "
+              f"({members[-1] / config.get('population.size', 20000):.2f} per person); "
+              f"thriving, mean of the last 26 weeks {thriving[-26:].mean():.3f}",
+              flush=True)
+    t = np.asarray(trends)
+    half = stats.t.ppf(0.975, len(t) - 1) * t.std(ddof=1) / np.sqrt(len(t))
+    print(f"mean trend over the last 26 weeks: {t.mean():+.3f} [{t.mean() - half:+.3f}, {t.mean() + half:+.3f}]")

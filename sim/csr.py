@@ -73,7 +73,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     """``np.argsort(keys, kind="stable")`` for integer keys.
 
     Sorts ``key x n + position`` (distinct values) with ``np.sort``, several times faster
-    than numpy's stable argsort of millions of keys (``benchmarks/bench_parts.py sort``);
+    than numpy's stable argsort of millions of keys (``python -m benchmarks parts sort``);
     falls back to the argsort for negative keys or where that product would overflow.
     Keys already in order cost one comparison each.
     """

@@ -7,7 +7,7 @@ touches only the professionals, memberships and groups involved in this tick's e
 Gathers on the hot paths use ``a.take(i)``: the same values as ``a[i]`` with less
 overhead per call, which is what most of an hour's gathers are (a few thousand visits):
 0.13 against 0.24 ms for 20,000 int32 rows into 12 million values, about the same from
-100,000 rows (``python benchmarks/bench_parts.py take``).
+100,000 rows (``python -m benchmarks parts take``).
 """
 
 from __future__ import annotations

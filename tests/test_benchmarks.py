@@ -1,21 +1,70 @@
-"""Smoke test of the benchmark script: it runs at a tiny size and writes well-formed JSON (no timing checked)."""
+"""Smoke tests of the benchmark harness: every subcommand is listed and documented, the cheap ones run at a
+tiny size and print or write well-formed results (no timing is checked)."""
+
+from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
+import re
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_suite.py"
+import numpy as np
+import pytest
+
+from benchmarks import harness
+from tests.conftest import TINY, groupsim, groupsim_in_process, ok
+
+COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
+            "null-vs-model", "power", "steady-state", "scale-invariance", "calibration-probe"}
 
 
-def run(tmp_path, *args):
+def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
+    with pytest.raises(SystemExit) as info:
+        harness.main(["no-such-benchmark"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "invalid choice: 'no-such-benchmark'" in err
+    assert set(re.findall(r"'([a-z-]+)'", err.split("choose from")[1])) == COMMANDS
+    listing = harness.parser().format_help()
+    for name in COMMANDS:
+        assert re.search(rf"^ +{name}\s+\S", listing, re.M), f"{name}: a one-line help in the listing"
+        with pytest.raises(SystemExit):
+            harness.main([name, "--help"])
+        assert f"python -m benchmarks {name}" in capsys.readouterr().out, f"{name}: its help shows how to call it"
+
+
+def test_parts_sort_and_take_check_both_ways_agree_and_print_their_times(capsys):
+    harness.main(["parts", "sort", "--n", "5000"])
+    harness.main(["parts", "take", "--rows", "20000", "--gathered", "1100"])
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and "stable_order" in out[0] and "a.take(i)" in out[1]
+
+
+def test_parts_summary_reads_a_run_directory(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    ok(groupsim_in_process(*TINY, f"hydra.run.dir={run_dir}", cwd=tmp_path))
+    harness.main(["parts", "summary", str(run_dir)])
+    out = capsys.readouterr().out
+    assert out.startswith(f"{run_dir}: summary") and "S5" in out
+
+
+def test_setup_times_every_phase(capsys):
+    harness.main(["setup", "--size", "2000", "--groups", "20", "--model"])
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["size"] == 2000 and list(report["phases"]) == [
+        "population", "network", "groups", "memberships", "whole model (Mesa agents included)"]
+    assert all(row["cpu_s"] >= 0 for row in report["phases"].values()) and report["peak_rss_mb"] > 0
+
+
+def test_scale_invariance_prints_one_line_per_size(capsys):
+    harness.main(["scale-invariance", "2000", "4000"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["2,000", "4,000"]
+    assert all("initial memberships per person" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_scaling_writes_one_row_per_size_and_horizon(tmp_path):
     out = tmp_path / "bench.json"
-    subprocess.run([sys.executable, str(SCRIPT), *args, "--json", str(out)], check=True, capture_output=True)
-    return json.loads(out.read_text())
-
-
-def test_scaling_case_writes_one_row_per_size_and_horizon(tmp_path):
-    report = run(tmp_path, "scaling", "--sizes", "200", "300", "--weeks", "1")
+    harness.main(["scaling", "--sizes", "200", "300", "--weeks", "1", "--json", str(out)])
+    report = json.loads(out.read_text())
     assert report["case"] == "scaling" and report["machine"]["cores"] >= 1
     assert [(r["professionals"], r["groups"], r["weeks"]) for r in report["rows"]] == [(200, 2, 1), (300, 3, 1)]
     for row in report["rows"]:
@@ -23,21 +72,38 @@ def test_scaling_case_writes_one_row_per_size_and_horizon(tmp_path):
         assert row["events"] > 0 and row["agent_hours_per_s"] > 0 and row["events_per_s"] > 0 and row["cpu_s"] > 0
 
 
-def test_reference_case_reports_both_engines_and_their_ratio(tmp_path):
-    report = run(tmp_path, "reference", "--size", "200", "--weeks", "1")
+@pytest.mark.slow
+def test_reference_reports_both_engines_and_their_ratio(tmp_path):
+    out = tmp_path / "bench.json"
+    harness.main(["reference", "--size", "200", "--weeks", "1", "--json", str(out)])
+    report = json.loads(out.read_text())
     assert [r["engine"] for r in report["rows"]] == ["fast", "reference"]
     assert report["ratio_whole_run"] > 0 and report["rows"][0]["ratio_to_reference"] == report["ratio_whole_run"]
 
 
-def test_parts_cases_check_both_ways_agree_and_print_their_times(tmp_path):
-    parts = SCRIPT.with_name("bench_parts.py")
-    for args in (["sort", "--n", "5000"], ["take", "--rows", "20000", "--gathered", "1100"]):
-        out = subprocess.run([sys.executable, str(parts), *args], check=True, capture_output=True, text=True).stdout
-        assert " s" in out or " ms" in out
-    run_dir = tmp_path / "run"
-    overrides = ["population.size=300", "groups.count=3", "duration.weeks=2", "duration.spinup_weeks=0", "plots=false"]
-    subprocess.run([sys.executable, "-m", "experiments.run", *overrides, f"hydra.run.dir={run_dir}"], check=True,
-                   capture_output=True)
-    out = subprocess.run([sys.executable, str(parts), "summary", str(run_dir)], check=True, capture_output=True,
-                         text=True).stdout
-    assert "summary" in out and "S5" in out
+@pytest.mark.slow
+def test_submodels_reports_every_wrapped_submodel(tmp_path):
+    out = tmp_path / "submodels.json"
+    # a subprocess: the subcommand wraps the schedule's functions for the rest of its process
+    ok(groupsim("submodels", "--size", "300", "--weeks", "1", "--json", str(out), cwd=tmp_path, module="benchmarks"))
+    report = json.loads(out.read_text())
+    assert report["args"]["size"] == 300 and report["run"]["user_s"] > 0
+    assert all(row["calls"] > 0 for row in report["submodels"].values())
+
+
+@pytest.mark.slow
+def test_dashboard_steps_and_times_the_views(capsys):
+    harness.main(["dashboard", "--weeks", "1", "--seeds", "0"])
+    out = capsys.readouterr().out
+    assert out.startswith("seed 0: build") and "week median" in out and "view data" in out
+
+
+@pytest.mark.slow
+def test_steady_state_reports_each_seed_and_the_mean_trend(capsys):
+    harness.main(["steady-state", "0", "0", "population.size=300", "groups.count=4"])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[1].split(":")[0].strip() for line in lines[:5]] == [f"seed {s}" for s in range(1, 6)]
+    trend = lines[5]
+    assert trend.startswith("mean trend over the last 26 weeks")
+    low, high = (float(v) for v in trend.split("[")[1].rstrip("]").split(","))
+    assert np.isfinite(low) and low <= high

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks import harness
 from benchmarks import shard as sh
-from benchmarks import split_coupling
 from sim import GroupCultureModel, ModelParams
 from sim.initialize import build_state
 from sim.state import Groups, Memberships, State
@@ -205,8 +205,8 @@ def test_restrict_refuses_a_state_that_has_run():
 
 def test_split_coupling_industry_cut_writes_its_report(tmp_path):
     out = tmp_path / "split.json"
-    split_coupling.main(["--cut", "industry", "--size", "3000", "--weeks", "1", "--seeds", "0", "1",
-                         "--json", str(out)])
+    harness.main(["split-coupling", "--cut", "industry", "--size", "3000", "--weeks", "1", "--seeds", "0", "1",
+                  "--json", str(out)])
     report = json.loads(out.read_text())
     assert [r["seed"] for r in report["rows"]] == [0, 1]
     row = report["rows"][0]

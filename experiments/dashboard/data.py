@@ -49,7 +49,7 @@ CONTROL_KEYS = {
     "manager_posts_per_week": "interventions.manager_posts_per_week",
     "weekly_digest": "interventions.weekly_digest",
 }
-# A size that steps a week in about a tenth of a second (benchmarks/bench_dashboard.py). No
+# A size that steps a week in about a tenth of a second (python -m benchmarks dashboard). No
 # spin-up (the model's default is 104 weeks, simulated before the first frame): the
 # dashboard shows the start-up transient unless the user raises "spin-up weeks".
 DASHBOARD_SIZE = {"population_size": 5000, "groups_count": 60, "weeks": 104, "spinup_weeks": 0}

@@ -1,8 +1,9 @@
-"""Benchmarks of issue 9: scaling table, fast engine against the per-agent reference, profile.
+"""Whole runs: the scaling table, the fast engine against the per-agent reference, a profile.
 
-    python benchmarks/bench_suite.py scaling --sizes 10000 100000 1000000 --weeks 13 52
-    python benchmarks/bench_suite.py reference --size 100000 --weeks 2
-    python benchmarks/bench_suite.py profile --size 1000000 --weeks 4 --out profile.txt
+    python -m benchmarks scaling --sizes 10000 100000 1000000 --weeks 13 52
+    python -m benchmarks scaling --sizes 20000 --groups 150 --weeks 52      # one run, quick
+    python -m benchmarks reference --size 100000 --weeks 2
+    python -m benchmarks profile --size 1000000 --weeks 4 --out profile.txt
 
 Every case is one whole run as the command line does it: set-up, the weeks, the tables
 written to Parquet through experiments/results.py and the summary. Each case runs in a
@@ -28,7 +29,16 @@ import tempfile
 import time
 from pathlib import Path
 
-HOURS_PER_WEEK = 168
+from pyinstrument import Profiler
+
+from experiments import results
+from experiments.run import write_tables
+from sim import GroupCultureModel
+from sim import summary as sim_summary
+from sim.clock import HOURS_PER_WEEK
+from sim.reference import ReferenceModel
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def machine() -> dict:
@@ -49,12 +59,6 @@ def machine() -> dict:
 
 def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict:
     """Run one case in this process and return its measurements."""
-    from experiments import results
-    from experiments.run import write_tables
-    from sim import GroupCultureModel
-    from sim import summary as sim_summary
-    from sim.reference import ReferenceModel
-
     config = {"population.size": size, "groups.count": groups, "duration.weeks": weeks, "seed": seed,
               "duration.spinup_weeks": 0}  # the stated weeks only
     t0 = time.perf_counter()
@@ -91,16 +95,18 @@ def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict
 
 def in_subprocess(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict:
     """:func:`one_case` in a fresh interpreter (its own peak RSS)."""
-    cmd = [sys.executable, __file__, "one", engine, str(size), str(groups), str(weeks), str(seed)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    cmd = [sys.executable, "-m", "benchmarks.suite", engine, str(size), str(groups), str(weeks), str(seed)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def groups_for(size: int, groups: int | None) -> int:
+    """``groups``, or one group per 100 professionals."""
     return groups if groups else max(1, size // 100)
 
 
 def print_table(rows: list[dict]) -> None:
+    """The rows as a table on stdout."""
     cols = ["engine", "professionals", "groups", "weeks", "setup_s", "run_s", "output_s", "wall_s", "cpu_s",
             "peak_rss_mib", "agent_hours_per_s", "events_per_s"]
     print(" | ".join(cols))
@@ -108,30 +114,31 @@ def print_table(rows: list[dict]) -> None:
         print(" | ".join(f"{row[c]:,}" if isinstance(row[c], (int, float)) else str(row[c]) for c in cols))
 
 
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "one":  # internal: one case in this process, JSON on stdout
-        engine, size, groups, weeks, seed = argv[1], *map(int, argv[2:6])
-        print(json.dumps(one_case(engine, size, groups, weeks, seed)))
-        return
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="case", required=True)
-    scaling = sub.add_parser("scaling", help="one whole run per size and horizon")
+def register(commands) -> None:
+    """Add ``scaling``, ``reference`` and ``profile`` to the harness's subcommands."""
+    def add(name: str, help: str):
+        return commands.add_parser(name, help=help, description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    scaling = add("scaling", "one whole run per size and horizon, each in a fresh process")
     scaling.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     scaling.add_argument("--weeks", type=int, nargs="+", default=[13, 52])
-    reference = sub.add_parser("reference", help="fast engine and per-agent reference side by side")
+    reference = add("reference", "fast engine and per-agent reference side by side")
     reference.add_argument("--size", type=int, default=100_000)
     reference.add_argument("--weeks", type=int, default=2)
-    profile = sub.add_parser("profile", help="pyinstrument profile of one whole fast run")
+    profile = add("profile", "pyinstrument profile of one whole fast run")
     profile.add_argument("--size", type=int, default=1_000_000)
     profile.add_argument("--weeks", type=int, default=4)
     profile.add_argument("--out", type=Path, default=Path("profile.txt"))
-    for p in (scaling, reference, profile):
+    for p, case in ((scaling, "scaling"), (reference, "reference"), (profile, "profile")):
         p.add_argument("--groups", type=int, default=None, help="default: professionals / 100")
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--json", type=Path, default=None, help="write the results here as JSON")
-    args = ap.parse_args(argv)
+        p.set_defaults(run=run, case=case)
 
+
+def run(args: argparse.Namespace) -> None:
+    """Run the case ``args.case``: print its table and write its JSON report."""
     rows: list[dict] = []
     extra: dict = {}
     if args.case == "scaling":
@@ -148,8 +155,6 @@ def main(argv: list[str] | None = None) -> None:
                  "ratio_run_only": round(ref["run_s"] / max(fast["run_s"], 1e-9), 1)}
         fast["ratio_to_reference"] = extra["ratio_whole_run"]
     else:
-        from pyinstrument import Profiler
-
         profiler = Profiler()
         profiler.start()
         rows.append(one_case("fast", args.size, groups_for(args.size, args.groups), args.weeks, args.seed))
@@ -165,5 +170,6 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # one case in this process, JSON on stdout (in_subprocess)
+    engine, size, groups, weeks, seed = sys.argv[1], *map(int, sys.argv[2:6])
+    print(json.dumps(one_case(engine, size, groups, weeks, seed)))

@@ -1,7 +1,7 @@
 """Benchmark: set-up (initialization) time and peak memory, by phase.
 
-    python benchmarks/bench_setup.py --size 1000000 --groups 10000
-    python benchmarks/bench_setup.py --size 100000 --groups 1000 --model   # also the Mesa model
+    python -m benchmarks setup --size 1000000 --groups 10000
+    python -m benchmarks setup --size 100000 --groups 1000 --model   # also the Mesa model
 
 Times each phase of :func:`sim.initialize.build_state` with the model's child streams
 (population, network, groups, memberships, index), then, with ``--model``, the whole
@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from sim import GroupCultureModel
 from sim import network as netmod
 from sim.initialize import STREAMS, init_groups, init_memberships
 from sim.params import ModelParams
@@ -29,13 +30,19 @@ def _clock() -> tuple[float, float]:
     return time.perf_counter(), ru.ru_utime + ru.ru_stime
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def register(commands) -> None:
+    """Add ``setup`` to the harness's subcommands."""
+    ap = commands.add_parser("setup", help="set-up (initialization) time and peak memory, by phase",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=100_000)
     ap.add_argument("--groups", type=int, default=1_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--model", action="store_true", help="also build the whole Mesa model")
-    args = ap.parse_args()
+    ap.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Time each set-up phase and print the table, then one line of JSON."""
     params = ModelParams.from_dict(**{"population.size": args.size, "groups.count": args.groups, "seed": args.seed,
                                       "duration.spinup_weeks": 0})  # set-up only, no spin-up
     streams = dict(zip(STREAMS, np.random.default_rng(args.seed).spawn(len(STREAMS)), strict=True))
@@ -58,8 +65,6 @@ def main() -> None:
     phase("memberships")
     del pop, edges, groups, memberships
     if args.model:
-        from sim import GroupCultureModel
-
         last = _clock()
         GroupCultureModel(params)
         phase("whole model (Mesa agents included)")
@@ -70,6 +75,3 @@ def main() -> None:
     print(f"  peak RSS {rss_mb:.0f} MB")
     print(json.dumps({"size": args.size, "groups": args.groups, "phases": rows, "peak_rss_mb": round(rss_mb)}))
 
-
-if __name__ == "__main__":
-    main()

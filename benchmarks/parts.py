@@ -1,8 +1,8 @@
-"""Benchmark: the pieces the fourth scaling round changed, each against what it replaced.
+"""Benchmark: pieces of the engine, each against what it replaced.
 
-    python benchmarks/bench_parts.py sort                 # sim.csr.stable_order vs numpy's stable argsort
-    python benchmarks/bench_parts.py take                 # ndarray.take vs fancy indexing (int32 rows)
-    python benchmarks/bench_parts.py summary RUN_DIR      # the summary (and S5) of a run directory's tables
+    python -m benchmarks parts sort               # sim.csr.stable_order vs numpy's stable argsort
+    python -m benchmarks parts take               # ndarray.take vs fancy indexing (int32 rows)
+    python -m benchmarks parts summary RUN_DIR    # the summary (and S5) of a run directory's tables
 
 Each case checks that both ways give the same result, then prints wall times (the best
 of a few, or for ``take`` the mean of many with fresh indices). ``summary`` reads the
@@ -19,6 +19,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from omegaconf import OmegaConf
+
+from experiments import results
+from experiments.config import model_params
+from sim import facts
+from sim import summary as sim_summary
+from sim.csr import stable_order
 
 
 def best(f, repeat: int = 3) -> float:
@@ -32,8 +39,6 @@ def best(f, repeat: int = 3) -> float:
 
 
 def sort_case(n: int) -> None:
-    from sim.csr import stable_order
-
     keys = np.random.default_rng(0).integers(0, 1_000_000, n)
     assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
     print(f"{n:,} keys: np.argsort(kind='stable') {best(lambda: np.argsort(keys, kind='stable')):.2f} s, "
@@ -59,13 +64,6 @@ def take_case(rows: int, gathered: int, repeat: int = 200) -> None:
 
 
 def summary_case(directory: Path) -> None:
-    from omegaconf import OmegaConf
-
-    from experiments import results
-    from experiments.run import model_params
-    from sim import facts
-    from sim import summary as sim_summary
-
     names = [p.stem for p in sorted(directory.glob("*.parquet"))]
     tables = results.read_tables(directory, names, sim_summary.READS)
     params = model_params(OmegaConf.load(directory / ".hydra" / "config.yaml"))
@@ -73,8 +71,11 @@ def summary_case(directory: Path) -> None:
           f"S5 {best(lambda: facts.badges_persist(tables['groups'], tables['group_weeks'])):.2f} s")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def register(commands) -> None:
+    """Add ``parts`` (with its cases ``sort``, ``take``, ``summary``) to the harness's subcommands."""
+    ap = commands.add_parser("parts", help="pieces of the engine against what they replaced: sort, take, summary",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.set_defaults(run=run)
     sub = ap.add_subparsers(dest="case", required=True)
     s = sub.add_parser("sort", help="stable_order against numpy's stable argsort")
     s.add_argument("--n", type=int, default=20_000_000)
@@ -83,7 +84,10 @@ def main() -> None:
     t.add_argument("--gathered", type=int, default=100_000)
     m = sub.add_parser("summary", help="the summary of a run directory")
     m.add_argument("directory", type=Path)
-    args = ap.parse_args()
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run the case ``args.case``."""
     if args.case == "sort":
         sort_case(args.n)
     elif args.case == "take":
@@ -91,6 +95,3 @@ def main() -> None:
     else:
         summary_case(args.directory)
 
-
-if __name__ == "__main__":
-    main()

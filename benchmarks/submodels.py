@@ -1,6 +1,6 @@
 """Time spent in each submodel of one run: wall and system seconds, page faults, calls.
 
-    python benchmarks/submodel_times.py --size 1000000 --weeks 52 --json submodels.json
+    python -m benchmarks submodels --size 1000000 --weeks 52 --json submodels.json
 
 Wraps the submodels the schedule calls (``sim.model``'s names) and the index update, and
 runs the model (set-up, then the weeks; no tables). For a before/after comparison run it
@@ -39,14 +39,20 @@ def timed(name, f, totals):
     return wrapper
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def register(commands) -> None:
+    """Add ``submodels`` to the harness's subcommands."""
+    ap = commands.add_parser("submodels", help="time spent in each submodel of one run",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--groups", type=int, default=None, help="default: size / 100")
     ap.add_argument("--weeks", type=int, default=52)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=None)
-    args = ap.parse_args()
+    ap.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Wrap the submodels (for the rest of this process), run the model and report their times."""
     totals = collections.defaultdict(lambda: {"wall_s": 0.0, "system_s": 0.0, "page_faults": 0, "calls": 0})
     for name in SUBMODELS:
         setattr(schedule, name, timed(name, getattr(schedule, name), totals))
@@ -58,7 +64,8 @@ def main() -> None:
     model.run()
     r2 = resource.getrusage(resource.RUSAGE_SELF)
     report = {
-        "args": vars(args) | {"json": None}, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "args": {key: getattr(args, key) for key in ("size", "groups", "weeks", "seed")} | {"json": None},
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "setup": {"user_s": r1.ru_utime - r0.ru_utime, "system_s": r1.ru_stime - r0.ru_stime},
         "run": {"user_s": r2.ru_utime - r1.ru_utime, "system_s": r2.ru_stime - r1.ru_stime},
         "submodels": {k: {f: round(v, 2) for f, v in row.items()}
@@ -71,6 +78,3 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
 
-
-if __name__ == "__main__":
-    main()

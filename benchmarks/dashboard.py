@@ -1,6 +1,6 @@
 """Benchmark: how long one dashboard step (a simulated week) takes at the default size.
 
-    python benchmarks/bench_dashboard.py            # default dashboard model, 8 weeks, seeds 0-2
+    python -m benchmarks dashboard            # default dashboard model, 8 weeks, seeds 0-2
 
 Prints the model's time per week (the Step button) and the time of all view data
 functions per refresh (what the page recomputes after each step; drawing not included).
@@ -8,6 +8,7 @@ functions per refresh (what the page recomputes after each step; drawing not inc
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -22,8 +23,19 @@ def views(model) -> None:
     data.group_detail(model, 0)
 
 
-def main(weeks: int = 8) -> None:
-    for seed in range(3):
+def register(commands) -> None:
+    """Add ``dashboard`` to the harness's subcommands."""
+    ap = commands.add_parser("dashboard", help="time of one dashboard step (a week) and of its view data",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--weeks", type=int, default=8)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Step the dashboard's model week by week and print build, step and view-data times per seed."""
+    weeks = args.weeks
+    for seed in args.seeds:
         start = time.perf_counter()
         model = data.DashboardModel(**(data.default_controls() | {"seed": str(seed)}))
         built = time.perf_counter() - start
@@ -38,6 +50,3 @@ def main(weeks: int = 8) -> None:
         print(f"seed {seed}: build {built:.2f} s | week median {statistics.median(step):.3f} s, "
               f"max {max(step):.3f} s | view data {statistics.median(view):.3f} s")
 
-
-if __name__ == "__main__":
-    main()
