@@ -24,9 +24,10 @@ from tests.conftest import SMALL
 TINY = {**SMALL, "population.size": 300, "groups.count": 6, "duration.weeks": 2}
 
 
-@pytest.fixture(scope="module")
-def model() -> GroupCultureModel:
-    return GroupCultureModel(**TINY).run()
+@pytest.fixture
+def model(small_run) -> GroupCultureModel:
+    """The session's small run (read only here)."""
+    return small_run
 
 
 def both(model, seed: int = 5) -> tuple[ViewSet, AgentSet]:
@@ -54,7 +55,7 @@ def test_views_are_made_on_demand():
 
 
 def test_model_agents_and_agents_by_type(model):
-    n, n_groups = TINY["population.size"], TINY["groups.count"]
+    n, n_groups = SMALL["population.size"], SMALL["groups.count"]
     assert isinstance(model.agents, AgentSet) and len(model.agents) == n + n_groups
     assert model.agent_types == [Professional, Group]
     assert set(model.agents_by_type) == {Professional, Group}
@@ -131,7 +132,7 @@ def test_datacollector_agent_and_agenttype_reporters(model):
     collector.collect(model)
     agents = collector.get_agent_vars_dataframe()
     assert len(agents) == len(model.agents)
-    assert (agents["kind"] == "Professional").sum() == TINY["population.size"]
+    assert (agents["kind"] == "Professional").sum() == SMALL["population.size"]
     groups = collector.get_agenttype_vars_dataframe(Group)
     assert list(groups["members"]) == model.group_agents.get("members")
     assert list(groups["charter"]) == model.group_agents.get("charter")
