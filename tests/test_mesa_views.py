@@ -156,3 +156,23 @@ def test_batch_run_collects_agent_reporters_over_the_views():
     expected = GroupCultureModel(**params).run().group_agents.get("members")
     assert [members[300 + 1 + g] for g in range(4)] == expected
     assert all(members[i] is None for i in range(1, 301))
+
+
+def test_sets_built_as_newer_mesa_builds_them_are_still_ordinary(model, monkeypatch):
+    """Newer Mesa 3 builds the sets of select and groupby as ``type(self)(agents, random)``."""
+    original = {name: getattr(AgentSet, name) for name in ("select", "groupby")}
+
+    def select(self, *args, **kwargs):
+        made = original["select"](self, *args, **kwargs)
+        return type(self)(list(made), self.random)
+
+    def groupby(self, by, result_type="agentset"):
+        groups = original["groupby"](self, by, result_type="list").groups
+        return mesa.agent.GroupBy({k: type(self)(v, self.random) for k, v in groups.items()})
+
+    monkeypatch.setattr(AgentSet, "select", select)
+    monkeypatch.setattr(AgentSet, "groupby", groupby)
+    assert type(AgentSet(list(model.group_agents), model.random).select(at_most=2)) is AgentSet  # the stand-in works
+    made = model.agents.select(agent_type=Group)
+    assert type(made) is AgentSet and ids(made) == ids(model.group_agents)
+    assert all(type(s) is AgentSet for s in model.agents.groupby(type).groups.values())
