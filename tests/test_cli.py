@@ -160,6 +160,20 @@ def test_bad_input_gives_one_line(tmp_path, args, message):
     assert not list(tmp_path.rglob("summary.json")) and not list(tmp_path.rglob("sweep_summary*"))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("args, message", [
+    (["population.blocked_at_work=1.5"], "error: population.blocked_at_work = 1.5 is out of range"),
+    (["-m", "population.sizee=1,2"], "error: unknown key population.sizee"),
+])
+def test_bad_input_in_a_real_process_gives_one_line_on_stderr(tmp_path, args, message):
+    """The in-process refusals above, once through a real process: nothing else reaches stderr or stdout."""
+    proc = groupsim(*TINY, f"hydra.run.dir={tmp_path / 'out'}", f"hydra.sweep.dir={tmp_path / 'out'}", *args,
+                    cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()] and proc.stderr.startswith(message), proc.stderr
+    assert not list(tmp_path.rglob("summary.json")) and not list(tmp_path.rglob("sweep_summary*"))
+
+
 @pytest.mark.parametrize("key", ["hydra.run.dir", "hydra.sweep.dir"])
 def test_an_empty_output_path_is_refused(tmp_path, key):
     proc = groupsim_in_process(*TINY, f"{key}=", *(["-m"] if "sweep" in key else []), cwd=tmp_path)
