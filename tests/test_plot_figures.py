@@ -320,8 +320,9 @@ def test_fig2_draws_points_at_their_stated_size_and_says_how_it_bins():
     table = pd.DataFrame({"charter": ["industry_profession", "university_alumni"], "size_lo": [200, 200],
                           "size_hi": [500, 500], "size_median": [300.0, 350.0], "n_groups": [4, 5],
                           "n_thriving": [2, 1], "n_jobs": [1, 1], "share": [0.5, 0.2], "ci_low": [0.1, 0.03],
-                          "ci_high": [0.9, 0.6]})
+                          "ci_high": [0.9, 0.6], "interval": ["wilson", "wilson"]})
     fig = draw.figure_thriving_by_size(table, horizon=10, n_seeds=1)
+    assert "Wilson interval over the groups or members of one run" in fig.get_supxlabel().replace("\n", " ")
     ax = fig.axes[0]
     xs = sorted(float(x) for c in ax.containers for x in c.lines[0].get_xdata())  # the data line of each errorbar
     assert xs == [300.0, 350.0]

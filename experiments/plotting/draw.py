@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
+from experiments.plotting import stats
 from experiments.plotting.data import NULL_SOURCE, charter_order
 
 WIDTH = 7.2  # inches: a full page column
@@ -117,6 +118,12 @@ def _note(fig: Figure, text: str) -> None:
     """A caption under the axes (what the bands and bars are), wrapped to the figure's width."""
     width = int(fig.get_figwidth() * 72 / (9 * 0.56))  # characters of 9 pt text per line
     fig.supxlabel(textwrap.fill(text, width), fontsize=9, color="0.25")
+
+
+def _methods(*columns) -> str:
+    """The interval methods named in tables' ``interval`` columns, in words (what a note states)."""
+    used = pd.Series([v for c in columns if c is not None for v in c], dtype=object).dropna()
+    return stats.describe(used[used != ""].unique())
 
 
 def _wrap(text: str, width: int = 14) -> str:
@@ -244,10 +251,11 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
-        seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "bars: 95% Wilson CI"
+        bars = _methods(table.get("interval"))
+        seeds = f"{'mean over seeds' if n_seeds > 1 else 'one run'}; bars: 95% CI ({bars})"
         if has_band:
             seeds = (f"{int(model['n_sets'].max())} calibrated parameter sets run on the same seeds; points: mean over"
-                     f" sets, bars: 95% bootstrap CI over seeds of that mean; hatched: 5-95% over sets of each set's"
+                     f" sets, bars: 95% CI over seeds of that mean ({bars}); hatched: 5-95% over sets of each set's"
                      " mean over seeds (parameter uncertainty)")
         _note(
             fig,
@@ -370,8 +378,8 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
         fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
-        over_seeds = "interval" in table and (table["interval"] == "seeds").all()
-        ci = "95% bootstrap CI over seeds" if over_seeds else "95% Wilson CI"
+        over_seeds = n_seeds > 1
+        ci = f"95% CI: {_methods(table.get('interval'))}"
         what = {
             3: f" [{ci}] and number of groups",
             2: f" [{ci}]",
@@ -467,8 +475,8 @@ def figure_participation(
         _note(
             fig,
             "members: memberships held at the end of the run; "
-            + ("bars (b, c): mean over seeds, 95% bootstrap CI over seeds"
-               if "interval" in badges and (badges["interval"] == "seeds").any() else "bars: 95% Wilson CI")
+            + ("bars (b, c): one run" if "wilson" in set(split.get("interval", ())) else "bars (b, c): mean over seeds")
+            + f", 95% CI ({_methods(split.get('interval'), badges.get('interval'))})"
             + ("" if has_large else f"; no group has {large_group:,}+ members, so stylized fact S1 does not apply"),
         )
     return fig
@@ -506,7 +514,6 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
         ax_prof.axvspan(start, end, color="0.9", lw=0, label="work hours (Mon-Fri)")
         for day_type, part in profile.groupby("day_type", sort=False):
             color, marker, ls = styles.get(day_type, ("#0072B2", "^", ":"))
-            over_seeds = "interval" in part and (part["interval"] == "seeds").all()
             ax_prof.fill_between(part["hour_of_day"], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
             ax_prof.plot(
                 part["hour_of_day"],
@@ -515,16 +522,17 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
                 marker=marker,
                 linestyle=ls,
                 markersize=4,
-                label=f"{day_type} (mean, 95% CI{' over seeds' if over_seeds else ''})",
+                label=f"{day_type} (mean, 95% CI)",
             )
         ax_prof.set_xlim(-0.5, 23.5)
         ax_prof.set_xticks(range(0, 24, 2))
-        ax_prof.set_ylim(0, max(profile["ci_high"].max(), profile["mean"].max()) * 1.35)  # room for the key
+        ax_prof.set_ylim(0, np.nanmax([profile["ci_high"].max(), profile["mean"].max()]) * 1.35)  # room for the key
         ax_prof.set_xlabel("hour of day (the hour starting at)")
         ax_prof.set_ylabel("posts per hour\nper 1,000 professionals")
         ax_prof.set_title("(b) Workdays vs weekend")
         ax_prof.legend(frameon=False, loc="upper left", ncols=2, handlelength=2.5)
         fig.suptitle("When are professionals active? Posts by hour of day and weekday")
+        _note(fig, f"band (b): 95% CI ({_methods(profile.get('interval'))})")
     return fig
 
 
@@ -578,9 +586,9 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_diff.set_title("(b) effect vs baseline")
         ax_diff.grid(True, axis="x", color="0.9")
         fig.suptitle(title)
-        paired = (table["diff_interval"] == "paired seeds").any()
-        seeds = (f"{n_seeds} seeds; shares: mean over seeds, bars: 95% bootstrap CI over seeds; changes: paired by seed"
-                 " (each seed against the baseline at the same seed), bootstrap CI over seeds" if paired else
-                 f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences)")
+        seeds = (f"{n_seeds} seeds; shares: mean over seeds, 95% CI ({_methods(table.get('interval'))});"
+                 f" changes: paired by seed (each seed against the baseline at the same seed), 95% CI"
+                 f" ({_methods(table['diff_interval'][~is_base])})" if n_seeds > 1 else
+                 "one run; bars: 95% CI (Wilson for shares, Newcombe for differences)")
         _note(fig, f"{seeds}; grey band and dashed line: baseline ({label(baseline)})")
     return fig
