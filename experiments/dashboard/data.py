@@ -8,7 +8,7 @@ these functions return.
 
 Weeks are numbered from the first reported week: a spin-up period (``Records.spinup``,
 when the engine has one) shows as negative weeks. A group counts in a week's shares only
-if it has a state that week (state -1: not founded yet).
+if it has a state that week (:func:`sim.states.state_shares`: shares of founded groups).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.plotting.data import WEEKDAYS, charter_order
+from sim import states
 from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from sim.model import GroupCultureModel
 from sim.params import CharterParams, ModelParams, ParamError
@@ -165,16 +166,15 @@ def simulated_date(model) -> str:
 
 
 def state_shares(model) -> pd.DataFrame:
-    """Share of (founded) groups thriving / active / dormant at the end of each week.
+    """Share of founded groups thriving / active / dormant at the end of each week.
 
-    Returns ``week, groups, thriving, active, dormant`` (shares of ``groups``).
+    Returns ``week, groups, thriving, active, dormant`` (shares of ``groups``, the groups
+    founded by then: :func:`sim.states.state_shares`).
     """
     first, done = _weeks(model)
-    states = model.state.records.week_state[first:done]
-    founded = (states >= 0).sum(axis=1)
-    out = pd.DataFrame({"week": np.arange(first, done) - _spinup(model), "groups": founded})
-    for code, name in STATE_NAMES.items():
-        out[name] = (states == code).sum(axis=1) / np.maximum(founded, 1)
+    codes = model.state.records.week_state[first:done]
+    out = pd.DataFrame({"week": np.arange(first, done) - _spinup(model), "groups": states.founded(codes, axis=1),
+                        **states.state_shares(codes, axis=1)})
     return out[["week", "groups", *STATES]]
 
 
