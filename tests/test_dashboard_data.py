@@ -8,9 +8,10 @@ import pytest
 pytest.importorskip("solara", reason="the dashboard extra is not installed (pip install -e '.[dashboard]')")
 
 from experiments.dashboard import cli, data  # noqa: E402
+from sim import null  # noqa: E402
 from sim.params import ModelParams, ParamError  # noqa: E402
 
-SMALL = {"population_size": 1500, "groups_count": 12, "weeks": 4, "seed": "3"}
+SMALL = {"population_size": 1500, "groups_count": 12, "weeks": 4, "spinup_weeks": 0, "seed": "3"}
 
 
 def controls(**changes):
@@ -104,6 +105,20 @@ def test_the_null_expectation_redistributes_the_observed_posts_by_members(model,
     members = gw.groupby(["week", "charter"]).members.mean()
     rate = null.set_index(["week", "charter"]).null / members
     assert np.allclose(rate, rate.iloc[0])
+
+
+def test_the_null_state_view_is_sim_null_on_the_weeks_so_far(model, tables):
+    shares = data.null_state_shares(model)
+    gw, groups = tables["group_weeks"], tables["groups"]
+    rates = null.per_capita_rates(gw, groups, by_charter=False)
+    drawn = null.simulate(gw, rates, model.params.classification, null.null_rng(model.params.seed))
+    expected = pd.crosstab(drawn.week, drawn.state.astype(str), normalize="index").reindex(columns=data.STATES,
+                                                                                          fill_value=0)
+    assert list(shares.week) == [0, 1, 2]
+    for state in data.STATES:
+        assert np.allclose(shares[state], expected[state].to_numpy())
+    assert shares.equals(data.null_state_shares(model))  # the null's own stream of the seed: the same draw
+    assert "null model:" in data.share_text(data.state_shares(model), shares)
 
 
 def test_badge_wall_counts_current_members_and_those_who_ever_posted(model, tables):

@@ -91,19 +91,21 @@ def Status(model):
         return
     solara.Text(f"Simulated time: {data.simulated_date(model)}", classes=["groupsim-date"],
                 style={"font-weight": "bold"})
-    solara.Text(data.share_text(data.state_shares(model)), classes=["groupsim-shares"])
+    solara.Text(data.share_text(data.state_shares(model), data.null_state_shares(model)), classes=["groupsim-shares"])
 
 
 def StateShares(model):
     """Share of groups thriving / active / dormant over weeks."""
     if model.error is not None:
         return
-    shares = data.state_shares(model)
+    shares, null_shares = data.state_shares(model), data.null_state_shares(model)
     with matplotlib_style():
         fig = _figure()
         ax = fig.subplots()
         for name in data.STATES:
             ax.plot(shares.week, shares[name], label=name, color=STATE_COLOURS[name], marker=".")
+        ax.plot(null_shares.week, null_shares["thriving"], color=STATE_COLOURS["thriving"], linestyle=":",
+                label="thriving under the null model")
         ax.set(xlabel="week", ylabel="share of groups", ylim=(0, 1), title="Groups thriving, active, dormant")
         ax.legend(loc="upper left", frameon=False)
     _show(fig)

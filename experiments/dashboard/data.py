@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.plotting.data import WEEKDAYS, charter_order
-from sim import states
+from sim import null, states
 from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from sim.model import GroupCultureModel
 from sim.params import CharterParams, ModelParams, ParamError
-from sim.rules import STATE_NAMES
+from sim.rules import NOT_FOUNDED, STATE_NAMES
 
 STEP_HOURS = {"day": HOURS_PER_DAY, "week": HOURS_PER_WEEK}
 STATES = ("thriving", "active", "dormant")
@@ -198,19 +198,47 @@ def _per_charter_mean(model, values: np.ndarray, name: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["week", "charter", name])
 
 
-def null_expected_posts(model) -> pd.DataFrame:
-    """Weekly posts per group by charter expected under the null model.
+def _group_weeks(model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The weeks shown as the null model reads them: ``group_weeks`` (group_id, week, members, posts) and ``groups``."""
+    first, done = _weeks(model)
+    rec, n = model.state.records, model.state.groups.count
+    weeks = np.arange(first, done) - _spinup(model)
+    gw = pd.DataFrame({"group_id": np.tile(np.arange(n), len(weeks)), "week": np.repeat(weeks, n),
+                       "members": rec.week_members[first:done].ravel(), "posts": rec.week_posts[first:done].ravel()})
+    return gw, pd.DataFrame({"group_id": np.arange(n), "charter": _charter_names(model)})
 
-    Until ``sim/null.py`` lands: one constant per-capita posting rate for everyone, the
-    rate observed so far (all member posts / all member-weeks), times each group's members
-    that week, averaged over the charter's founded groups. Returns ``week, charter, null``.
+
+def null_expected_posts(model) -> pd.DataFrame:
+    """Weekly posts per group by charter expected under the null model (:mod:`sim.null`).
+
+    The null's one per-capita posting rate (:func:`sim.null.per_capita_rates` over the weeks
+    so far) times each group's members that week, averaged over the charter's founded
+    groups. Returns ``week, charter, null``.
     """
     first, done = _weeks(model)
-    rec = model.state.records
-    members = rec.week_members[first:done].astype(float)
-    member_weeks = members.sum()
-    rate = rec.week_posts[first:done].sum() / member_weeks if member_weeks > 0 else 0.0
-    return _per_charter_mean(model, rate * members, "null")
+    gw, groups = _group_weeks(model)
+    rate = float(null.per_capita_rates(gw, groups, by_charter=False).iloc[0]) if len(groups) else 0.0
+    return _per_charter_mean(model, rate * model.state.records.week_members[first:done].astype(float), "null")
+
+
+def null_state_shares(model) -> pd.DataFrame:
+    """Share of founded groups thriving / active / dormant each week in one draw of the null model.
+
+    :func:`sim.null.draw` on the weeks so far (the groups' members week by week, posts at
+    the null's one per-capita rate, the run's classifier), from the null's own stream of
+    the run's seed (:func:`sim.null.null_rng`), so a page shows the same draw for the same
+    weeks; a group counts from its founding week, as in :func:`state_shares`. Returns
+    ``week, thriving, active, dormant``.
+    """
+    first, done = _weeks(model)
+    gw, groups = _group_weeks(model)
+    if gw.empty:
+        return pd.DataFrame(columns=["week", *STATES])
+    members = null.member_weeks(gw)
+    rates = null.per_capita_rates(gw, groups, by_charter=False)
+    drawn = null.draw(members, rates, model.params.classification, null.null_rng(model.params.seed))
+    codes = np.where(model.state.records.week_state[first:done] < 0, NOT_FOUNDED, drawn.state)
+    return pd.DataFrame({"week": drawn.weeks, **states.state_shares(codes, axis=1)})
 
 
 def posts_by_charter(model) -> pd.DataFrame:
@@ -318,13 +346,16 @@ def group_detail(model, group: int) -> dict[str, Any]:
     }
 
 
-def share_text(shares: pd.DataFrame) -> str:
-    """One line with the latest week's shares (what the state view states in words)."""
+def share_text(shares: pd.DataFrame, null_shares: pd.DataFrame | None = None) -> str:
+    """One line with the latest week's shares (what the state view states in words), and the null's."""
     if shares.empty:
         return "No completed week yet: each group is classified thriving, active or dormant at the end of a week."
     last = shares.iloc[-1]
     parts = " · ".join(f"{last[s]:.0%} {s}" for s in STATES)
-    return f"Week {int(last.week)}: {parts} (of {int(last.groups)} groups)"
+    text = f"Week {int(last.week)}: {parts} (of {int(last.groups)} groups)"
+    if null_shares is not None and len(null_shares):
+        text += f"; null model: {null_shares.iloc[-1]['thriving']:.0%} thriving"
+    return text
 
 
 def fmt(x: float) -> str:
