@@ -32,11 +32,22 @@ def tables(model):
 
 
 def test_default_controls_build_the_model_defaults_at_the_dashboard_size():
-    m = data.DashboardModel(**data.default_controls())
+    controls = data.default_controls()
+    assert controls["spinup_weeks"] == ModelParams().duration.spinup_weeks  # the command line's spin-up
+    m = data.DashboardModel(**(controls | {"spinup_weeks": 0}))  # (no spin-up here, to keep the test quick)
     assert m.error is None
     expected = ModelParams.from_dict(**{"population.size": 5000, "groups.count": 60, "duration.weeks": 104,
                                         "duration.spinup_weeks": 0})
     assert m.params == expected
+    assert "from the start" in data.regime_text(m) and "20,000 professionals" in data.regime_text(m)
+
+
+def test_the_spin_up_weeks_are_not_shown():
+    m = data.DashboardModel(**controls(spinup_weeks=2))
+    assert m.tick == 2 * 168 and data.state_shares(m).empty and data.null_state_shares(m).empty
+    m.step()
+    assert data.state_shares(m).week.tolist() == [0] and data.posts_by_charter(m).week.unique().tolist() == [0]
+    assert "after a 2-week spin-up (the command line's: 104 weeks)" in data.regime_text(m)
 
 
 def test_controls_become_model_overrides():

@@ -6,8 +6,8 @@ public API (``GroupCultureModel(**overrides)``, ``step()``, ``ParamError``); whe
 engine's layout changes, this file is the one to adapt. Views (``app.py``) only draw what
 these functions return.
 
-Weeks are numbered from the first reported week: a spin-up period (``Records.spinup``,
-when the engine has one) shows as negative weeks. A group counts in a week's shares only
+Weeks are numbered from the first reported week, as in the tables: the spin-up weeks
+(``Records.spinup``), simulated when the model is built, are not shown. A group counts in a week's shares only
 if it has a state that week (:func:`sim.states.state_shares`: shares of founded groups).
 """
 
@@ -50,10 +50,9 @@ CONTROL_KEYS = {
     "manager_posts_per_week": "interventions.manager_posts_per_week",
     "weekly_digest": "interventions.weekly_digest",
 }
-# A size that steps a week in about a tenth of a second (benchmarks/bench_dashboard.py). No
-# spin-up (the model's default is 104 weeks, simulated before the first frame): the
-# dashboard shows the start-up transient unless the user raises "spin-up weeks".
-DASHBOARD_SIZE = {"population_size": 5000, "groups_count": 60, "weeks": 104, "spinup_weeks": 0}
+DASHBOARD_SIZE = {"population_size": 5000, "groups_count": 60, "weeks": 104}
+"""A size that steps a week in about a tenth of a second (benchmarks/bench_dashboard.py).
+Every other control, the spin-up included, starts at the command line's default."""
 
 
 def default_controls() -> dict[str, Any]:
@@ -147,8 +146,22 @@ def _spinup(model) -> int:
 
 
 def _weeks(model) -> tuple[int, int]:
-    """Simulated weeks shown: [first, done) in simulated-week numbers (spin-up included)."""
-    return 0, model.tick // HOURS_PER_WEEK
+    """Simulated weeks shown, the reported ones: [first, done) in simulated-week numbers."""
+    return _spinup(model), max(_spinup(model), model.tick // HOURS_PER_WEEK)
+
+
+def regime_text(model) -> str:
+    """The regime the page shows against the command line's defaults, in one line."""
+    cli, p = ModelParams(), model.params
+    default = cli.duration.spinup_weeks
+    if p.duration.spinup_weeks == default:
+        spin = f"after the command line's {default}-week spin-up"
+    elif p.duration.spinup_weeks:
+        spin = f"after a {p.duration.spinup_weeks}-week spin-up (the command line's: {default} weeks)"
+    else:
+        spin = f"from the start, the start-up transient included (no spin-up; the command line's: {default} weeks)"
+    return (f"Showing {p.population.size:,} professionals in {p.groups.count} groups {spin}; the command line"
+            f" runs {cli.population.size:,} professionals in {cli.groups.count} groups.")
 
 
 def simulated_date(model) -> str:
