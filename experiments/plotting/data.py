@@ -30,6 +30,9 @@ REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
 QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
 FIG1_SIZE_EDGES = (0, 200, 1_000, math.inf)  # figure 1: small / mid / large groups by their own initial size
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MEDIAN_OVER_SEEDS = "bootstrap of seeds"
+MEDIAN_WITHIN_RUN = "order statistics"
+"""Figure 1's two intervals of a median: resampling seeds, or order statistics within one run."""
 
 
 def charter_order(names) -> list[str]:
@@ -169,8 +172,8 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
     when ``groups`` has no ``initial_size``). Returns ``charter, size_class, week,
     n_groups, median, median_ci_low, median_ci_high, q10, q25, q75, q90``: the median
     group's posts that week, the 95% interval of that median (over seeds when there are two
-    or more: :func:`stats.median_over_seeds`; else from order statistics), and quantiles
-    that show the spread between groups.
+    or more: :func:`stats.median_over_seeds`; else from order statistics; ``interval`` says
+    which), and quantiles that show the spread between groups.
     """
     keys = _keys(groups)
     g = _units(groups)[[*keys, "charter", "seed"] if "job" in keys else [*keys, "charter"]].copy()
@@ -190,6 +193,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
                 "median_ci_low": lo,
                 "median_ci_high": hi,
                 **{f"q{q}": float(posts.quantile(q / 100)) for q in QUANTILES},
+                "interval": MEDIAN_OVER_SEEDS if part["seed"].nunique() >= 2 else MEDIAN_WITHIN_RUN,
             }
         )
     columns = [
@@ -201,6 +205,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
         "median_ci_low",
         "median_ci_high",
         *(f"q{q}" for q in QUANTILES),
+        "interval",
     ]
     out = pd.DataFrame(rows, columns=columns)
     order = list(g["size_class"].cat.categories) if isinstance(g["size_class"].dtype, pd.CategoricalDtype) else None
@@ -323,6 +328,31 @@ def heatmap_axes(swept: list[str], groups: pd.DataFrame) -> tuple[list[str], str
     return [], f"needs two swept parameters (besides seed); this sweep varies {swept or 'none'}"
 
 
+SIZE_CELL = "initial size"
+"""Figure 4's size axis: each group's own initial size, binned as figure 2 bins it."""
+
+
+def shared_cells(groups: pd.DataFrame, axes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Figure 4's axes as the cells figure 2 uses, so both give the same share for a charter x size cell.
+
+    A swept ``groups/charter_mix`` whose jobs each hold one charter becomes the groups'
+    ``charter``. Beside a charter axis, a swept ``groups.size_median`` becomes
+    :data:`SIZE_CELL`: each group's own initial size in figure 2's bins
+    (``DEFAULT_SIZE_EDGES``), so a group capped below the swept size (an employment
+    association of a defunct employer) counts at its own size in both figures. Other axes
+    stay. Returns the groups (with the new column) and the axes.
+    """
+    out = [
+        "charter" if a == "groups/charter_mix" and groups[a].astype(str).eq(groups["charter"].astype(str)).all()
+        else a
+        for a in axes
+    ]
+    if "charter" in out and "groups.size_median" in out and "initial_size" in groups:
+        groups = groups.assign(**{SIZE_CELL: size_class(groups["initial_size"], DEFAULT_SIZE_EDGES)})
+        out = [SIZE_CELL if a == "groups.size_median" else a for a in out]
+    return groups, out
+
+
 def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
     """Figure 4: share of groups thriving for each combination of two parameters.
 
@@ -338,7 +368,9 @@ def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFr
 
 
 def _order(values: pd.Series, name: str) -> list:
-    """Charters (``charter``, or a sweep over ``groups/charter_mix``) in the presets' order."""
+    """Charters (``charter``, or a sweep over ``groups/charter_mix``) in the presets' order; bins in order."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if c in set(values)]
     if name == "charter" or values.isin(PRESET_ORDER).any():
         return charter_order(values)
     return value_order(values)
@@ -359,7 +391,9 @@ def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
     """Figure 5a: Lorenz curve of posts over members, for all groups and per charter.
 
     One member = one membership (a person in two groups counts in each). Returns
-    ``charter`` ("all groups" first), ``share_members, share_posts, gini, top1_share``.
+    ``charter`` ("all groups" first), ``share_members, share_posts, gini, top1_share``
+    (share of posts by the top 1% of all members) and ``top1_share_posting`` (the top 1% of
+    the members who posted: stylized fact S2's denominator, though S2 counts people).
     """
     m = _with_charter(memberships, groups)
     parts = []
@@ -367,11 +401,12 @@ def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
         curve = stats.lorenz(sub["posts"]).rename(
             columns={"share_people": "share_members", "share_total": "share_posts"}
         )
-        parts.append(
-            curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"]))
-        )
+        posting = sub["posts"][sub["posts"] > 0]
+        parts.append(curve.assign(charter=charter, gini=stats.gini(sub["posts"]),
+                                  top1_share=stats.top_share(sub["posts"]),
+                                  top1_share_posting=stats.top_share(posting) if len(posting) else math.nan))
     out = pd.concat(parts, ignore_index=True)
-    return out[["charter", "share_members", "share_posts", "gini", "top1_share"]]
+    return out[["charter", "share_members", "share_posts", "gini", "top1_share", "top1_share_posting"]]
 
 
 def _with_charter(memberships: pd.DataFrame, groups: pd.DataFrame, extra=()) -> pd.DataFrame:
