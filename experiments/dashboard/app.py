@@ -92,11 +92,15 @@ def _per_tick(model, compute, *deps):
     return solara.use_memo(lambda: None if model.error is not None else compute(), dependencies=_key(model, *deps))
 
 
-def _plot(model, draw, *deps) -> None:
-    """Show the Figure ``draw()`` returns, drawn once per model, simulated tick and ``deps``."""
-    fig = _per_tick(model, draw, *deps)
+def _show(model, fig, *deps) -> None:
+    """Show a Figure of :func:`_per_tick` (nothing for None), rendered once per model, simulated tick and ``deps``."""
     if fig is not None:
         solara.FigureMatplotlib(fig, dependencies=_key(model, *deps), format="png", dpi=DPI)
+
+
+def _plot(model, draw, *deps) -> None:
+    """Show the Figure ``draw()`` returns, drawn once per model, simulated tick and ``deps``."""
+    _show(model, _per_tick(model, draw, *deps), *deps)
 
 
 def _layout(nodes, edges) -> dict:
@@ -196,9 +200,10 @@ def inspector_figure(d: dict) -> Figure:
 # ----------------------------------------------------------------------- views
 
 
-def Status(model):
-    """The regime shown, the simulated date and the latest shares, or the model's one-line error."""
+def StateView(model):
+    """The regime, the simulated date, the latest shares and the shares over weeks, or the model's one-line error."""
     shares = _per_tick(model, lambda: (data.state_shares(model), data.null_state_shares(model)))
+    fig = _per_tick(model, lambda: state_figure(*shares))
     if model.error is not None:
         solara.Error(model.error, classes=["groupsim-error"])
         return
@@ -206,11 +211,7 @@ def Status(model):
     solara.Text(f"Simulated time: {data.simulated_date(model)}", classes=["groupsim-date"],
                 style={"font-weight": "bold"})
     solara.Text(data.share_text(*shares), classes=["groupsim-shares"])
-
-
-def StateShares(model):
-    """Share of groups thriving / active / dormant over weeks, and thriving under the null model."""
-    _plot(model, lambda: state_figure(data.state_shares(model), data.null_state_shares(model)))
+    _show(model, fig)
 
 
 def PostsByCharter(model):
@@ -252,7 +253,7 @@ def GroupInspector(model):
                 classes=["groupsim-inspector"])
 
 
-COMPONENTS = [(Status, 0), (StateShares, 0), (PostsByCharter, 0), (BadgeWall, 1), (Activity, 1), (GroupInspector, 2)]
+COMPONENTS = [(StateView, 0), (PostsByCharter, 0), (BadgeWall, 1), (Activity, 1), (GroupInspector, 2)]
 """Views and their tab: a step redraws only the tab in sight."""
 
 
