@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     # Served on 127.0.0.1 over http, solara warns on every visit that cookies cannot be samesite=none
     # (it matters only when the page is embedded in another site's iframe).
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
-    from solara.__main__ import cli as solara_cli
+    from solara.__main__ import cli as solara_cli  # here: a missing solara is reported above, not as a traceback
 
     app = os.path.join(os.path.dirname(__file__), "app.py")
     print(f"groupsim dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)

@@ -24,7 +24,13 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from experiments.plotting import stats
-from experiments.plotting.data import MEDIAN_OVER_SEEDS, MEDIAN_WITHIN_RUN, NULL_SOURCE, charter_order
+from experiments.plotting.data import (
+    MEDIAN_OVER_SEEDS,
+    MEDIAN_WITHIN_RUN,
+    NULL_SOURCE,
+    charter_order,
+    heatmap_matrix,
+)
 
 WIDTH = 7.2  # inches: a full page column
 STYLE = {
@@ -349,8 +355,6 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
     show the share, its interval and the number of groups while they fit; in large grids
     the share and interval, then the share alone (the intervals stay in the CSV).
     """
-    from experiments.plotting.data import heatmap_matrix
-
     if table[columns].nunique() > max(4, table[rows].nunique()):
         rows, columns = columns, rows
     with _style():
