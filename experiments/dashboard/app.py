@@ -25,7 +25,7 @@ from sim.params import ModelParams
 
 STATE_COLOURS = {"thriving": "#009E73", "active": "#E69F00", "dormant": "#56B4E9", "not founded": "#BBBBBB"}
 FIG = (5.6, 3.0)
-DPI = 72
+DPI = 96
 CSS = """
 .v-slider__thumb-label-container { display: block !important; }
 .v-slider--horizontal { margin-top: 22px; }
