@@ -536,8 +536,8 @@ def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none", b
     Shares as in :func:`_share_table`. With two or more seeds the change is paired by seed:
     each seed's share minus the baseline's at the same seed, averaged over seeds with
     :func:`intervals.over_seeds` (``diff_interval`` names its method); groups of one seed,
-    or arms that share no seed: the pooled shares' difference with Newcombe's interval. Without a baseline row in a cell
-    its diff columns are NaN.
+    or arms that share no seed: the pooled shares' difference with Newcombe's interval.
+    Without a baseline row in a cell its diff columns are NaN.
     """
     cells = list(by) or ["_cell"]
     g = _units(groups).assign(**{column: groups[column].astype(str)})
