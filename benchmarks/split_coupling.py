@@ -13,7 +13,8 @@ shard seeds for both cuts: paired streams) and the shards' tables are pooled (a 
 without groups adds its professionals, with no memberships). Reported:
 the share of founding memberships, network ties and pool entries each cut removes, and
 per outcome the difference shard - whole (and industry - random), mean and 95%
-t-interval across seeds. JSON: benchmarks/results/split_coupling_industry.json.
+interval across seeds (:func:`experiments.intervals.over_seeds`, which names its
+method). JSON: benchmarks/results/split_coupling_industry.json.
 
 ``--cut random``: the whole world against two INDEPENDENT half-size worlds (seeds ``s`` and
 ``s + 100000``, half the professionals and groups, the same intensive parameters).
@@ -31,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from benchmarks.shard import ShardModel, cut_shares, industry_shards, random_shards, shard_seed, split
+from experiments.intervals import over_seeds
 from sim import GroupCultureModel, ModelParams
 from sim.initialize import build_state
 
@@ -70,23 +71,13 @@ def tables(size: int, groups: int, weeks: int, seed: int) -> dict:
     return GroupCultureModel(params(size, groups, weeks, seed)).run().tables()
 
 
-def interval(d: np.ndarray) -> tuple[float, float]:
-    """Mean of the per-seed differences ``d`` and the half-width of its 95% t-interval (NaN below 2 seeds)."""
-    if len(d) < 2:
-        return float(np.mean(d)), float("nan")
-    if np.all(d == d[0]):
-        return float(d[0]), 0.0  # no spread (scipy would give NaN)
-    lo, hi = stats.t.interval(0.95, len(d) - 1, loc=np.mean(d), scale=stats.sem(d))
-    return float(np.mean(d)), float((hi - lo) / 2)
-
-
 def difference(rows: list[dict], split_key: str, base_key: str) -> dict:
     """Per outcome: the mean of ``base_key`` and the mean difference ``split_key - base_key`` with its interval."""
     out = {}
     for k in OUTCOMES:
-        mean, half = interval(np.array([r[split_key][k] - r[base_key][k] for r in rows]))
-        out[k] = {"base_mean": float(np.mean([r[base_key][k] for r in rows])), "difference": mean,
-                  "ci95_half_width": half}
+        ci = over_seeds([r[split_key][k] - r[base_key][k] for r in rows])
+        out[k] = {"base_mean": float(np.mean([r[base_key][k] for r in rows])), "difference": ci.mean,
+                  "ci95_low": ci.low, "ci95_high": ci.high, "interval": ci.method}
     return out
 
 
@@ -99,11 +90,12 @@ def random_halves(args, n: int, g: int) -> dict:
         rows.append({"seed": seed, "whole": whole, "split": outcomes(halves, 2 * (n // 2), args.weeks)})
         print(f"seed {seed}: " + ", ".join(f"{k} {whole[k]:.3f} -> {rows[-1]['split'][k]:.3f}" for k in OUTCOMES),
               flush=True)
-    diff = {k: {"whole_mean": v["base_mean"], "split_minus_whole": v["difference"],
-                "ci95_half_width": v["ci95_half_width"]} for k, v in difference(rows, "split", "whole").items()}
+    diff = {k: {"whole_mean": v["base_mean"], "split_minus_whole": v["difference"], "ci95_low": v["ci95_low"],
+                "ci95_high": v["ci95_high"], "interval": v["interval"]}
+            for k, v in difference(rows, "split", "whole").items()}
     for k, v in diff.items():
         print(f"{k}: whole {v['whole_mean']:.4f}, split - whole {v['split_minus_whole']:+.4f} "
-              f"+/- {v['ci95_half_width']:.4f} (95% CI, {len(rows)} seeds)")
+              f"[{v['ci95_low']:+.4f}, {v['ci95_high']:+.4f}] (95% CI: {v['interval']}, {len(rows)} seeds)")
     return {"size": n, "groups": g, "weeks": args.weeks, "seeds": args.seeds, "rows": rows, "difference": diff}
 
 
@@ -154,11 +146,13 @@ def print_table(diff: dict, cut: dict, n_seeds: int) -> None:
         by_charter = shares["memberships_by_charter"]
         print(f"{c} cut removes: " + ", ".join(f"{shares[k]:.1%} of {k}" for k in SHARES_CUT)
               + " (memberships by charter: " + ", ".join(f"{k} {v:.1%}" for k, v in by_charter.items()) + ")")
+    method = next(iter(next(iter(diff.values())).values()))["interval"]
     print(f"\n| outcome | whole (mean) | industry - whole | random cut - whole | industry - random |  ({n_seeds} seeds,"
-          " mean +/- 95% CI half-width)")
+          f" mean [95% CI: {method}])")
     print("|---|---|---|---|---|")
     for k in OUTCOMES:
-        cells = [f"{d[k]['difference']:+.4f} +/- {d[k]['ci95_half_width']:.4f}" for d in diff.values()]
+        cells = [f"{d[k]['difference']:+.4f} [{d[k]['ci95_low']:+.4f}, {d[k]['ci95_high']:+.4f}]"
+                 for d in diff.values()]
         print(f"| {k} | {diff['industry_minus_whole'][k]['base_mean']:.4f} | " + " | ".join(cells) + " |")
 
 

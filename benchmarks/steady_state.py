@@ -9,14 +9,15 @@ range (week-to-week noise included: one group of 150 is 0.67 points), its linear
 the 13 before (the target: at most 3 points); weekly leaves median and max (a wave of tidy
 members leaving shows as a large max / median); total memberships at weeks 26 and 52 (and
 per person at the end); mean share thriving over the last 26 weeks.
-Then the mean trend over seeds with its 95% t interval (seeds are the independent units).
+Then the mean trend over seeds with its 95% interval (seeds are the independent units;
+:func:`experiments.intervals.over_seeds` names its method).
 """
 
 import argparse
 
 import numpy as np
-from scipy import stats
 
+from experiments.intervals import over_seeds
 from sim import GroupCultureModel
 
 
@@ -56,6 +57,6 @@ def run(args: argparse.Namespace) -> None:
               f"({members[-1] / config.get('population.size', 20000):.2f} per person); "
               f"thriving, mean of the last 26 weeks {thriving[-26:].mean():.3f}",
               flush=True)
-    t = np.asarray(trends)
-    half = stats.t.ppf(0.975, len(t) - 1) * t.std(ddof=1) / np.sqrt(len(t))
-    print(f"mean trend over the last 26 weeks: {t.mean():+.3f} [{t.mean() - half:+.3f}, {t.mean() + half:+.3f}]")
+    ci = over_seeds(trends)
+    print(f"mean trend over the last 26 weeks: {ci.mean:+.3f} [{ci.low:+.3f}, {ci.high:+.3f}] "
+          f"({ci.method}, {ci.n} seeds)")

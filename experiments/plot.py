@@ -12,7 +12,8 @@ to ``PATH/figures/``, and the tidy table behind it as CSV to ``PATH/figures/data
 4. ``fig4_thriving_heatmap``: share thriving over two swept parameters (sweeps only);
 5. ``fig5_participation``: Lorenz curve, 90-9-1 split and badge ratio;
 6. ``fig6_activity_by_hour``: posts by hour of day and weekday;
-7. ``fig7_<ablation|intervention>``: each variant against the baseline (those sweeps only).
+7. ``fig7_<ablation|intervention>``: each variant against the baseline (those sweeps only),
+   and ``fig7_<...>_by_charter``: the change per charter, paired by seed with the baseline arm.
 
 A sweep's figures pool all its complete jobs; the others are skipped and listed.
 From Python (e.g. at the end of a run or in a multirun callback)::
@@ -32,8 +33,10 @@ from typing import Callable
 
 import pandas as pd
 
+from experiments import errors
 from experiments.plotting import data, draw
 from experiments.plotting.load import PlotInputError, Results, load
+from experiments.results import shown
 
 log = logging.getLogger(__name__)
 VARIANT_COLUMNS = ("ablation", "intervention")
@@ -98,6 +101,7 @@ def fig4(r: Results):
     axes, note = data.heatmap_axes(r.swept(), groups)
     if not axes:
         raise Skip(note)
+    groups, axes = data.shared_cells(groups, axes)
     table = data.thriving_heatmap(groups, *axes)
     return {"fig4_thriving_heatmap": (draw.figure_heatmap(table, *axes, _n_seeds(r), note), table)}
 
@@ -139,6 +143,10 @@ def fig7(r: Results):
         table = data.variant_effects(groups, column, BASELINE)
         name = column.split(".")[-1]
         out[f"fig7_{name}"] = (draw.figure_variants(table, column, BASELINE, _n_seeds(r)), table)
+        if groups["charter"].nunique() > 1:
+            per_charter = data.variant_effects(groups, column, BASELINE, by=["charter"])
+            figure = draw.figure_variants_by_charter(per_charter, column, BASELINE, _n_seeds(r))
+            out[f"fig7_{name}_by_charter"] = (figure, per_charter)
     return out
 
 
@@ -194,9 +202,6 @@ def make_figures(path) -> list[Path]:
 
 def draw_figures(path: Path) -> list[Path]:
     """Draw the figures of a run or sweep directory at the end of a run; a failure is reported, not fatal."""
-    from experiments import errors
-    from experiments.results import shown
-
     try:
         figures = make_figures(path)
     except Exception as exc:  # the results are complete; figures can be redrawn with groupsim-plot

@@ -1,16 +1,15 @@
 """Mesa DataCollector model reporters: one value per step (hour) of the reported weeks.
 
 Counts and shares describe the last completed reported week (NaN before the first one
-ends), so the weekly series is every 168th row; the membership count is current.
+ends), so the weekly series is every 168th row; the membership count is current. Shares
+are of the groups founded by then (:func:`sim.states.state_shares`).
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from sim.rules import DORMANT, THRIVING
+from sim.states import state_shares
 
 
 def _last_week(model) -> int:
@@ -32,16 +31,19 @@ def weekly_replies(model) -> float:
     return math.nan if week < 0 else int(model.state.records.week_replies[week].sum())
 
 
-def share_thriving(model) -> float:
-    """Share of groups thriving at the last completed reported week."""
+def _share(model, state: str) -> float:
     week = _last_week(model)
-    return math.nan if week < 0 else float(np.mean(model.state.records.week_state[week] == THRIVING))
+    return math.nan if week < 0 else state_shares(model.state.records.week_state[week])[state]
+
+
+def share_thriving(model) -> float:
+    """Share of founded groups thriving at the last completed reported week."""
+    return _share(model, "thriving")
 
 
 def share_dormant(model) -> float:
-    """Share of groups dormant at the last completed reported week."""
-    week = _last_week(model)
-    return math.nan if week < 0 else float(np.mean(model.state.records.week_state[week] == DORMANT))
+    """Share of founded groups dormant at the last completed reported week."""
+    return _share(model, "dormant")
 
 
 def memberships(model) -> int:

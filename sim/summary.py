@@ -18,6 +18,7 @@ from scipy.special import expit
 from sim import facts, null
 from sim.clock import HOURS_PER_WEEK, work_hours_mask
 from sim.inequality import gini
+from sim.states import state_codes, state_shares, state_shares_by
 
 READS = {
     "professionals": ["agent_id"],
@@ -61,9 +62,8 @@ def size50(initial_size, thriving) -> float:
 
 
 def shares(groups: pd.DataFrame) -> dict:
-    """Shares of groups thriving, active and dormant at the horizon."""
-    state = groups.final_state.astype(str)
-    return {f"share_{name}": _mean(state.eq(name)) for name in ("thriving", "active", "dormant")}
+    """Shares of founded groups thriving, active and dormant at the horizon (:func:`sim.states.state_shares`)."""
+    return {f"share_{name}": v for name, v in state_shares(state_codes(groups.final_state)).items()}
 
 
 def outcomes(groups: pd.DataFrame) -> dict:
@@ -137,6 +137,7 @@ def summary(params, tables: dict) -> dict:
     base = null_block(tables, c, params.seed, by_charter=False)
     by_charter = groups.groupby("charter", observed=True)
     state = groups.final_state.astype(str)
+    by_charter_shares = state_shares_by(state_codes(groups.final_state), groups.charter.to_numpy())
     participants = members.groupby("agent_id")["posts"].sum()
     first = members.first_post_replied.dropna().astype(int)
     posted_first = members[members.first_post_replied.notna()]
@@ -152,8 +153,8 @@ def summary(params, tables: dict) -> dict:
         **model,
         "null": {**base, "per_charter_rate": null_block(tables, c, params.seed, by_charter=True)},
         "excess": excess(model, base),
-        "share_thriving_by_charter": state.eq("thriving").groupby(groups.charter.values).mean().to_dict(),
-        "share_dormant_by_charter": state.eq("dormant").groupby(groups.charter.values).mean().to_dict(),
+        "share_thriving_by_charter": {c: v["thriving"] for c, v in by_charter_shares.items()},
+        "share_dormant_by_charter": {c: v["dormant"] for c, v in by_charter_shares.items()},
         "median_weeks_to_dormancy": _float(groups.weeks_to_dormancy.median()),
         "median_weeks_to_dormancy_by_charter": by_charter.weeks_to_dormancy.median().to_dict(),
         "mean_groups_per_person": float(members.left_tick.isna().sum() / max(len(tables["professionals"]), 1)),

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from experiments.analysis import calibration, design, sensitivity, validation
+from experiments.intervals import over_seeds
 from tests.conftest import groupsim, groupsim_in_process
 
 TINY = ["population.size=1500", "groups.count=12", "plots=false", "duration.spinup_weeks=0"]
@@ -113,10 +114,14 @@ def test_calibration_can_leave_an_unreachable_measure_out_of_the_distance_and_st
         calibration.select(list(values.columns), ["S7"])
 
 
-def test_interval_is_a_bootstrap_over_seeds():
-    mean, low, high = validation.interval(np.array([0.1, 0.2, 0.3, 0.4, np.nan]))
-    assert mean == pytest.approx(0.25) and 0.1 <= low < mean < high <= 0.4
-    assert np.isnan(validation.interval(np.array([0.3]))[1])
+def test_a_report_row_names_its_interval_over_seeds():
+    values = np.array([0.1, 0.2, 0.3, 0.4, np.nan])
+    row = validation.judge("fact", "S1", "target", "what", values, 0.0, 1.0, "target", "source")
+    ci = over_seeds(values)
+    assert (row["value"], row["ci_low"], row["ci_high"], row["interval"]) == (ci.mean, ci.low, ci.high, "t")
+    assert row["seeds"] == 4 and row["value"] == pytest.approx(0.25)
+    one = validation.judge("fact", "S1", "target", "what", np.array([0.3]), 0.0, 1.0, "target", "source")
+    assert one["interval"] == "none (n<3)" and np.isnan(one["ci_low"])
 
 
 @pytest.mark.slow

@@ -69,19 +69,30 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def page(server, tmp_path):
+def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1800})
-        pg.set_default_timeout(60_000)
-        pg.requests = []
-        pg.on("request", lambda r: pg.requests.append(r.url))
-        pg.on("websocket", lambda ws: pg.requests.append(ws.url))
-        pg.goto(server)
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _visit(browser, url):
+    """A new browser context (a visitor of its own) on the dashboard, once its model is built."""
+    pg = browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
+    pg.set_default_timeout(120_000)
+    pg.requests = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("websocket", lambda ws: pg.requests.append(ws.url))
+    pg.goto(url)
+    pg.locator(".groupsim-date").wait_for()
+    return pg
+
+
+@pytest.fixture
+def page(browser, server):
+    return _visit(browser, server)
 
 
 def _shot(pg, tmp_path, name):
@@ -97,6 +108,18 @@ def _step(pg, before: str) -> str:
     return shares.inner_text()
 
 
+def _step_date(pg) -> tuple[str, float]:
+    """Press Step; the new simulated date and the seconds from the click until the page showed it."""
+    from playwright.sync_api import expect
+
+    date = pg.locator(".groupsim-date")
+    before = date.inner_text()
+    start = time.perf_counter()
+    pg.get_by_role("button", name="Step", exact=True).click()
+    expect(date).not_to_have_text(before, timeout=60_000)
+    return date.inner_text(), time.perf_counter() - start
+
+
 def _set_text(pg, label: str, value: str) -> None:
     box = pg.get_by_label(label, exact=True)
     box.fill(value)
@@ -106,8 +129,18 @@ def _set_text(pg, label: str, value: str) -> None:
 def test_page_loads_offline_and_shows_the_state_view(page, tmp_path):
     shares = page.locator(".groupsim-shares")
     shares.wait_for()
-    assert "thriving" in shares.inner_text() and "dormant" in shares.inner_text()
-    assert page.locator("img").count() >= 5  # the state, posts, badge wall, activity and inspector figures
+    assert shares.inner_text().startswith("No completed week yet")  # the spin-up weeks are not shown
+    regime = page.locator(".groupsim-regime").inner_text()
+    assert "after the command line's 104-week spin-up" in regime and "5,000 professionals in 60 groups" in regime
+    assert "week 0, Monday 00:00" in page.locator(".groupsim-date").inner_text()
+    _step(page, shares.inner_text())
+    assert "thriving" in shares.inner_text() and "null model:" in shares.inner_text()
+    assert page.locator("img").count() == 2  # the state and posts figures; the other tabs draw when shown
+    page.get_by_role("tab", name="Page 1").click()
+    page.get_by_text("memberships ever posted").wait_for()
+    assert page.locator("img:visible").count() == 2  # badge wall and activity
+    page.get_by_role("tab", name="Page 2").click()
+    page.locator(".groupsim-inspector").wait_for()
     _shot(page, tmp_path, "loaded")
     outside = [u for u in page.requests
                if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL]
@@ -131,6 +164,29 @@ def test_a_control_and_a_week_change_the_plotted_numbers(page, tmp_path):
     later = _step(page, again)
     assert later.startswith("Week 1:")
     assert page.locator(".groupsim-posts").inner_text() != posts_changed
+
+
+def test_slider_values_show_without_dragging(page):
+    labels = page.locator(".v-slider__thumb-label")
+    assert labels.first.is_visible()
+    shown = [labels.nth(i).inner_text() for i in range(labels.count()) if labels.nth(i).is_visible()]
+    assert "5000" in shown and "60" in shown and "104" in shown  # professionals, groups, spin-up weeks
+
+
+def test_two_visitors_have_their_own_model(browser, server):
+    first, second = _visit(browser, server), _visit(browser, server)
+    timings = []
+    for expected in ("week 1,", "week 2,"):
+        date, seconds = _step_date(first)
+        assert expected in date
+        timings.append(seconds)
+    # the second visitor's model has not moved: one step takes it to week 1, not week 3
+    assert "week 0," in second.locator(".groupsim-date").inner_text()
+    date, seconds = _step_date(second)
+    timings.append(seconds)
+    assert "week 1," in date
+    assert "week 2," in first.locator(".groupsim-date").inner_text()
+    print("seconds from Step to the new date in the browser:", ", ".join(f"{t:.2f}" for t in timings))
 
 
 def test_an_invalid_control_shows_the_one_line_error(page, tmp_path):

@@ -8,9 +8,10 @@ import pytest
 pytest.importorskip("solara", reason="the dashboard extra is not installed (pip install -e '.[dashboard]')")
 
 from experiments.dashboard import cli, data  # noqa: E402
+from sim import null  # noqa: E402
 from sim.params import ModelParams, ParamError  # noqa: E402
 
-SMALL = {"population_size": 1500, "groups_count": 12, "weeks": 4, "seed": "3"}
+SMALL = {"population_size": 1500, "groups_count": 12, "weeks": 4, "spinup_weeks": 0, "seed": "3"}
 
 
 def controls(**changes):
@@ -31,11 +32,22 @@ def tables(model):
 
 
 def test_default_controls_build_the_model_defaults_at_the_dashboard_size():
-    m = data.DashboardModel(**data.default_controls())
+    controls = data.default_controls()
+    assert controls["spinup_weeks"] == ModelParams().duration.spinup_weeks  # the command line's spin-up
+    m = data.DashboardModel(**(controls | {"spinup_weeks": 0}))  # (no spin-up here, to keep the test quick)
     assert m.error is None
     expected = ModelParams.from_dict(**{"population.size": 5000, "groups.count": 60, "duration.weeks": 104,
                                         "duration.spinup_weeks": 0})
     assert m.params == expected
+    assert "from the start" in data.regime_text(m) and "20,000 professionals" in data.regime_text(m)
+
+
+def test_the_spin_up_weeks_are_not_shown():
+    m = data.DashboardModel(**controls(spinup_weeks=2))
+    assert m.tick == 2 * 168 and data.state_shares(m).empty and data.null_state_shares(m).empty
+    m.step()
+    assert data.state_shares(m).week.tolist() == [0] and data.posts_by_charter(m).week.unique().tolist() == [0]
+    assert "after a 2-week spin-up (the command line's: 104 weeks)" in data.regime_text(m)
 
 
 def test_controls_become_model_overrides():
@@ -104,6 +116,20 @@ def test_the_null_expectation_redistributes_the_observed_posts_by_members(model,
     members = gw.groupby(["week", "charter"]).members.mean()
     rate = null.set_index(["week", "charter"]).null / members
     assert np.allclose(rate, rate.iloc[0])
+
+
+def test_the_null_state_view_is_sim_null_on_the_weeks_so_far(model, tables):
+    shares = data.null_state_shares(model)
+    gw, groups = tables["group_weeks"], tables["groups"]
+    rates = null.per_capita_rates(gw, groups, by_charter=False)
+    drawn = null.simulate(gw, rates, model.params.classification, null.null_rng(model.params.seed))
+    expected = pd.crosstab(drawn.week, drawn.state.astype(str), normalize="index").reindex(columns=data.STATES,
+                                                                                          fill_value=0)
+    assert list(shares.week) == [0, 1, 2]
+    for state in data.STATES:
+        assert np.allclose(shares[state], expected[state].to_numpy())
+    assert shares.equals(data.null_state_shares(model))  # the null's own stream of the seed: the same draw
+    assert "null model:" in data.share_text(data.state_shares(model), shares)
 
 
 def test_badge_wall_counts_current_members_and_those_who_ever_posted(model, tables):

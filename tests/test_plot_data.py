@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from experiments import results as fmt
+from experiments.intervals import over_seeds
 from experiments.plotting import data, stats
 from experiments.plotting.load import PlotInputError, load, swept_parameters
 
@@ -214,21 +215,21 @@ def test_thriving_by_size_bins_and_drops_thin_bins():
         [0, 100, 4, 2, 2],
         [100, 1000, 3, 2, 2],
     ]
-    # two seeds: the share is the mean of the seeds' shares, the interval comes from the seeds
+    # two seeds: the share is the mean of the seeds' shares; two seeds are too few for an interval
     assert table["share"].tolist() == pytest.approx([(1 / 3 + 1) / 2, (1 + 1 / 2) / 2])
     assert table["size_median"].tolist() == [75, 150]
-    assert table["interval"].tolist() == ["seeds", "seeds"]
-    assert table["ci_low"].tolist() == pytest.approx([1 / 3, 1 / 2])
-    assert table["ci_high"].tolist() == pytest.approx([1, 1])
+    assert table["interval"].tolist() == ["none (n<3)", "none (n<3)"]
+    assert table[["ci_low", "ci_high"]].isna().all().all()
     one_seed = data.thriving_by_size(groups[groups.job == "a"], edges=[0, 100, 1000, math.inf], min_groups=1)
     assert one_seed["ci_low"].tolist() == pytest.approx(stats.wilson([1, 1], [3, 1])[0])
 
 
-def test_seed_interval_is_a_bootstrap_over_seeds():
-    mean, low, high = stats.seed_interval([0.2, 0.3, 0.4, 0.5, 0.6])
-    assert mean == pytest.approx(0.4) and 0.2 <= low < 0.4 < high <= 0.6
-    assert stats.seed_interval([0.3, 0.3]) == (0.3, 0.3, 0.3)
-    assert math.isnan(stats.seed_interval([0.3])[1])
+def test_shares_over_three_seeds_get_the_t_interval_clipped_to_0_1():
+    groups = _set_groups({(0, 1): 0.0, (0, 2): 0.25, (0, 3): 1.0})
+    row = data.thriving_by_size(groups, min_groups=1).iloc[0]
+    ci = over_seeds([0.0, 0.25, 1.0])
+    assert row["interval"] == "t" and row["share"] == pytest.approx(ci.mean)
+    assert ci.low < 0 and row["ci_low"] == 0 and row["ci_high"] == pytest.approx(min(ci.high, 1.0))
 
 
 def test_participation_split_against_90_9_1():
@@ -483,12 +484,12 @@ def test_figure_2_band_spans_the_parameter_sets_and_the_interval_the_seeds():
     shares = {(0, 1): 0.25, (0, 2): 0.75, (1, 1): 0.0, (1, 2): 0.5, (2, 1): 1.0, (2, 2): 1.0}
     table = data.thriving_by_size(_set_groups(shares), min_groups=1)
     row = table.iloc[0]
-    assert row["n_sets"] == 3 and row["n_seeds"] == 2 and row["interval"] == "seeds"
+    assert row["n_sets"] == 3 and row["n_seeds"] == 2 and row["interval"] == "none (n<3)"
     assert row["band_low"] == pytest.approx(np.quantile([0.5, 0.25, 1.0], 0.05))
     assert row["band_high"] == pytest.approx(np.quantile([0.5, 0.25, 1.0], 0.95))
     # the point: the mean over sets per seed (seed 1: 5/12, seed 2: 3/4), then over seeds
     assert row["share"] == pytest.approx((5 / 12 + 3 / 4) / 2)
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((5 / 12, 3 / 4))
+    assert math.isnan(row["ci_low"]) and math.isnan(row["ci_high"])
     assert "band_low" not in data.thriving_by_size(_set_groups({(0, 1): 0.5, (0, 2): 0.25}), min_groups=1)
 
 
@@ -499,7 +500,7 @@ def test_the_parameters_of_a_set_are_pooled_not_swept():
     assert swept_parameters(params) == ["groups.size_median"]
 
 
-def test_variant_effects_are_paired_by_seed_with_a_bootstrap_over_seeds():
+def test_variant_effects_are_paired_by_seed_with_an_interval_over_seeds():
     # 3 seeds x 2 variants x 10 groups; the variant adds exactly 2 thriving groups at every seed
     base_k, rows = {1: 2, 2: 5, 3: 8}, []
     for seed, k in base_k.items():
@@ -508,7 +509,7 @@ def test_variant_effects_are_paired_by_seed_with_a_bootstrap_over_seeds():
                       "final_state": "thriving" if i < k + extra else "active"} for i in range(10)]
     table = data.variant_effects(pd.DataFrame(rows), "intervention").set_index("intervention")
     mod = table.loc["moderation"]
-    assert mod["diff_interval"] == "paired seeds" and mod["interval"] == "seeds"
+    assert mod["diff_interval"] == "t" and mod["interval"] == "t"
     # pairing removes the between-seed spread (0.2 to 0.8): the change is 0.2 at every seed
     assert (mod["diff"], mod["diff_low"], mod["diff_high"]) == pytest.approx((0.2, 0.2, 0.2))
 
@@ -535,19 +536,24 @@ def test_participation_badge_ratio_and_hourly_intervals_are_over_seeds():
                             "posts": [0, 1, 1, 5, 0, 0, 0, 5]})
     split = data.participation_split(members, heavy_min=2).set_index(["source", "category"])
     never = split.loc[("model", "never posted")]
-    assert never["interval"] == "seeds" and never["share"] == pytest.approx(0.5)
-    assert (never["ci_low"], never["ci_high"]) == pytest.approx((0.25, 0.75))
+    assert never["interval"] == "none (n<3)" and never["share"] == pytest.approx(0.5)
+    assert math.isnan(never["ci_low"]) and math.isnan(never["ci_high"])
+    three = pd.concat([members, members[members.job == "a"].assign(job="c", seed=3)], ignore_index=True)
+    split3 = data.participation_split(three, heavy_min=2).set_index(["source", "category"])
+    never3 = split3.loc[("model", "never posted")]
+    ci = over_seeds([0.25, 0.75, 0.25])  # a t-interval of a share, clipped to [0, 1]
+    assert never3["interval"] == "t" and (never3["ci_low"], never3["ci_high"]) == (max(ci.low, 0), min(ci.high, 1))
     groups = pd.DataFrame({"job": ["a", "b"], "group_id": [0, 0], "charter": "industry_profession",
                            "initial_size": [10, 10]})
     badges = data.badge_ratio_by_charter(members, groups, large_group=2000).iloc[0]
-    assert badges["interval"] == "seeds" and (badges["ci_low"], badges["ci_high"]) == pytest.approx((0.25, 0.75))
+    assert badges["interval"] == "none (n<3)" and badges["badge_ratio"] == pytest.approx(0.5)
     one = data.participation_split(members[members.job == "a"], heavy_min=2)
     assert one.loc[0, "interval"] == "wilson"
     # hourly: two weeks per seed; seeds differ, weeks within a seed agree
     hourly = pd.DataFrame({"job": list("aabb"), "seed": [1, 1, 2, 2], "weekday": 0, "hour_of_day": 9,
                            "posts": [1.0, 1.0, 3.0, 3.0]})
     cell = data.activity_by_hour(hourly, {"a": 1000, "b": 1000}).iloc[0]
-    assert cell["interval"] == "seeds" and (cell["mean"], cell["ci_low"], cell["ci_high"]) == pytest.approx((2, 1, 3))
+    assert cell["interval"] == "none (n<3)" and cell["mean"] == pytest.approx(2) and math.isnan(cell["ci_high"])
 
 
 def test_weekly_median_interval_resamples_seeds():

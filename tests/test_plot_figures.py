@@ -35,7 +35,7 @@ RUN_FIGURES = {
     "fig5_participation",
     "fig6_activity_by_hour",
 }
-SWEEP_FIGURES = RUN_FIGURES | {"fig4_thriving_heatmap", "fig7_intervention"}
+SWEEP_FIGURES = RUN_FIGURES | {"fig4_thriving_heatmap", "fig7_intervention", "fig7_intervention_by_charter"}
 INTERVENTIONS = {"none": {}, "moderation": {"interventions.moderation": 0.5}}
 
 
@@ -166,9 +166,10 @@ def test_a_sweep_without_its_summary_gives_the_same_figures(sweep_dir, tmp_path)
     assert [j.name for j in without.jobs] == [j.name for j in with_summary.jobs] == ["0", "1", "2", "3"]
     assert [name for name, _ in without.failed] == ["4"]
     for builder in (plot.fig4, plot.fig7):
-        (stem, (_, before)), = builder(with_summary).items()
-        (_, (_, after)), = builder(without).items()
-        pd.testing.assert_frame_equal(before, after, obj=stem)
+        before, after = builder(with_summary), builder(without)
+        assert list(before) == list(after)
+        for stem in before:
+            pd.testing.assert_frame_equal(before[stem][1], after[stem][1], obj=stem)
 
 
 @pytest.mark.slow
@@ -299,7 +300,7 @@ def _render_without_warnings(fig) -> None:
         fig.savefig(io.BytesIO(), format="png")
 
 
-def test_fig1_splits_groups_by_size_and_labels_its_symlog_axis():
+def test_fig1_splits_groups_by_size_and_labels_its_axis():
     groups = pd.DataFrame({"group_id": range(6), "charter": "industry_profession",
                            "initial_size": [50, 60, 70, 3000, 4000, 5000]})
     weeks = pd.DataFrame({"group_id": list(range(6)) * 2, "week": [0] * 6 + [1] * 6,
@@ -309,7 +310,7 @@ def test_fig1_splits_groups_by_size_and_labels_its_symlog_axis():
     assert medians.to_dict() == {"<200": 0.0, "≥1,000": 12.0}  # pooled, the median would be 5
     fig = draw.figure_activity(table, {"thriving_posts_per_week": 2, "window_weeks": 4, "thriving_min_posters": 3,
                                        "dormant_max_posts": 0, "dormant_window_weeks": 8})
-    assert "symlog" in fig.axes[0].get_ylabel()
+    assert "own scale" in fig.axes[0].get_ylabel()
     assert any("initial size ≥1,000" in t for t in _legend_texts(fig))
     _render_without_warnings(fig)
 
@@ -318,8 +319,9 @@ def test_fig2_draws_points_at_their_stated_size_and_says_how_it_bins():
     table = pd.DataFrame({"charter": ["industry_profession", "university_alumni"], "size_lo": [200, 200],
                           "size_hi": [500, 500], "size_median": [300.0, 350.0], "n_groups": [4, 5],
                           "n_thriving": [2, 1], "n_jobs": [1, 1], "share": [0.5, 0.2], "ci_low": [0.1, 0.03],
-                          "ci_high": [0.9, 0.6]})
+                          "ci_high": [0.9, 0.6], "interval": ["wilson", "wilson"]})
     fig = draw.figure_thriving_by_size(table, horizon=10, n_seeds=1)
+    assert "Wilson interval over the groups or members of one run" in fig.get_supxlabel().replace("\n", " ")
     ax = fig.axes[0]
     xs = sorted(float(x) for c in ax.containers for x in c.lines[0].get_xdata())  # the data line of each errorbar
     assert xs == [300.0, 350.0]
@@ -356,3 +358,116 @@ def test_fig3_on_a_run_shorter_than_the_dormancy_window_lays_out_cleanly():
     )
     assert len(table)
     _render_without_warnings(draw.figure_survival(table, horizon=2, earliest=8))
+
+
+# ------------------------------------------------- readable figures, shared cells, named intervals
+
+
+def _fig1_table() -> pd.DataFrame:
+    """Industry groups post about 3 a week, employment associations nothing."""
+    rows = []
+    for charter, posts in (("employment_association", 0.0), ("industry_profession", 3.0)):
+        for week in range(6):
+            rows.append({"charter": charter, "size_class": "<200", "week": week, "n_groups": 5,
+                         "median": posts + 0.1 * week * (posts > 0), "median_ci_low": max(posts - 1, 0),
+                         "median_ci_high": posts + 1, "q90": 2 * posts, "interval": "order statistics"})
+    return pd.DataFrame(rows)
+
+
+THRESHOLDS = {"thriving_posts_per_week": 2.0, "dormant_max_posts": 0, "dormant_window_weeks": 8, "window_weeks": 4,
+              "thriving_min_posters": 3}
+
+
+def test_fig1_gives_every_charter_a_linear_scale_with_ticks_through_its_data():
+    fig = draw.figure_activity(_fig1_table(), THRESHOLDS)
+    employment, industry = fig.axes[:2]
+    for ax in (employment, industry):
+        assert ax.get_yscale() == "linear"
+        lo, hi = ax.get_ylim()
+        ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+        assert len(ticks) >= 3
+    lo, hi = industry.get_ylim()
+    assert hi >= 6  # the industry median (3-3.5), its band (to 4) and the 90th percentile group (6) fit
+    assert [t for t in industry.get_yticks() if 1 < t <= hi]  # ticks above 1, where the industry line runs
+    assert employment.get_ylim()[1] >= THRESHOLDS["thriving_posts_per_week"]  # the zero line reads against the bar
+    legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert "order statistics" in legend
+    _render_without_warnings(fig)
+
+
+def test_fig2_and_fig4_give_the_same_share_for_a_charter_and_size_cell():
+    # a sweep of charter x swept size (sigma 0): the employment association job at 700 has two groups capped at 330
+    rows = []
+    for seed in (1, 2, 3):
+        for charter in ("employment_association", "industry_profession"):
+            for median in (300, 700):
+                job = f"{charter}{median}{seed}"
+                for gid in range(6):
+                    size = 330 if charter == "employment_association" and median == 700 and gid < 2 else median
+                    thriving = (gid + seed) % 3 == 0 or (median == 700 and gid == 5)
+                    rows.append({"job": job, "seed": seed, "group_id": gid, "charter": charter,
+                                 "groups/charter_mix": charter, "groups.size_median": median, "initial_size": size,
+                                 "final_state": "thriving" if thriving else "active"})
+    groups = pd.DataFrame(rows)
+    fig2 = data.thriving_by_size(groups, min_groups=1)
+    cells, axes = data.shared_cells(groups, ["groups/charter_mix", "groups.size_median"])
+    assert axes == ["charter", data.SIZE_CELL]
+    fig4 = data.thriving_heatmap(cells, *axes)
+    assert len(fig4) == len(fig2) == 4
+    fig4 = fig4.assign(size_lo=[int(str(c).split("-")[0]) for c in fig4[data.SIZE_CELL]])
+    merged = fig2.merge(fig4, on=["charter", "size_lo"], suffixes=("_2", "_4"))
+    assert len(merged) == 4
+    for column in ("n_groups", "share", "ci_low", "ci_high", "interval"):
+        assert merged[f"{column}_2"].tolist() == merged[f"{column}_4"].tolist(), column
+    capped = merged[(merged["charter"] == "employment_association") & (merged["size_lo"] == 200)]
+    assert capped["n_groups_2"].item() == 3 * (6 + 2)  # the capped groups count at their own size in both
+    fig = draw.figure_heatmap(fig4, *axes, n_seeds=3)
+    assert "as in figure 2" in fig.get_supxlabel().replace("\n", " ")
+
+
+def test_every_interval_method_is_named_in_the_notes():
+    table = pd.DataFrame({"charter": ["industry_profession"] * 2, "size_lo": [0, 200], "size_hi": [200, 500],
+                          "size_median": [100.0, 300.0], "n_groups": [9, 9], "n_thriving": [3, 3], "n_jobs": [3, 2],
+                          "share": [0.3, 0.3], "ci_low": [0.1, None], "ci_high": [0.5, None],
+                          "interval": ["t", "none (n<3)"]})
+    note = draw.figure_thriving_by_size(table, horizon=10, n_seeds=3).get_supxlabel().replace("\n", " ")
+    assert "Student t-interval over seeds" in note and "no interval with fewer than 3 seeds" in note
+    assert "Wilson" not in note
+
+
+def test_fig5_names_both_denominators_of_the_top_share():
+    members = pd.DataFrame({"group_id": 0, "posts": [0] * 90 + [1] * 9 + [91]})
+    groups = pd.DataFrame({"group_id": [0], "charter": ["industry_profession"], "initial_size": [100]})
+    lorenz = data.lorenz_by_charter(members, groups)
+    first = lorenz.iloc[0]
+    assert first["top1_share"] == pytest.approx(0.91)  # the top 1 of 100 members
+    assert first["top1_share_posting"] == pytest.approx(0.91)  # the top 1 (at least one) of the 10 who posted
+    split = data.participation_split(members, heavy_min=2)
+    badges = data.badge_ratio_by_charter(members, groups, large_group=2000)
+    fig = draw.figure_participation(lorenz, split, badges, heavy_min=2, large_group=2000)
+    labels = " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert "of all" in labels and "of posting" in labels
+    assert "S2's denominator" in fig.get_supxlabel().replace("\n", " ")
+
+
+def test_fig7_per_charter_pairs_each_charter_with_its_baseline_arm():
+    rows = []
+    for seed in (1, 2, 3):
+        for variant, lift in (("none", 0), ("moderation", 1)):
+            for charter, base in (("employment_association", 0), ("industry_profession", seed)):
+                for gid in range(5):
+                    thriving = gid < base + lift * (charter == "industry_profession")
+                    rows.append({"job": f"{variant}{seed}", "seed": seed, "intervention": variant, "charter": charter,
+                                 "group_id": gid, "final_state": "thriving" if thriving else "dormant"})
+    table = data.variant_effects(pd.DataFrame(rows), "intervention", by=["charter"])
+    assert table["charter"].tolist() == ["employment_association"] * 2 + ["industry_profession"] * 2
+    assert table["intervention"].tolist() == ["none", "moderation", "none", "moderation"]
+    effect = table.set_index(["charter", "intervention"])
+    industry = effect.loc[("industry_profession", "moderation")]
+    assert industry["diff_interval"] == "t" and industry["diff"] == pytest.approx(0.2)  # one more of 5, every seed
+    floor = effect.loc[("employment_association", "moderation")]
+    assert floor["share"] == 0 and floor["diff"] == 0
+    fig = draw.figure_variants_by_charter(table, "intervention", "none", n_seeds=3)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "(baseline: 0% thriving)" in titles[0] and "Student t-interval" in fig.get_supxlabel().replace("\n", " ")
+    _render_without_warnings(fig)

@@ -19,7 +19,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from experiments import results
+from experiments import intervals, results
 from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation
 from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
 from experiments.config import config_hash, model_params
@@ -153,8 +153,8 @@ def validation_report(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.
     keys = ("population.size", "groups.count", "duration.weeks")
     size = ", ".join(f"{k} = {OmegaConf.select(config, k)}" for k in keys)
     header = (f"# Validation of the current defaults\n\nSweep: {results.shown(root)}; {seeds} seed(s) (the"
-              f" independent units); {size}. Value: mean over seeds; interval: 95% percentile bootstrap over"
-              " seeds; pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
+              f" independent units); {size}. Value: mean over seeds; interval: {intervals.RULE} (the method is named"
+              " beside each); pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
               " their own (seeds (passed): runs that judged it (passed it)).")
     _write_csv(root / "validation.csv", table)
     _write_csv(root / baseline.MEASURES_CSV, measures)

@@ -9,8 +9,8 @@ on each initial state's final ``groups`` tables. It writes at the sweep root
 * ``path_dependence.csv``: one row per cell and initial state (cell, initial-state
   ``seed``, within-group split, replicates, the control, shares thriving and dormant);
 * ``path_dependence.md``: per cell the mean split over initial-state seeds (the
-  independent units) with a 95% bootstrap interval, S4's frozen target and pass/fail,
-  and the control: the same computation on replicates that share one dynamics seed.
+  independent units) with a 95% interval over them (:mod:`experiments.intervals`), S4's
+  frozen target and pass/fail, and the control: the same computation on replicates that share one dynamics seed.
 
 A cell is what the jobs' overrides set apart, besides ``seed`` and ``dynamics_seed``, with
 the keys the preset sweeps (charter and initial size) even when the command line fixes one.
@@ -33,8 +33,8 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
-from experiments.analysis.validation import interval
 from experiments.config import RUN_KEYS, model_dict
+from experiments.intervals import RULE, over_seeds
 from sim.facts import FACTS, path_dependence
 from sim.facts import result as fact_result
 
@@ -114,14 +114,14 @@ def per_state(root: Path, jobs: pd.DataFrame) -> pd.DataFrame:
 
 
 def per_cell(states: pd.DataFrame) -> pd.DataFrame:
-    """Per cell: mean split over initial-state seeds, its 95% bootstrap interval, and S4's verdict."""
+    """Per cell: mean split over initial-state seeds, its 95% interval (:func:`over_seeds`), and S4's verdict."""
     rows = []
     for cell, part in states.groupby("cell", sort=False):
-        mean, low, high = interval(part["within_group_split"].to_numpy())
+        mean, low, high, _, method = over_seeds(part["within_group_split"].to_numpy())
         rows.append({
             "cell": cell, "seeds": int(part["within_group_split"].notna().sum()),
             "replicates": int(part["replicates"].min()), "within_group_split": mean, "ci_low": low, "ci_high": high,
-            "control_split": float(part["control_split"].max()),
+            "interval": method, "control_split": float(part["control_split"].max()),
             "between_groups_split": float(part["between_groups_split"].mean()),
             "share_thriving": float(part["share_thriving"].mean()),
             "share_dormant": float(part["share_dormant"].mean()),
@@ -158,7 +158,7 @@ def markdown(root: Path, jobs: pd.DataFrame, states: pd.DataFrame, cells: pd.Dat
         "Within-group split (sim.facts.path_dependence): per group, the smaller of the shares of replicates"
         " (dynamics seeds of one initial state) ending thriving and dormant; the mean over the groups of the"
         " charter x size class with the largest mean. Per cell: mean over initial-state seeds (the independent"
-        " units), 95% percentile bootstrap interval over them; pass: the mean is in the target range."
+        " units), with its " + RULE + "; pass: the mean is in the target range."
         " Control: the same computation on replicates sharing one dynamics seed (must be 0). Between groups:"
         " the smaller of the shares of one run's groups ending thriving and dormant, averaged over replicates"
         " (heterogeneity between groups, which S4 does not count).", "",
@@ -172,7 +172,7 @@ def markdown(root: Path, jobs: pd.DataFrame, states: pd.DataFrame, cells: pd.Dat
     for r in cells.to_dict("records"):
         judged = "not judged" if r["pass"] is None else ("pass" if r["pass"] else "FAIL")
         lines.append(f"| {r['cell']} | {r['seeds']} | {r['replicates']} | {_fmt(r['within_group_split'])}"
-                     f" | {_fmt(r['ci_low'])}-{_fmt(r['ci_high'])} | {_fmt(r['control_split'])}"
+                     f" | {_fmt(r['ci_low'])}-{_fmt(r['ci_high'])} ({r['interval']}) | {_fmt(r['control_split'])}"
                      f" | {_fmt(r['between_groups_split'])} | {r['share_thriving']:.0%} / {r['share_dormant']:.0%}"
                      f" | {judged} |")
     lines += ["", "Per initial state:", "", "| cell | seed | replicates | within-group split | class | control |",

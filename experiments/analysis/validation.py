@@ -1,8 +1,8 @@
-"""Facts and held-out patterns over replicate seeds: value, bootstrap interval, pass/fail.
+"""Facts and held-out patterns over replicate seeds: value, interval over seeds, pass/fail.
 
 Seeds are the independent units: each fact or pattern is measured once per run (from its
-summary), and its interval is a percentile bootstrap of the mean over seeds
-(``scipy.stats.bootstrap``), never over the groups of a run pooled across seeds.
+summary), and its interval is of the mean over seeds (:func:`experiments.intervals.over_seeds`,
+whose ``method`` each row names), never over the groups of a run pooled across seeds.
 A value passes when the mean over seeds lies in the frozen range ``[low, high]`` and at
 least half of the seeds that judged it passed on their own (for the facts: the registry's
 verdict, which for compound facts such as S4 and S6 checks more than the range).
@@ -17,9 +17,8 @@ from typing import Callable, Dict, List
 import numpy as np
 import pandas as pd
 
+from experiments.intervals import over_seeds
 from sim.facts import FACTS
-
-CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -57,32 +56,17 @@ HELD_OUT: List[Pattern] = [
 """Patterns never used in calibration (held out), measured from existing summary keys."""
 
 
-def interval(values: np.ndarray, seed: int = 0) -> tuple:
-    """Mean over seeds and its bootstrap percentile interval (NaN with fewer than 2 values)."""
-    x = np.asarray(values, float)
-    x = x[np.isfinite(x)]
-    if len(x) == 0:
-        return np.nan, np.nan, np.nan
-    if len(x) < 2:
-        return float(x[0]), np.nan, np.nan
-    if np.ptp(x) == 0:  # every seed agrees: the bootstrap distribution is a point
-        return float(x[0]), float(x[0]), float(x[0])
-    from scipy.stats import bootstrap
-
-    res = bootstrap((x,), np.mean, confidence_level=CONFIDENCE, method="percentile", random_state=seed)
-    return float(x.mean()), float(res.confidence_interval.low), float(res.confidence_interval.high)
-
-
 def judge(kind: str, name: str, role: str, description: str, values, low, high, target, source,
           seeds_passed=None) -> Dict:
     """One row of the report (``seeds_passed``: runs whose own verdict was pass, if known)."""
-    mean, lo, hi = interval(values)
+    mean, lo, hi, _, method = over_seeds(values)
     finite = np.isfinite(np.asarray(values, float))
     ok = None if not np.isfinite(mean) else bool(float(low) <= mean <= float(high))
     if ok and seeds_passed is not None:  # a compound rule (S4, S6) must also hold in most seeds
         ok = 2 * seeds_passed >= int(finite.sum())
     return {"kind": kind, "name": name, "role": role, "description": description, "value": mean,
-            "ci_low": lo, "ci_high": hi, "seeds": int(finite.sum()), "low": float(low), "high": float(high),
+            "ci_low": lo, "ci_high": hi, "interval": method, "seeds": int(finite.sum()), "low": float(low),
+            "high": float(high),
             "target": target, "source": source, "pass": ok, "seeds_passed": seeds_passed}
 
 
@@ -142,12 +126,14 @@ def measure_report(measures: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for (fact, measure), part in measures.groupby(["fact", "measure"], sort=True):
-        mean, lo, hi = interval(part["value"])
+        mean, lo, hi, _, method = over_seeds(part["value"])
         low, high = _bounds(fact, part["low"].iloc[0], part["high"].iloc[0], measure)
         rows.append({"fact": fact, "measure": measure, "role": part["role"].iloc[0], "value": mean, "ci_low": lo,
-                     "ci_high": hi, "seeds": int(part["value"].notna().sum()), "low": low, "high": high,
+                     "ci_high": hi, "interval": method, "seeds": int(part["value"].notna().sum()), "low": low,
+                     "high": high,
                      "in_range": None if not np.isfinite(mean) else bool(low <= mean <= high)})
-    return pd.DataFrame(rows, columns=["fact", "measure", "role", "value", "ci_low", "ci_high", "seeds", "low", "high",
+    return pd.DataFrame(rows, columns=["fact", "measure", "role", "value", "ci_low", "ci_high", "interval", "seeds",
+                                       "low", "high",
                                        "in_range"])
 
 
@@ -166,7 +152,8 @@ def markdown(table: pd.DataFrame, header: str) -> str:
         for r in table[table["kind"] == kind].to_dict("records"):
             verdict = "not judged" if r["pass"] is None else ("pass" if r["pass"] else "FAIL")
             lines.append(f"| {r['name']} | {r['role']} | {r['description']} | {fmt(r['value'])}"
-                         f" | {fmt(r['ci_low'])}-{fmt(r['ci_high'])} | {r['seeds']} ({r['seeds_passed']})"
+                         f" | {fmt(r['ci_low'])}-{fmt(r['ci_high'])} ({r['interval']})"
+                         f" | {r['seeds']} ({r['seeds_passed']})"
                          f" | {r['target']}"
                          f" ({fmt(r['low'])}-{fmt(r['high'])}) | {r['source']} | {verdict} |")
         lines.append("")

@@ -3,10 +3,16 @@
 Start it with ``groupsim-dashboard`` (or ``solara run experiments/dashboard/app.py``).
 Every number it shows comes from :mod:`experiments.dashboard.data`; this module only
 lays out controls and draws. Mesa 3.3's ``mesa.visualization`` API only.
+
+Each browser session gets its own model and controls: :func:`Page` builds the model in a
+background task when the session opens (showing the spin-up's wait) and hands it to
+SolaraViz, which keeps it in that session's state. Views are spread over tabs so that a
+step redraws only the tab in sight, and each figure is drawn once per simulated tick.
 """
 
 from __future__ import annotations
 
+import matplotlib
 import networkx as nx
 import numpy as np
 import solara
@@ -19,6 +25,12 @@ from sim.params import ModelParams
 
 STATE_COLOURS = {"thriving": "#009E73", "active": "#E69F00", "dormant": "#56B4E9", "not founded": "#BBBBBB"}
 FIG = (5.6, 3.0)
+DPI = 96
+CSS = """
+.v-slider__thumb-label-container { display: block !important; }
+.v-slider--horizontal { margin-top: 22px; }
+"""
+"""Slider values shown at all times (Vuetify shows the thumb label only while dragging)."""
 
 
 def _slider(label: str, value: float, lo: float, hi: float, step: float) -> dict:
@@ -38,7 +50,7 @@ def model_params() -> dict:
         "population_size": _slider("professionals", d["population_size"], 500, 20_000, 500),
         "groups_count": _slider("groups", d["groups_count"], 5, 200, 5),
         "weeks": _slider("weeks to simulate", d["weeks"], 4, 260, 4),
-        "spinup_weeks": _slider("spin-up weeks (simulated before week 0)", d["spinup_weeks"], 0, 156, 4),
+        "spinup_weeks": _slider("spin-up weeks (simulated at Reset, before week 0)", d["spinup_weeks"], 0, 156, 4),
     }
     for c in charters:
         params[f"mix_{c}"] = _slider(f"charter mix: {c}", d[f"mix_{c}"], 0.0, 1.0, 0.05)
@@ -70,8 +82,25 @@ def _figure(width: float = FIG[0], height: float = FIG[1]) -> Figure:
     return fig
 
 
-def _show(fig: Figure) -> None:
-    solara.FigureMatplotlib(fig, format="png", dpi=80)
+def _key(model, *deps) -> list:
+    """What a view depends on: the model, its simulated tick (none for a model in error) and ``deps``."""
+    return [id(model), model.error, None if model.error is not None else model.tick, *deps]
+
+
+def _per_tick(model, compute, *deps):
+    """``compute()`` once per model, simulated tick and ``deps`` in this session (None for a model in error)."""
+    return solara.use_memo(lambda: None if model.error is not None else compute(), dependencies=_key(model, *deps))
+
+
+def _show(model, fig, *deps) -> None:
+    """Show a Figure of :func:`_per_tick` (nothing for None), rendered once per model, simulated tick and ``deps``."""
+    if fig is not None:
+        solara.FigureMatplotlib(fig, dependencies=_key(model, *deps), format="png", dpi=DPI)
+
+
+def _plot(model, draw, *deps) -> None:
+    """Show the Figure ``draw()`` returns, drawn once per model, simulated tick and ``deps``."""
+    _show(model, _per_tick(model, draw, *deps), *deps)
 
 
 def _layout(nodes, edges) -> dict:
@@ -81,39 +110,30 @@ def _layout(nodes, edges) -> dict:
     return {"graph": graph, "pos": nx.spring_layout(graph, seed=0) if len(graph) else {}}
 
 
-# ----------------------------------------------------------------------- views
+def matplotlib_style():
+    """The figures' print-friendly style (shared with experiments/plotting)."""
+    return matplotlib.rc_context(STYLE | {"font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8})
 
 
-def Status(model):
-    """The simulated date, or the model's one-line error for invalid controls."""
-    if model.error is not None:
-        solara.Error(model.error, classes=["groupsim-error"])
-        return
-    solara.Text(f"Simulated time: {data.simulated_date(model)}", classes=["groupsim-date"],
-                style={"font-weight": "bold"})
-    solara.Text(data.share_text(data.state_shares(model)), classes=["groupsim-shares"])
+# ----------------------------------------------------------------------- figures
 
 
-def StateShares(model):
-    """Share of groups thriving / active / dormant over weeks."""
-    if model.error is not None:
-        return
-    shares = data.state_shares(model)
+def state_figure(shares, null_shares) -> Figure:
+    """Share of groups thriving / active / dormant over weeks, and thriving under the null model."""
     with matplotlib_style():
         fig = _figure()
         ax = fig.subplots()
         for name in data.STATES:
             ax.plot(shares.week, shares[name], label=name, color=STATE_COLOURS[name], marker=".")
+        ax.plot(null_shares.week, null_shares["thriving"], color=STATE_COLOURS["thriving"], linestyle=":",
+                label="thriving under the null model")
         ax.set(xlabel="week", ylabel="share of groups", ylim=(0, 1), title="Groups thriving, active, dormant")
         ax.legend(loc="upper left", frameon=False)
-    _show(fig)
+    return fig
 
 
-def PostsByCharter(model):
+def posts_figure(posts) -> Figure:
     """Members' weekly posts per group by charter, beside the null model's expectation."""
-    if model.error is not None:
-        return
-    posts = data.posts_by_charter(model)
     with matplotlib_style():
         fig = _figure()
         ax = fig.subplots()
@@ -123,17 +143,11 @@ def PostsByCharter(model):
         ax.plot([], [], color="0.3", linestyle=":", label="null: one per-capita rate")
         ax.set(xlabel="week", ylabel="posts per group per week", title="Posts by charter vs the null model")
         ax.legend(frameon=False, fontsize=7)
-    _show(fig)
-    last = posts[posts.week == posts.week.max()]
-    solara.Text(" · ".join(f"{r.charter}: {data.fmt(r.posts)} (null {data.fmt(r.null)})" for r in last.itertuples()),
-                classes=["groupsim-posts"])
+    return fig
 
 
-def BadgeWall(model):
+def badge_figure(wall) -> Figure:
     """Groups: members against the share of them who ever posted, coloured by state."""
-    if model.error is not None:
-        return
-    wall = data.badge_wall(model)
     with matplotlib_style():
         fig = _figure()
         ax = fig.subplots()
@@ -146,17 +160,12 @@ def BadgeWall(model):
                xlabel="members now (log scale)", ylabel="share who ever posted", title="Badge wall")
         ax.set_ylim(bottom=0)
         ax.legend(frameon=False, fontsize=7)
-    _show(fig)
-    share = wall.posted.sum() / max(wall.members.sum(), 1)
-    solara.Text(f"{share:.1%} of {int(wall.members.sum()):,} memberships ever posted")
+    return fig
 
 
-def Activity(model):
+def activity_figure(model) -> Figure:
     """Visits by hour of day and weekday."""
-    if model.error is not None:
-        return
-    act = data.activity_by_hour(model)
-    grid = act["mean"].to_numpy().reshape(7, 24)
+    grid = data.activity_by_hour(model)["mean"].to_numpy().reshape(7, 24)
     with matplotlib_style():
         fig = _figure(height=2.6)
         ax = fig.subplots()
@@ -164,22 +173,12 @@ def Activity(model):
         ax.set(yticks=range(7), yticklabels=data.WEEKDAYS, xticks=range(0, 24, 3), xlabel="hour of day",
                title="Visits per hour per 1,000 professionals")
         fig.colorbar(im, ax=ax, label="visits per hour")
-    _show(fig)
+    return fig
 
 
-def GroupInspector(model):
-    """Pick a group: its members, posters and posts over weeks, and its network."""
-    group, set_group = solara.use_state(0)
-    n = 0 if model.error is not None else model.state.groups.count
-    d = data.group_detail(model, min(group, n - 1)) if n else None
-    key = b"" if d is None else d["nodes"].tobytes() + d["edges"].tobytes()
-    net = solara.use_memo(lambda: _layout(d["nodes"], d["edges"]) if d else None, dependencies=[id(model), key])
-    if d is None:
-        return
-    solara.SliderInt("inspect group", value=d["group_id"], min=0, max=n - 1, on_value=set_group)
-    solara.Text(f"group {d['group_id']}: {d['charter']}, {d['state']}; {d['members']:,} members, "
-                f"{d['posted']:,} ever posted; {d['edges_inside']:,} connections among its members",
-                classes=["groupsim-inspector"])
+def inspector_figure(d: dict) -> Figure:
+    """One group's members, posters and posts over weeks, and the network among its most active members."""
+    net = _layout(d["nodes"], d["edges"])
     with matplotlib_style():
         fig = _figure(height=2.8)
         left, right = fig.subplots(1, 2)
@@ -195,25 +194,80 @@ def GroupInspector(model):
                          node_color="#0072B2")
         right.set_title(f"network among its {len(d['nodes'])} most active members", fontsize=8)
         right.axis("off")
-    _show(fig)
+    return fig
 
 
-def matplotlib_style():
-    """The figures' print-friendly style (shared with experiments/plotting)."""
-    import matplotlib
-
-    return matplotlib.rc_context(STYLE | {"font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8})
+# ----------------------------------------------------------------------- views
 
 
-COMPONENTS = [Status, StateShares, PostsByCharter, BadgeWall, Activity, GroupInspector]
+def StateView(model):
+    """The regime, the simulated date, the latest shares and the shares over weeks, or the model's one-line error."""
+    shares = _per_tick(model, lambda: (data.state_shares(model), data.null_state_shares(model)))
+    fig = _per_tick(model, lambda: state_figure(*shares))
+    if model.error is not None:
+        solara.Error(model.error, classes=["groupsim-error"])
+        return
+    solara.Text(data.regime_text(model), classes=["groupsim-regime"])
+    solara.Text(f"Simulated time: {data.simulated_date(model)}", classes=["groupsim-date"],
+                style={"font-weight": "bold"})
+    solara.Text(data.share_text(*shares), classes=["groupsim-shares"])
+    _show(model, fig)
 
 
-def make_page(model: data.DashboardModel | None = None):
-    """The SolaraViz page for ``model`` (default: the dashboard's default model)."""
-    model = model if model is not None else data.DashboardModel(**data.default_controls())
-    return SolaraViz(model, components=COMPONENTS, model_params=model_params(), name="groupsim", play_interval=300)
+def PostsByCharter(model):
+    """Members' weekly posts per group by charter, beside the null model's expectation."""
+    posts = _per_tick(model, lambda: data.posts_by_charter(model))
+    _plot(model, lambda: posts_figure(posts))
+    if posts is not None:
+        last = posts[posts.week == posts.week.max()]
+        solara.Text(" · ".join(f"{r.charter}: {data.fmt(r.posts)} (null {data.fmt(r.null)})"
+                               for r in last.itertuples()), classes=["groupsim-posts"])
 
 
-page = make_page()
-page  # noqa: B018  (solara serves the module-level `page`)
+def BadgeWall(model):
+    """Groups: members against the share of them who ever posted, coloured by state."""
+    wall = _per_tick(model, lambda: data.badge_wall(model))
+    _plot(model, lambda: badge_figure(wall))
+    if wall is not None:
+        share = wall.posted.sum() / max(wall.members.sum(), 1)
+        solara.Text(f"{share:.1%} of {int(wall.members.sum()):,} memberships ever posted")
 
+
+def Activity(model):
+    """Visits by hour of day and weekday."""
+    _plot(model, lambda: activity_figure(model))
+
+
+def GroupInspector(model):
+    """Pick a group: its members, posters and posts over weeks, and its network."""
+    group, set_group = solara.use_state(0)
+    n = 0 if model.error is not None else model.state.groups.count
+    group = min(group, max(n - 1, 0))
+    d = _per_tick(model, lambda: data.group_detail(model, group), group)
+    _plot(model, lambda: inspector_figure(d), group)
+    if d is None:
+        return
+    solara.SliderInt("inspect group", value=group, min=0, max=n - 1, on_value=set_group, thumb_label="always")
+    solara.Text(f"group {d['group_id']}: {d['charter']}, {d['state']}; {d['members']:,} members, "
+                f"{d['posted']:,} ever posted; {d['edges_inside']:,} connections among its members",
+                classes=["groupsim-inspector"])
+
+
+COMPONENTS = [(StateView, 0), (PostsByCharter, 0), (BadgeWall, 1), (Activity, 1), (GroupInspector, 2)]
+"""Views and their tab: a step redraws only the tab in sight."""
+
+
+@solara.component
+def Page():
+    """This session's dashboard: its own model, built in the background, then SolaraViz around it."""
+    solara.Style(CSS)
+    controls = data.default_controls()
+    build = solara.lab.use_task(lambda: data.DashboardModel(**controls), dependencies=[])
+    if build.finished and build.value is not None:
+        SolaraViz(build.value, components=COMPONENTS, model_params=model_params(), name="groupsim",
+                  play_interval=300)
+        return
+    with solara.Column(style={"padding": "2em"}):
+        solara.Text(f"Building this session's model: simulating the {controls['spinup_weeks']}-week spin-up before"
+                    " week 0, as the command line does (a few seconds)...", classes=["groupsim-wait"])
+        solara.ProgressLinear(True)

@@ -6,6 +6,7 @@ import argparse
 import importlib.metadata
 import os
 import sys
+import warnings
 
 INSTALL = 'pip install -e ".[dashboard]"'
 # What renders offline (issue 12): solara's front-end served from solara-assets of the
@@ -44,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # No telemetry and no version check: both call out to the internet.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    from solara.__main__ import cli as solara_cli
+    # Quiet start-up: solara's hook checker warns about Mesa's own components, not ours.
+    os.environ.setdefault("SOLARA_CHECK_HOOKS", "off")
+    # Served on 127.0.0.1 over http, solara warns on every visit that cookies cannot be samesite=none
+    # (it matters only when the page is embedded in another site's iframe).
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
+    from solara.__main__ import cli as solara_cli  # here: a missing solara is reported above, not as a traceback
 
     app = os.path.join(os.path.dirname(__file__), "app.py")
     print(f"groupsim dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)

@@ -6,9 +6,9 @@ public API (``GroupCultureModel(**overrides)``, ``step()``, ``ParamError``); whe
 engine's layout changes, this file is the one to adapt. Views (``app.py``) only draw what
 these functions return.
 
-Weeks are numbered from the first reported week: a spin-up period (``Records.spinup``,
-when the engine has one) shows as negative weeks. A group counts in a week's shares only
-if it has a state that week (state -1: not founded yet).
+Weeks are numbered from the first reported week, as in the tables: the spin-up weeks
+(``Records.spinup``), simulated when the model is built, are not shown. A group counts in a week's shares only
+if it has a state that week (:func:`sim.states.state_shares`: shares of founded groups).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.plotting.data import WEEKDAYS, charter_order
+from sim import null, states
 from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK
 from sim.model import GroupCultureModel
 from sim.params import CharterParams, ModelParams, ParamError
-from sim.rules import STATE_NAMES
+from sim.rules import NOT_FOUNDED, STATE_NAMES
 
 STEP_HOURS = {"day": HOURS_PER_DAY, "week": HOURS_PER_WEEK}
 STATES = ("thriving", "active", "dormant")
@@ -49,10 +50,9 @@ CONTROL_KEYS = {
     "manager_posts_per_week": "interventions.manager_posts_per_week",
     "weekly_digest": "interventions.weekly_digest",
 }
-# A size that steps a week in about a tenth of a second (python -m benchmarks dashboard). No
-# spin-up (the model's default is 104 weeks, simulated before the first frame): the
-# dashboard shows the start-up transient unless the user raises "spin-up weeks".
-DASHBOARD_SIZE = {"population_size": 5000, "groups_count": 60, "weeks": 104, "spinup_weeks": 0}
+DASHBOARD_SIZE = {"population_size": 5000, "groups_count": 60, "weeks": 104}
+"""A size that steps a week in about a tenth of a second (python -m benchmarks dashboard).
+Every other control, the spin-up included, starts at the command line's default."""
 
 
 def default_controls() -> dict[str, Any]:
@@ -146,8 +146,22 @@ def _spinup(model) -> int:
 
 
 def _weeks(model) -> tuple[int, int]:
-    """Simulated weeks shown: [first, done) in simulated-week numbers (spin-up included)."""
-    return 0, model.tick // HOURS_PER_WEEK
+    """Simulated weeks shown, the reported ones: [first, done) in simulated-week numbers."""
+    return _spinup(model), max(_spinup(model), model.tick // HOURS_PER_WEEK)
+
+
+def regime_text(model) -> str:
+    """The regime the page shows against the command line's defaults, in one line."""
+    cli, p = ModelParams(), model.params
+    default = cli.duration.spinup_weeks
+    if p.duration.spinup_weeks == default:
+        spin = f"after the command line's {default}-week spin-up"
+    elif p.duration.spinup_weeks:
+        spin = f"after a {p.duration.spinup_weeks}-week spin-up (the command line's: {default} weeks)"
+    else:
+        spin = f"from the start, the start-up transient included (no spin-up; the command line's: {default} weeks)"
+    return (f"Showing {p.population.size:,} professionals in {p.groups.count} groups {spin}; the command line"
+            f" runs {cli.population.size:,} professionals in {cli.groups.count} groups.")
 
 
 def simulated_date(model) -> str:
@@ -165,16 +179,15 @@ def simulated_date(model) -> str:
 
 
 def state_shares(model) -> pd.DataFrame:
-    """Share of (founded) groups thriving / active / dormant at the end of each week.
+    """Share of founded groups thriving / active / dormant at the end of each week.
 
-    Returns ``week, groups, thriving, active, dormant`` (shares of ``groups``).
+    Returns ``week, groups, thriving, active, dormant`` (shares of ``groups``, the groups
+    founded by then: :func:`sim.states.state_shares`).
     """
     first, done = _weeks(model)
-    states = model.state.records.week_state[first:done]
-    founded = (states >= 0).sum(axis=1)
-    out = pd.DataFrame({"week": np.arange(first, done) - _spinup(model), "groups": founded})
-    for code, name in STATE_NAMES.items():
-        out[name] = (states == code).sum(axis=1) / np.maximum(founded, 1)
+    codes = model.state.records.week_state[first:done]
+    out = pd.DataFrame({"week": np.arange(first, done) - _spinup(model), "groups": states.founded(codes, axis=1),
+                        **states.state_shares(codes, axis=1)})
     return out[["week", "groups", *STATES]]
 
 
@@ -198,19 +211,47 @@ def _per_charter_mean(model, values: np.ndarray, name: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["week", "charter", name])
 
 
-def null_expected_posts(model) -> pd.DataFrame:
-    """Weekly posts per group by charter expected under the null model.
+def _group_weeks(model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The weeks shown as the null model reads them: ``group_weeks`` (group_id, week, members, posts) and ``groups``."""
+    first, done = _weeks(model)
+    rec, n = model.state.records, model.state.groups.count
+    weeks = np.arange(first, done) - _spinup(model)
+    gw = pd.DataFrame({"group_id": np.tile(np.arange(n), len(weeks)), "week": np.repeat(weeks, n),
+                       "members": rec.week_members[first:done].ravel(), "posts": rec.week_posts[first:done].ravel()})
+    return gw, pd.DataFrame({"group_id": np.arange(n), "charter": _charter_names(model)})
 
-    Until ``sim/null.py`` lands: one constant per-capita posting rate for everyone, the
-    rate observed so far (all member posts / all member-weeks), times each group's members
-    that week, averaged over the charter's founded groups. Returns ``week, charter, null``.
+
+def null_expected_posts(model) -> pd.DataFrame:
+    """Weekly posts per group by charter expected under the null model (:mod:`sim.null`).
+
+    The null's one per-capita posting rate (:func:`sim.null.per_capita_rates` over the weeks
+    so far) times each group's members that week, averaged over the charter's founded
+    groups. Returns ``week, charter, null``.
     """
     first, done = _weeks(model)
-    rec = model.state.records
-    members = rec.week_members[first:done].astype(float)
-    member_weeks = members.sum()
-    rate = rec.week_posts[first:done].sum() / member_weeks if member_weeks > 0 else 0.0
-    return _per_charter_mean(model, rate * members, "null")
+    gw, groups = _group_weeks(model)
+    rate = float(null.per_capita_rates(gw, groups, by_charter=False).iloc[0]) if len(groups) else 0.0
+    return _per_charter_mean(model, rate * model.state.records.week_members[first:done].astype(float), "null")
+
+
+def null_state_shares(model) -> pd.DataFrame:
+    """Share of founded groups thriving / active / dormant each week in one draw of the null model.
+
+    :func:`sim.null.draw` on the weeks so far (the groups' members week by week, posts at
+    the null's one per-capita rate, the run's classifier), from the null's own stream of
+    the run's seed (:func:`sim.null.null_rng`), so a page shows the same draw for the same
+    weeks; a group counts from its founding week, as in :func:`state_shares`. Returns
+    ``week, thriving, active, dormant``.
+    """
+    first, done = _weeks(model)
+    gw, groups = _group_weeks(model)
+    if gw.empty:
+        return pd.DataFrame(columns=["week", *STATES])
+    members = null.member_weeks(gw)
+    rates = null.per_capita_rates(gw, groups, by_charter=False)
+    drawn = null.draw(members, rates, model.params.classification, null.null_rng(model.params.seed))
+    codes = np.where(model.state.records.week_state[first:done] < 0, NOT_FOUNDED, drawn.state)
+    return pd.DataFrame({"week": drawn.weeks, **states.state_shares(codes, axis=1)})
 
 
 def posts_by_charter(model) -> pd.DataFrame:
@@ -318,13 +359,16 @@ def group_detail(model, group: int) -> dict[str, Any]:
     }
 
 
-def share_text(shares: pd.DataFrame) -> str:
-    """One line with the latest week's shares (what the state view states in words)."""
+def share_text(shares: pd.DataFrame, null_shares: pd.DataFrame | None = None) -> str:
+    """One line with the latest week's shares (what the state view states in words), and the null's."""
     if shares.empty:
         return "No completed week yet: each group is classified thriving, active or dormant at the end of a week."
     last = shares.iloc[-1]
     parts = " · ".join(f"{last[s]:.0%} {s}" for s in STATES)
-    return f"Week {int(last.week)}: {parts} (of {int(last.groups)} groups)"
+    text = f"Week {int(last.week)}: {parts} (of {int(last.groups)} groups)"
+    if null_shares is not None and len(null_shares):
+        text += f"; null model: {null_shares.iloc[-1]['thriving']:.0%} thriving"
+    return text
 
 
 def fmt(x: float) -> str:

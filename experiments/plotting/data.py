@@ -3,9 +3,12 @@
 Pure functions of the model's tables (see ``experiments/plotting/load.py``): no files, no
 matplotlib. Tables pooled over several jobs carry a ``job`` column, and rows of
 different jobs are different subjects (group 3 of job 0 is not group 3 of job 1); a table
-without ``job`` is one job. Intervals are 95%: Wilson for shares, Newcombe for
-differences of shares, order statistics for medians, normal for means, Greenwood log(-log)
-for survival (see :mod:`experiments.plotting.stats`).
+without ``job`` is one job. Intervals are 95%. Means over seeds (seeds are the
+independent units) get :func:`experiments.intervals.over_seeds` (none below 3 seeds, t, or
+bootstrap); only a table of one seed falls back to intervals within that run (Wilson for
+shares, Newcombe for differences of shares, normal for means); medians and survival curves
+resample seeds (see :mod:`experiments.plotting.stats`). Each table's ``interval`` column
+names the method of each row.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from experiments import intervals
 from experiments.analysis import design
 from experiments.plotting import stats
+from sim import null
 from sim.charters import PRESETS
+from sim.params import ClassificationParams
 
 PRESET_ORDER = tuple(PRESETS)  # the brief's order, as defined in sim.charters
 DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
@@ -26,6 +32,9 @@ REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
 QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
 FIG1_SIZE_EDGES = (0, 200, 1_000, math.inf)  # figure 1: small / mid / large groups by their own initial size
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MEDIAN_OVER_SEEDS = "bootstrap of seeds"
+MEDIAN_WITHIN_RUN = "order statistics"
+"""Figure 1's two intervals of a median: resampling seeds, or order statistics within one run."""
 
 
 def charter_order(names) -> list[str]:
@@ -74,15 +83,22 @@ def _per_seed(g: pd.DataFrame, by: list[str], value: str) -> pd.Series:
     return per_job.groupby(level=[*by, "seed"], sort=False, observed=True).mean()
 
 
-def _over_seeds(part: pd.DataFrame, value: str, within, label: str) -> tuple[float, float, float, str]:
-    """Mean of ``value`` and its 95% interval, and the interval's kind.
+def _seed_interval(per_seed) -> tuple[float, float, float, str]:
+    """``(mean, low, high, method)`` over seeds of one value per seed (:func:`intervals.over_seeds`)."""
+    mean, low, high, _, method = intervals.over_seeds(per_seed)
+    return mean, low, high, method
 
-    With two or more seeds: the mean over seeds of each seed's mean and a bootstrap interval
-    over seeds (``seeds``); with one, ``within(values)`` over that run's observations
-    (``label``). Returns ``(mean, low, high, kind)``.
+
+def _over_seeds(part: pd.DataFrame, value: str, within, label: str, n_seeds: int) -> tuple[float, float, float, str]:
+    """Mean of ``value`` and its 95% interval, and the interval's method.
+
+    When the table holds two or more seeds (``n_seeds``): the mean over the part's seeds of
+    each seed's mean and :func:`intervals.over_seeds` (no interval below 3 seeds); a table of
+    one seed: ``within(values)`` over that run's observations (``label``). Returns
+    ``(mean, low, high, method)``.
     """
-    if part["seed"].nunique() >= 2:
-        return (*stats.seed_interval(part.groupby("seed")[value].mean()), "seeds")
+    if n_seeds >= 2:
+        return _seed_interval(part.groupby("seed")[value].mean())
     return (*within(part[value]), label)
 
 
@@ -94,10 +110,11 @@ def _wilson_share(hits: pd.Series) -> tuple[float, float, float]:
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Groups thriving at the horizon per cell of ``by``.
 
-    With two or more seeds in a cell, ``share`` is the mean over seeds of each seed's share
-    (:func:`_per_seed`) and the interval is a bootstrap over seeds (seeds are the
-    independent units, groups of one seed are not); with one seed, the pooled share and its
-    Wilson interval. ``interval`` says which.
+    When the groups come from two or more seeds, ``share`` is the mean over a cell's seeds
+    of each seed's share (:func:`_per_seed`) with :func:`intervals.over_seeds` (seeds are the
+    independent units, groups of one seed are not; a cell of fewer than 3 seeds has no
+    interval); groups of one seed: the pooled share and its Wilson interval. ``interval``
+    names the method per cell.
     """
     g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
     out = (
@@ -109,12 +126,14 @@ def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     out["share"] = out["n_thriving"] / out["n_groups"]
     out["ci_low"], out["ci_high"] = stats.wilson(out["n_thriving"], out["n_groups"])
     out["interval"] = "wilson"
+    if g["seed"].nunique() < 2:
+        return out
     per_seed = _per_seed(g, by, "_thriving")
-    for i, row in out[out["n_seeds"] >= 2].iterrows():
+    for i, row in out.iterrows():
         key = tuple(row[b] for b in by)
         shares = per_seed.xs(key if len(by) > 1 else key[0], level=by if len(by) > 1 else by[0])
-        out.loc[i, ["share", "ci_low", "ci_high"]] = stats.seed_interval(shares)
-        out.loc[i, "interval"] = "seeds"
+        out.loc[i, ["share", "ci_low", "ci_high", "interval"]] = _seed_interval(shares)
+    out[["ci_low", "ci_high"]] = out[["ci_low", "ci_high"]].astype(float).clip(0, 1)  # a t-interval may overrun
     return out
 
 
@@ -155,8 +174,8 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
     when ``groups`` has no ``initial_size``). Returns ``charter, size_class, week,
     n_groups, median, median_ci_low, median_ci_high, q10, q25, q75, q90``: the median
     group's posts that week, the 95% interval of that median (over seeds when there are two
-    or more: :func:`stats.median_over_seeds`; else from order statistics), and quantiles
-    that show the spread between groups.
+    or more: :func:`stats.median_over_seeds`; else from order statistics; ``interval`` says
+    which), and quantiles that show the spread between groups.
     """
     keys = _keys(groups)
     g = _units(groups)[[*keys, "charter", "seed"] if "job" in keys else [*keys, "charter"]].copy()
@@ -176,6 +195,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
                 "median_ci_low": lo,
                 "median_ci_high": hi,
                 **{f"q{q}": float(posts.quantile(q / 100)) for q in QUANTILES},
+                "interval": MEDIAN_OVER_SEEDS if part["seed"].nunique() >= 2 else MEDIAN_WITHIN_RUN,
             }
         )
     columns = [
@@ -187,6 +207,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
         "median_ci_low",
         "median_ci_high",
         *(f"q{q}" for q in QUANTILES),
+        "interval",
     ]
     out = pd.DataFrame(rows, columns=columns)
     order = list(g["size_class"].cat.categories) if isinstance(g["size_class"].dtype, pd.CategoricalDtype) else None
@@ -252,9 +273,6 @@ def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dic
     Each job keeps its own groups and member counts; posts come at the run's overall
     per-capita rate and are judged by the same classifier (:mod:`sim.null`).
     """
-    from sim import null
-    from sim.params import ClassificationParams
-
     c = ClassificationParams(**{k: thresholds[k] for k in asdict(ClassificationParams())})
     parts = []
     for job, gw in group_weeks.groupby("job", sort=False):
@@ -309,6 +327,31 @@ def heatmap_axes(swept: list[str], groups: pd.DataFrame) -> tuple[list[str], str
     return [], f"needs two swept parameters (besides seed); this sweep varies {swept or 'none'}"
 
 
+SIZE_CELL = "initial size"
+"""Figure 4's size axis: each group's own initial size, binned as figure 2 bins it."""
+
+
+def shared_cells(groups: pd.DataFrame, axes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Figure 4's axes as the cells figure 2 uses, so both give the same share for a charter x size cell.
+
+    A swept ``groups/charter_mix`` whose jobs each hold one charter becomes the groups'
+    ``charter``. Beside a charter axis, a swept ``groups.size_median`` becomes
+    :data:`SIZE_CELL`: each group's own initial size in figure 2's bins
+    (``DEFAULT_SIZE_EDGES``), so a group capped below the swept size (an employment
+    association of a defunct employer) counts at its own size in both figures. Other axes
+    stay. Returns the groups (with the new column) and the axes.
+    """
+    out = [
+        "charter" if a == "groups/charter_mix" and groups[a].astype(str).eq(groups["charter"].astype(str)).all()
+        else a
+        for a in axes
+    ]
+    if "charter" in out and "groups.size_median" in out and "initial_size" in groups:
+        groups = groups.assign(**{SIZE_CELL: size_class(groups["initial_size"], DEFAULT_SIZE_EDGES)})
+        out = [SIZE_CELL if a == "groups.size_median" else a for a in out]
+    return groups, out
+
+
 def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
     """Figure 4: share of groups thriving for each combination of two parameters.
 
@@ -324,7 +367,9 @@ def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFr
 
 
 def _order(values: pd.Series, name: str) -> list:
-    """Charters (``charter``, or a sweep over ``groups/charter_mix``) in the presets' order."""
+    """Charters (``charter``, or a sweep over ``groups/charter_mix``) in the presets' order; bins in order."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if c in set(values)]
     if name == "charter" or values.isin(PRESET_ORDER).any():
         return charter_order(values)
     return value_order(values)
@@ -345,7 +390,9 @@ def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
     """Figure 5a: Lorenz curve of posts over members, for all groups and per charter.
 
     One member = one membership (a person in two groups counts in each). Returns
-    ``charter`` ("all groups" first), ``share_members, share_posts, gini, top1_share``.
+    ``charter`` ("all groups" first), ``share_members, share_posts, gini, top1_share``
+    (share of posts by the top 1% of all members) and ``top1_share_posting`` (the top 1% of
+    the members who posted: stylized fact S2's denominator, though S2 counts people).
     """
     m = _with_charter(memberships, groups)
     parts = []
@@ -353,11 +400,12 @@ def lorenz_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame) -> pd.Dat
         curve = stats.lorenz(sub["posts"]).rename(
             columns={"share_people": "share_members", "share_total": "share_posts"}
         )
-        parts.append(
-            curve.assign(charter=charter, gini=stats.gini(sub["posts"]), top1_share=stats.top_share(sub["posts"]))
-        )
+        posting = sub["posts"][sub["posts"] > 0]
+        parts.append(curve.assign(charter=charter, gini=stats.gini(sub["posts"]),
+                                  top1_share=stats.top_share(sub["posts"]),
+                                  top1_share_posting=stats.top_share(posting) if len(posting) else math.nan))
     out = pd.concat(parts, ignore_index=True)
-    return out[["charter", "share_members", "share_posts", "gini", "top1_share"]]
+    return out[["charter", "share_members", "share_posts", "gini", "top1_share", "top1_share_posting"]]
 
 
 def _with_charter(memberships: pd.DataFrame, groups: pd.DataFrame, extra=()) -> pd.DataFrame:
@@ -376,18 +424,19 @@ def participation_split(memberships: pd.DataFrame, heavy_min: int) -> pd.DataFra
     ``heavy``: at least ``heavy_min`` posts; ``occasional``: 1 to ``heavy_min - 1``.
     Returns ``source`` ("model" / "90-9-1 rule"), ``category, n, share, ci_low, ci_high,
     interval``: with two or more seeds the share is the mean over seeds of each seed's share
-    with a bootstrap interval over seeds, else the pooled share with Wilson's interval.
+    with :func:`intervals.over_seeds`, else the pooled share with Wilson's interval.
     """
     m = _units(memberships)
+    n_seeds = m["seed"].nunique()
     posts = m["posts"].to_numpy()
     category = np.where(posts == 0, "never posted", np.where(posts < heavy_min, "occasional", "heavy"))
     n = len(posts)
     rows = []
     for name in REFERENCE_90_9_1:
         hit = pd.Series(category == name, index=m.index, dtype=float)
-        share, low, high, interval = _over_seeds(m.assign(_hit=hit), "_hit", _wilson_share, "wilson")
+        share, low, high, interval = _over_seeds(m.assign(_hit=hit), "_hit", _wilson_share, "wilson", n_seeds)
         rows.append({"source": "model", "category": name, "n": int(hit.sum()), "share": share if n else math.nan,
-                     "ci_low": low, "ci_high": high, "interval": interval})
+                     "ci_low": max(low, 0.0), "ci_high": min(high, 1.0), "interval": interval})
     model = pd.DataFrame(rows)
     ref = pd.DataFrame(
         {
@@ -412,15 +461,15 @@ def badge_ratio_by_charter(memberships: pd.DataFrame, groups: pd.DataFrame, larg
     """
     m = _units(_with_charter(memberships, groups, extra=["initial_size"]))
     m = m.assign(no_post=m["posts"].eq(0).astype(float))
-    rows = []
+    n_seeds, rows = m["seed"].nunique(), []
     for charter in charter_order(m["charter"]):
         sub = m[m["charter"] == charter]
         for size_class, part in (("all groups", sub), ("large groups", sub[sub["initial_size"] >= large_group])):
             if len(part):
-                ratio, low, high, interval = _over_seeds(part, "no_post", _wilson_share, "wilson")
+                ratio, low, high, interval = _over_seeds(part, "no_post", _wilson_share, "wilson", n_seeds)
                 rows.append({"charter": charter, "size_class": size_class, "n_badges": len(part),
-                             "n_no_post": int(part["no_post"].sum()), "badge_ratio": ratio, "ci_low": low,
-                             "ci_high": high, "interval": interval})
+                             "n_no_post": int(part["no_post"].sum()), "badge_ratio": ratio,
+                             "ci_low": max(low, 0.0), "ci_high": min(high, 1.0), "interval": interval})
     return pd.DataFrame(rows, columns=["charter", "size_class", "n_badges", "n_no_post", "badge_ratio", "ci_low",
                                        "ci_high", "interval"])
 
@@ -446,9 +495,9 @@ def activity_by_hour(hourly: pd.DataFrame, population, value: str = "posts") -> 
     and a bootstrap interval over seeds, else the normal interval over the run's weeks.
     """
     h = _units(hourly).assign(rate=_per_thousand(hourly, population, value))
-    rows = []
+    n_seeds, rows = h["seed"].nunique(), []
     for (weekday, hour), part in h.groupby(["weekday", "hour_of_day"]):
-        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over weeks")
+        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over weeks", n_seeds)
         rows.append({"weekday": int(weekday), "day": WEEKDAYS[int(weekday)], "hour_of_day": int(hour),
                      "n_weeks": int(len(part)), "mean": mean, "ci_low": max(lo, 0.0), "ci_high": hi,
                      "interval": interval})
@@ -465,9 +514,9 @@ def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd
     """
     h = _units(hourly).assign(rate=_per_thousand(hourly, population, value))
     h["day_type"] = np.where(h["weekday"] >= 5, "weekend", "workdays")
-    rows = []
+    n_seeds, rows = h["seed"].nunique(), []
     for (day_type, hour), part in h.groupby(["day_type", "hour_of_day"]):
-        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over days")
+        mean, lo, hi, interval = _over_seeds(part, "rate", stats.mean_ci, "normal over days", n_seeds)
         rows.append({"day_type": day_type, "hour_of_day": int(hour), "n_days": int(len(part)), "mean": mean,
                      "ci_low": max(lo, 0.0), "ci_high": hi, "interval": interval})
     out = pd.DataFrame(rows, columns=["day_type", "hour_of_day", "n_days", "mean", "ci_low", "ci_high", "interval"])
@@ -477,37 +526,42 @@ def hourly_profile(hourly: pd.DataFrame, population, value: str = "posts") -> pd
 # ----------------------------------------------------------------- figure 7
 
 
-def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none") -> pd.DataFrame:
+def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none", by=()) -> pd.DataFrame:
     """Figure 7: share of groups thriving per variant of ``column``, and its change vs baseline.
 
-    Returns ``<column>, n_groups, n_thriving, n_jobs, n_seeds, share, ci_low, ci_high,
-    interval, diff, diff_low, diff_high, diff_interval``, baseline first, then by diff.
-    Shares as in :func:`_share_table` (over seeds when there are several). The change is
-    paired by seed when variant and baseline share two or more seeds: each seed's share
-    minus the baseline's at the same seed, with a bootstrap interval over seeds
-    (``paired seeds``); otherwise the pooled shares' difference with Newcombe's interval.
-    Without a baseline row the diff columns are NaN.
+    Per cell of ``by`` (e.g. ``["charter"]``: each charter's groups compared with the same
+    charter's groups in the baseline arm; none: all groups). Returns ``<by>, <column>,
+    n_groups, n_thriving, n_jobs, n_seeds, share, ci_low, ci_high, interval, diff,
+    diff_low, diff_high, diff_interval``; in each cell the baseline first, then by diff.
+    Shares as in :func:`_share_table`. With two or more seeds the change is paired by seed:
+    each seed's share minus the baseline's at the same seed, averaged over seeds with
+    :func:`intervals.over_seeds` (``diff_interval`` names its method); groups of one seed,
+    or arms that share no seed: the pooled shares' difference with Newcombe's interval.
+    Without a baseline row in a cell its diff columns are NaN.
     """
-    out = _share_table(groups, [column])
-    out[column] = out[column].astype(str)
-    base = out[out[column] == str(baseline)]
-    if not len(base):
-        out["diff"] = out["diff_low"] = out["diff_high"] = np.nan
-        out["diff_interval"] = ""
-        return out.sort_values(column).reset_index(drop=True)
-    b = base.iloc[0]
-    out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
-        out["n_thriving"], out["n_groups"], b["n_thriving"], b["n_groups"]
-    )
-    out["diff_interval"] = "newcombe"
-    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"),
-                              **{column: groups[column].astype(str)})
-    per_seed = _per_seed(g, [column], "_thriving").unstack(column)  # one row per seed
-    for i, row in out.iterrows():
-        paired = (per_seed[row[column]] - per_seed[str(baseline)]).dropna()
-        if len(paired) >= 2:
-            out.loc[i, ["diff", "diff_low", "diff_high"]] = stats.seed_interval(paired)
-            out.loc[i, "diff_interval"] = "paired seeds"
+    cells = list(by) or ["_cell"]
+    g = _units(groups).assign(**{column: groups[column].astype(str)})
+    g = g if by else g.assign(_cell="")
+    out = _share_table(g, [*cells, column])
+    out[["diff", "diff_low", "diff_high"]] = np.nan
+    out["diff_interval"] = ""
+    base = out[out[column] == str(baseline)][[*cells, "n_thriving", "n_groups"]]
+    if len(base):
+        b = out[cells].merge(base, on=cells, how="left")
+        out["diff"], out["diff_low"], out["diff_high"] = stats.newcombe_difference(
+            out["n_thriving"], out["n_groups"], b["n_thriving"].to_numpy(), b["n_groups"].to_numpy()
+        )
+        out["diff_interval"] = np.where(b["n_groups"].notna().to_numpy(), "newcombe", "")
+    if len(base) and g["seed"].nunique() >= 2:
+        g = g.assign(_thriving=g["final_state"].astype(str).eq("thriving"))
+        wide = _per_seed(g, [*cells, column], "_thriving").unstack(column)  # one row per cell and seed
+        paired = wide.sub(wide[str(baseline)], axis=0)
+        for i, row in out.iterrows():
+            key = tuple(row[c] for c in cells)
+            d = paired[row[column]].xs(key if len(cells) > 1 else key[0], level=cells if len(cells) > 1 else cells[0])
+            if d.notna().any():  # else no seed ran both arms: the pooled difference stays
+                out.loc[i, ["diff", "diff_low", "diff_high", "diff_interval"]] = _seed_interval(d)
     out["_base"] = out[column] != str(baseline)
-    out = out.sort_values(["_base", "diff", column]).drop(columns="_base")
-    return out.reset_index(drop=True)
+    rank = {c: i for i, c in enumerate(charter_order(out["charter"]))} if "charter" in cells else {}
+    out = out.sort_values([*cells, "_base", "diff", column], key=lambda s: s.map(rank) if s.name == "charter" else s)
+    return out.drop(columns=["_base", "_cell"], errors="ignore").reset_index(drop=True)

@@ -21,9 +21,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from experiments.plotting.data import NULL_SOURCE, charter_order
+from experiments.plotting import stats
+from experiments.plotting.data import (
+    MEDIAN_OVER_SEEDS,
+    MEDIAN_WITHIN_RUN,
+    NULL_SOURCE,
+    charter_order,
+    heatmap_matrix,
+)
 
 WIDTH = 7.2  # inches: a full page column
 STYLE = {
@@ -51,7 +58,7 @@ LINE_STYLES = (
 )
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo")
 GRAY = "0.35"
-_plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 1 or v == 0 else f"{v:g}")
+_plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if float(v).is_integer() else f"{v:g}")
 """Tick labels as plain numbers (1, 10, 1,000), not powers of ten."""
 
 
@@ -62,6 +69,7 @@ PARAMETERS = {
         "swept median size",
         "swept groups.size_median (members; each run's groups spread around it)",
     ),
+    "initial size": ("initial size", "each group's own initial size (members), binned as in figure 2"),
     "groups.count": ("number of groups", "number of groups"),
     "population.size": ("population", "professionals"),
     "charters.employment_association.defunct_share": (
@@ -119,12 +127,24 @@ def _note(fig: Figure, text: str) -> None:
     fig.supxlabel(textwrap.fill(text, width), fontsize=9, color="0.25")
 
 
+def _methods(*columns) -> str:
+    """The interval methods named in tables' ``interval`` columns, in words (what a note states)."""
+    used = pd.Series([v for c in columns if c is not None for v in c], dtype=object).dropna()
+    return stats.describe(used[used != ""].unique())
+
+
 def _wrap(text: str, width: int = 14) -> str:
     """A tick label on several short lines."""
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
 # ----------------------------------------------------------------- figure 1
+
+
+def _median_method(table: pd.DataFrame) -> str:
+    """Figure 1's interval methods in words."""
+    words = {MEDIAN_OVER_SEEDS: "seeds resampled", MEDIAN_WITHIN_RUN: "order statistics"}
+    return "; ".join(words[m] for m in words if m in set(table.get("interval", ())))
 
 
 def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
@@ -138,10 +158,9 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
         colors = {c: st["color"] for c, st in styles.items()}
         lines = {c: st["linestyle"] for c, st in styles.items()}
         fig = new_figure(3.6)
-        axes = fig.subplots(1, len(charters), sharey=True, squeeze=False)[0]
+        axes = fig.subplots(1, len(charters), squeeze=False)[0]  # each charter on its own linear scale
         thriving = float(thresholds["thriving_posts_per_week"])
         dormant = float(thresholds["dormant_max_posts"]) / float(thresholds["dormant_window_weeks"])
-        top = max(table["median_ci_high"].max(), thriving) * 1.15
         for ax, charter in zip(axes, charters, strict=True):
             t = table[table["charter"] == charter]
             counts = []
@@ -150,21 +169,24 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
                     part["week"], part["median_ci_low"], part["median_ci_high"], color=colors[size], alpha=0.2, lw=0
                 )
                 ax.plot(part["week"], part["median"], color=colors[size], linestyle=lines[size])
+                ax.plot(part["week"], part["q90"], color=colors[size], linestyle=lines[size], lw=0.8, alpha=0.7)
                 counts.append(int(part["n_groups"].max()))
             ax.axhline(thriving, color=GRAY, linestyle="--", lw=1)
             ax.axhline(dormant, color="black", linestyle=":", lw=1.2)
             ax.set_title(f"{label(charter)}\n({sum(counts)} groups)")
             ax.set_xlabel("weeks since start")
-            ax.set_yscale("symlog", linthresh=1)
+            top = np.nanmax([t["median_ci_high"].max(), t["q90"].max(), thriving])
+            ax.set_ylim(-0.03 * top, top * 1.15)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
             ax.yaxis.set_major_formatter(_plain)
-            ax.set_ylim(bottom=-0.05 if dormant == 0 else 0, top=top)
-        axes[0].set_ylabel("posts per group per week\n(symlog scale: linear below 1)")
+        axes[0].set_ylabel("posts per group per week\n(each panel on its own scale)")
         key = [
             *(
                 Line2D([], [], color=colors[c], linestyle=lines[c], label=f"median group, initial size {c}")
                 for c in classes
             ),
-            Patch(color="0.55", alpha=0.4, lw=0, label="band: 95% CI of the median"),
+            Patch(color="0.55", alpha=0.4, lw=0, label=f"band: median's 95% CI\n({_median_method(table)})"),
+            Line2D([], [], color="0.3", lw=0.8, alpha=0.7, label="thin: 90th-percentile group"),
             Line2D(
                 [],
                 [],
@@ -172,7 +194,7 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
                 linestyle="--",
                 lw=1,
                 label=(
-                    f"thriving: ≥{thriving:g} posts/week over {thresholds['window_weeks']:g} weeks, "
+                    f"thriving: ≥{thriving:g} posts/wk over {thresholds['window_weeks']:g} wk, "
                     f"≥{thresholds['thriving_min_posters']:g} posters"
                 ),
             ),
@@ -244,14 +266,15 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         ax.legend(title="charter", frameon=False)
         ax.grid(True, which="major", color="0.9")
         fig.suptitle("Are larger groups more likely to thrive? Model against a null without group dynamics")
-        seeds = "mean over seeds, bars: 95% bootstrap CI over seeds" if n_seeds > 1 else "bars: 95% Wilson CI"
+        bars = _methods(table.get("interval"))
+        seeds = f"{'mean over seeds' if n_seeds > 1 else 'one run'}; bars: 95% CI ({bars})"
         if has_band:
             seeds = (f"{int(model['n_sets'].max())} calibrated parameter sets run on the same seeds; points: mean over"
-                     f" sets, bars: 95% bootstrap CI over seeds of that mean; hatched: 5-95% over sets of each set's"
+                     f" sets, bars: 95% CI over seeds of that mean ({bars}); hatched: 5-95% over sets of each set's"
                      " mean over seeds (parameter uncertainty)")
         _note(
             fig,
-            "groups binned by their own (realised) initial size, not by a swept groups.size_median (figure 4); "
+            "groups binned by their own (realised) initial size (figure 4's charter x size cells are the same); "
             f"points: bins of ≥3 groups, drawn at the bin's median size; {n_seeds} seed(s), {seeds}; "
             "dotted with x: null model (one constant per-capita posting rate, same classifier), band: its interval",
         )
@@ -332,8 +355,6 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
     show the share, its interval and the number of groups while they fit; in large grids
     the share and interval, then the share alone (the intervals stay in the CSV).
     """
-    from experiments.plotting.data import heatmap_matrix
-
     if table[columns].nunique() > max(4, table[rows].nunique()):
         rows, columns = columns, rows
     with _style():
@@ -370,8 +391,8 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="share of groups thriving", fraction=0.05)
         fig.suptitle(f"Where do groups thrive? Share thriving by {parameter(rows)[0]} and {parameter(columns)[0]}")
-        over_seeds = "interval" in table and (table["interval"] == "seeds").all()
-        ci = "95% bootstrap CI over seeds" if over_seeds else "95% Wilson CI"
+        over_seeds = n_seeds > 1
+        ci = f"95% CI: {_methods(table.get('interval'))}"
         what = {
             3: f" [{ci}] and number of groups",
             2: f" [{ci}]",
@@ -383,8 +404,11 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
             + (f"mean over {n_seeds} seeds" if over_seeds else f"{n_seeds} seed(s) pooled")
             + (f"; {note}" if note else "")
             + (
-                "; a cell pools all groups of its runs whatever their own size (figure 2 bins groups by "
-                "their own realised size, so its shares at a given size differ)"
+                "; a cell holds the groups of that charter whose own initial size falls in the bin, as in figure 2,"
+                " so both figures give the same share (a group capped below the swept size counts at its own size)"
+                if "initial size" in (rows, columns)
+                else "; a cell pools all groups of its runs whatever their own size (figure 2 bins groups by their"
+                " own initial size, so its shares at a given size differ)"
                 if "groups.size_median" in (rows, columns)
                 else ""
             ),
@@ -419,7 +443,8 @@ def figure_participation(
             ax_lorenz.plot(
                 curve["share_members"],
                 curve["share_posts"],
-                label=f"{label(name)}: Gini {first['gini']:.2f}, top 1% {first['top1_share']:.0%}",
+                label=f"{label(name)}: Gini {first['gini']:.2f}\n  top 1%: {first['top1_share']:.0%} of all,"
+                      f" {first.get('top1_share_posting', np.nan):.0%} of posting",
                 **st,
             )
         ax_lorenz.set_xlabel("share of members (fewest posts first)")
@@ -466,9 +491,11 @@ def figure_participation(
         fig.suptitle("Who takes part? Participation inequality and the badge ratio")
         _note(
             fig,
-            "members: memberships held at the end of the run; "
-            + ("bars (b, c): mean over seeds, 95% bootstrap CI over seeds"
-               if "interval" in badges and (badges["interval"] == "seeds").any() else "bars: 95% Wilson CI")
+            "members: memberships held at the end of the run; (a) top 1%: share of posts written by the top 1%"
+            " of all members, and of the members who posted (stylized fact S2's denominator; S2 counts people"
+            " across their groups); "
+            + ("bars (b, c): one run" if "wilson" in set(split.get("interval", ())) else "bars (b, c): mean over seeds")
+            + f", 95% CI ({_methods(split.get('interval'), badges.get('interval'))})"
             + ("" if has_large else f"; no group has {large_group:,}+ members, so stylized fact S1 does not apply"),
         )
     return fig
@@ -506,7 +533,6 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
         ax_prof.axvspan(start, end, color="0.9", lw=0, label="work hours (Mon-Fri)")
         for day_type, part in profile.groupby("day_type", sort=False):
             color, marker, ls = styles.get(day_type, ("#0072B2", "^", ":"))
-            over_seeds = "interval" in part and (part["interval"] == "seeds").all()
             ax_prof.fill_between(part["hour_of_day"], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
             ax_prof.plot(
                 part["hour_of_day"],
@@ -515,16 +541,17 @@ def figure_activity_by_hour(cells: pd.DataFrame, profile: pd.DataFrame, clock: d
                 marker=marker,
                 linestyle=ls,
                 markersize=4,
-                label=f"{day_type} (mean, 95% CI{' over seeds' if over_seeds else ''})",
+                label=f"{day_type} (mean, 95% CI)",
             )
         ax_prof.set_xlim(-0.5, 23.5)
         ax_prof.set_xticks(range(0, 24, 2))
-        ax_prof.set_ylim(0, max(profile["ci_high"].max(), profile["mean"].max()) * 1.35)  # room for the key
+        ax_prof.set_ylim(0, np.nanmax([profile["ci_high"].max(), profile["mean"].max()]) * 1.35)  # room for the key
         ax_prof.set_xlabel("hour of day (the hour starting at)")
         ax_prof.set_ylabel("posts per hour\nper 1,000 professionals")
         ax_prof.set_title("(b) Workdays vs weekend")
         ax_prof.legend(frameon=False, loc="upper left", ncols=2, handlelength=2.5)
         fig.suptitle("When are professionals active? Posts by hour of day and weekday")
+        _note(fig, f"band (b): 95% CI ({_methods(profile.get('interval'))})")
     return fig
 
 
@@ -578,9 +605,43 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
         ax_diff.set_title("(b) effect vs baseline")
         ax_diff.grid(True, axis="x", color="0.9")
         fig.suptitle(title)
-        paired = (table["diff_interval"] == "paired seeds").any()
-        seeds = (f"{n_seeds} seeds; shares: mean over seeds, bars: 95% bootstrap CI over seeds; changes: paired by seed"
-                 " (each seed against the baseline at the same seed), bootstrap CI over seeds" if paired else
-                 f"groups pooled over {n_seeds} seed(s); bars: 95% CI (Wilson for shares, Newcombe for differences)")
+        seeds = (f"{n_seeds} seeds; shares: mean over seeds, 95% CI ({_methods(table.get('interval'))});"
+                 f" changes: paired by seed (each seed against the baseline at the same seed), 95% CI"
+                 f" ({_methods(table['diff_interval'][~is_base])})" if n_seeds > 1 else
+                 "one run; bars: 95% CI (Wilson for shares, Newcombe for differences)")
         _note(fig, f"{seeds}; grey band and dashed line: baseline ({label(baseline)})")
+    return fig
+
+
+def figure_variants_by_charter(table: pd.DataFrame, column: str, baseline: str, n_seeds: int) -> Figure:
+    """Figure 7 per charter: each variant's change in share thriving against the baseline arm, one panel per charter.
+
+    ``table`` is :func:`experiments.plotting.data.variant_effects` with ``by=["charter"]``.
+    Each panel's title gives the charter's baseline share, so a floor (0% thriving) is seen.
+    """
+    title = f"Does it work for every charter? Change in share thriving per {parameter(column)[0]}"
+    charters = charter_order(table["charter"])
+    variants = [v for v in pd.unique(table[column]) if v != str(baseline)]
+    with _style():
+        fig = new_figure(2.8 + 0.38 * max(len(variants), 1))
+        axes = fig.subplots(1, len(charters), sharey=True, sharex=True, squeeze=False)[0]
+        y = np.arange(len(variants))[::-1]
+        for ax, charter in zip(axes, charters, strict=True):
+            t = table[table["charter"] == charter].set_index(column)
+            base = t.loc[str(baseline), "share"] if str(baseline) in t.index else np.nan
+            d = t.reindex(variants)
+            ax.axvline(0, color=GRAY, lw=1, linestyle="--")
+            err = [(d["diff"] - d["diff_low"]) * 100, (d["diff_high"] - d["diff"]) * 100]
+            ax.errorbar(d["diff"] * 100, y, xerr=err, marker="o", color="black", linestyle="none", capsize=3)
+            ax.set_title(f"{label(charter)}\n(baseline: {base:.0%} thriving)")
+            ax.set_xlabel(f"change vs {label(baseline)}\n(percentage points)")
+            ax.grid(True, axis="x", color="0.9")
+        axes[0].set_yticks(y, [label(v) for v in variants])
+        axes[0].set_ylabel(parameter(column)[1])
+        fig.suptitle(title)
+        diff_methods = _methods(table["diff_interval"][table[column] != str(baseline)])
+        _note(fig, (f"{n_seeds} seeds; each charter's groups against the same charter's groups in the baseline arm at"
+                    f" the same seed (paired), mean over seeds; bars: 95% CI ({diff_methods})" if n_seeds > 1 else
+                    f"one run; each charter's groups against the baseline arm's; bars: 95% CI ({diff_methods})")
+              + "; a charter at 0% thriving in its baseline can only rise")
     return fig

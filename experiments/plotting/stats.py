@@ -3,8 +3,9 @@
 scipy does the work where it has it: Wilson intervals (``binomtest(...).proportion_ci``)
 and Kaplan-Meier with log(-log) Greenwood bands (``ecdf`` on ``CensoredData``). What scipy
 lacks is written here: Newcombe's interval for a difference of proportions, the
-order-statistic median interval, Lorenz curves, Gini and top shares; intervals across seeds
-use ``scipy.stats.bootstrap`` (seeds are the independent units). Every function returns
+order-statistic median interval, Lorenz curves, Gini and top shares; the interval of a mean
+over seeds is :func:`experiments.intervals.over_seeds`, and medians and survival curves over
+seeds resample seeds with ``scipy.stats.bootstrap``. Every function returns
 plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be
 checked against published or hand-computed values.
 """
@@ -19,10 +20,26 @@ import numpy as np
 import pandas as pd
 from scipy.stats import CensoredData, binomtest, bootstrap, ecdf
 
+from experiments import intervals
 from sim.inequality import gini, top_share  # noqa: F401  (one home; the figures use them from here)
 
-LEVEL = 0.95
+LEVEL = intervals.LEVEL
 """Confidence level of every interval in the figures."""
+
+WITHIN_RUN = {
+    "wilson": "Wilson interval over the groups or members of one run",
+    "newcombe": "Newcombe interval over the groups of one run",
+    "normal over weeks": "normal interval over the weeks of one run",
+    "normal over days": "normal interval over the days of one run",
+}
+"""Intervals from the observations of a single run (its only seed), in words."""
+
+
+def describe(methods) -> str:
+    """The interval methods of a table's ``interval`` column in words, joined by ``; ``."""
+    used = set(methods)
+    within = [WITHIN_RUN[m] for m in WITHIN_RUN if m in used]
+    return "; ".join(text for text in [intervals.describe(used), *within] if text)
 
 
 def z_value(level: float = LEVEL) -> float:
@@ -46,28 +63,6 @@ def wilson(successes, trials, level: float = LEVEL) -> tuple[np.ndarray, np.ndar
     if low.ndim == 0:
         return low[()], high[()]
     return low, high
-
-
-def seed_interval(values, level: float = LEVEL, n_resamples: int = 2000) -> tuple[float, float, float]:
-    """Mean over seeds (the independent units) and its percentile bootstrap interval.
-
-    ``values`` holds one number per seed (e.g. a seed's share of groups thriving).
-    Returns ``(mean, low, high)``; the interval is NaN with fewer than two seeds and
-    collapses to the mean when every seed agrees. The resampling stream is fixed, so a
-    figure is reproducible.
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    if len(x) == 0:
-        return math.nan, math.nan, math.nan
-    m = float(x.mean())
-    if len(x) < 2:
-        return m, math.nan, math.nan
-    if np.all(x == x[0]):
-        return m, m, m
-    res = bootstrap((x,), np.mean, confidence_level=level, n_resamples=n_resamples, method="percentile",
-                    rng=np.random.default_rng(0))
-    return m, float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def newcombe_difference(x1, n1, x2, n2, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
