@@ -85,7 +85,7 @@ def test_abc_without_an_acceptable_draw_lists_the_nearest_and_says_so():
 
 
 def calibration_jobs(rows):
-    """Flattened summaries (as experiments.callbacks.aggregate gives them) with the calibration measures."""
+    """Flattened summaries (as experiments.sweep_summary.aggregate gives them) with the calibration measures."""
     names = {"S1": "never_posted", "S2": "top1_share"}
     table = {}
     for key, values in rows.items():
@@ -267,7 +267,8 @@ def test_design_experiments_compose_and_every_factor_bound_validates(experiment)
     from hydra import compose, initialize_config_dir
 
     from experiments.analysis.sweeper import design_of, factor_table, sweep_seeds
-    from experiments.config import CONFIG_DIR, model_params, register_schema
+    from experiments.config import model_params
+    from experiments.schema import CONFIG_DIR, register_schema
 
     register_schema()
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from test_cli import TINY, groupsim, ok
 
-from experiments import callbacks, results
-from experiments.config import config_hash
+from experiments import results, sweep_summary
+from experiments.digest import config_hash
 from sim.params import ModelParams, ParamError
 
 TABLES = ["professionals", "groups", "group_weeks", "memberships", "hourly_activity", "network"]
@@ -122,7 +122,7 @@ def test_every_damaged_file_is_detected(tmp_path, kind, damage):
     verdict = results.verify(job, "abc")
     assert not verdict and verdict.reason
     assert kind.split(".")[0] in verdict.reason or "manifest" in verdict.reason
-    row = callbacks.aggregate(tmp_path).iloc[0]
+    row = sweep_summary.aggregate(tmp_path).iloc[0]
     assert row["status"] == "missing" and row["error"] == verdict.reason
 
 
