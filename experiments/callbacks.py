@@ -149,7 +149,7 @@ class AggregateSweep(Callback):
             f" {counts.get('missing', 0)} missing -> {results.shown(root / (SWEEP_SUMMARY + '.csv'))}"
         )
         if config.get("plots", True):
-            from experiments.plot import draw_figures
+            from experiments.plot import draw_figures  # matplotlib: only when figures are drawn (start-up speed)
 
             draw_figures(root)
         failed = table[table["status"] != "ok"] if len(table) else table

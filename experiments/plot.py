@@ -32,8 +32,10 @@ from typing import Callable
 
 import pandas as pd
 
+from experiments import errors
 from experiments.plotting import data, draw
 from experiments.plotting.load import PlotInputError, Results, load
+from experiments.results import shown
 
 log = logging.getLogger(__name__)
 VARIANT_COLUMNS = ("ablation", "intervention")
@@ -194,9 +196,6 @@ def make_figures(path) -> list[Path]:
 
 def draw_figures(path: Path) -> list[Path]:
     """Draw the figures of a run or sweep directory at the end of a run; a failure is reported, not fatal."""
-    from experiments import errors
-    from experiments.results import shown
-
     try:
         figures = make_figures(path)
     except Exception as exc:  # the results are complete; figures can be redrawn with groupsim-plot

@@ -114,3 +114,21 @@ def test_run_level_modules_are_below_analysis_plotting_and_dashboard(graph):
     for module in run_level:
         reach = nx.descendants(graph, module)
         assert not [m for m in reach if floor(m) > 1], f"{module} reaches {sorted(m for m in reach if floor(m) > 1)}"
+
+
+def test_a_project_import_inside_a_function_is_deferred_for_start_up_speed_and_says_so():
+    """Only the command line's fast answers may defer a project import; the line or the one above says so."""
+    hidden = []
+    for name, path in project_modules().items():
+        lines = path.read_text().splitlines()
+        for function in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and (
+                        (node.module or "") if isinstance(node, ast.ImportFrom) else node.names[0].name
+                ).startswith(PACKAGES):
+                    said = " ".join(lines[max(node.lineno - 3, 0):node.lineno])
+                    if "start-up speed" not in said:
+                        hidden.append(f"{name}:{node.lineno}")
+    assert not hidden, hidden

@@ -18,7 +18,9 @@ import pandas as pd
 
 from experiments.analysis import design
 from experiments.plotting import stats
+from sim import null
 from sim.charters import PRESETS
+from sim.params import ClassificationParams
 
 PRESET_ORDER = tuple(PRESETS)  # the brief's order, as defined in sim.charters
 DEFAULT_SIZE_EDGES = (0, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, math.inf)
@@ -252,9 +254,6 @@ def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dic
     Each job keeps its own groups and member counts; posts come at the run's overall
     per-capita rate and are judged by the same classifier (:mod:`sim.null`).
     """
-    from sim import null
-    from sim.params import ClassificationParams
-
     c = ClassificationParams(**{k: thresholds[k] for k in asdict(ClassificationParams())})
     parts = []
     for job, gw in group_weeks.groupby("job", sort=False):

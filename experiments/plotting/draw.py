@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from experiments.plotting.data import NULL_SOURCE, charter_order
+from experiments.plotting.data import NULL_SOURCE, charter_order, heatmap_matrix
 
 WIDTH = 7.2  # inches: a full page column
 STYLE = {
@@ -332,8 +332,6 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
     show the share, its interval and the number of groups while they fit; in large grids
     the share and interval, then the share alone (the intervals stay in the CSV).
     """
-    from experiments.plotting.data import heatmap_matrix
-
     if table[columns].nunique() > max(4, table[rows].nunique()):
         rows, columns = columns, rows
     with _style():
