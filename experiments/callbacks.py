@@ -161,7 +161,7 @@ class AggregateSweep(Callback):
 
 def sweep_identity(config: DictConfig) -> str:
     """What a sweep of ``config`` computes, apart from the values of its swept keys (see :mod:`experiments.sweep`)."""
-    task = [o for o in config.hydra.overrides.task if o.split("=")[0].lstrip("+~") not in RUN_KEYS]
+    task = [o for o in config.hydra.overrides.task if o.split("=")[0].lstrip("+~").split(".")[0] not in RUN_KEYS]
     parsed = OverridesParser.create().parse_overrides(task)
     swept = [o.key_or_group for o in parsed if o.is_sweep_override()]
     swept += list(OmegaConf.select(config, "hydra.sweeper.params") or {})

@@ -119,14 +119,15 @@ def check_root(root: Path, identity: str, resume: bool, overwrite: bool) -> Tupl
 
 
 def override_key(overrides: Mapping[str, Any], ignore: Sequence[str] = ()) -> str:
-    """A job's overrides as one comparable text (order of keys and the keys ``ignore`` left out)."""
-    return digest({str(k): v for k, v in overrides.items() if k not in ignore})
+    """A job's overrides as one comparable text (order of keys, and keys in the sections ``ignore``, left out)."""
+    return digest({str(k): v for k, v in overrides.items() if str(k).split(".")[0] not in ignore})
 
 
 def place_jobs(root: Path, planned: Sequence[Mapping[str, Any]], ignore: Sequence[str] = ()) -> Dict[str, int]:
     """Move the jobs of ``root`` to the numbers ``planned`` (job -> overrides) gives them.
 
-    Overrides are compared without the keys ``ignore`` (run-level keys such as ``resume``).
+    Overrides are compared without the keys ``ignore`` and those below them (run-level keys
+    such as ``resume`` and ``sensitivity.seeds``).
 
     A job whose overrides are planned moves to that job's number; one that is not planned
     (a value left out this time) moves after the last planned job, so that nothing finished

@@ -10,9 +10,10 @@ import time
 import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf, open_dict
 from test_cli import TINY, groupsim, ok
 
-from experiments import errors, results, run, sweep
+from experiments import callbacks, errors, results, run, sweep
 from experiments.errors import OverrideError
 from experiments.help import help_text
 from experiments.objective import check_objective
@@ -52,6 +53,27 @@ def test_rerunning_a_finished_sweep_without_resume_is_refused_pointing_to_resume
     err = proc.stderr.strip()
     assert proc.returncode == 2 and err.splitlines() == [err] and "resume=true" in err
     assert manifests(root) == before
+
+
+def identity(experiment, *task):
+    """The sweep identity of ``groupsim -m [experiment=...] TASK...`` (composed in-process)."""
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
+        fixed = [t for t in task if "," not in t]
+        config = compose("config", overrides=[*experiment, *fixed], return_hydra_config=True)
+    OmegaConf.set_readonly(config, False)
+    with open_dict(config):
+        config.hydra.overrides.task = [*experiment, *task]
+    return callbacks.sweep_identity(config)
+
+
+def test_the_sweep_identity_leaves_out_the_values_of_swept_keys_only():
+    two = identity([], "seed=1,2", "population.size=300")
+    assert identity([], "seed=1,2,3", "population.size=300", "resume=true") == two
+    assert identity([], "seed=1,2", "population.size=400") != two
+    assert identity([], "seed=1,2", "groups.count=5,6", "population.size=300") != two, "a new swept key"
+    validate = identity(["experiment=validate"], "validate.seeds=2")
+    assert identity(["experiment=validate"], "validate.seeds=3") == validate, "a design's replicate seeds may grow"
+    assert identity(["experiment=validate"], "validate.seeds=3", "population.size=300") != validate
 
 
 def fake_job(root, num, overrides):
