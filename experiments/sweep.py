@@ -131,7 +131,8 @@ def place_jobs(root: Path, planned: Sequence[Mapping[str, Any]], ignore: Sequenc
 
     A job whose overrides are planned moves to that job's number; one that is not planned
     (a value left out this time) moves after the last planned job, so that nothing finished
-    is overwritten. Returns counts: ``kept`` (ok jobs the sweep will find), ``moved``.
+    is overwritten. Returns counts: ``kept`` (jobs with a manifest where the sweep will look;
+    each verifies itself when it resumes), ``moved``.
     """
     root = Path(root)
     wanted = {override_key(o, ignore): i for i, o in enumerate(planned)}
@@ -154,7 +155,7 @@ def place_jobs(root: Path, planned: Sequence[Mapping[str, Any]], ignore: Sequenc
         os.replace(path, root / f".grow-{path.name}")
     for path, number in moves.items():
         os.replace(root / f".grow-{path.name}", root / str(number))
-    kept = sum(1 for p, n in target.items() if n < len(planned) and results.verify(root / str(n)))
+    kept = sum(1 for n in target.values() if n < len(planned) and (root / str(n) / results.MANIFEST).is_file())
     return {"kept": kept, "moved": len(moves)}
 
 
