@@ -62,7 +62,7 @@ def summary_case(directory: Path) -> None:
     from omegaconf import OmegaConf
 
     from experiments import results
-    from experiments.run import model_params
+    from experiments.config import model_params
     from sim import facts
     from sim import summary as sim_summary
 
