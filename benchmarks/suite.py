@@ -32,7 +32,7 @@ from pathlib import Path
 from pyinstrument import Profiler
 
 from experiments import results
-from experiments.run import write_tables
+from experiments.job import write_tables
 from sim import GroupCultureModel
 from sim import summary as sim_summary
 from sim.clock import HOURS_PER_WEEK
@@ -66,7 +66,7 @@ def one_case(engine: str, size: int, groups: int, weeks: int, seed: int) -> dict
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
-    if engine == "fast":  # as the command line does it (experiments.run.simulate): tables, the model let go, summary
+    if engine == "fast":  # as the command line does it (experiments.job.simulate): tables, the model let go, summary
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp)
             names, params = write_tables(model, out), model.params

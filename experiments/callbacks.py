@@ -4,13 +4,13 @@
   a bad value stops the run with one line, before any result directory is made.
 * :class:`GuardOutput` then takes the output directory's lock (a single run's directory, or a
   sweep's root) before Hydra writes into it, removes temporary files a killed run left there,
-  and refuses a sweep into a directory holding another configuration's jobs (unless
-  ``overwrite=true``, which deletes them first).
+  and decides what a sweep does with jobs already in its root (:mod:`experiments.sweep`):
+  another configuration's are refused (``overwrite=true`` deletes them first); this sweep's
+  finished jobs are refused without ``resume=true``, and kept with it, each moved to the job
+  number the sweep now gives it, so a sweep grown by more values runs only the new jobs.
 * :class:`AggregateSweep` gathers every job of a multirun from disk into
-  ``sweep_summary.parquet`` and ``.csv`` at the sweep root, then draws the sweep's figures.
-  Jobs write their own files and Hydra passes no job results to ``on_multirun_end``, so
-  the table is built from the job directories alone (and can be rebuilt with
-  :func:`aggregate`).
+  ``sweep_summary.parquet`` and ``.csv`` at the sweep root (:mod:`experiments.sweep_summary`),
+  then draws the sweep's figures.
 
 Hydra turns an ``Exception`` raised by a callback into a warning; these callbacks end the
 program with ``SystemExit`` instead, which Hydra lets through.
@@ -23,23 +23,18 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
-import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from experiments import results
-from experiments.config import (
-    RUN_KEYS,
-    OverrideError,
-    check_objective,
-    check_run_sections,
-    model_dict,
-    model_params,
-)
+from experiments import results, sweep
+from experiments.analysis.sections import check_run_sections
+from experiments.config import model_dict, model_params
+from experiments.errors import OverrideError
+from experiments.objective import check_objective
+from experiments.schema import RUN_KEYS
 from sim.params import ParamError
-
-SWEEP_SUMMARY = "sweep_summary"
-FIRST_COLUMNS = ["job", "dir", "status", "error"]
 
 
 class ValidateConfig(Callback):
@@ -56,9 +51,10 @@ class ValidateConfig(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Validate the config shared by a sweep's jobs, and a design sweep's design."""
         _validate(config)
-        from experiments.analysis.sweeper import design_of, is_design_sweep
+        if _sweeper_name(config) == "DesignSweeper":
+            # the design sweeper loads pandas and SALib: only for a design sweep (start-up speed)
+            from experiments.analysis.sweeper import design_of
 
-        if is_design_sweep(config):
             try:
                 design_of(config)
             except ValueError as exc:
@@ -85,7 +81,8 @@ class GuardOutput(Callback):
         results.release(self._lock)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Lock the sweep root and refuse (or, with overwrite=true, delete) another configuration's jobs."""
+        """Lock the sweep root; refuse, keep (``resume``), grow or delete (``overwrite``) the jobs already there."""
+        HydraConfig.instance().set_config(config)  # an interrupt names this sweep's directory
         root = Path(config.hydra.sweep.dir)
         self._lock = _acquire(root, "sweep directory")
         try:
@@ -94,24 +91,42 @@ class GuardOutput(Callback):
             _stop(f"cannot use {exc.filename or root}: {exc.strerror or exc}")
 
     def _check_root(self, config: DictConfig, root: Path) -> None:
-        identity = results.sweep_identity(
-            model_dict(config),
-            [o for o in config.hydra.overrides.task if o.split("=")[0].lstrip("+~") not in RUN_KEYS],
-            _plain(OmegaConf.select(config, "hydra.sweeper.params")),
-        )
+        identity = sweep_identity(config)
+        resume, overwrite = bool(config.resume), bool(config.overwrite)
         try:
-            verdict, old = results.check_sweep_root(root, identity, bool(config.resume), bool(config.overwrite))
+            verdict, old = sweep.check_root(root, identity, resume, overwrite)
         except results.ResultsError as exc:
             _stop(str(exc))
+        if verdict == "same" and overwrite:
+            verdict = "overwrite"
         if verdict == "overwrite":
             for job in old:
                 shutil.rmtree(job)
-            for name in (f"{SWEEP_SUMMARY}.parquet", f"{SWEEP_SUMMARY}.csv"):
+            for name in ("sweep_summary.parquet", "sweep_summary.csv"):
                 (root / name).unlink(missing_ok=True)
             shutil.rmtree(root / "figures", ignore_errors=True)
-            print(f"overwrite=true: deleted {len(old)} job(s) of another configuration in {results.shown(root)}")
+            print(f"overwrite=true: deleted {len(old)} job(s) in {results.shown(root)}")
+        elif verdict == "same":
+            self._keep(config, root, old, resume)
         results.remove_stale_temporaries(root)
         results.write_json(root / results.SWEEP_INFO, {"identity": identity})
+
+    @staticmethod
+    def _keep(config: DictConfig, root: Path, old: List[Path], resume: bool) -> None:
+        """Jobs of this sweep are there: refuse without ``resume``, else put each where the sweep expects it."""
+        finished = [job for job in old if (job / results.MANIFEST).is_file()]  # each job verifies itself on resume
+        if not resume:
+            if finished:
+                _stop(f"{results.shown(root)} already holds {len(finished)} finished job(s) of this sweep: allowed"
+                      " resume=true to keep them and run only the others (new values of the swept keys too),"
+                      " overwrite=true to run every job again, or another hydra.sweep.dir")
+            return
+        planned = _planned(config)
+        if planned is None:
+            return
+        counts = sweep.place_jobs(root, [results.parse_overrides(job) for job in planned], ignore=RUN_KEYS)
+        new = len(planned) - counts["kept"]
+        print(f"resume=true: {counts['kept']} finished job(s) kept in {results.shown(root)}, {new} to run")
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Release the sweep root."""
@@ -123,6 +138,9 @@ class AggregateSweep(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Aggregate the jobs from disk, draw the figures, list the jobs that are not ok."""
+        # pandas and matplotlib load only at the end of a sweep (start-up speed of errors)
+        from experiments.sweep_summary import SWEEP_SUMMARY, rebuild
+
         root = Path(config.hydra.sweep.dir).resolve()
         table = rebuild(root)
         counts = table["status"].value_counts().to_dict() if len(table) else {}
@@ -131,7 +149,7 @@ class AggregateSweep(Callback):
             f" {counts.get('missing', 0)} missing -> {results.shown(root / (SWEEP_SUMMARY + '.csv'))}"
         )
         if config.get("plots", True):
-            from experiments.plot import draw_figures  # matplotlib: only when figures are wanted
+            from experiments.plot import draw_figures  # matplotlib: only when figures are drawn (start-up speed)
 
             draw_figures(root)
         failed = table[table["status"] != "ok"] if len(table) else table
@@ -141,53 +159,51 @@ class AggregateSweep(Callback):
             raise SystemExit(1)
 
 
-def aggregate(root: Path) -> pd.DataFrame:
-    """One row per job directory below ``root`` (a directory holding ``.hydra/``).
-
-    Columns: ``job`` (Hydra's job number), ``dir`` (relative to ``root``), ``status``
-    (``ok``: its manifest verifies; ``failed``: ``error.json``; ``missing``: neither, e.g. a
-    job still running, killed or damaged), ``error`` (for ``missing``: why), ``wall_seconds``, then one column per
-    override of the job (named by its key, from ``.hydra/overrides.yaml``), then the job's
-    summary flattened with ``pandas.json_normalize(sep=".")`` (a summary key that equals
-    an override key is prefixed ``summary.``).
-    """
-    rows: List[Dict[str, Any]] = []
-    for hydra_dir in sorted(root.rglob(".hydra")):
-        job_dir = hydra_dir.parent
-        if job_dir == root:
-            continue
-        rows.append(_job_row(root, job_dir))
-    table = pd.DataFrame(rows)
-    if table.empty:
-        return pd.DataFrame(columns=FIRST_COLUMNS)
-    table = table.sort_values("job", kind="stable").reset_index(drop=True)
-    for column in table.columns:
-        if column not in FIRST_COLUMNS and table[column].dtype == object:
-            table[column] = _uniform(table[column])
-    return table
+def sweep_identity(config: DictConfig) -> str:
+    """What a sweep of ``config`` computes, apart from the values of its swept keys (see :mod:`experiments.sweep`)."""
+    task = [o for o in config.hydra.overrides.task if o.split("=")[0].lstrip("+~").split(".")[0] not in RUN_KEYS]
+    parsed = OverridesParser.create().parse_overrides(task)
+    swept = [o.key_or_group for o in parsed if o.is_sweep_override()]
+    swept += list(OmegaConf.select(config, "hydra.sweeper.params") or {})
+    fixed = [text for text, o in zip(task, parsed, strict=True) if not o.is_sweep_override()]
+    model = model_dict(config)
+    for key in swept:
+        _drop(model, key)
+    sweeper = OmegaConf.to_container(config.hydra.sweeper, resolve=True)
+    design = {k: v for k, v in sweeper.items() if k not in ("params", "seeds", "max_batch_size")}
+    return sweep.sweep_identity({"model": model, "sweeper": design}, fixed, swept)
 
 
-def rebuild(root: Path) -> pd.DataFrame:
-    """Aggregate the jobs below ``root`` and write the sweep summary there."""
-    table = aggregate(root)
-    write_sweep_summary(root, table)
-    return table
+def _drop(tree: Dict[str, Any], dotted: str) -> None:
+    *path, last = dotted.split(".")
+    for part in path:
+        tree = tree.get(part) if isinstance(tree, dict) else None
+        if tree is None:
+            return
+    if isinstance(tree, dict):
+        tree.pop(last, None)
 
 
-def write_sweep_summary(root: Path, table: pd.DataFrame) -> None:
-    """Write ``sweep_summary.parquet`` and ``.csv`` at ``root``."""
-    results.write_parquet(root / f"{SWEEP_SUMMARY}.parquet", table)
-    results.write_csv(root / f"{SWEEP_SUMMARY}.csv", table)
+def _sweeper_name(config: DictConfig) -> str:
+    return str(OmegaConf.select(config, "hydra.sweeper._target_", default="")).rpartition(".")[2]
 
 
-def _plain(node: Any) -> Any:
-    return OmegaConf.to_container(node, resolve=False) if OmegaConf.is_config(node) else node
+def _planned(config: DictConfig) -> List[List[str]] | None:
+    """The jobs the sweep will launch (basic and design sweepers; None for another sweeper)."""
+    if _sweeper_name(config) not in ("BasicSweeper", "DesignSweeper"):
+        return None
+    # the design sweeper loads pandas and SALib: only once a sweep starts (start-up speed)
+    from experiments.analysis.sweeper import planned_jobs
+
+    task = list(config.hydra.overrides.task)
+    return planned_jobs(config, task)
 
 
 def _validate(config: DictConfig) -> None:
     try:
         check_run_sections(config)
-        check_objective(config.objective, model_params(config))
+        model_params(config)
+        check_objective(config.objective)
     except (ParamError, OverrideError) as exc:
         _stop(str(exc))
 
@@ -207,55 +223,14 @@ def _stop(message: str) -> None:
     raise SystemExit(2)
 
 
-def _job_row(root: Path, job_dir: Path) -> Dict[str, Any]:
-    verdict = results.verify(job_dir)
-    error = results.read_json(job_dir / results.ERROR)
-    info = results.read_json(job_dir / results.RUN_INFO) or {}
-    try:
-        overrides = results.job_overrides(job_dir)
-        hydra_cfg = results.read_yaml(job_dir / ".hydra" / "hydra.yaml") or {}
-    except results.ResultsError:
-        overrides, hydra_cfg = {}, {}
-    num = ((hydra_cfg.get("hydra") or {}).get("job") or {}).get("num")
-    status = "ok" if verdict else "failed" if error is not None else "missing"
-    row: Dict[str, Any] = {
-        "job": int(num) if num is not None else _number_of(job_dir.name),
-        "dir": str(job_dir.relative_to(root)),
-        "status": status,
-        "error": {"ok": "", "failed": f"{(error or {}).get('type', 'Error')}: {(error or {}).get('message', '')}",
-                  "missing": verdict.reason}[status],
-        "wall_seconds": info.get("wall_seconds") if verdict else None,
-    }
-    row.update(overrides)
-    summary = results.read_json(job_dir / results.SUMMARY) if verdict else None
-    if summary is not None:
-        flat = pd.json_normalize(summary, sep=".").iloc[0].to_dict()
-        for key, value in flat.items():
-            row[f"summary.{key}" if key in row else key] = value
-    return row
-
-
-def _number_of(name: str) -> int:
-    digits = "".join(ch for ch in name if ch.isdigit())
-    return int(digits) if digits else -1
-
-
-def _uniform(column: pd.Series) -> pd.Series:
-    """A column Parquet can store: numbers stay numbers, anything else becomes text."""
-    present = column.dropna()
-    if present.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
-        return pd.to_numeric(column)
-    if present.map(lambda v: isinstance(v, bool)).all():
-        return column
-    return column.map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-
-
 def main(argv: List[str] | None = None) -> None:
     """``python -m experiments.callbacks SWEEP_DIR``: (re)build the sweep summary from disk."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not Path(args[0]).is_dir():
         print("usage: python -m experiments.callbacks SWEEP_DIR", file=sys.stderr)
         raise SystemExit(2)
+    from experiments.sweep_summary import SWEEP_SUMMARY, rebuild  # pandas (start-up speed)
+
     root = Path(args[0]).resolve()
     table = rebuild(root)
     print(f"{len(table)} jobs -> {results.shown(root / (SWEEP_SUMMARY + '.csv'))}")

@@ -2,18 +2,39 @@
 
 Hydra prints its own multi-line messages (and sometimes a traceback) for a bad override,
 a missing config, a wrong type; :func:`describe` turns each into one line naming the key
-and what is allowed.
+and what is allowed, with the nearest allowed name when one is close ("did you mean").
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from typing import Iterable
 
 from hydra.errors import MissingConfigException, OverrideParseException
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
 
-from experiments.config import allowed_keys
+from experiments.schema import allowed_keys, dotted_keys
 from sim.params import ParamError
+
+
+class OverrideError(ValueError):
+    """A command-line value that must not run; the message is one line."""
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the allowed name closest to ``name`` (difflib), else ``""``."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_key(key: str) -> str:
+    """One line for a key the schema does not know: the nearest key, and the keys allowed in its section."""
+    section, _, _ = key.rpartition(".")
+    allowed = allowed_keys(section)
+    where = f"under {section}" if section else "at the top level"
+    hint = f": allowed keys {where}: {', '.join(allowed)}" if allowed else ""
+    return f"unknown key {key}{did_you_mean(key, dotted_keys())}{hint}"
 
 
 def describe(exc: BaseException) -> str:
@@ -60,11 +81,7 @@ def _omegaconf(exc: OmegaConfBaseException) -> str:
     key = getattr(exc, "full_key", None) or ""
     msg = _lines(exc)[0] if _lines(exc) else type(exc).__name__
     if isinstance(exc, ConfigKeyError) or "not in" in msg:
-        section, _, _ = key.rpartition(".")
-        allowed = allowed_keys(section)
-        where = f"under {section}" if section else "at the top level"
-        hint = f": allowed keys {where}: {', '.join(allowed)}" if allowed else ""
-        return f"unknown key {key}{hint}"
+        return unknown_key(key)
     if isinstance(exc, ValidationError):
         match = re.match(r"Value '(.*)' of type '(\w+)' could not be converted to (\w+)", msg)
         if match:
@@ -80,7 +97,8 @@ def _missing_config(exc: MissingConfigException) -> str:
     group = what.rpartition("/")[0]
     options = getattr(exc, "options", None)
     allowed = f": allowed {group}={{{','.join(sorted(options))}}}" if options else ""
-    return f"no config {what!r}{allowed}"
+    hint = did_you_mean(what.rpartition("/")[2], options) if options else ""
+    return f"no config {what!r}{hint}{allowed}"
 
 
 def _article(type_name: str) -> str:

@@ -28,13 +28,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUMMARY = "summary.json"
 RUN_INFO = "run.json"
@@ -42,7 +42,7 @@ ERROR = "error.json"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 SWEEP_INFO = "sweep.json"
-"""At a sweep root: the identity of the sweep's configuration (see :func:`sweep_identity`)."""
+"""At a sweep root: the identity of the sweep's configuration (see :func:`experiments.sweep.sweep_identity`)."""
 MANIFEST_VERSION = 1
 PACKAGES = ("groupsim", "mesa", "numpy", "pandas", "pyarrow", "hydra-core", "omegaconf")
 NOT_IN_MANIFEST = {MANIFEST, LOCK, ERROR, "run.log"}
@@ -128,6 +128,11 @@ def write_parquet(path: Path, table: pd.DataFrame | Iterable[pd.DataFrame], row_
     of rows never has a whole Arrow copy in memory (nor, from chunks, a whole pandas one);
     the file reads back as one table (``pd.read_parquet``).
     """
+    # pandas and pyarrow load when a table is written, not when a command starts (start-up speed)
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     if isinstance(table, pd.DataFrame):
         frame = table
         table = (frame.iloc[start : start + row_group] for start in range(0, max(len(frame), 1), row_group))
@@ -158,6 +163,8 @@ def write_csv(path: Path, table: pd.DataFrame) -> None:
 
 def read_tables(directory: Path, names: Iterable[str], columns: Dict[str, List[str]]) -> Dict[str, pd.DataFrame]:
     """Tables ``names`` of a run directory (``<name>.parquet``), with only ``columns[name]`` where given."""
+    import pandas as pd  # when tables are read, not when a command starts (start-up speed)
+
     return {name: pd.read_parquet(directory / f"{name}.parquet", columns=columns.get(name)) for name in names}
 
 
@@ -349,41 +356,10 @@ def release(handle: Any) -> None:
 # ------------------------------------------------------------------ sweeps
 
 
-def sweep_identity(model_config: Mapping[str, Any], task_overrides: List[str], sweeper_params: Any) -> str:
-    """A digest of what a sweep computes: its model config, its overrides and swept values."""
-    text = json.dumps(
-        {"config": model_config, "overrides": sorted(task_overrides), "sweeper": sweeper_params},
-        sort_keys=True, default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def job_dirs(root: Path) -> List[Path]:
     """The job directories of a sweep root (named by Hydra's job number), in job order."""
     dirs = [p for p in Path(root).iterdir() if p.is_dir() and p.name.isdigit()] if Path(root).is_dir() else []
     return sorted(dirs, key=lambda p: int(p.name))
-
-
-def check_sweep_root(root: Path, identity: str, resume: bool, overwrite: bool) -> Tuple[str, List[Path]]:
-    """Decide what a new sweep may do with ``root``: ``("new"|"same"|"overwrite", old jobs)``.
-
-    Raises :class:`ResultsError` when ``root`` holds jobs of another configuration (or of an
-    unknown one) and ``overwrite`` is not set; ``resume`` never crosses configurations.
-    """
-    jobs = [d for d in job_dirs(root) if any(d.iterdir())]
-    if not jobs:
-        return "new", []
-    info = read_json(Path(root) / SWEEP_INFO) or {}
-    if info.get("identity") == identity:
-        return "same", jobs
-    if overwrite:
-        return "overwrite", jobs
-    known = "another configuration" if info.get("identity") else "jobs of an unknown configuration"
-    resume_note = " (resume=true only finishes a sweep of the same configuration)" if resume else ""
-    raise ResultsError(
-        f"{shown(root)} holds {len(jobs)} job(s) of {known}{resume_note}: allowed another hydra.sweep.dir, "
-        "or overwrite=true to delete those jobs first"
-    )
 
 
 # ------------------------------------------------------------------ messages

@@ -5,35 +5,32 @@
     groupsim -m experiment=charter_vs_size     # a whole experiment's sweep
     python -m experiments.run ...              # the same, from the source tree
 
-A run writes, in its directory (``hydra.runtime.output_dir``), the model's tables as
-``<name>.parquet``, ``run.json``, ``summary.json`` and, last, ``manifest.json``: the format
-and its rules (lock, completeness, resume) are :mod:`experiments.results`. A failing job of a
-sweep writes ``error.json`` and lets the sweep go on; see :mod:`experiments.callbacks` for
-validation and the sweep's aggregation. Every override is checked before any work
-(:func:`experiments.config.check_overrides`).
+Every override is checked before Hydra composes the config (:mod:`experiments.overrides`);
+the composed config is checked by the callbacks of :mod:`experiments.callbacks` before any
+directory is made; a job runs in :mod:`experiments.job`. A failing job of a sweep writes
+``error.json`` and lets the sweep go on. Errors, ``--help`` and ``--cfg`` never load the
+model, pandas or matplotlib.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
-import time
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
-from tqdm import tqdm
+from omegaconf import DictConfig, OmegaConf
 
 from experiments import errors, results
-from experiments.config import CONFIG_DIR, check_overrides, config_hash, model_params, register_schema
-from sim import GroupCultureModel
-from sim import summary as sim_summary
+from experiments.help import help_text
+from experiments.objective import objective_value
+from experiments.overrides import check_overrides
+from experiments.schema import CONFIG_DIR, register_schema
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +45,21 @@ def hydra_main(cfg: DictConfig) -> Optional[float]:
     A single run's directory is locked by :class:`experiments.callbacks.GuardOutput`
     before Hydra writes into it; a sweep's job locks its own directory here.
     """
+    # the model, pandas and pyarrow load only when a job runs (start-up speed of errors and --help)
+    from experiments.job import run_job
+
     hc = HydraConfig.get()
     out = Path(hc.runtime.output_dir)
     multirun = hc.mode == RunMode.MULTIRUN
     label = f"job {hc.job.num}" if multirun else "run"
     try:
         with results.locked(out, "job directory") if multirun else nullcontext():
-            summary = run_job(cfg, out, label=label, plots=bool(cfg.plots) and not multirun)
+            summary = run_job(cfg, out, label=label)
+        if cfg.plots and not multirun:
+            # matplotlib loads only when figures are drawn (start-up speed)
+            from experiments.plot import draw_figures
+
+            draw_figures(out)
         return objective_value(summary, cfg.objective)
     except Exception as exc:  # a failed job records itself; a sweep goes on
         message = errors.describe(exc)
@@ -70,107 +75,6 @@ def hydra_main(cfg: DictConfig) -> Optional[float]:
         raise SystemExit(1) from None
 
 
-def run_job(cfg: DictConfig, out: Path, label: str = "run", plots: bool = False) -> Dict[str, Any]:
-    """Run the model of ``cfg`` and write its results to ``out``; return the summary.
-
-    The caller holds ``out``'s lock. With ``resume=true`` a directory whose manifest verifies
-    for this configuration is kept; any other is re-run, and the reason is logged.
-    """
-    params = model_params(cfg)
-    digest = config_hash(params)
-    if cfg.resume:
-        verdict = results.verify(out, digest)
-        if verdict:
-            log.info("%s: complete results of this config already in %s (resume=true): skipped", label,
-                     results.shown(out))
-            return results.read_json(out / results.SUMMARY) or {}
-        if any(results.result_files(out)) or (out / results.ERROR).exists():
-            log.info("%s: re-running (%s)", label, verdict.reason)
-    results.clear_outcome(out)
-
-    started = time.time()
-    summary = simulate(params, out, label)
-    objective_value(summary, cfg.objective)  # a wrong objective fails before the run looks complete
-    results.write_json(
-        out / results.RUN_INFO,
-        {"config_hash": digest, "seed": params.seed, "started": started,
-         "wall_seconds": round(time.time() - started, 3)},
-    )
-    results.write_json(out / results.SUMMARY, summary)  # other tools read it
-    results.write_manifest(out, digest, params.seed)  # last: the directory is complete when it verifies
-    log.info("%s: %s -> %s", label, one_line_summary(summary), results.shown(out))
-    if plots:
-        from experiments.plot import draw_figures  # matplotlib: only when figures are wanted
-
-        draw_figures(out)
-    return summary
-
-
-def simulate(params, out: Path, label: str) -> Dict[str, Any]:
-    """Run the model, write its tables to ``out`` and return its summary, in bounded memory.
-
-    Tables are streamed to Parquet in row groups (never whole in memory). The model is then
-    let go, and the summary reads the few columns it needs back from the files just written
-    (:data:`sim.summary.READS`): the model's state and the summary's work are never in
-    memory together (a million professionals' state is 1.3 GB).
-    """
-    model = GroupCultureModel(params)
-    with progress(params.duration.weeks, label) as bar:
-        model.run(on_week=lambda _week: bar.update(1))
-    names = write_tables(model, out)
-    params = model.params
-    del model
-    gc.collect()  # the model's views refer back to it: free its state before the summary's work
-    return sim_summary.summary(params, results.read_tables(out, names, sim_summary.READS))
-
-
-def write_tables(model: GroupCultureModel, out: Path) -> List[str]:
-    """Write the model's tables to ``out/<name>.parquet``, streamed in row groups; return their names.
-
-    A function of its own, so that nothing it held (a table's columns refer to the model's
-    state) outlives it.
-    """
-    tables = model.lazy_tables()
-    for name, table in tables.items():
-        results.write_parquet(out / f"{name}.parquet", table.chunks(results.ROW_GROUP))
-    return list(tables)
-
-
-def objective_value(summary: Dict[str, Any], key: Optional[str]) -> Optional[float]:
-    """The summary's value at dotted ``key`` as a float (None when no key is given)."""
-    if not key:
-        return None
-    value: Any = summary
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            raise ValueError(f"objective = {key!r} is not in the summary: allowed a numeric summary key")
-        value = value[part]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"objective = {key!r} is {value!r}: allowed a numeric summary key")
-    return float(value)
-
-
-def progress(weeks: int, label: str) -> tqdm:
-    """A bar of simulated weeks with time remaining, shown after 2 s, on a terminal only."""
-    return tqdm(total=weeks, desc=label, unit="week", delay=2, disable=not sys.stderr.isatty())
-
-
-def one_line_summary(summary: Dict[str, Any]) -> str:
-    """Share thriving / dormant and stylized facts passed, in one line."""
-    facts = {k: f for k, f in (summary.get("stylized_facts") or {}).items() if isinstance(f, dict)}
-    judged = [name for name, fact in facts.items() if fact.get("pass") is not None]
-    passed = [name for name in judged if facts[name]["pass"]]
-    parts = [
-        f"thriving {_percent(summary.get('share_thriving'))}",
-        f"dormant {_percent(summary.get('share_dormant'))}",
-    ]
-    if facts:
-        parts.append(
-            f"stylized facts passed {len(passed)}/{len(judged)} judged" + (f" ({' '.join(passed)})" if passed else "")
-        )
-    return ", ".join(parts)
-
-
 def main() -> None:
     """Entry point of ``groupsim`` and ``python -m experiments.run``: one line per error.
 
@@ -180,11 +84,19 @@ def main() -> None:
     Hydra's full traceback instead.
     """
     sys.argv[1:] = flags_first(sys.argv[1:])
+    multirun = any(a in ("-m", "--multirun") for a in sys.argv[1:])
     try:
-        check_overrides(overrides_of(sys.argv[1:]))
+        check_overrides(overrides_of(sys.argv[1:]), multirun=multirun)
     except Exception as exc:  # a bad override: nothing has run, nothing is written
         print(f"error: {errors.describe(exc)}", file=sys.stderr)
         raise SystemExit(2) from None
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        try:
+            print(help_text(overrides_of(sys.argv[1:]), resolve="--resolve" in sys.argv[1:]))
+        except Exception as exc:  # a bad override or config: one line, as for a run
+            print(f"error: {errors.describe(exc)}", file=sys.stderr)
+            raise SystemExit(2) from None
+        return
     if os.environ.get("HYDRA_FULL_ERROR") == "1":
         hydra_main()
         return
@@ -195,11 +107,23 @@ def main() -> None:
         print(f"error: {errors.describe(exc)}", file=sys.stderr)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
-        print("interrupted: finish a sweep later with the same command, hydra.sweep.dir=<its dir> resume=true",
-              file=sys.stderr)
+        print(interrupted(multirun), file=sys.stderr)
         raise SystemExit(130) from None
     finally:
         os.environ.pop("HYDRA_FULL_ERROR", None)
+
+
+def interrupted(multirun: bool) -> str:
+    """The line printed on Ctrl-C: how to finish, naming the directory of this sweep or run."""
+    hydra_cfg = HydraConfig.instance().cfg  # set once Hydra has composed the config
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    where = OmegaConf.select(hydra_cfg, key) if hydra_cfg is not None else None
+    if where is None:
+        return "interrupted before any directory was made: nothing to finish"
+    where = results.shown(Path(str(where)))
+    if multirun:
+        return f"interrupted: finish the sweep later with the same command and {key}={where} resume=true"
+    return f"interrupted: {where} holds no complete run; run it again with {key}={where} resume=true"
 
 
 # Hydra's command-line switches that take no value: they may follow the overrides
@@ -229,11 +153,6 @@ def overrides_of(args: List[str]) -> List[str]:
         else:
             out.append(arg)
     return out
-
-
-def _percent(value: Optional[float]) -> str:
-    return "n/a" if value is None else f"{100 * float(value):.0f}%"
-
 
 
 if __name__ == "__main__":

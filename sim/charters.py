@@ -4,9 +4,10 @@ A charter is a :class:`CharterParams` (defined here, re-exported by :mod:`sim.pa
 who is eligible, how relevant the content is to members' work, how visible posting is to
 one's employer, the content mix, the inflow of new members, identity attachment, and the
 share of groups whose employer no longer exists. A fourth charter is one more entry in
-configuration (see ``configs/charter/`` and the README); no code changes.
+configuration (a YAML file in ``configs/charter/``, see the README); no code changes.
 
-The presets mirror ``configs/charter/*.yaml`` (a test keeps them equal).
+:data:`PRESETS` is the one home of the three presets: the command line's config group
+``charter`` is made from it (:func:`experiments.schema.register_schema`).
 """
 
 from __future__ import annotations

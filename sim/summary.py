@@ -27,6 +27,27 @@ READS = {
 """Columns :func:`summary` (with :mod:`sim.facts` and :mod:`sim.null`) reads from the large
 tables; every column of the other tables may be read."""
 
+NUMERIC_KEYS = (
+    "seed", "professionals", "groups", "weeks",
+    "share_thriving", "share_active", "share_dormant", "size50_by_charter.*",
+    "null.share_*", "null.size50_by_charter.*", "null.posts_per_1000_member_weeks.*",
+    "null.per_charter_rate.share_*", "null.per_charter_rate.size50_by_charter.*",
+    "null.per_charter_rate.posts_per_1000_member_weeks.*",
+    "excess.share_thriving", "excess.share_dormant", "excess.size50_by_charter.*",
+    "share_thriving_by_charter.*", "share_dormant_by_charter.*",
+    "median_weeks_to_dormancy", "median_weeks_to_dormancy_by_charter.*", "mean_groups_per_person",
+    "posts_total", "replies_total", "posts_per_1000_members_week", "replies_per_1000_members_week",
+    "median_group_posts_per_1000_member_weeks", "median_group_breadth",
+    "median_group_posts_per_1000_member_weeks_by_charter.*", "median_group_breadth_by_charter.*",
+    "badge_ratio", "top1_share_posts", "gini_posts", "never_posted_large", "first_post_no_reply_share",
+    "post_again_if_replied", "post_again_if_not_replied", "work_hours_share_of_visits",
+    "thresholds.*", "final_state_counts.*",
+    "stylized_facts.*.value", "stylized_facts_passed", "stylized_facts_evaluated",
+)
+"""The numeric keys of :func:`summary`, dotted, as ``fnmatch`` patterns (``*``: a charter, state
+or fact name): what a sweep may name as its ``objective``. A value is a number, or null
+where it is undefined (NaN)."""
+
 NULL_REPLICATES = 10
 """Draws of the null per run: their mean is the null's expectation for this run's groups."""
 

@@ -28,7 +28,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import run as cli_run
-from experiments.config import CONFIG_DIR, register_schema
+from experiments.schema import CONFIG_DIR, register_schema
 from sim import GroupCultureModel
 
 REPO = Path(__file__).resolve().parent.parent

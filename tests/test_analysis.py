@@ -81,7 +81,7 @@ def test_abc_without_an_acceptable_draw_lists_the_nearest_and_says_so():
 
 
 def calibration_jobs(rows):
-    """Flattened summaries (as experiments.callbacks.aggregate gives them) with the calibration measures."""
+    """Flattened summaries (as experiments.sweep_summary.aggregate gives them) with the calibration measures."""
     names = {"S1": "never_posted", "S2": "top1_share"}
     table = {}
     for key, values in rows.items():

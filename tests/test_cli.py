@@ -128,7 +128,8 @@ def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["population.sizee=3"], "error: unknown key population.sizee: allowed keys under population:"),
+        (["population.sizee=3"],
+         "error: unknown key population.sizee (did you mean population.size?): allowed keys under population:"),
         (["population.size=many"], "error: population.size = 'many' has the wrong type: allowed an integer"),
         (["population.blocked_at_work=1.5"],
          "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0"),
@@ -139,14 +140,19 @@ def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
         (["population.size==3"], "error: bad override 'population.size==3'"),
         (["-m", "population.blocked_at_work=2", "seed=1,2"], "error: population.blocked_at_work = 2.0 is out of range"),
         (["-m", "population.sizee=1,2"], "error: unknown key population.sizee"),
-        (["+sede=5"], "error: unknown key sede: allowed keys at the top level:"),
-        (["objective=stylized_facts_pased"], "error: objective = 'stylized_facts_pased' is not a summary key"),
+        (["+sede=5"], "error: unknown key sede (did you mean seed?): allowed keys at the top level:"),
+        (["objective=stylized_facts_pased"], "error: objective = 'stylized_facts_pased' is not a numeric summary key"
+         " (did you mean stylized_facts_passed?): allowed one of "),
         (["seed=1", "seed=2"], "error: seed is given twice (seed=1 and seed=2): allowed once"),
         (["resume=2"], "error: resume=2: allowed resume=true or resume=false"),
         (["-m", "seed=1,2,"], "error: bad override 'seed=1,2,': it ends where a value is expected (after ','"),
+        (["seed=1,2,3"], "error: seed=1,2,3 sweeps over several values: allowed with -m (groupsim -m seed=1,2,3 ...)"),
+        (["experiment=charter_vs_sise"],
+         "error: no config 'experiment/charter_vs_sise' (did you mean charter_vs_size?)"),
     ],
     ids=["key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
-         "sweep-range", "sweep-key", "plus-typo", "objective", "duplicate", "boolean", "sweep-syntax"],
+         "sweep-range", "sweep-key", "plus-typo", "objective", "duplicate", "boolean", "sweep-syntax",
+         "sweep-without-m", "experiment-typo"],
 )
 def test_bad_input_gives_one_line(tmp_path, args, message):
     out = tmp_path / "out"

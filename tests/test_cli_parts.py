@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from experiments import callbacks, errors, results, run
+from experiments import callbacks, errors, job, results, run, sweep_summary
+from experiments.objective import objective_value
 
 
 def make_job(root: Path, num: int, overrides: list[str], summary: dict | None = None, error: dict | None = None):
@@ -36,8 +37,8 @@ def test_aggregate_lists_ok_failed_and_missing_jobs(tmp_path):
              error={"type": "ParamError", "message": "bad"})
     make_job(tmp_path, 2, ["groups/charter_mix=university_alumni", "seed=2", "groups.size_median=50"])
     (tmp_path / "multirun.yaml").write_text("{}")
-    table = callbacks.aggregate(tmp_path)
-    assert list(table.columns[:4]) == callbacks.FIRST_COLUMNS
+    table = sweep_summary.aggregate(tmp_path)
+    assert list(table.columns[:4]) == sweep_summary.FIRST_COLUMNS
     assert list(table["job"]) == [0, 1, 2]
     assert list(table["status"]) == ["ok", "failed", "missing"]
     assert table.loc[1, "error"] == "ParamError: bad"
@@ -47,15 +48,15 @@ def test_aggregate_lists_ok_failed_and_missing_jobs(tmp_path):
     assert table.loc[0, "stylized_facts.S1.value"] == 0.8
     assert table.loc[0, "summary.seed"] == 7, "a summary key equal to an override key is prefixed"
     assert table.loc[0, "wall_seconds"] == 1.5
-    callbacks.write_sweep_summary(tmp_path, table)
+    sweep_summary.write(tmp_path, table)
     again = pd.read_parquet(tmp_path / "sweep_summary.parquet")
     assert list(again["status"]) == ["ok", "failed", "missing"]
     assert len(pd.read_csv(tmp_path / "sweep_summary.csv")) == 3
 
 
 def test_aggregate_of_an_empty_sweep(tmp_path):
-    table = callbacks.aggregate(tmp_path)
-    assert table.empty and list(table.columns) == callbacks.FIRST_COLUMNS
+    table = sweep_summary.aggregate(tmp_path)
+    assert table.empty and list(table.columns) == sweep_summary.FIRST_COLUMNS
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path):
@@ -114,7 +115,7 @@ def test_callbacks_do_not_import_the_command_line():
 
 
 def test_one_line_summary():
-    line = run.one_line_summary({
+    line = job.one_line_summary({
         "share_thriving": 0.25, "share_dormant": 0.5,
         "stylized_facts": {"S1": {"pass": True}, "S2": {"pass": False}, "S3": {"pass": None}},
     })
@@ -137,7 +138,7 @@ class FakeStream(io.StringIO):
 @pytest.mark.parametrize("tty", [True, False])
 def test_progress_bar_only_on_a_terminal(monkeypatch, tty):
     monkeypatch.setattr("sys.stderr", FakeStream(tty))
-    with run.progress(10, "run") as bar:
+    with job.progress(10, "run") as bar:
         assert bar.disable is (not tty)
 
 
@@ -158,12 +159,12 @@ def test_rebuild_from_the_command_line(tmp_path, capsys):
 
 def test_objective_value_reads_a_dotted_numeric_key():
     summary = {"stylized_facts_passed": 3, "share_thriving_by_charter": {"x": 0.5}, "name": "a"}
-    assert run.objective_value(summary, None) is None
-    assert run.objective_value(summary, "stylized_facts_passed") == 3.0
-    assert run.objective_value(summary, "share_thriving_by_charter.x") == 0.5
+    assert objective_value(summary, None) is None
+    assert objective_value(summary, "stylized_facts_passed") == 3.0
+    assert objective_value(summary, "share_thriving_by_charter.x") == 0.5
     for bad in ("nope", "name", "share_thriving_by_charter.y"):
         with pytest.raises(ValueError, match="objective"):
-            run.objective_value(summary, bad)
+            objective_value(summary, bad)
 
 
 def test_parquet_is_written_in_row_groups_and_reads_back_whole(tmp_path):

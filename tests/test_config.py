@@ -16,14 +16,11 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 from omegaconf.errors import ValidationError
 
-from experiments.config import (
-    CONFIG_DIR,
-    RUN_KEYS,
-    allowed_keys,
-    config_hash,
-    model_dict,
-    model_params,
-)
+from experiments.analysis.sections import check_run_sections
+from experiments.config import model_dict, model_params
+from experiments.digest import config_hash
+from experiments.errors import OverrideError
+from experiments.schema import CONFIG_DIR, RUN_KEYS, ValidateKeys, allowed_keys
 from sim.charters import PRESETS
 from sim.params import CharterParams, ModelParams, ParamError
 
@@ -71,11 +68,13 @@ def test_run_keys_are_not_passed_to_the_model(cfg):
     assert set(model_dict(c)) == {f.name for f in dataclasses.fields(ModelParams)}
 
 
-def test_charter_presets_mirror_sim_charters(cfg):
-    assert names("charter") == sorted(PRESETS)
+def test_charter_presets_have_one_home_in_sim_charters(cfg):
+    assert not list(CONFIG_DIR.glob("charter/*.yaml")), "no YAML copy of a preset"
     c = cfg()
     for name, preset in PRESETS.items():
         assert CharterParams(**OmegaConf.to_container(c.charters[name])) == preset
+        swapped = cfg(f"charter@charters.industry_profession={name}").charters.industry_profession
+        assert CharterParams(**OmegaConf.to_container(swapped)) == preset, "the config group is the presets"
 
 
 @pytest.mark.parametrize("mix", names("groups/charter_mix"))
@@ -275,8 +274,6 @@ def test_design_keys_reach_the_design_sweeper(cfg, experiment, overrides, expect
     ("param_sets.path=/no/such.csv", "param_sets.path = '/no/such.csv' is not a readable file"),
 ])
 def test_design_keys_with_a_wrong_value_are_refused_in_one_line(cfg, override, message):
-    from experiments.config import OverrideError, check_run_sections
-
     with pytest.raises(OverrideError, match=re.escape(message)):
         check_run_sections(cfg(override))
     check_run_sections(cfg())  # the defaults are valid
@@ -312,8 +309,6 @@ def test_config_dir_is_absolute_and_top_level():
 
 
 def test_validate_runs_the_seeds_the_power_analysis_asks_for(cfg):
-    from experiments.config import ValidateKeys
-
     readme = (CONFIG_DIR.parent / "experiments" / "README.md").read_text()
     assert "| validate | 150 |" in readme and f"{ValidateKeys().seeds} seeds |" in readme
     assert cfg("experiment=validate", hydra=True).hydra.sweeper.seeds == ValidateKeys().seeds == 23

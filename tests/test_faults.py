@@ -12,8 +12,8 @@ import json
 import pandas as pd
 import pytest
 
-from experiments import callbacks, results
-from experiments.config import config_hash
+from experiments import results, sweep_summary
+from experiments.digest import config_hash
 from sim.params import ModelParams, ParamError
 from tests.conftest import TABLES, TINY, groupsim, ok
 
@@ -121,7 +121,7 @@ def test_every_damaged_file_is_detected(tmp_path, kind, damage):
     verdict = results.verify(job, "abc")
     assert not verdict and verdict.reason
     assert kind.split(".")[0] in verdict.reason or "manifest" in verdict.reason
-    row = callbacks.aggregate(tmp_path).iloc[0]
+    row = sweep_summary.aggregate(tmp_path).iloc[0]
     assert row["status"] == "missing" and row["error"] == verdict.reason
 
 

@@ -126,7 +126,7 @@ def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch
     import gc
     import weakref
 
-    from experiments import run
+    from experiments import job
 
     made, original = [], summary.summary
 
@@ -140,10 +140,10 @@ def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch
         assert made and made[0]() is None  # the state is freed before the summary's own work
         return original(params, tables)
 
-    monkeypatch.setattr(run, "GroupCultureModel", Tracked)
-    monkeypatch.setattr(run.sim_summary, "summary", summary_after_release)
+    monkeypatch.setattr(job, "GroupCultureModel", Tracked)
+    monkeypatch.setattr(job.sim_summary, "summary", summary_after_release)
     params = GroupCultureModel(**{**SMALL, "duration.weeks": 2}).params
-    got = run.simulate(params, tmp_path, "run")
+    got = job.simulate(params, tmp_path, "run")
     assert got == GroupCultureModel(params).run().summary()  # the columns read back give the same summary
     assert got["weeks"] == 2 and {p.name for p in tmp_path.glob("*.parquet")} == {
         f"{name}.parquet" for name in ("professionals", "groups", "group_weeks", "memberships", "hourly_activity",

@@ -26,8 +26,11 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import pandas as pd
+from omegaconf import OmegaConf
 
 from experiments import results
+from experiments.config import model_params
+from experiments.digest import config_hash
 
 DEFAULT = Path(__file__).with_name("validation_baseline.json")
 REDUCED = ("validate.seeds=3", "duration.weeks=8", "duration.spinup_weeks=0", "plots=false")
@@ -70,10 +73,6 @@ def load(path: str | Path) -> Dict:
 
 def make(sweep: Path, overrides: List[str]) -> Dict:
     """The baseline of a finished reduced validation sweep (its ``validation_measures.csv``)."""
-    from omegaconf import OmegaConf
-
-    from experiments.config import config_hash, model_params
-
     measures = pd.read_csv(sweep / MEASURES_CSV)
     config = OmegaConf.load(sweep / "multirun.yaml")
     return {"overrides": list(overrides), "config_hash": config_hash(model_params(config)),

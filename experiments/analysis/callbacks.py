@@ -3,7 +3,7 @@
 ``configs/experiment/{sensitivity,calibrate,validate}.yaml`` add these under
 ``hydra.callbacks``; Hydra calls ``on_multirun_end`` callbacks in reverse order, so these run
 before the sweep summary of :class:`experiments.callbacks.AggregateSweep`. Each reads the
-job directories from disk (through :func:`experiments.callbacks.aggregate`), so it can be
+job directories from disk (through :func:`experiments.sweep_summary.aggregate`), so it can be
 rerun on a finished, resumed or partly failed sweep:
 ``python -m experiments.analysis.callbacks {sensitivity,calibrate,validate} SWEEP_DIR``.
 """
@@ -22,15 +22,15 @@ from omegaconf import DictConfig, OmegaConf
 from experiments import intervals, results
 from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation
 from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
-from experiments.config import config_hash, model_params
+from experiments.config import model_params
+from experiments.digest import config_hash
+from experiments.sweep_summary import rebuild
 
 log = logging.getLogger(__name__)
 
 
 def _jobs(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(applied design, the ok jobs with their design row ``point``, all jobs)."""
-    from experiments.callbacks import rebuild
-
     points = design_of(config)
     jobs = rebuild(root)  # the sweep summary too: a failing analysis ends the sweep before AggregateSweep
     ok = jobs[jobs["status"] == "ok"].copy() if len(jobs) else jobs
@@ -51,10 +51,6 @@ def _say_missing(jobs: pd.DataFrame, ok: pd.DataFrame, points: pd.DataFrame, wha
               f" without any result{': ' + ', '.join(map(str, absent[:20])) if absent else ''}", file=sys.stderr)
 
 
-def _write_csv(path: Path, table: pd.DataFrame) -> None:
-    results.atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
-
-
 def _write_text(path: Path, text: str) -> None:
     results.atomic_write(path, lambda tmp: tmp.write_text(text))
 
@@ -73,7 +69,7 @@ def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
     _say_missing(jobs, ok, points, "sensitivity")
     y = _mean_by_point(ok, outputs.output_table(ok), points)
     table, used = sensitivity.analyse(str(sw.method), factors, raw, y)
-    _write_csv(root / "sensitivity.csv", table)
+    results.write_csv(root / "sensitivity.csv", table)
     unit = "trajectories" if sw.method == "morris" else "blocks"
     full = int(sw.n)
     print(f"sensitivity ({sw.method}): {len(table)} indices -> {results.shown(root / 'sensitivity.csv')};"
@@ -105,8 +101,8 @@ def calibration_report(root: Path, config: DictConfig, epsilon: float, quantile:
     accepted, met = calibration.abc_reject(points, values, ranges, epsilon, quantile, exclude)
     summary = calibration.posterior_summary(accepted, prior)
     reached = calibration.reach(values, ranges.loc[judged])
-    _write_csv(root / "calibration_accepted.csv", accepted)
-    _write_csv(root / "calibration_posterior.csv", summary)
+    results.write_csv(root / "calibration_accepted.csv", accepted)
+    results.write_csv(root / "calibration_posterior.csv", summary)
     run = int(values.notna().any(axis=1).sum())
     verdict = (f"{len(accepted)} of the {run} prior draws run ({len(points)} designed) met every target used"
                f" (distance <= {epsilon})"
@@ -156,8 +152,8 @@ def validation_report(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.
               f" independent units); {size}. Value: mean over seeds; interval: {intervals.RULE} (the method is named"
               " beside each); pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
               " their own (seeds (passed): runs that judged it (passed it)).")
-    _write_csv(root / "validation.csv", table)
-    _write_csv(root / baseline.MEASURES_CSV, measures)
+    results.write_csv(root / "validation.csv", table)
+    results.write_csv(root / baseline.MEASURES_CSV, measures)
     _write_text(root / "validation.md", validation.markdown(table, header))
     shown = results.shown(root / "validation.md")
     print(f"validation: {len(table)} facts and patterns over {seeds} seed(s) -> {shown}")

@@ -1,7 +1,7 @@
 """What the analyses read from a run: summary keys and stylized facts, in one place.
 
 The model's outputs are read ONLY through ``summary.json`` keys (flattened with dots by
-:func:`experiments.callbacks.aggregate`), and the fact registry ONLY through
+:func:`experiments.sweep_summary.aggregate`), and the fact registry ONLY through
 :func:`fact_table`. A key a run does not write yet becomes NaN, with one warning naming it,
 so the outputs that exist are still analysed.
 """

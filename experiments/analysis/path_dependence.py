@@ -20,8 +20,6 @@ Rebuild the report on a finished, resumed or partly failed sweep with
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import sys
 from pathlib import Path
@@ -33,10 +31,14 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
-from experiments.config import RUN_KEYS, model_dict
+from experiments.config import model_dict
+from experiments.digest import config_hash
 from experiments.intervals import RULE, over_seeds
+from experiments.schema import RUN_KEYS
+from experiments.sweep import read_jobs
 from sim.facts import FACTS, path_dependence
 from sim.facts import result as fact_result
+from sim.params import ModelParams
 
 REPLICATES_NEEDED = 10
 """Dynamics seeds per initial state that can show S4's 10% at all: a group's split is the
@@ -50,21 +52,18 @@ MD = "path_dependence.md"
 def job_table(root: Path) -> pd.DataFrame:
     """One row per job directory: job, dir, ok, cell, seed, dynamics_seed, state.
 
-    ``state`` is a digest of the job's model configuration without ``dynamics_seed``: jobs
-    with the same state share their initial state and are replicates of it.
+    ``state`` is the digest of the job's model configuration with ``dynamics_seed`` unset
+    (:func:`experiments.digest.config_hash`): jobs with the same state share their initial
+    state and are replicates of it.
     """
-    from experiments.callbacks import aggregate
-
     rows, overrides = [], []
-    for job in aggregate(root)[["job", "dir", "status"]].itertuples(index=False):
-        job_dir = root / job.dir
-        overrides.append({k: v for k, v in results.job_overrides(job_dir).items() if k not in NOT_A_CELL})
-        config = job_dir / ".hydra" / "config.yaml"  # absent in a job killed as it started
+    for job in read_jobs(root):
+        overrides.append({k: v for k, v in job.overrides.items() if k not in NOT_A_CELL})
+        config = job.path / ".hydra" / "config.yaml"  # absent in a job killed as it started
         model = model_dict(OmegaConf.load(config)) if config.is_file() else {}
-        dynamics_seed = model.pop("dynamics_seed", -1)
-        digest = hashlib.sha256(json.dumps(model, sort_keys=True, default=str).encode()).hexdigest()[:12]
-        rows.append({"job": job.job, "dir": job.dir, "ok": job.status == "ok" and bool(model),
-                     "seed": model.get("seed"), "dynamics_seed": dynamics_seed, "state": digest})
+        state = config_hash(ModelParams.from_dict(model), dynamics_seed=-1) if job.status == "ok" and model else ""
+        rows.append({"job": job.num, "dir": str(job.path.relative_to(root)), "ok": bool(state),
+                     "seed": model.get("seed"), "dynamics_seed": model.get("dynamics_seed", -1), "state": state})
     varying = pd.DataFrame(overrides).astype(str).nunique(dropna=False)
     preset = _sweeper_keys(root)  # a preset's cell keys stay in the label when the command line fixes them
     swept = [k for k in varying.index if varying[k] > 1 or k in preset]  # in override order
@@ -196,7 +195,7 @@ def report(root: Path) -> pd.DataFrame:
               f" ({', '.join(map(str, not_ok['job'].tolist()[:20]))})", file=sys.stderr)
     states = per_state(root, jobs)
     cells = per_cell(states)
-    results.atomic_write(root / CSV, lambda tmp: states.to_csv(tmp, index=False))
+    results.write_csv(root / CSV, states)
     text = markdown(root, jobs, states, cells)
     results.atomic_write(root / MD, lambda tmp: tmp.write_text(text))
     print(f"path dependence: S4 {verdict(cells)} -> {results.shown(root / MD)}")

@@ -1,9 +1,11 @@
-"""A Hydra sweeper that runs a design: one job per (design point, replicate seed).
+"""The design sweep: one job per (design point, replicate seed).
 
-Configured under ``hydra.sweeper`` (``configs/hydra/sweeper/design.yaml``): ``method``,
-``n``, ``seeds``, ``design_seed``, ``factors``, ``select``, ``sets``. Each job receives the factor values of its
-point and its seed as ordinary overrides, so it is a plain ``groupsim`` run: any launcher
-(basic, joblib, SLURM) runs it, ``resume=true`` skips finished jobs, and the analysis
+The sweeper itself is :class:`hydra_plugins.groupsim_design_sweeper.DesignSweeper` (Hydra
+finds sweepers only there); its jobs are made here. Configured under ``hydra.sweeper``
+(``configs/hydra/sweeper/design.yaml``): ``method``, ``n``, ``seeds``, ``design_seed``,
+``factors``, ``select``, ``sets``. Each job receives the factor values of its point and its
+seed as ordinary overrides, so it is a plain ``groupsim`` run: any launcher (basic, joblib,
+SLURM) runs it, ``resume=true`` skips finished jobs, and the analysis
 callbacks find each job's point again from its overrides. Other command-line sweeps
 (``a=1,2``) are crossed with the design as the basic sweeper would.
 """
@@ -15,6 +17,7 @@ import sys
 from typing import Any, Dict, List, Optional, Sequence
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf
 
@@ -51,7 +54,21 @@ def design_of(config: DictConfig) -> "design.pd.DataFrame":
     unknown = [k for k in points.columns if OmegaConf.select(config, k, default="__missing__") == "__missing__"]
     if unknown:
         raise ValueError(f"design factor(s) {', '.join(unknown)} not in the config: allowed model keys")
+    check_ranges(factor_table(config), config)
     return design.applied(points, integer_keys)
+
+
+def check_ranges(factors: Dict[str, Sequence[float]], config: DictConfig) -> None:
+    """Refuse (``ValueError``, one line) a factor whose range excludes its value in ``config``.
+
+    A design around the configuration it varies: a range that leaves out the default studies
+    a regime the defaults (calibrated, or stated in the experiment) do not describe.
+    """
+    for key, bounds in factors.items():
+        default = OmegaConf.select(config, key)
+        if isinstance(default, (int, float)) and not float(bounds[0]) <= default <= float(bounds[1]):
+            raise ValueError(f"design factor {key} has range [{bounds[0]}, {bounds[1]}] without its default {default}:"
+                             " allowed a range that contains the default")
 
 
 def seed_list(seeds: Any) -> List[int]:
@@ -75,27 +92,35 @@ def is_design_sweep(config: DictConfig) -> bool:
     return str(OmegaConf.select(config, "hydra.sweeper._target_", default="")).endswith(".DesignSweeper")
 
 
-class DesignSweeper(BasicSweeper):
-    """The basic sweeper, with the design points x replicate seeds as the sweep."""
+def split_design(config: DictConfig, overrides: List[Override], max_batch_size: Optional[int]) -> List[List[List[str]]]:
+    """The batches of a design sweep: the command line's sweeps crossed with the design points and the seeds."""
+    if str(config.hydra.sweeper.method) == "sets":
+        far = design.not_accepted(str(config.hydra.sweeper.sets))
+        if far:
+            print(f"note: {far} parameter set(s) of {config.hydra.sweeper.sets} missed a calibration target"
+                  " (distance > 0): the band shows the nearest draws, not a posterior", file=sys.stderr)
+    jobs = design_jobs(config, overrides)
+    size = len(jobs) if not max_batch_size or max_batch_size < 0 else max_batch_size
+    return [jobs[i:i + size] for i in range(0, len(jobs), size)]
 
-    def __init__(self, method: str = "none", n: int = 1, seeds: Any = 1, design_seed: int = 0,
-                 factors: Optional[Dict[str, Sequence[float]]] = None, select: Optional[List[str]] = None,
-                 sets: Optional[str] = None, max_batch_size: Optional[int] = None,
-                 params: Optional[Dict[str, str]] = None) -> None:
-        super().__init__(max_batch_size=max_batch_size, params=params)
-        # the design is read from the composed config (self.config), the one the callbacks see
 
-    def split_arguments(self, overrides: List[Override], max_batch_size: Optional[int]) -> List[List[List[str]]]:
-        """Cross the command line's sweeps with the design points and the seeds."""
-        assert self.config is not None
-        base = BasicSweeper.split_arguments(overrides, None)[0]
-        if str(self.config.hydra.sweeper.method) == "sets":
-            far = design.not_accepted(str(self.config.hydra.sweeper.sets))
-            if far:
-                print(f"note: {far} parameter set(s) of {self.config.hydra.sweeper.sets} missed a calibration target"
-                      " (distance > 0): the band shows the nearest draws, not a posterior", file=sys.stderr)
-        points = design.overrides(design_of(self.config))
-        seeds = [[f"seed={s}"] for s in sweep_seeds(self.config)] or [[]]  # null: the seeds are a swept param
-        jobs = [p + b + s for p, b, s in itertools.product(points, base, seeds)]
-        size = len(jobs) if not max_batch_size or max_batch_size < 0 else max_batch_size
-        return [jobs[i:i + size] for i in range(0, len(jobs), size)]
+def design_jobs(config: DictConfig, overrides: List[Override]) -> List[List[str]]:
+    """Every job of a design sweep, in order: design points x the command line's sweeps x seeds."""
+    base = BasicSweeper.split_arguments(overrides, None)[0]
+    points = design.overrides(design_of(config))
+    seeds = [[f"seed={s}"] for s in sweep_seeds(config)] or [[]]  # null: the seeds are a swept param
+    return [p + b + s for p, b, s in itertools.product(points, base, seeds)]
+
+
+def planned_jobs(config: DictConfig, task_overrides: List[str]) -> List[List[str]]:
+    """The overrides of every job a multirun of ``config`` will launch, in Hydra's job order.
+
+    For Hydra's basic sweeper and this one (the sweeper's ``params`` first, then the command
+    line's overrides, as the basic sweeper combines them).
+    """
+    params = OmegaConf.select(config, "hydra.sweeper.params") or {}
+    lines = [f"{k}={v}" for k, v in params.items()] + list(task_overrides)
+    parsed = OverridesParser.create().parse_overrides(lines)
+    if is_design_sweep(config):
+        return design_jobs(config, parsed)
+    return BasicSweeper.split_arguments(parsed, None)[0]

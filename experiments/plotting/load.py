@@ -12,13 +12,17 @@ their parameters, and each table pooled over jobs with ``job`` and ``seed`` colu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from experiments import results as fmt
+from experiments.analysis.design import SET_COLUMN
+from experiments.sweep import JobRecord, read_jobs
+from sim.params import ClassificationParams, ClockParams
 
 TABLES = ("groups", "group_weeks", "memberships", "hourly_activity", "professionals", "network")
 NOT_PARAMETERS = {"seed"}
@@ -90,11 +94,8 @@ def _read_job(name: str, run_dir: Path) -> Job:
     return Job(name=name, path=run_dir, overrides=overrides, summary=_read_summary(run_dir))
 
 
-def _why_incomplete(run_dir: Path, verdict: fmt.Verdict) -> str:
-    error = fmt.read_json(run_dir / fmt.ERROR)
-    if error is not None:
-        return f"failed: {error.get('message') or error}"
-    return verdict.reason
+def _why_incomplete(job: JobRecord) -> str:
+    return f"failed: {job.message}" if job.status == "failed" else job.reason
 
 
 def is_run_dir(path: Path) -> bool:
@@ -179,8 +180,6 @@ class Results:
 
     def population_sizes(self) -> dict[str, float]:
         """Professionals per job (rows of ``professionals.parquet``)."""
-        import pyarrow.parquet as pq
-
         out = {}
         for job in self.jobs:
             file = job.path / "professionals.parquet"
@@ -193,10 +192,6 @@ class Results:
     # ------------------------------------------------------------- settings
     def thresholds(self) -> dict[str, float]:
         """Classification thresholds: summary, else config, else the model's defaults."""
-        from dataclasses import asdict
-
-        from sim.params import ClassificationParams
-
         job = self.jobs[0]
         out: dict[str, Any] = asdict(ClassificationParams())
         for key in out:
@@ -206,10 +201,6 @@ class Results:
 
     def clock(self) -> dict[str, Any]:
         """Work hours of the clock (``work_start``, ``work_end``): config, else defaults."""
-        from dataclasses import asdict
-
-        from sim.params import ClockParams
-
         job = self.jobs[0]
         return {k: job.setting(f"clock.{k}", v) for k, v in asdict(ClockParams()).items()}
 
@@ -232,8 +223,6 @@ def swept_parameters(params: pd.DataFrame) -> list[str]:
 
 def set_parameters(params: pd.DataFrame) -> set[str]:
     """``param_set`` and the columns constant within each set (the sets' values), when sets vary."""
-    from experiments.analysis.design import SET_COLUMN
-
     if SET_COLUMN not in params.columns or params[SET_COLUMN].nunique() < 2:
         return set()
     within = params.astype(str).groupby(params[SET_COLUMN].astype(str)).nunique(dropna=False).max()
@@ -251,16 +240,19 @@ def load(path: str | Path) -> Results:
         if is_run_dir(root):
             verdict = fmt.verify(root)
             if not verdict:
-                raise PlotInputError(f"{root} holds no complete run: {_why_incomplete(root, verdict)}")
+                error = fmt.read_json(root / fmt.ERROR)
+                why = f"failed: {error.get('message') or error}" if error is not None else verdict.reason
+                raise PlotInputError(f"{root} holds no complete run: {why}")
             return Results("run", root, [_read_job(root.name, root)])
         if is_multirun_dir(root):
             jobs, failed = [], []
-            for job_dir in fmt.job_dirs(root):
-                verdict = fmt.verify(job_dir)
-                if verdict:
-                    jobs.append(_read_job(job_dir.name, job_dir))
+            for job in read_jobs(root):
+                name = str(job.path.relative_to(root))
+                if job.status == "ok":
+                    jobs.append(Job(name=name, path=job.path, overrides=job.overrides,
+                                    summary=job.summary if job.summary is not None else _read_summary(job.path)))
                 else:
-                    failed.append((job_dir.name, _why_incomplete(job_dir, verdict)))
+                    failed.append((name, _why_incomplete(job)))
             if not jobs:
                 raise PlotInputError(f"{root} is a multirun directory without a complete job")
             return Results("multirun", root, jobs, failed)

@@ -1,11 +1,29 @@
-"""Hydra finds sweepers only in the ``hydra_plugins`` package: groupsim's design sweeper.
+"""groupsim's design sweeper (``hydra/sweeper=design``): Hydra finds sweepers only in ``hydra_plugins``.
 
-The logic lives in :mod:`experiments.analysis.sweeper`; Hydra registers a plugin under its
-class's module, hence this subclass (``hydra/sweeper=design``).
+Hydra imports this package whenever the command line starts, so it stays light: the design
+(:mod:`experiments.analysis.sweeper`, with pandas and SALib) loads when a design sweep runs.
 """
 
-from experiments.analysis.sweeper import DesignSweeper as _DesignSweeper
+from typing import Any, Dict, List, Optional, Sequence
+
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.override_parser.types import Override
 
 
-class DesignSweeper(_DesignSweeper):
-    """See :class:`experiments.analysis.sweeper.DesignSweeper`."""
+class DesignSweeper(BasicSweeper):
+    """The basic sweeper, with the design points x replicate seeds as the sweep."""
+
+    def __init__(self, method: str = "none", n: int = 1, seeds: Any = 1, design_seed: int = 0,
+                 factors: Optional[Dict[str, Sequence[float]]] = None, select: Optional[List[str]] = None,
+                 sets: Optional[str] = None, max_batch_size: Optional[int] = None,
+                 params: Optional[Dict[str, str]] = None) -> None:
+        super().__init__(max_batch_size=max_batch_size, params=params)
+        # the design is read from the composed config (self.config), the one the callbacks see
+
+    def split_arguments(self, overrides: List[Override], max_batch_size: Optional[int]) -> List[List[List[str]]]:
+        """Cross the command line's sweeps with the design points and the seeds."""
+        # pandas and SALib load only when a design sweep runs (start-up speed of every command)
+        from experiments.analysis.sweeper import split_design
+
+        assert self.config is not None
+        return split_design(self.config, overrides, max_batch_size)

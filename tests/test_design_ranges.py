@@ -1,0 +1,56 @@
+"""Every design range contains its parameter's default; a design file that leaves one out is refused."""
+
+from __future__ import annotations
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf, open_dict
+
+from experiments.analysis.sweeper import check_ranges, design_of, factor_table
+from experiments.callbacks import ValidateConfig
+from experiments.schema import CONFIG_DIR, register_schema
+
+register_schema()
+
+DESIGNS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml") if "factors:" in p.read_text())
+
+
+def composed(experiment: str):
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
+        return compose("config", overrides=[f"experiment={experiment}"], return_hydra_config=True)
+
+
+def test_the_design_files_are_found():
+    assert {"sensitivity", "calibrate"} <= set(DESIGNS)
+
+
+@pytest.mark.parametrize("experiment", DESIGNS)
+def test_every_range_of_a_shipped_design_contains_the_default(experiment):
+    config = composed(experiment)
+    for key, (low, high) in factor_table(config).items():
+        assert low <= OmegaConf.select(config, key) <= high, key
+    check_ranges(factor_table(config), config)
+
+
+def with_range(config, key, bounds):
+    OmegaConf.set_readonly(config, False)
+    with open_dict(config):
+        config.hydra.sweeper.factors[key] = bounds
+    return config
+
+
+def test_a_range_without_the_default_is_refused_naming_factor_range_and_default():
+    config = with_range(composed("sensitivity"), "behaviour.reply_base", [0.03, 0.12])
+    with pytest.raises(ValueError) as info:
+        design_of(config)
+    assert str(info.value) == ("design factor behaviour.reply_base has range [0.03, 0.12] without its default"
+                               " 0.0027: allowed a range that contains the default")
+
+
+def test_the_sweep_stops_with_one_line_before_any_job(capsys):
+    config = with_range(composed("calibrate"), "population.voice_sigma", [1.0, 2.0])
+    with pytest.raises(SystemExit) as info:
+        ValidateConfig().on_multirun_start(config)
+    err = capsys.readouterr().err.strip()
+    assert info.value.code == 2 and err.splitlines() == [err]
+    assert err.startswith("error: design factor population.voice_sigma has range [1.0, 2.0] without its default 0.5")
