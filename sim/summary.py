@@ -8,7 +8,7 @@ the run's tables.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -62,8 +62,7 @@ def size50(initial_size, thriving) -> float:
 
 def shares(groups: pd.DataFrame) -> dict:
     """Shares of groups thriving, active and dormant at the horizon."""
-    state = groups.final_state.astype(str)
-    return {f"share_{name}": _mean(state.eq(name)) for name in ("thriving", "active", "dormant")}
+    return {f"share_{name}": _mean(groups.final_state.eq(name)) for name in ("thriving", "active", "dormant")}
 
 
 def outcomes(groups: pd.DataFrame) -> dict:
@@ -80,21 +79,46 @@ def outcomes(groups: pd.DataFrame) -> dict:
     }
 
 
-def null_block(tables: dict, c, seed: int, by_charter: bool) -> dict:
-    """The null's outcomes for this run.
+@dataclass
+class Rung:
+    """One rung of the ladder of nulls for a run: its per-capita rates, its draws and their mean shares."""
 
-    Shares are averaged over :data:`NULL_REPLICATES` draws; size50 is fitted on all draws
-    pooled.
+    rates: pd.Series
+    draws: list
+    shares: dict
+
+
+def null_rungs(tables: dict, c, seed: int) -> dict[str, Rung]:
+    """Every rung of the ladder (:data:`sim.null.RUNGS`), :data:`NULL_REPLICATES` draws each.
+
+    Shares thriving, active and dormant at the horizon are averaged over the draws.
     """
-    draws = null.null_tables(tables, c, seed, by_charter=by_charter, replicates=NULL_REPLICATES)
-    per = [shares(d["groups"]) for d in draws]
-    pooled = outcomes(pd.concat([d["groups"] for d in draws], ignore_index=True))
-    out = {k: float(np.mean([p[k] for p in per])) for k in ("share_thriving", "share_active", "share_dormant")}
-    out["size50_by_charter"] = pooled["size50_by_charter"]
-    rates = 1000 * null.per_capita_rates(tables["group_weeks"], tables["groups"], by_charter)
-    charters = tables["groups"].set_index("group_id").charter
-    out["posts_per_1000_member_weeks"] = rates.groupby(charters.reindex(rates.index).values).first().to_dict()
+    out = {}
+    for rung in null.RUNGS:
+        rates = null.per_capita_rates(tables["group_weeks"], tables["groups"], rung)
+        draws = null.draws(tables, c, seed, rung, NULL_REPLICATES, rates)
+        per = [shares(d.final_states()) for d in draws]
+        out[rung] = Rung(rates, draws, {k: float(np.mean([p[k] for p in per])) for k in per[0]})
     return out
+
+
+def null_block(tables: dict, rung: Rung) -> dict:
+    """The outcomes of one rung's null for this run.
+
+    Its mean shares; size50 fitted on all its draws pooled; the rate per 1,000
+    member-weeks per charter (one value for each, as for the rungs ``one_rate`` and
+    ``per_charter``).
+    """
+    groups = tables["groups"]
+    pooled = pd.concat([d.groups_table(groups) for d in rung.draws], ignore_index=True)
+    charters = groups.set_index("group_id").charter.reindex(rung.rates.index).values
+    return {**rung.shares, "size50_by_charter": outcomes(pooled)["size50_by_charter"],
+            "posts_per_1000_member_weeks": (1000 * rung.rates).groupby(charters).first().to_dict()}
+
+
+def null_ladder(rungs: dict[str, Rung]) -> dict:
+    """Share thriving and share dormant of each rung of the ladder of nulls, judged by the model's classifier."""
+    return {name: {k: rung.shares[k] for k in ("share_thriving", "share_dormant")} for name, rung in rungs.items()}
 
 
 def excess(model: dict, base: dict) -> dict:
@@ -134,7 +158,8 @@ def summary(params, tables: dict) -> dict:
     weeks = int(gw.week.nunique())
     c = params.classification
     model = outcomes(groups)
-    base = null_block(tables, c, params.seed, by_charter=False)
+    rungs = null_rungs(tables, c, params.seed)
+    base = null_block(tables, rungs["one_rate"])
     by_charter = groups.groupby("charter", observed=True)
     state = groups.final_state.astype(str)
     participants = members.groupby("agent_id")["posts"].sum()
@@ -150,7 +175,8 @@ def summary(params, tables: dict) -> dict:
         "groups": len(groups),
         "weeks": weeks,
         **model,
-        "null": {**base, "per_charter_rate": null_block(tables, c, params.seed, by_charter=True)},
+        "null": {**base, "per_charter_rate": null_block(tables, rungs["per_charter"])},
+        "null_ladder": null_ladder(rungs),
         "excess": excess(model, base),
         "share_thriving_by_charter": state.eq("thriving").groupby(groups.charter.values).mean().to_dict(),
         "share_dormant_by_charter": state.eq("dormant").groupby(groups.charter.values).mean().to_dict(),
