@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import expit
+from scipy.stats import linregress
 
 from sim import facts, null
 from sim.clock import HOURS_PER_WEEK, work_hours_mask
@@ -152,6 +153,31 @@ def per_capita(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
     }
 
 
+def elasticity(members, rate) -> dict:
+    """Least-squares slope of ln(rate) on ln(members) and the number of groups (NaN below 3 or one size)."""
+    x, y = np.log(np.asarray(members, dtype=float)), np.log(np.asarray(rate, dtype=float))
+    slope = linregress(x, y).slope if len(x) >= 3 and np.ptp(x) > 0 else math.nan
+    return {"slope": _float(slope), "groups": int(len(x))}
+
+
+def rate_size_elasticity(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
+    """Elasticity of per-member posting with group size, overall and per charter.
+
+    Per group over the reported weeks: posts per member-week and mean members over the
+    weeks it had members; the slope of the log of the first on the log of the second,
+    over the non-empty groups (members and at least one post).
+    """
+    had = gw[gw.members > 0]
+    per_group = had.groupby("group_id").agg(posts=("posts", "sum"), member_weeks=("members", "sum"),
+                                            weeks=("members", "size"))
+    per_group = per_group[per_group.posts > 0].join(groups.set_index("group_id").charter)
+    per_group["rate"] = per_group.posts / per_group.member_weeks
+    per_group["members"] = per_group.member_weeks / per_group.weeks
+    return {"overall": elasticity(per_group.members, per_group.rate),
+            "by_charter": {name: elasticity(g.members, g.rate)
+                           for name, g in per_group.groupby("charter", observed=True)}}
+
+
 def summary(params, tables: dict) -> dict:
     """Run-level outcomes, the null model and the stylized facts S1-S6 (JSON-ready)."""
     groups, members, gw = tables["groups"], tables["memberships"], tables["group_weeks"]
@@ -188,6 +214,7 @@ def summary(params, tables: dict) -> dict:
         "posts_per_1000_members_week": _float(1000.0 * gw.posts.sum() / exposure) if exposure else math.nan,
         "replies_per_1000_members_week": _float(1000.0 * gw.replies.sum() / exposure) if exposure else math.nan,
         **per_capita(gw, groups),
+        "rate_size_elasticity": rate_size_elasticity(gw, groups),
         "badge_ratio": _mean(members.posts == 0),
         "top1_share_posts": evaluated["S2"]["value"],
         "top1_share_posters": evaluated["S2_posters"]["value"],

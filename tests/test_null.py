@@ -12,7 +12,7 @@ from scipy.stats import poisson
 
 from sim import null
 from sim.params import ClassificationParams
-from sim.summary import null_ladder, null_rungs, outcomes, size50
+from sim.summary import null_ladder, null_rungs, outcomes, rate_size_elasticity, size50
 
 C = ClassificationParams()  # thriving: >= 8 posts and >= 3 posters in 4 weeks; dormant: 0 posts in 8
 
@@ -156,3 +156,16 @@ def test_summary_reports_the_ladder_beside_the_null(small_run):
     assert ladder["one_rate"]["share_dormant"] == summary["null"]["share_dormant"]
     assert ladder["per_charter"]["share_thriving"] == summary["null"]["per_charter_rate"]["share_thriving"]
     assert all(0 <= v <= 1 for rung in ladder.values() for v in rung.values())
+
+
+def test_rate_size_elasticity_has_the_sign_of_the_size_gradient():
+    # charter "up": posts per member-week 0.01 x members^0.5; "down": members^-0.5; group 6 never posts
+    sizes = [100, 400, 1600]
+    posts = [0.01 * m ** 1.5 for m in sizes] + [m ** 0.5 for m in sizes] + [0]
+    gw = pd.DataFrame({"group_id": np.tile(np.arange(7), 2), "week": np.repeat([0, 1], 7),
+                       "members": (sizes * 2 + [50]) * 2, "posts": posts * 2})
+    groups = pd.DataFrame({"group_id": np.arange(7), "charter": pd.Categorical(["up"] * 3 + ["down"] * 3 + ["up"])})
+    got = rate_size_elasticity(gw, groups)
+    assert got["by_charter"]["up"] == {"slope": pytest.approx(0.5), "groups": 3}
+    assert got["by_charter"]["down"] == {"slope": pytest.approx(-0.5), "groups": 3}
+    assert got["overall"] == {"slope": pytest.approx(0.0, abs=1e-12), "groups": 6}  # opposite gradients cancel
