@@ -38,7 +38,8 @@ thriving from not thriving perfectly (as it nearly does under the null)."""
 def size50(initial_size, thriving) -> float:
     """Initial size at which 50% of groups thrive: logistic fit of thriving on ln(size).
 
-    NaN when no group or every group thrives, or when thriving does not rise with size.
+    NaN when no group or every group thrives, when thriving does not rise with size, or
+    when the fitted size is beyond any float (thriving barely rises with size).
     """
     x = np.log(np.maximum(np.asarray(initial_size, dtype=float), 1.0))
     y = np.asarray(thriving, dtype=float)
@@ -56,9 +57,8 @@ def size50(initial_size, thriving) -> float:
         return np.array([r.sum(), r @ z]) + 2 * RIDGE * beta
 
     b0, b1 = minimize(loss, np.zeros(2), jac=grad, method="BFGS").x
-    if b1 <= 0:
-        return math.nan
-    return float(math.exp(centre - scale * b0 / b1))
+    log_size = centre - scale * b0 / b1 if b1 > 0 else math.inf
+    return float(math.exp(log_size)) if log_size < math.log(np.finfo(float).max) else math.nan
 
 
 def shares(groups: pd.DataFrame) -> dict:

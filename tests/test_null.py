@@ -169,3 +169,10 @@ def test_rate_size_elasticity_has_the_sign_of_the_size_gradient():
     assert got["by_charter"]["up"] == {"slope": pytest.approx(0.5), "groups": 3}
     assert got["by_charter"]["down"] == {"slope": pytest.approx(-0.5), "groups": 3}
     assert got["overall"] == {"slope": pytest.approx(0.0, abs=1e-12), "groups": 6}  # opposite gradients cancel
+
+
+def test_size50_is_nan_when_thriving_barely_rises_with_size():
+    sizes = np.array([431, 334] * 10)
+    thriving = np.zeros(20)
+    thriving[[0, 14, 3, 5]] = 1  # 2 of 10 thrive at either size: the fitted slope is about 1e-12
+    assert math.isnan(size50(sizes, thriving))  # the 50% size is beyond any float (it overflowed before)
