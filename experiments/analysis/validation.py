@@ -91,7 +91,8 @@ def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
     """Rows for a fact judged over seeds: each measure's t-interval must lie inside its range.
 
     Not judged (None) with fewer than ``fact.over_seeds`` seeds; the fact's own row (its
-    headline measure) passes when every measure does.
+    headline measure) passes when every measure does. ``seeds_passed`` counts the seeds
+    whose own value lies inside the range.
     """
     rows = []
     for measure, low, high in fact.measures:
@@ -103,7 +104,8 @@ def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
         rows.append({"kind": "fact", "name": f"{fact.key}.{measure}", "role": fact.role,
                      "description": f"{fact.key}, measure {measure} (95% t-interval over seeds)", "value": mean,
                      "ci_low": lo, "ci_high": hi, "seeds": seeds, "low": float(low), "high": float(high),
-                     "target": fact.target, "source": fact.source, "pass": ok, "seeds_passed": None})
+                     "target": fact.target, "source": fact.source, "pass": ok,
+                     "seeds_passed": int(((values > low) & (values < high)).sum())})
     verdicts = [r["pass"] for r in rows]
     head = {**rows[0], "name": fact.key, "description": fact.definition,
             "pass": None if None in verdicts else all(verdicts)}
