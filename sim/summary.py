@@ -110,9 +110,11 @@ def null_block(tables: dict, rung: Rung) -> dict:
     member-weeks per charter (one value for each, as for the rungs ``one_rate`` and
     ``per_charter``).
     """
-    groups = tables["groups"]
-    pooled = pd.concat([d.groups_table(groups) for d in rung.draws], ignore_index=True)
-    charters = groups.set_index("group_id").charter.reindex(rung.rates.index).values
+    groups = tables["groups"].set_index("group_id")
+    fixed = groups.reindex(rung.draws[0].ids)[["charter", "initial_size"]].reset_index(drop=True)
+    pooled = pd.concat([fixed.assign(final_state=d.final_states().final_state) for d in rung.draws],
+                       ignore_index=True)  # what outcomes() reads of each draw's groups table
+    charters = groups.charter.reindex(rung.rates.index).values
     return {**rung.shares, "size50_by_charter": outcomes(pooled)["size50_by_charter"],
             "posts_per_1000_member_weeks": (1000 * rung.rates).groupby(charters).first().to_dict()}
 
