@@ -53,11 +53,12 @@ class Interval(NamedTuple):
     method: str
 
 
-def over_seeds(values, level: float = LEVEL) -> Interval:
+def over_seeds(values, level: float = LEVEL, method: str | None = None) -> Interval:
     """Mean of one value per seed and its ``level`` interval, by the rule of this module.
 
     NaN values are dropped (a seed that did not measure the value); with none left the
-    mean is NaN too.
+    mean is NaN too. ``method="t"`` asks for Student's t-interval whatever the number of
+    seeds (3 or more), for a judgement whose rule names it (S6 in MODEL_BRIEF Revision 3).
     """
     x = np.asarray(values, dtype=float).ravel()
     x = x[np.isfinite(x)]
@@ -65,7 +66,9 @@ def over_seeds(values, level: float = LEVEL) -> Interval:
     mean = float(x.mean()) if n else math.nan
     if n < MIN_SEEDS:
         return Interval(mean, math.nan, math.nan, n, NONE)
-    method = T if n < BOOTSTRAP_FROM else BOOTSTRAP
+    if method not in (None, T):
+        raise ValueError(f"method = {method!r}: allowed None (the rule of this module) or {T!r}")
+    method = method or (T if n < BOOTSTRAP_FROM else BOOTSTRAP)
     if np.ptp(x) == 0:
         return Interval(mean, mean, mean, n, method)
     if method == T:

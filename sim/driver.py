@@ -12,7 +12,8 @@ at the end of the run; stepping once more raises :class:`ParamError`.
 
 Spin-up: the first ``duration.spinup_weeks`` weeks are simulated during construction
 (they are not Mesa steps and are not reported); ``tick`` counts every simulated hour,
-``weeks_done`` only reported weeks.
+``weeks_done`` only reported weeks. Interventions act from the start of reported week
+``interventions.start_week`` (:attr:`Driver.interventions`, :meth:`Driver.start_interventions`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ import mesa
 import numpy as np
 
 from sim.clock import HOURS_PER_WEEK
-from sim.params import ModelParams, ParamError
+from sim.params import InterventionParams, ModelParams, ParamError
+
+NO_INTERVENTIONS = InterventionParams()
+"""What acts before ``interventions.start_week``: every intervention off."""
 
 
 def resolve_params(params: Any, overrides: Mapping[str, Any]) -> ModelParams:
@@ -62,6 +66,7 @@ class Driver(mesa.Model):
         self.tick = 0  # simulated hours so far, spin-up included; tick 0 is Monday 00:00
         self.spinup_ticks = params.duration.spinup_weeks * HOURS_PER_WEEK
         self.end_tick = self.spinup_ticks + params.duration.weeks * HOURS_PER_WEEK
+        self.interventions_tick = self.spinup_ticks + params.interventions.start_week * HOURS_PER_WEEK
         self.setup()
         if params.dynamics_seed >= 0:  # same initial state, other dynamics (path dependence, S4)
             self.rng = np.random.default_rng(params.dynamics_seed)
@@ -86,8 +91,18 @@ class Driver(mesa.Model):
     def begin_report(self) -> None:
         """Called once when the spin-up is over, before the first reported step."""
 
+    def start_interventions(self) -> None:
+        """Called once, before the first hour of ``interventions.start_week``: the interventions start acting."""
+
     # ---------------------------------------------------------------- driving
+    @property
+    def interventions(self) -> InterventionParams:
+        """The interventions acting now: none before ``interventions.start_week``, then ``params.interventions``."""
+        return self.params.interventions if self.tick >= self.interventions_tick else NO_INTERVENTIONS
+
     def _advance(self) -> None:
+        if self.tick == self.interventions_tick:
+            self.start_interventions()
         self.simulate_hour(self.tick)
         self.tick += 1
 

@@ -1,12 +1,17 @@
 """The stylized facts S1-S6: ONE frozen, versioned registry and their evaluation.
 
-Definitions and targets are those of MODEL_BRIEF.md, "Revision 2". They are frozen: a
-definition or a target is never changed to make the model pass (a test checks a digest
+Definitions and targets are those of MODEL_BRIEF.md, "Revision 2", with the facts
+"Revision 3" changes (S2, S2.posters, S5, S6) as Revision 3 words them. They are frozen:
+a definition or a target is never changed to make the model pass (a test checks a digest
 of :data:`FACTS`). If the model misses a fact, the docs say so and why. ``summary()``,
 docs/ODD.md, the README's validation table, the tests and CI all read this module.
 
 Each fact has one or more measures, each with a target range; it passes when every
-measure is inside its range. Evaluations read only the run's tables.
+measure is inside its range. A fact judged over seeds (``over_seeds``, S6) has no verdict
+in a single run: the run reports its per-seed values, and
+:mod:`experiments.analysis.validation` judges them by a t-interval over seeds. A fact may
+carry diagnostics (reported, no target) and a note on what it is evidence of.
+Evaluations read only the run's tables.
 """
 
 from __future__ import annotations
@@ -21,11 +26,17 @@ import pandas as pd
 
 from sim.inequality import top_share
 
-VERSION = "2"
+VERSION = "3"
 """Registry version: the MODEL_BRIEF revision the definitions come from."""
 
 LARGE = 2_000
-"""Members from which a group counts as large (S1, S3), fixed by the definitions."""
+"""Members from which a group counts as large (S1, S2, S3), fixed by the definitions."""
+
+FALLBACK_MIN, FALLBACK_LARGEST = 5, 30
+"""S2, S3: when fewer than 5 groups reach :data:`LARGE`, the 30 largest are used."""
+
+LIVE_MAX_DORMANT = 0.9
+"""S6: size classes where live employment associations are this dormant or more are left out."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,9 @@ class Fact:
     target: str
     source: str
     tables: tuple[str, ...]
-    role: str  # "calibration" or "validation"
+    role: str  # "calibration", "validation", "reported" or "diagnostic"
+    note: str = ""  # what the fact is (not) evidence of
+    over_seeds: int = 0  # judged by a 95% t-interval over at least this many seeds (0: in each run)
 
 
 FACTS: dict[str, Fact] = {
@@ -55,12 +68,23 @@ FACTS: dict[str, Fact] = {
         ),
         Fact(
             "S2",
-            "share of all posts written by the top 1% of posting members",
+            "in each group of 2,000+ members (the 30 largest groups if fewer than 5 reach 2,000): the share of "
+            "the group's reported-week posts written by the top 1% of its members (all members ranked by their "
+            "posts in that group, lurkers included); median over those groups",
             (("top1_share", 0.50, 0.80),),
-            "50-80%",
+            "50-80% (van Mierlo 2014: 74.7% over four networks)",
+            "van Mierlo 2014 (74.7%)",
+            ("groups", "memberships"),
+            "calibration",
+        ),
+        Fact(
+            "S2_posters",
+            "the Revision 2 measure (top 1% of posting members, platform-wide)",
+            (("top1_share", -math.inf, math.inf),),
+            "none: reported",
             "van Mierlo 2014 (74.7%)",
             ("memberships",),
-            "calibration",
+            "diagnostic",
         ),
         Fact(
             "S3",
@@ -90,17 +114,22 @@ FACTS: dict[str, Fact] = {
             "dormant groups keep >= 85%, and the comparison is reported",
             "Patil et al. 2013",
             ("groups", "group_weeks"),
-            "validation",
+            "reported",
+            note="not evidence while leaving ignores activity",
         ),
         Fact(
             "S6",
-            "employment associations of a defunct employer against live employment associations and industry "
-            "groups of matched size: share dormant at the horizon and time to dormancy",
-            (("order_holds", 1.0, 1.0),),
-            "defunct highest, industry lowest",
+            "per seed: among employment associations of one size class (log2 of members when first seen in the "
+            "reported weeks), share dormant of defunct minus live employers, averaged over the size classes where "
+            "live ones are below 90% dormant (weights: groups); and industry groups minus live employment "
+            "associations the same way",
+            (("defunct_minus_live", 0.0, math.inf), ("industry_minus_live", -math.inf, 0.0)),
+            "defunct minus live: the 95% t-interval over 12+ seeds lies above 0; industry minus live: it lies "
+            "below 0",
             "the seed",
-            ("groups",),
+            ("groups", "group_weeks"),
             "validation",
+            over_seeds=12,
         ),
     )
 }
@@ -123,19 +152,26 @@ def result(key: str, values: dict, **extra) -> dict:
     """A fact's entry in the summary.
 
     Holds value (of the headline measure), low, high, target, pass, role, source,
-    definition, every measure, and extra comparisons.
+    definition, every measure, and extra comparisons. A diagnostic (no target) and a fact
+    judged over seeds have ``pass`` None in a single run; a fact with a note carries it.
     """
     f = FACTS[key]
+    judged = f.role != "diagnostic" and not f.over_seeds
     measures = {}
     for name, low, high in f.measures:
         v = values.get(name, math.nan)
-        measures[name] = {"value": v, "low": low, "high": high, "pass": None if _nan(v) else bool(low <= v <= high)}
+        ok = None if _nan(v) or not judged else bool(low <= v <= high)
+        measures[name] = {"value": v, "low": low, "high": high, "pass": ok}
     passes = [m["pass"] for m in measures.values()]
     name, low, high = f.measures[0]
+    notes = {"note": f.note} if f.note else {}
+    if f.over_seeds:
+        notes["judged_over_seeds"] = (f"a 95% t-interval over {f.over_seeds}+ seeds "
+                                      "(experiments.analysis.validation)")
     return {
         "value": measures[name]["value"], "low": low, "high": high, "target": f.target,
         "pass": None if None in passes else all(passes), "role": f.role, "source": f.source,
-        "definition": f.definition, "measures": measures, **extra,
+        "definition": f.definition, "measures": measures, **notes, **extra,
     }
 
 
@@ -152,9 +188,31 @@ def never_posted_large(groups: pd.DataFrame, memberships: pd.DataFrame) -> float
 
 
 def top1_share(memberships: pd.DataFrame) -> float:
-    """S2: share of all posts written by the top 1% (at least one person) of people who posted."""
+    """S2_posters (Revision 3's S2.posters): share of all posts by the top 1% (at least one) of people who posted."""
     posts = memberships.groupby("agent_id").posts.sum()
     return top_share(posts[posts > 0].to_numpy(dtype=float), 0.01)
+
+
+def largest(groups: pd.DataFrame) -> pd.DataFrame:
+    """The groups of 2,000+ members at the horizon, or the 30 largest if fewer than 5 reach 2,000."""
+    chosen = groups[groups.final_members >= LARGE]
+    return groups.nlargest(FALLBACK_LARGEST, "final_members") if len(chosen) < FALLBACK_MIN else chosen
+
+
+def top1_share_in_groups(groups: pd.DataFrame, memberships: pd.DataFrame, report_start: int) -> dict:
+    """S2: median over the large groups of the share of a group's posts by the top 1% of its members.
+
+    A group's members are every membership held at some time in the reported weeks (not
+    left before ``report_start``, the tick at which they begin), posters and lurkers
+    alike, ranked by their reported-week posts in that group; the top 1% is at least one
+    member. Groups without posts have no share and are left out of the median.
+    """
+    chosen = largest(groups).group_id
+    held = memberships.left_tick.isna() | (memberships.left_tick >= report_start)
+    rows = memberships[memberships.group_id.isin(chosen) & held.to_numpy(dtype=bool)]
+    per_group = rows.groupby("group_id").posts.agg(lambda p: top_share(p.to_numpy(dtype=float), 0.01)).dropna()
+    return {"top1_share": float(per_group.median()) if len(per_group) else math.nan,
+            "groups_used": int(len(per_group))}
 
 
 def industry_rates(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
@@ -164,9 +222,7 @@ def industry_rates(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     non-dormant industry groups if fewer than 5 reach 2,000.
     """
     live = groups[(groups.anchor == "industry") & (groups.final_state.astype(str) != "dormant")]
-    chosen = live[live.final_members >= LARGE]
-    if len(chosen) < 5:
-        chosen = live.nlargest(30, "final_members")
+    chosen = largest(live)
     gw = group_weeks[group_weeks.group_id.isin(chosen.group_id)]
     exposure = gw.members.sum()
     if exposure == 0:
@@ -234,72 +290,80 @@ def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
             "dormant_groups": len(kept)}
 
 
-def _standardised(groups: pd.DataFrame, mask: pd.Series, weights: pd.Series, horizon: int) -> tuple[float, float]:
-    """Share dormant at the horizon and mean weeks to dormancy, size-standardised.
+def first_seen_members(group_weeks: pd.DataFrame) -> pd.Series:
+    """Members of each group in the first reported week it has members, indexed by group_id."""
+    seen = group_weeks[group_weeks.members > 0].sort_values(["group_id", "week"])
+    return seen.groupby("group_id").members.first()
 
-    Never dormant counts as the horizon. The groups in ``mask`` are reweighted to the
-    size classes of ``weights`` (direct standardisation on log2 size classes).
+
+def risk_difference(dormant: pd.Series, size_class: pd.Series, case: pd.Series, live: pd.Series) -> float:
+    """Share dormant of ``case`` minus ``live`` groups within size classes, averaged over classes.
+
+    All series are indexed alike (one entry per group). Only classes that hold both kinds
+    and where live groups are below :data:`LIVE_MAX_DORMANT` dormant count; each class is
+    weighted by its number of groups of the two kinds. NaN when no class counts.
     """
-    sel = groups[mask]
-    sel = sel.assign(size_bin=size_bins(sel.initial_size), dormant=sel.final_state.astype(str).eq("dormant"),
-                     weeks=sel.weeks_to_dormancy.fillna(horizon).astype(float))
-    per_bin = sel.groupby("size_bin")[["dormant", "weeks"]].mean()
-    common = weights.index.intersection(per_bin.index)
-    if len(common) == 0:
-        return math.nan, math.nan
-    w = weights[common] / weights[common].sum()
-    return float((per_bin.dormant[common] * w).sum()), float((per_bin.weeks[common] * w).sum())
+    kind = pd.Series(np.select([case, live], ["case", "live"], ""), index=dormant.index)
+    table = dormant[kind != ""].groupby([size_class[kind != ""], kind[kind != ""]]).agg(["mean", "size"]).unstack()
+    if table.empty or ("mean", "case") not in table or ("mean", "live") not in table:
+        return math.nan
+    share, count = table["mean"], table["size"].fillna(0)
+    used = share.notna().all(axis=1) & (share["live"] < LIVE_MAX_DORMANT)
+    if not used.any():
+        return math.nan
+    weights = count.loc[used].sum(axis=1)
+    return float(np.average(share.loc[used, "case"] - share.loc[used, "live"], weights=weights))
 
 
-def defunct_order(groups: pd.DataFrame, horizon: int) -> dict:
-    """S6: defunct employment associations against live ones and industry groups.
+def defunct_risk(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
+    """S6 for one seed: the two size-matched risk differences of dormancy at the horizon.
 
-    All three are size-matched to the defunct groups' size classes: share dormant at the
-    horizon and mean weeks to dormancy. ``order_holds`` is 1 when dormancy is highest
-    and earliest for defunct and lowest and latest for industry groups, 0 when not, NaN
-    without defunct groups.
+    ``defunct_minus_live``: employment associations of a defunct employer against those of
+    a live one; ``industry_minus_live``: industry groups against live employment
+    associations. Size classes are log2 of members when first seen in the reported weeks
+    (groups never seen with members are left out); see :func:`risk_difference`.
     """
-    employer = groups.anchor.eq("employer")
-    masks = {"defunct": employer & groups.employer_defunct, "live_employment": employer & ~groups.employer_defunct,
-             "industry": groups.anchor.eq("industry")}
-    weights = pd.Series(size_bins(groups.initial_size[masks["defunct"]])).value_counts()
-    out = {name: _standardised(groups, m, weights, horizon) for name, m in masks.items()}
-    values = [v for pair in out.values() for v in pair]
-    if weights.empty or any(math.isnan(v) for v in values):
-        order = math.nan
-    else:
-        d, lv, ind = (out[k] for k in masks)
-        order = float(d[0] > lv[0] > ind[0] and d[1] < lv[1] < ind[1])
-    return {"order_holds": order,
-            "share_dormant_size_matched": {k: v[0] for k, v in out.items()},
-            "mean_weeks_to_dormancy_size_matched": {k: v[1] for k, v in out.items()}}
+    first = first_seen_members(group_weeks)
+    g = groups.set_index("group_id").loc[lambda d: d.index.isin(first.index)]
+    size_class = pd.Series(size_bins(first.reindex(g.index)), index=g.index)
+    dormant = g.final_state.astype(str).eq("dormant").astype(float)
+    employer = g.anchor.eq("employer")
+    defunct = employer & g.employer_defunct.astype(bool)
+    live = employer & ~g.employer_defunct.astype(bool)
+    return {"defunct_minus_live": risk_difference(dormant, size_class, defunct, live),
+            "industry_minus_live": risk_difference(dormant, size_class, g.anchor.eq("industry"), live),
+            "groups": {"defunct": int(defunct.sum()), "live_employment": int(live.sum()),
+                       "industry": int(g.anchor.eq("industry").sum())}}
 
 
-def evaluate(tables: dict, horizon: int) -> dict:
-    """All facts a single run can evaluate.
+def evaluate(tables: dict, report_start: int) -> dict:
+    """All facts a single run can evaluate; ``report_start`` is the tick the reported weeks begin.
 
     S4 needs replicate runs (see :func:`path_dependence`) and is reported as not
-    evaluated here.
+    evaluated here; S6 gives this seed's values for the judgement over seeds.
     """
     groups, gw, members = tables["groups"], tables["group_weeks"], tables["memberships"]
+    s2 = top1_share_in_groups(groups, members, report_start)
     s3 = industry_rates(groups, gw)
     s5 = badges_persist(groups, gw)
-    s6 = defunct_order(groups, horizon)
+    s6 = defunct_risk(groups, gw)
     return {
         "S1": result("S1", {"never_posted": never_posted_large(groups, members)}),
-        "S2": result("S2", {"top1_share": top1_share(members)}),
+        "S2": result("S2", s2, groups_used=s2["groups_used"]),
+        "S2_posters": result("S2_posters", {"top1_share": top1_share(members)}),
         "S3": result("S3", s3, groups_used=s3["groups"]),
         "S4": result("S4", {}, note="not evaluated in a single run: needs replicate runs of one initial state "
                      "(sim.facts.path_dependence)"),
         "S5": result("S5", s5, comparison={k: v for k, v in s5.items() if k != "kept_dormant"}),
-        "S6": result("S6", s6, comparison={k: v for k, v in s6.items() if k != "order_holds"}),
+        "S6": result("S6", s6, groups_used=s6["groups"]),
     }
 
 
 def registry_table() -> str:
     """The registry as a markdown table (docs/ODD.md and the README are generated from it)."""
     rows = ["| # | definition | target | role | source |", "|---|---|---|---|---|"]
-    rows += [f"| {f.key} | {f.definition} | {f.target} | {f.role} | {f.source} |" for f in FACTS.values()]
+    rows += [f"| {f.key} | {f.definition} | {f.target} | {f.role}{'; ' + f.note if f.note else ''} | {f.source} |"
+             for f in FACTS.values()]
     return "\n".join(rows)
 
 

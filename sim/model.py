@@ -27,6 +27,7 @@ from sim.submodels import (
     go_online,
     join,
     leave,
+    lift_blocking,
     post,
     read,
     refresh_session_rates,
@@ -97,7 +98,7 @@ class GroupCultureModel(Driver):
         sessions = go_online(s, self.profiles, t, rng)
         self.visit(choose_group(s, sessions, rng), t)
         update_commitment(s, unanswered=seed_manager_posts(s, t, rng))
-        if is_digest_hour(s.params.interventions.weekly_digest, s.params.clock.work_start, t):
+        if is_digest_hour(s.interventions.weekly_digest, s.params.clock.work_start, t):
             self.visit(digest_visits(s, self.profiles, t, rng), t)
         end_hour(s)
         if is_end_of_day(t):
@@ -120,6 +121,12 @@ class GroupCultureModel(Driver):
         """After a spin-up, per-membership posts, replies and visits count from here (the tables' window)."""
         if self.spinup_ticks:
             self.state.memberships.mark_report_start()
+
+    def start_interventions(self) -> None:
+        """The interventions act from this hour (the submodels read ``state.interventions``); lift blocking."""
+        self.state.interventions = self.params.interventions
+        if self.params.interventions.lift_blocking > 0:
+            lift_blocking(self.state, self.params.interventions.lift_blocking, self.rng)
 
     def visit(self, visits: Visits, t: int) -> None:
         """What a visit does: read, perhaps post, perhaps reply; commitment follows."""

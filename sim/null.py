@@ -1,9 +1,10 @@
-"""The null model of MODEL_BRIEF Revision 2, and per-capita outcomes for model and null.
+"""The null models of MODEL_BRIEF Revisions 2 and 3 (a ladder of them), and per-capita outcomes.
 
 The null keeps the run's groups and their member counts week by week (the
-``group_weeks`` table) and removes every group dynamic: each group posts Poisson at one
-constant per-capita rate (the model's own overall rate, or one rate per charter), each
-post is written by a member drawn uniformly from that week's members (so distinct
+``group_weeks`` table) and removes every group dynamic: each group posts Poisson at a
+constant per-capita rate, pooled from the model's reported weeks over a cell of groups
+(:data:`RUNGS`: one rate for all groups, one per charter, one per charter and size class,
+or each group's own rate), each post is written by a member drawn uniformly from that week's members (so distinct
 posters follow from the same draws), and each week is judged by the same
 :func:`sim.rules.classify` as the model. The null returns tables shaped like the model's
 ``group_weeks`` and ``groups``, so every outcome is computed for model and null by one
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.csr import sorted_unique
+from sim.facts import first_seen_members, size_bins
 from sim.params import ClassificationParams
 from sim.rules import DORMANT, classify
 from sim.tables import state_names
@@ -33,15 +35,33 @@ def null_rng(seed: int, replicate: int = 0) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(NULL_STREAM, replicate)))
 
 
-def per_capita_rates(group_weeks: pd.DataFrame, groups: pd.DataFrame, by_charter: bool) -> pd.Series:
-    """Posts per member-week, indexed by group_id: one overall rate, or one per charter."""
-    gw = group_weeks.merge(groups[["group_id", "charter"]], on="group_id")
-    if not by_charter:
-        rate = gw.posts.sum() / max(gw.members.sum(), 1)
-        return pd.Series(float(rate), index=groups.group_id)
-    sums = gw.groupby("charter", observed=True)[["posts", "members"]].sum()
-    rate = sums.posts / sums.members.clip(lower=1)
-    return groups.set_index("group_id").charter.map(rate).astype(float)
+RUNGS = {
+    "one_rate": [],
+    "per_charter": ["charter"],
+    "per_charter_size": ["charter", "size_class"],
+    "own_rate": ["group_id"],
+}
+"""The ladder of nulls: rung name -> the columns whose cells pool one per-capita rate.
+
+``size_class`` is log2 of a group's members when first seen in the reported weeks
+(:func:`sim.facts.first_seen_members`), the size classes of S6."""
+
+
+def per_capita_rates(group_weeks: pd.DataFrame, groups: pd.DataFrame, rung: str = "one_rate") -> pd.Series:
+    """Posts per member-week over the reported weeks, indexed by group_id, pooled per cell of ``rung``.
+
+    ``rung`` is a key of :data:`RUNGS`: the groups of one cell share the rate of their
+    pooled posts over their pooled member-weeks.
+    """
+    if rung not in RUNGS:
+        raise ValueError(f"null rung {rung!r}: allowed {', '.join(RUNGS)}")
+    totals = group_weeks.groupby("group_id")[["posts", "members"]].sum()
+    g = groups[["group_id", "charter"]].join(totals, on="group_id").fillna({"posts": 0, "members": 0})
+    if "size_class" in RUNGS[rung]:
+        first = first_seen_members(group_weeks).reindex(g.group_id).fillna(0)
+        g["size_class"] = size_bins(first.to_numpy())
+    cells = g.groupby(RUNGS[rung] or np.zeros(len(g)), observed=True)[["posts", "members"]].transform("sum")
+    return pd.Series((cells.posts / cells.members.clip(lower=1)).to_numpy(dtype=float), index=g.group_id.to_numpy())
 
 
 def augment(group_weeks: pd.DataFrame) -> pd.DataFrame:
@@ -106,6 +126,10 @@ class Draw:
             "distinct_posters": self.posters.ravel(),
             "state": state_names(self.state.ravel()),
         })
+
+    def final_states(self) -> pd.DataFrame:
+        """``final_state`` of every group at the last week (what :func:`sim.summary.shares` reads)."""
+        return pd.DataFrame({"final_state": state_names(self.state[-1])})
 
     def groups_table(self, groups: pd.DataFrame) -> pd.DataFrame:
         """A ``groups``-like table of this draw.
@@ -187,21 +211,26 @@ def posters_in_window(author_weeks: tuple, shape: tuple[int, int], window: int) 
     return diff.reshape(n_groups, n_weeks + 1)[:, :n_weeks].cumsum(axis=1).T
 
 
+def draws(tables: dict, c: ClassificationParams, seed: int, rung: str = "one_rate",
+          replicates: int = 1, rates: pd.Series | None = None) -> list[Draw]:
+    """``replicates`` draws of the null of ``rung`` (a key of :data:`RUNGS`) for a run's tables.
+
+    ``rates`` are the rung's :func:`per_capita_rates` if already at hand. Every rung draws
+    from the same streams (:func:`null_rng`), so rungs differ by their rates only.
+    """
+    gw = tables["group_weeks"]
+    rates = per_capita_rates(gw, tables["groups"], rung) if rates is None else rates
+    members = member_weeks(gw)
+    return [draw(members, rates, c, null_rng(seed, r)) for r in range(replicates)]
+
+
 def null_tables(
     tables: dict,
     c: ClassificationParams,
     seed: int,
-    by_charter: bool = False,
+    rung: str = "one_rate",
     replicates: int = 1,
 ) -> list[dict[str, pd.DataFrame]]:
-    """``replicates`` draws of the null for a run's tables.
-
-    Returns a list of ``{"group_weeks", "groups"}`` with the model's columns, one per draw.
-    """
-    gw, groups = tables["group_weeks"], tables["groups"]
-    rates, members = per_capita_rates(gw, groups, by_charter), member_weeks(gw)
-    draws = []
-    for r in range(replicates):
-        d = draw(members, rates, c, null_rng(seed, r))
-        draws.append({"group_weeks": d.weeks_table(), "groups": d.groups_table(groups)})
-    return draws
+    """:func:`draws` as tables: a list of ``{"group_weeks", "groups"}`` with the model's columns, one per draw."""
+    return [{"group_weeks": d.weeks_table(), "groups": d.groups_table(tables["groups"])}
+            for d in draws(tables, c, seed, rung, replicates)]

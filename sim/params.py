@@ -177,8 +177,15 @@ class ClassificationParams:
 
 @dataclass
 class InterventionParams:
-    """Interventions a community manager might try (all off by default)."""
+    """Interventions a community manager might try (all off by default).
 
+    Every intervention starts at the beginning of reported week ``start_week`` in a running
+    world; before it the world runs as the baseline (:attr:`sim.driver.Driver.interventions`).
+    The membership cut is an experiment with its own week and is not gated.
+    """
+
+    start_week: int = _f(0, 0, 5200, "reported week from whose start every intervention acts (before: the baseline)")
+    lift_blocking: float = _f(0.0, 0.0, 1.0, "share of the professionals blocked at work whose blocking is lifted")
     moderation: float = _f(0.0, 0.0, 10.0, "personalised moderation: relative rise of reply chance")
     manager_posts_per_week: float = _f(0.0, 0.0, 1000.0, "posts a group manager seeds per group per week")
     weekly_digest: float = _f(0.0, 0.0, 1.0, "chance a weekly digest brings an idle member to visit")
@@ -280,6 +287,10 @@ class ModelParams:
                 f"charters.{defunct[0]}.defunct_share > 0 needs defunct employers: "
                 "allowed population.defunct_employer_share > 0 (or defunct_share = 0)"
             )
+        start, weeks = self.interventions.start_week, self.duration.weeks
+        if start >= weeks:
+            raise ParamError(f"interventions.start_week = {start} is not a reported week: allowed 0..{weeks - 1} "
+                             f"(duration.weeks = {weeks})")
         net = self.network
         if net.homophily_employer + net.homophily_university + net.homophily_industry > 1 + 1e-9:
             raise ParamError("network.homophily_* shares sum above 1: allowed a total of at most 1")

@@ -194,7 +194,7 @@ class RefProfessional(mesa.Agent):
             relevance, g.recent_posters, m.commitment, self.content_role, self.voice,
             self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, b,
         )
-        p_reply = rules.reply_probability(m.commitment, g.conversation, model.params.interventions.moderation, b)
+        p_reply = rules.reply_probability(m.commitment, g.conversation, model.interventions.moderation, b)
         if rng.random() < p_post:
             g.receive_post(m)
         if rng.random() < p_reply:
@@ -237,7 +237,7 @@ class RefProfessional(mesa.Agent):
             if (
                 had_posts
                 and m.last_visit < last_week_start
-                and model.rng.random() < model.params.interventions.weekly_digest
+                and model.rng.random() < model.interventions.weekly_digest
             ):
                 self.visit(m)
 
@@ -334,7 +334,7 @@ class RefGroup(mesa.Agent):
     # ----------------------------------------------------------------- hourly
     def seed_manager_posts(self) -> None:
         """Intervention: Poisson(``manager_posts_per_week`` / 168) manager posts this hour."""
-        rate = rules.manager_posts_per_hour(self.model.params.interventions.manager_posts_per_week)
+        rate = rules.manager_posts_per_hour(self.model.interventions.manager_posts_per_week)
         if rate <= 0:
             return
         for _ in range(self.model.rng.poisson(rate)):
@@ -428,6 +428,8 @@ class ReferenceModel(Driver):
         self.behaviour = self.params.behaviour
         if self.params.groups.late_founded_share > 0:  # found_groups is not mirrored here (yet)
             raise ParamError("the reference engine needs groups.late_founded_share = 0: allowed 0")
+        if self.params.interventions.lift_blocking > 0:  # lift_blocking is not mirrored here (yet)
+            raise ParamError("the reference engine needs interventions.lift_blocking = 0: allowed 0")
         self.initial_state = state = build_state(self.params, self.rng)  # as in the fast engine
         self.profiles = availability_profiles(self.params.clock)
         n, n_groups = state.pop.size, state.groups.count
@@ -455,7 +457,7 @@ class ReferenceModel(Driver):
         groups = self.agents_by_type[RefGroup]
         professionals.shuffle_do("step")
         groups.do("seed_manager_posts")
-        if rules.is_digest_hour(self.params.interventions.weekly_digest, self.params.clock.work_start, t):
+        if rules.is_digest_hour(self.interventions.weekly_digest, self.params.clock.work_start, t):
             professionals.shuffle_do("read_digest")
         groups.do("end_hour")
         if is_end_of_day(t):

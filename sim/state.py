@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.csr import Csr, Slices, insert_sorted, search_segments, stable_order
-from sim.params import ModelParams
+from sim.params import InterventionParams, ModelParams
 from sim.population import Population
 
 NO_TICK = -(2**31)  # before any tick; the int32 minimum (Memberships.last_post)
@@ -199,6 +199,7 @@ class State:
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     dirty: bool = True  # memberships changed since the index was built
     left_pending: bool = False  # members left since the index was built
+    interventions: InterventionParams = field(default_factory=InterventionParams)  # acting now (Driver.interventions)
 
     @property
     def edges(self) -> np.ndarray:

@@ -96,7 +96,7 @@ def refresh_session_rates(s: State) -> None:
 
 
 def _by_availability_class(s: State) -> list:
-    """The professionals of each availability class, in id order (the traits are fixed: sorted once)."""
+    """The professionals of each availability class, in id order (sorted once; again after blocking is lifted)."""
     if s.by_class is None:
         cls = availability_class(s.pop.blocked_at_work, s.pop.office_hours_mindset)
         order = np.argsort(cls, kind="stable")
@@ -211,7 +211,7 @@ def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndar
 
     They count as activity and can be replied to, but are not members' posts.
     """
-    rate = rules.manager_posts_per_hour(s.params.interventions.manager_posts_per_week)
+    rate = rules.manager_posts_per_hour(s.interventions.manager_posts_per_week)
     if rate <= 0:
         return np.empty(0, dtype=np.int64)
     k = rng.poisson(rate, size=s.groups.count)
@@ -270,7 +270,7 @@ def reply(s: State, visits: Visits, tick: int, rng: np.random.Generator) -> np.n
     """
     m, g, b = s.memberships, s.groups, s.params.behaviour
     conversation = g.conversation.take(visits.group)
-    q = rules.reply_probability(m.commitment.take(visits.rows), conversation, s.params.interventions.moderation, b)
+    q = rules.reply_probability(m.commitment.take(visits.rows), conversation, s.interventions.moderation, b)
     tried = visits.where(rng.random(len(visits)) < q)
     tries, grp = tried.rows, tried.group
     if len(tries) == 0:
@@ -401,6 +401,23 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     return len(out)
 
 
+# ---------------------------------------------------------------- lift blocking
+
+
+def lift_blocking(s: State, share: float, rng: np.random.Generator) -> int:
+    """Intervention: employers lift the blocking of the site for ``share`` of the professionals blocked at work.
+
+    From now on they can visit in work hours: their availability class and the session
+    rates are refreshed. Returns the number of professionals unblocked.
+    """
+    blocked = np.flatnonzero(s.pop.blocked_at_work)
+    lifted = blocked if share >= 1 else blocked[rng.random(len(blocked)) < share]
+    s.pop.blocked_at_work[lifted] = False
+    s.by_class = None
+    refresh_session_rates(s)
+    return len(lifted)
+
+
 # ---------------------------------------------------------------- weekly digest
 
 
@@ -419,7 +436,7 @@ def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Gene
     idle = m.last_visit[rows] < last_week * HOURS_PER_WEEK
     cls = availability_class(pop.blocked_at_work[agent], pop.office_hours_mindset[agent])
     available = profiles[cls, tick % HOURS_PER_WEEK] > 0
-    chosen = had_posts & idle & available & (rng.random(len(rows)) < s.params.interventions.weekly_digest)
+    chosen = had_posts & idle & available & (rng.random(len(rows)) < s.interventions.weekly_digest)
     return Visits(rows, grp, agent).where(chosen)
 
 

@@ -173,7 +173,7 @@ VARIANTS = {
         "moderation": "interventions.moderation",
         "manager_seeding": "interventions.manager_posts_per_week",
         "weekly_digest": "interventions.weekly_digest",
-        "lift_blocking": "population.blocked_at_work",
+        "lift_blocking": "interventions.lift_blocking",
     },
 }
 
@@ -234,6 +234,8 @@ def test_wrong_type_fails_composition(cfg):
     [
         ("population.blocked_at_work=1.5", "population.blocked_at_work = 1.5 is out of range"),
         ("groups.count=0", "groups.count = 0 is out of range"),
+        ("interventions.start_week=52", r"interventions.start_week = 52 is not a reported week: allowed 0\.\.51"),
+        ("interventions.start_week=-1", "interventions.start_week = -1 is out of range"),
         ("+groups.charter_mix.moon=1", "unknown charter 'moon'"),
         ("charters.industry_profession.eligibility=[moon]", "unknown entry 'moon'"),
     ],

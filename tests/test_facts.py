@@ -8,23 +8,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.analysis import validation
+from experiments.intervals import over_seeds
 from sim import facts
 
-FROZEN = "6dd23cf0fabb1f96f9f2aa199a4d900e11fa1a42a133dd404d15b830666316c7"
+FROZEN = "da892753a645dc798ce745aa6109eef6a1fbf1bb398b7f033c6f131995572590"
 
 
 def test_definitions_and_targets_are_frozen():
     assert facts.digest() == FROZEN, (
-        "A stylized fact's definition or target changed. Targets are frozen (MODEL_BRIEF.md, Revision 2): "
+        "A stylized fact's definition or target changed. Targets are frozen (MODEL_BRIEF.md, Revisions 2 and 3): "
         "never change one to make the model pass. A new revision of the brief needs a new VERSION and a "
         "reviewed update of this digest."
     )
 
 
 def test_registry_follows_the_brief():
-    assert list(facts.FACTS) == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    assert list(facts.FACTS) == ["S1", "S2", "S2_posters", "S3", "S4", "S5", "S6"]
+    assert facts.VERSION == "3"
     assert {f.role for k, f in facts.FACTS.items() if k in ("S1", "S2", "S3")} == {"calibration"}
-    assert {f.role for k, f in facts.FACTS.items() if k in ("S4", "S5", "S6")} == {"validation"}
+    assert {f.role for k, f in facts.FACTS.items() if k in ("S4", "S6")} == {"validation"}
+    assert facts.FACTS["S2_posters"].role == "diagnostic"
+    assert facts.FACTS["S5"].role == "reported"
+    assert facts.FACTS["S5"].note == "not evidence while leaving ignores activity"
+    assert facts.FACTS["S6"].over_seeds == 12
     assert dict((n, (lo, hi)) for n, lo, hi in facts.FACTS["S3"].measures) == {"posts": (0.8, 3.0),
                                                                                  "replies": (0.1, 1.0)}
 
@@ -36,10 +43,49 @@ def test_s1_counts_current_members_of_large_groups():
     assert facts.never_posted_large(groups, members) == pytest.approx(0.75)
 
 
-def test_s2_is_over_people_who_posted():
+def test_s2_posters_is_over_people_who_posted():
     members = pd.DataFrame({"agent_id": np.arange(300), "posts": [0] * 100 + [1] * 198 + [50, 52]})
     # 200 posting members: the top 1% is two people with 102 of 300 posts
     assert facts.top1_share(members) == pytest.approx(102 / 300)
+
+
+def s2_tables(large: int):
+    """Group 0: 200 members, two with 50 posts, 18 with 5, 180 lurkers (top 1% = 2 members: 100 of 190 posts).
+    Group 1: 100 members with 10 posts each, and one who left before the reported weeks (top 1% = 1: 10 of 1000).
+    Group 2: 50 members, one with 9 posts and one with 1 (top 1% = 1: 9 of 10).
+    Groups 3 and 4: 10 members without posts (no share). ``large`` of the groups have 2,000+ members.
+    """
+    posts = {0: [50, 50] + [5] * 18 + [0] * 180, 1: [10] * 100 + [0], 2: [9, 1] + [0] * 48, 3: [0] * 10, 4: [0] * 10}
+    left = {1: 100}  # row 100 of group 1 left at tick 50, before the reported weeks (tick 168)
+    rows = [{"group_id": g, "agent_id": i, "posts": p, "left_tick": 50 if left.get(g) == i else None}
+            for g, ps in posts.items() for i, p in enumerate(ps)]
+    members = pd.DataFrame(rows).astype({"left_tick": "Int64"})
+    sizes = [3000, 2500, 2000, 100, 90] if large == 5 else [3000, 2500, 100, 90, 80]
+    return pd.DataFrame({"group_id": range(5), "final_members": sizes}), members
+
+
+def test_s2_ranks_all_members_of_each_large_group_and_takes_the_median():
+    groups, members = s2_tables(large=5)
+    got = facts.top1_share_in_groups(groups, members, report_start=168)
+    # groups 3 and 4 have no posts: the median is over groups 0-2
+    assert got == {"top1_share": pytest.approx(100 / 190), "groups_used": 3}
+    entry = facts.result("S2", got)
+    assert entry["pass"] is True and entry["value"] == pytest.approx(100 / 190)
+
+
+def test_s2_counts_members_who_left_in_the_reported_weeks_only():
+    groups, members = s2_tables(large=5)
+    members.loc[members.left_tick.notna(), "left_tick"] = 500  # left during the reported weeks: a member ranked
+    one = members[members.group_id == 1]
+    # 101 members: the top 1% are 2 members, 20 of 1000 posts
+    assert facts.top1_share_in_groups(groups.iloc[[1]], one, report_start=168)["top1_share"] == pytest.approx(0.02)
+
+
+def test_s2_falls_back_to_the_30_largest_groups():
+    groups, members = s2_tables(large=2)  # fewer than 5 groups of 2,000+: all five are among the 30 largest
+    groups = pd.concat([groups, pd.DataFrame({"group_id": range(5, 40), "final_members": 10})], ignore_index=True)
+    assert facts.largest(groups).group_id.tolist() == list(range(30))
+    assert facts.top1_share_in_groups(groups, members, report_start=168)["groups_used"] == 3
 
 
 def s3_tables(n_large: int):
@@ -110,26 +156,72 @@ def test_s5_counts_each_dormant_groups_peers_once_per_group():
     assert got["kept_non_dormant_same_size"] == np.median([55 / 110, 35 / 40, 55 / 100, 35 / 70])
 
 
-def s6_groups(defunct_dormant, live_dormant, industry_dormant):
-    rows = []
-    for _kind, dormant, anchor, defunct in (("d", defunct_dormant, "employer", True),
-                                           ("l", live_dormant, "employer", False),
-                                           ("i", industry_dormant, "industry", False)):
-        for k in range(10):
-            gone = k < dormant
-            rows.append({"anchor": anchor, "employer_defunct": defunct, "initial_size": 300,
-                         "final_state": "dormant" if gone else "active",
-                         "weeks_to_dormancy": 10.0 + k if gone else np.nan})
-    return pd.DataFrame(rows)
+S6_CELLS = [  # (anchor, defunct, members when first seen, groups, of which dormant at the horizon)
+    ("employer", True, 300, 4, 3), ("employer", False, 300, 4, 1), ("industry", False, 300, 2, 0),  # class 8
+    ("employer", True, 1500, 2, 2), ("employer", False, 1500, 2, 0), ("industry", False, 1500, 2, 1),  # class 10
+    ("employer", True, 70, 1, 1), ("employer", False, 70, 2, 2), ("industry", False, 70, 1, 0),  # class 6: live 100%
+]
 
 
-def test_s6_order_defunct_highest_industry_lowest():
-    good = facts.defunct_order(s6_groups(8, 5, 2), horizon=52)
-    assert good["order_holds"] == 1.0
-    assert good["share_dormant_size_matched"] == pytest.approx({"defunct": 0.8, "live_employment": 0.5,
-                                                                "industry": 0.2})
-    assert facts.defunct_order(s6_groups(5, 8, 2), horizon=52)["order_holds"] == 0.0
-    assert facts.defunct_order(s6_groups(8, 2, 5), horizon=52)["order_holds"] == 0.0
+def s6_tables():
+    groups, weeks = [], []
+    for anchor, defunct, size, n, dormant in S6_CELLS:
+        for k in range(n):
+            g = len(groups)
+            groups.append({"group_id": g, "anchor": anchor, "employer_defunct": defunct,
+                           "final_state": "dormant" if k < dormant else "active"})
+            # no members in week 0 (founded later): the size class is that of week 1, not of the horizon
+            weeks += [{"group_id": g, "week": w, "members": m} for w, m in enumerate([0, size, 5 * size])]
+    return pd.DataFrame(groups), pd.DataFrame(weeks)
+
+
+def test_s6_risk_differences_within_size_classes():
+    got = facts.defunct_risk(*s6_tables())
+    # class 6 is left out (live ones 100% dormant); class 8: 0.75 - 0.25 over 8 groups, class 10: 1 - 0 over 4
+    assert got["defunct_minus_live"] == pytest.approx((8 * 0.5 + 4 * 1.0) / 12)
+    # industry: class 8: 0 - 0.25 over 6 groups, class 10: 0.5 - 0 over 4
+    assert got["industry_minus_live"] == pytest.approx((6 * -0.25 + 4 * 0.5) / 10)
+    assert got["groups"] == {"defunct": 7, "live_employment": 8, "industry": 5}
+
+
+def test_s6_is_not_judged_in_a_single_run():
+    entry = facts.result("S6", facts.defunct_risk(*s6_tables()))
+    assert entry["pass"] is None and "t-interval" in entry["judged_over_seeds"]
+    assert entry["measures"]["industry_minus_live"]["value"] == pytest.approx(0.05)
+
+
+def test_s6_without_a_comparable_class_is_nan():
+    groups, weeks = s6_tables()
+    live_employer = (groups.anchor == "employer") & ~groups.employer_defunct
+    groups.loc[live_employer, "final_state"] = "dormant"  # live ones 100% dormant everywhere
+    got = facts.defunct_risk(groups, weeks)
+    assert math.isnan(got["defunct_minus_live"]) and math.isnan(got["industry_minus_live"])
+
+
+def s6_jobs(defunct, industry):
+    return pd.DataFrame({"stylized_facts.S6.measures.defunct_minus_live.value": defunct,
+                         "stylized_facts.S6.measures.industry_minus_live.value": industry})
+
+
+def test_s6_is_judged_by_a_t_interval_over_12_seeds():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0, 0.05, 12)
+    rows = validation.judge_over_seeds(facts.FACTS["S6"], s6_jobs(0.2 + noise, -0.2 + noise))
+    assert [r["name"] for r in rows] == ["S6", "S6.industry_minus_live"]
+    assert rows[0]["pass"] is True and rows[0]["ci_low"] > 0 and rows[1]["ci_high"] < 0
+    assert rows[0]["seeds"] == 12 and rows[0]["seeds_passed"] == int((0.2 + noise > 0).sum())
+    straddles = validation.judge_over_seeds(facts.FACTS["S6"], s6_jobs(0.01 + noise, -0.2 + noise))
+    assert straddles[0]["pass"] is False  # the defunct interval reaches below 0
+    few = validation.judge_over_seeds(facts.FACTS["S6"], s6_jobs(0.2 + noise[:11], -0.2 + noise[:11]))
+    assert few[0]["pass"] is None  # 11 seeds: not judged
+
+
+def test_s6_is_judged_by_a_t_interval_even_from_10_seeds():
+    x = np.linspace(0.1, 0.4, 12)
+    half = 2.200985160082949 * x.std(ddof=1) / np.sqrt(12)  # t(0.975, 11) x standard error
+    row = validation.judge_over_seeds(facts.FACTS["S6"], s6_jobs(x, -x))[0]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((x.mean() - half, x.mean() + half))
+    assert over_seeds(x).method == "bootstrap" and over_seeds(x, method="t").low == pytest.approx(x.mean() - half)
 
 
 def test_single_run_summary_reads_the_registry(small_run):

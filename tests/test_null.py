@@ -12,7 +12,7 @@ from scipy.stats import poisson
 
 from sim import null
 from sim.params import ClassificationParams
-from sim.summary import outcomes, size50
+from sim.summary import null_ladder, null_rungs, outcomes, rate_size_elasticity, size50
 
 C = ClassificationParams()  # thriving: >= 8 posts and >= 3 posters in 4 weeks; dormant: 0 posts in 8
 
@@ -68,8 +68,36 @@ def test_rates_overall_and_per_charter():
     gw = pd.DataFrame({"group_id": [0, 0, 1, 1], "week": [0, 1, 0, 1], "members": [100, 100, 300, 300],
                        "posts": [1, 3, 0, 2]})
     groups = pd.DataFrame({"group_id": [0, 1], "charter": ["a", "b"]})
-    assert null.per_capita_rates(gw, groups, False).tolist() == pytest.approx([6 / 800] * 2)
-    assert null.per_capita_rates(gw, groups, True).tolist() == pytest.approx([4 / 200, 2 / 600])
+    assert null.per_capita_rates(gw, groups, "one_rate").tolist() == pytest.approx([6 / 800] * 2)
+    assert null.per_capita_rates(gw, groups, "per_charter").tolist() == pytest.approx([4 / 200, 2 / 600])
+
+
+def test_rates_of_each_rung_of_the_ladder():
+    # group 3 has no members in week 0: its size class is that of week 1 (300, class 8, like group 2)
+    gw = pd.DataFrame({"group_id": np.repeat([0, 1, 2, 3], 2), "week": [0, 1] * 4,
+                       "members": [100, 100, 120, 120, 300, 300, 0, 300], "posts": [1, 3, 0, 0, 2, 2, 0, 6]})
+    groups = pd.DataFrame({"group_id": [0, 1, 2, 3], "charter": pd.Categorical(["a", "a", "a", "b"])})
+    rates = {rung: null.per_capita_rates(gw, groups, rung).tolist() for rung in null.RUNGS}
+    assert rates["one_rate"] == pytest.approx([14 / 1340] * 4)
+    assert rates["per_charter"] == pytest.approx([8 / 1040] * 3 + [6 / 300])
+    assert rates["per_charter_size"] == pytest.approx([4 / 440, 4 / 440, 4 / 600, 6 / 300])  # classes 6, 6, 8, 8
+    assert rates["own_rate"] == pytest.approx([4 / 200, 0, 4 / 600, 6 / 300])
+    with pytest.raises(ValueError, match="allowed one_rate, per_charter, per_charter_size, own_rate"):
+        null.per_capita_rates(gw, groups, "per_size")
+
+
+def test_ladder_judges_each_rung_by_the_models_classifier():
+    # 20 groups of 100 members over 20 weeks: groups 0-9 post 20 a week, groups 10-19 never post
+    weeks, ids = np.arange(20), np.arange(20)
+    gw = pd.DataFrame({"group_id": np.tile(ids, 20), "week": np.repeat(weeks, 20), "members": 100,
+                       "posts": np.tile(np.where(ids < 10, 20, 0), 20)})
+    groups = pd.DataFrame({"group_id": ids, "charter": pd.Categorical(["c"] * 20)})
+    ladder = null_ladder(null_rungs({"group_weeks": gw, "groups": groups}, C, seed=2))
+    assert list(ladder) == ["one_rate", "per_charter", "per_charter_size", "own_rate"]
+    # one rate (10 posts a week each): no group goes 8 weeks without a post, all thrive
+    assert ladder["one_rate"] == {"share_thriving": 1.0, "share_dormant": 0.0}
+    assert ladder["per_charter"] == ladder["one_rate"]  # one charter, one size class
+    assert ladder["own_rate"] == {"share_thriving": 0.5, "share_dormant": 0.5}
 
 
 def test_null_is_reproducible_and_leaves_the_model_stream_alone(small_run):
@@ -119,3 +147,32 @@ def test_null_groups_table_follows_its_weeks(small_run):
     onset = weeks[weeks.state.astype(str) == "dormant"].groupby("group_id").week.min() + 1.0
     pd.testing.assert_series_equal(groups.weeks_to_dormancy, onset.reindex(groups.index).astype(float),
                                    check_names=False)
+
+
+def test_summary_reports_the_ladder_beside_the_null(small_run):
+    summary = small_run.summary()
+    ladder = summary["null_ladder"]
+    assert set(ladder) == set(null.RUNGS)
+    assert ladder["one_rate"]["share_dormant"] == summary["null"]["share_dormant"]
+    assert ladder["per_charter"]["share_thriving"] == summary["null"]["per_charter_rate"]["share_thriving"]
+    assert all(0 <= v <= 1 for rung in ladder.values() for v in rung.values())
+
+
+def test_rate_size_elasticity_has_the_sign_of_the_size_gradient():
+    # charter "up": posts per member-week 0.01 x members^0.5; "down": members^-0.5; group 6 never posts
+    sizes = [100, 400, 1600]
+    posts = [0.01 * m ** 1.5 for m in sizes] + [m ** 0.5 for m in sizes] + [0]
+    gw = pd.DataFrame({"group_id": np.tile(np.arange(7), 2), "week": np.repeat([0, 1], 7),
+                       "members": (sizes * 2 + [50]) * 2, "posts": posts * 2})
+    groups = pd.DataFrame({"group_id": np.arange(7), "charter": pd.Categorical(["up"] * 3 + ["down"] * 3 + ["up"])})
+    got = rate_size_elasticity(gw, groups)
+    assert got["by_charter"]["up"] == {"slope": pytest.approx(0.5), "groups": 3}
+    assert got["by_charter"]["down"] == {"slope": pytest.approx(-0.5), "groups": 3}
+    assert got["overall"] == {"slope": pytest.approx(0.0, abs=1e-12), "groups": 6}  # opposite gradients cancel
+
+
+def test_size50_is_nan_when_thriving_barely_rises_with_size():
+    sizes = np.array([431, 334] * 10)
+    thriving = np.zeros(20)
+    thriving[[0, 14, 3, 5]] = 1  # 2 of 10 thrive at either size: the fitted slope is about 1e-12
+    assert math.isnan(size50(sizes, thriving))  # the 50% size is beyond any float (it overflowed before)

@@ -5,7 +5,10 @@ summary), and its interval is of the mean over seeds (:func:`experiments.interva
 whose ``method`` each row names), never over the groups of a run pooled across seeds.
 A value passes when the mean over seeds lies in the frozen range ``[low, high]`` and at
 least half of the seeds that judged it passed on their own (for the facts: the registry's
-verdict, which for compound facts such as S4 and S6 checks more than the range).
+verdict, which for compound facts such as S4 checks more than the range). A fact the
+registry judges over seeds (``over_seeds``, S6) passes when the 95% t-interval of each of
+its measures over at least that many seeds lies inside the measure's range; a diagnostic
+(no target) is reported and never judged.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from typing import Callable, Dict, List
 import numpy as np
 import pandas as pd
 
-from experiments.intervals import over_seeds
-from sim.facts import FACTS
+from experiments.intervals import T, over_seeds
+from sim.facts import FACTS, Fact
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,38 @@ HELD_OUT: List[Pattern] = [
 """Patterns never used in calibration (held out), measured from existing summary keys."""
 
 
+def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
+    """Rows for a fact judged over seeds: each measure's t-interval must lie inside its range.
+
+    Not judged (None) with fewer than ``fact.over_seeds`` seeds; the fact's own row (its
+    headline measure) passes when every measure does. ``seeds_passed`` counts the seeds
+    whose own value lies inside the range.
+    """
+    rows = []
+    for measure, low, high in fact.measures:
+        key = f"stylized_facts.{fact.key}.measures.{measure}.value"
+        values = pd.to_numeric(jobs.get(key, pd.Series(np.nan, index=jobs.index)), errors="coerce")
+        mean, lo, hi, _, _ = over_seeds(values, method=T)
+        seeds = int(np.isfinite(values).sum())
+        ok = None if seeds < fact.over_seeds or not np.isfinite(lo) else bool(low < lo and hi < high)
+        rows.append({"kind": "fact", "name": f"{fact.key}.{measure}", "role": fact.role,
+                     "description": f"{fact.key}, measure {measure} (95% t-interval over seeds)", "value": mean,
+                     "ci_low": lo, "ci_high": hi, "seeds": seeds, "low": float(low), "high": float(high),
+                     "target": fact.target, "source": fact.source, "pass": ok,
+                     "seeds_passed": int(((values > low) & (values < high)).sum())})
+    verdicts = [r["pass"] for r in rows]
+    head = {**rows[0], "name": fact.key, "description": fact.definition,
+            "pass": None if None in verdicts else all(verdicts)}
+    return [head, *rows[1:]]
+
+
 def judge(kind: str, name: str, role: str, description: str, values, low, high, target, source,
           seeds_passed=None) -> Dict:
     """One row of the report (``seeds_passed``: runs whose own verdict was pass, if known)."""
     mean, lo, hi, _, method = over_seeds(values)
     finite = np.isfinite(np.asarray(values, float))
     ok = None if not np.isfinite(mean) else bool(float(low) <= mean <= float(high))
-    if ok and seeds_passed is not None:  # a compound rule (S4, S6) must also hold in most seeds
+    if ok and seeds_passed is not None:  # a compound rule (S4) must also hold in most seeds
         ok = 2 * seeds_passed >= int(finite.sum())
     return {"kind": kind, "name": name, "role": role, "description": description, "value": mean,
             "ci_low": lo, "ci_high": hi, "interval": method, "seeds": int(finite.sum()), "low": float(low),
@@ -101,11 +129,15 @@ def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
     """Every fact (from :func:`outputs.fact_table`) and every held-out pattern, judged over seeds."""
     rows = []
     for name, part in facts.groupby("fact", sort=True):
+        if name in FACTS and FACTS[name].over_seeds:
+            rows += judge_over_seeds(FACTS[name], jobs)
+            continue
         first = part.iloc[0]
         passed = int((part["pass"] == True).sum())  # noqa: E712  (the run's own verdict; None = not judged)
         low, high = _bounds(name, first["low"], first["high"])
-        rows.append(judge("fact", name, first["role"], first["description"], part["value"], low, high,
-                          first["target"], first["source"], passed))
+        row = judge("fact", name, first["role"], first["description"], part["value"], low, high,
+                    first["target"], first["source"], passed)
+        rows.append({**row, "pass": None} if first["role"] == "diagnostic" else row)
         rows += _other_measures(name, jobs)
     for p in HELD_OUT:
         try:
