@@ -121,7 +121,7 @@ def test_the_null_expectation_redistributes_the_observed_posts_by_members(model,
 def test_the_null_state_view_is_sim_null_on_the_weeks_so_far(model, tables):
     shares = data.null_state_shares(model)
     gw, groups = tables["group_weeks"], tables["groups"]
-    rates = null.per_capita_rates(gw, groups, by_charter=False)
+    rates = null.per_capita_rates(gw, groups, "one_rate")
     drawn = null.simulate(gw, rates, model.params.classification, null.null_rng(model.params.seed))
     expected = pd.crosstab(drawn.week, drawn.state.astype(str), normalize="index").reindex(columns=data.STATES,
                                                                                           fill_value=0)

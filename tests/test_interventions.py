@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from experiments.config import CONFIG_DIR, model_params, register_schema
+from experiments.config import model_params
+from experiments.schema import CONFIG_DIR, register_schema
 from sim import GroupCultureModel
 
 register_schema()

@@ -230,7 +230,7 @@ def null_expected_posts(model) -> pd.DataFrame:
     """
     first, done = _weeks(model)
     gw, groups = _group_weeks(model)
-    rate = float(null.per_capita_rates(gw, groups, by_charter=False).iloc[0]) if len(groups) else 0.0
+    rate = float(null.per_capita_rates(gw, groups, "one_rate").iloc[0]) if len(groups) else 0.0
     return _per_charter_mean(model, rate * model.state.records.week_members[first:done].astype(float), "null")
 
 
@@ -248,7 +248,7 @@ def null_state_shares(model) -> pd.DataFrame:
     if gw.empty:
         return pd.DataFrame(columns=["week", *STATES])
     members = null.member_weeks(gw)
-    rates = null.per_capita_rates(gw, groups, by_charter=False)
+    rates = null.per_capita_rates(gw, groups, "one_rate")
     drawn = null.draw(members, rates, model.params.classification, null.null_rng(model.params.seed))
     codes = np.where(model.state.records.week_state[first:done] < 0, NOT_FOUNDED, drawn.state)
     return pd.DataFrame({"week": drawn.weeks, **states.state_shares(codes, axis=1)})
