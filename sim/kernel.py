@@ -60,7 +60,7 @@ Index = namedtuple("Index", "ptr rows groups")
 People = namedtuple("People", "hunting content_role voice fear capacity availability")
 GroupArrays = namedtuple(
     "GroupArrays",
-    "activity relevance job_posts recent_posters visibility identity conversation "
+    "activity prominence relevance job_posts recent_posters visibility identity conversation "
     "ring_author ring_tick ring_replied ring_first ring_pos",
 )
 MemberArrays = namedtuple(
@@ -87,8 +87,9 @@ def parts(s: State) -> Parts:
         Sessions(*s.session_classes),
         Index(idx.by_agent.ptr, idx.rows, idx.groups),
         People(pop.hunting, pop.content_role, pop.voice, pop.job_search_fear, s.capacity, s.availability),
-        GroupArrays(g.activity, g.relevance, g.job_posts, g.recent_posters, g.visibility, g.identity,
-                    g.conversation, g.ring_author, g.ring_tick, g.ring_replied, g.ring_first, g.ring_pos),
+        GroupArrays(g.activity, np.empty_like(g.activity), g.relevance, g.job_posts, g.recent_posters,
+                    g.visibility, g.identity, g.conversation, g.ring_author, g.ring_tick, g.ring_replied,
+                    g.ring_first, g.ring_pos),
         MemberArrays(m.commitment, m.visits, m.last_visit, m.posts, m.last_post, m.replies,
                      m.replies_received, m.first_post_replied),
         Records(rec.week_posts, rec.week_posters, rec.week_replies, rec.week_manager_posts,
@@ -107,6 +108,8 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
     decay = rules.decayed_activity(1.0, b.activity_halflife_hours)  # the same factor for every group
     for t in range(t0, t1):
         hour = t % HOURS_PER_WEEK
+        for g in range(len(grp.activity)):
+            update_prominence(g, grp, b)
         for c in range(len(sess.ptr) - 1):
             lo, hi = sess.ptr[c], sess.ptr[c + 1]
             if hi == lo:
@@ -147,8 +150,8 @@ def choose_group(agent, idx, people, grp, mem, b, rng, w):
     :func:`rules.in_attention` keeps (ties: the first entry ranks higher).
     """
     lo, n = idx.ptr[agent], idx.ptr[agent + 1] - idx.ptr[agent]
-    for j in range(n):
-        w[j] = rules.visit_weight(mem.commitment[idx.rows[lo + j]], grp.activity[idx.groups[lo + j]], b)
+    for j in range(n):  # rules.visit_weight: commitment x the group's prominence
+        w[j] = mem.commitment[idx.rows[lo + j]] * grp.prominence[idx.groups[lo + j]]
     cap = people.capacity[agent]
     if cap > 0:
         keep = np.empty(n, dtype=np.bool_)
@@ -173,6 +176,12 @@ def choose_group(agent, idx, people, grp, mem, b, rng, w):
             if u < 0.0:
                 return lo + j
     return lo + last  # rounding
+
+
+@numba.njit(inline="always")
+def update_prominence(g, grp, b):
+    """The feed prominence of group ``g`` at its current activity: :func:`rules.visit_weight` of commitment 1."""
+    grp.prominence[g] = rules.visit_weight(1.0, grp.activity[g], b)
 
 
 @numba.njit(inline="always")
@@ -222,6 +231,7 @@ def open_post(t, g, author, first, grp, mem, b):
     If the post pushed off was open and unanswered, its author takes the no-reply penalty.
     """
     grp.activity[g] += 1.0
+    update_prominence(g, grp, b)
     slot = grp.ring_pos[g] % grp.ring_author.shape[1]
     old = grp.ring_author[g, slot]
     if old >= 0 and not grp.ring_replied[g, slot]:
