@@ -71,6 +71,17 @@ def test_datacollector_records_one_row_per_step(small_run):
     np.testing.assert_array_equal(df["posts"].to_numpy()[167::168], weekly)
 
 
+def test_datacollector_rows_of_run_equal_those_of_stepping_hour_by_hour():
+    """run() evaluates the reporters once per day and copies the row: the same rows as every step."""
+    config = {**SMALL, "duration.weeks": 2}
+    stepped = GroupCultureModel(**config)
+    stepped.run_model()
+    run = GroupCultureModel(**config).run()
+    pd.testing.assert_frame_equal(run.datacollector.get_model_vars_dataframe(),
+                                  stepped.datacollector.get_model_vars_dataframe())
+    assert run.steps == stepped.steps == 2 * 168
+
+
 def test_running_turns_false_at_the_end_so_mesa_drivers_stop():
     model = GroupCultureModel(**{**SMALL, "duration.weeks": 2})
     model.run_model()
