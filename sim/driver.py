@@ -92,10 +92,11 @@ class Driver(mesa.Model):
         raise NotImplementedError
 
     def observe(self, hours: int = 1) -> None:
-        """Called with the model as it is after ``hours`` reported hours (Mesa steps), e.g. to collect data.
+        """Record the model as it is now for ``hours`` reported hours (Mesa steps), e.g. with a DataCollector.
 
-        :meth:`run` calls it for the first hours of a span before simulating it (nothing
-        changes before a span's last hour that ends a day), then for the last hour.
+        :meth:`step` calls it after each hour. :meth:`run` calls it for a span's first
+        hours before simulating the span (the daily and weekly events, which change what an
+        observer reads, come only after a span's last hour), then once after the span.
         """
 
     def begin_report(self) -> None:
