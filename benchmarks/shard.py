@@ -41,7 +41,7 @@ GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founde
 # State: how each field is restricted (caches are left None and recomputed on first use)
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
                  "dirty", "left_pending", "interventions")  # interventions: none before any hour
-STATE_CACHES = ("session_classes", "by_class")
+STATE_CACHES = ("session_classes", "by_class", "availability")
 
 RULES = {
     Population: {*PER_AGENT, *PER_AFFILIATION, *AGENTS_BY_AFFILIATION, *AFFILIATIONS_BY_AGENT},

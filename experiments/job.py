@@ -69,7 +69,11 @@ def simulate(params, out: Path, label: str) -> Dict[str, Any]:
     memory together (a million professionals' state is 1.3 GB).
     """
     model = GroupCultureModel(params)
-    with progress(params.duration.weeks, label) as bar:
+    spinup = params.duration.spinup_weeks
+    with progress(spinup + params.duration.weeks, label) as bar:
+        bar.set_postfix_str("spin-up" if spinup else "reported")
+        model.spin_up(on_week=lambda _week: bar.update(1))
+        bar.set_postfix_str("reported")
         model.run(on_week=lambda _week: bar.update(1))
     names = write_tables(model, out)
     params = model.params
@@ -91,7 +95,7 @@ def write_tables(model: GroupCultureModel, out: Path) -> List[str]:
 
 
 def progress(weeks: int, label: str) -> tqdm:
-    """A bar of simulated weeks with time remaining, shown after 2 s, on a terminal only."""
+    """A bar of simulated weeks (spin-up, then reported) with time remaining, shown after 2 s, on a terminal only."""
     return tqdm(total=weeks, desc=label, unit="week", delay=2, disable=not sys.stderr.isatty())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -128,39 +127,3 @@ def search_segments(a: np.ndarray, lo: np.ndarray, hi: np.ndarray, v: np.ndarray
         pos += step * ((probe < hi) & (a.take(np.minimum(probe, last)) < v))
         step //= 2
     return pos
-
-
-BLOCK = 16  # values per block of a sorted array's coarse copy (:func:`coarse`)
-
-
-def coarse(a: np.ndarray) -> np.ndarray:
-    """The last value of every full block of :data:`BLOCK` values of sorted ``a`` (a small copy)."""
-    return np.ascontiguousarray(a[BLOCK - 1 :: BLOCK])
-
-
-def search_in_order(a: np.ndarray, v: np.ndarray, side: str = "left", blocks: Optional[np.ndarray] = None):
-    """``np.searchsorted(a, v, side)``, the queries searched in sorted order.
-
-    Same result; each search starts near where the previous one ended, which keeps a
-    large ``a`` in cache (about 3x faster for 30,000 queries in a million values). Given
-    ``blocks = coarse(a)``, the search goes through that small copy first and then within
-    one block of ``a`` (another 2-3x for 100,000 queries in ten million values).
-    """
-    order = np.argsort(v)
-    pos = np.empty(len(v), dtype=np.int64)
-    pos[order] = np.searchsorted(a, v[order], side=side) if blocks is None else _in_blocks(a, blocks, v[order], side)
-    return pos
-
-
-def _in_blocks(a: np.ndarray, blocks: np.ndarray, v: np.ndarray, side: str) -> np.ndarray:
-    """``np.searchsorted(a, v, side)``: the block from ``blocks``, then a binary search of fixed steps within it."""
-    n = len(a)
-    lo = np.searchsorted(blocks, v, side=side) * BLOCK
-    hi = np.minimum(lo + BLOCK, n)
-    step = BLOCK // 2
-    while step and n:
-        probe = lo + (step - 1)
-        value = a.take(np.minimum(probe, n - 1))
-        lo += step * ((probe < hi) & ((value < v) if side == "left" else (value <= v)))
-        step //= 2
-    return lo

@@ -1,4 +1,4 @@
-"""GroupCultureModel: the Mesa model; ``step()`` is the schedule of one hour."""
+"""GroupCultureModel: the Mesa model; :meth:`GroupCultureModel.simulate_hours` is the schedule."""
 
 from __future__ import annotations
 
@@ -13,27 +13,18 @@ from sim.agents import Group, Professional, ViewSet, agent_sets
 from sim.clock import availability_profiles, is_end_of_day, is_end_of_week
 from sim.driver import Driver
 from sim.initialize import build_state
+from sim.kernel import simulate_hours
 from sim.network import to_graph
-from sim.rules import is_digest_hour
 from sim.state import State
 from sim.submodels import (
-    Visits,
-    choose_group,
     classify_groups,
-    digest_visits,
-    end_hour,
     expire_posts,
     found_groups,
-    go_online,
     join,
     leave,
     lift_blocking,
-    post,
-    read,
+    penalise_unanswered,
     refresh_session_rates,
-    reply,
-    seed_manager_posts,
-    update_commitment,
     update_job_hunting,
 )
 from sim.tables import Table, lazy_tables
@@ -43,7 +34,8 @@ from sim.tables import tables as build_tables
 class GroupCultureModel(Driver):
     """Professionals read, post and reply in groups; groups thrive or go dormant.
 
-    The fast, vectorised engine. Args and driving (``step``, ``run``, ``running``,
+    The fast engine: compiled hours (:mod:`sim.kernel`), vectorised days and weeks
+    (:mod:`sim.submodels`). Args and driving (``step``, ``run``, ``running``,
     ``weeks_done``) come from :class:`sim.driver.Driver`: ``params`` is a
     :class:`ModelParams` or a mapping, or give keyword overrides instead / as well, as
     nested dicts (``population={"size": 500}``) or dotted strings
@@ -92,17 +84,17 @@ class GroupCultureModel(Driver):
         return [Professional, Group]
 
     # --------------------------------------------------------------- the schedule
-    def simulate_hour(self, t: int) -> None:
-        """One hour: who goes online, where they go, what they do; daily and weekly events."""
-        s, rng = self.state, self.rng
-        sessions = go_online(s, self.profiles, t, rng)
-        self.visit(choose_group(s, sessions, rng), t)
-        update_commitment(s, unanswered=seed_manager_posts(s, t, rng))
-        if is_digest_hour(s.interventions.weekly_digest, s.params.clock.work_start, t):
-            self.visit(digest_visits(s, self.profiles, t, rng), t)
-        end_hour(s)
+    def simulate_hours(self, start: int, end: int) -> None:
+        """Hours ``start..end-1`` of one day, then the daily and weekly events if the day ends.
+
+        Each hour (compiled, :func:`sim.kernel.simulate_hours`): go_online, choose_group,
+        read, post, reply, update_commitment per session; seed_manager_posts, the weekly
+        digest, end_hour.
+        """
+        s, rng, t = self.state, self.rng, end - 1
+        simulate_hours(s, self.profiles, start, end, rng)
         if is_end_of_day(t):
-            update_commitment(s, unanswered=expire_posts(s, t))
+            penalise_unanswered(s, expire_posts(s, t))
             found_groups(s, t, rng)
             join(s, t, rng)
         if is_end_of_week(t):
@@ -113,9 +105,15 @@ class GroupCultureModel(Driver):
         elif is_end_of_day(t):
             self._refresh_index()
 
-    def observe(self) -> None:
-        """Mesa's DataCollector records one row per step (hour) of the reported weeks."""
+    def observe(self, hours: int = 1) -> None:
+        """Mesa's DataCollector: one row per reported hour (Mesa step).
+
+        What the reporters read changes only at the end of a day (:mod:`sim.reporters`), so
+        ``hours`` rows are one evaluation of the reporters and copies of its row.
+        """
         self.datacollector.collect(self)
+        for values in self.datacollector.model_vars.values():
+            values.extend([values[-1]] * (hours - 1))
 
     def begin_report(self) -> None:
         """After a spin-up, per-membership posts, replies and visits count from here (the tables' window)."""
@@ -123,18 +121,10 @@ class GroupCultureModel(Driver):
             self.state.memberships.mark_report_start()
 
     def start_interventions(self) -> None:
-        """The interventions act from this hour (the submodels read ``state.interventions``); lift blocking."""
+        """The interventions act from this hour (the kernel and submodels read ``state.interventions``); lift blocking."""
         self.state.interventions = self.params.interventions
         if self.params.interventions.lift_blocking > 0:
             lift_blocking(self.state, self.params.interventions.lift_blocking, self.rng)
-
-    def visit(self, visits: Visits, t: int) -> None:
-        """What a visit does: read, perhaps post, perhaps reply; commitment follows."""
-        s, rng = self.state, self.rng
-        benefit, relevance = read(s, visits, t)
-        unanswered = post(s, visits, relevance, t, rng)
-        credited = reply(s, visits, t, rng)
-        update_commitment(s, visits.rows, benefit, credited, unanswered)
 
     def _refresh_index(self, rates_changed: bool = False) -> None:
         """Rebuild the index if members joined or left, the session rates if memberships or spells changed."""

@@ -16,7 +16,7 @@ initialization draws first from the model's generator, a ``ReferenceModel`` and 
 ``GroupCultureModel`` with the same seed start from the same population, network, groups
 and memberships; their dynamics then draw differently.
 
-The schedule of one hour mirrors :meth:`sim.model.GroupCultureModel.step`:
+The schedule of one hour mirrors :meth:`sim.model.GroupCultureModel.simulate_hours`:
 
 1. professionals (``shuffle_do("step")``): go_online, choose_group, read, post, reply,
    update_commitment;
@@ -30,12 +30,10 @@ All three interventions (moderation, manager posts, weekly digest) are covered.
 
 Deliberate differences of detail from the fast engine (none changes a rule):
 
-* Sequential hours. Agents act one after another: a visitor sees the posts, replies and
-  commitment changes of those who acted before it in the same hour, and a professional's
-  second session in an hour sees the first. The fast engine applies all visits of an
-  hour at once (reading and posting use the activity at the start of the hour; replies
-  can go to any post of the hour; commitment changes land at the end of the hour; a
-  membership visited twice in one hour posts at most once).
+* Order within an hour. Both engines apply events one after another, but the reference
+  lets professionals act in a random order, each with all its sessions of the hour, and
+  walks the groups in turn for joins and manager posts; the fast engine takes the
+  sessions in the order it draws them (availability class by class).
 * Joins in a day are sequential: a candidate's connections in the group include those
   who joined earlier the same day (the fast engine counts members at the start of the day).
 * Randomness: every draw comes from the model's numpy generator ``self.rng``, except the
@@ -451,7 +449,7 @@ class ReferenceModel(Driver):
 
     # --------------------------------------------------------------- the schedule
     def simulate_hour(self, t: int) -> None:
-        """One hour, in the order of :meth:`sim.model.GroupCultureModel.simulate_hour`."""
+        """One hour, in the order of :meth:`sim.model.GroupCultureModel.simulate_hours`."""
         self.hour_of_week = t % HOURS_PER_WEEK
         professionals = self.agents_by_type[RefProfessional]
         groups = self.agents_by_type[RefGroup]

@@ -1,7 +1,11 @@
 """Mesa DataCollector model reporters: one value per step (hour) of the reported weeks.
 
 Counts and shares describe the last completed reported week (NaN before the first one
-ends), so the weekly series is every 168th row; the membership count is current. Shares
+ends), so the weekly series is every 168th row; the membership count is current.
+Everything they read changes only at the end of a day (the day's joins and index
+refresh, the week's records), so the model evaluates them once per simulated span of up
+to a day and copies that row for the span's other hours
+(:meth:`sim.model.GroupCultureModel.observe`); a reporter added here must keep to that. Shares
 are of the groups founded by then (:func:`sim.states.state_shares`).
 """
 

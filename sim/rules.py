@@ -1,14 +1,21 @@
 """The model's rules as pure formulas, shared by the fast engine and the reference.
 
-Every function here works on numpy arrays and on plain scalars alike, so the vectorised
-engine (:mod:`sim.submodels`) and the per-agent Mesa reference (:mod:`sim.reference`)
-apply literally the same rule; only the iteration differs. Each function is named after
-the ODD submodel (docs/ODD.md, section 7) whose rule it states.
+Every function here works on plain scalars and on numpy arrays alike, written in plain
+arithmetic and numpy ufuncs so that numba compiles the hourly ones unchanged (those marked
+``register_jitable`` stay plain Python functions and compile where a kernel calls them): the fast
+engine's compiled hours (:mod:`sim.kernel`) call them per event, its daily and weekly
+submodels (:mod:`sim.submodels`) call them on arrays, and the per-agent Mesa reference
+(:mod:`sim.reference`) calls them per agent. One rule, one definition; only the
+iteration differs. Parameters arrive as objects with the fields of
+:class:`sim.params.BehaviourParams` (the dataclass, or its compiled copy
+:data:`sim.kernel.Behaviour`). Each function is named after the ODD submodel
+(docs/ODD.md, section 7) whose rule it states.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba.extending import register_jitable
 
 from sim.clock import DAYS_PER_WEEK, HOURS_PER_WEEK
 from sim.params import BehaviourParams, ClassificationParams, InterventionParams
@@ -18,11 +25,13 @@ NOT_FOUNDED = -1  # weekly state of a group before its founding week (also the r
 STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
 
 
+@register_jitable
 def sigmoid(x):
     """The logistic function."""
     return 1.0 / (1.0 + np.exp(-x))
 
 
+@register_jitable
 def decayed_activity(activity, halflife_hours):
     """end_hour: perceived recent activity after one hour (half-life ``halflife_hours``)."""
     return activity * 0.5 ** (1.0 / halflife_hours)
@@ -48,16 +57,19 @@ def daily_join_candidates(inflow, pool_size):
     return inflow * pool_size / DAYS_PER_WEEK
 
 
+@register_jitable
 def manager_posts_per_hour(posts_per_week):
     """seed_manager_posts: expected manager posts per group and hour."""
     return posts_per_week / HOURS_PER_WEEK
 
 
+@register_jitable
 def open_for_replies(tick, post_tick, window_hours):
     """Reply / expire_posts: a post can get replies until ``window_hours`` after it."""
     return tick - post_tick <= window_hours
 
 
+@register_jitable
 def is_digest_hour(weekly_digest, work_start, tick) -> bool:
     """The weekly digest goes out on Monday at the start of work hours, from week 1."""
     return weekly_digest > 0 and tick % HOURS_PER_WEEK == work_start and tick > work_start
@@ -79,12 +91,12 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
 
 def followed_groups(n_groups, capacity):
     """go_online: how many of one's groups get attention: at most ``capacity`` (0: all of them)."""
-    capacity = np.asarray(capacity)
-    if not capacity.any():  # no limit for anyone (the default): one pass instead of three
+    if not np.any(capacity):  # no limit for anyone (the default): one pass instead of three
         return n_groups
     return np.where(capacity > 0, np.minimum(n_groups, capacity), n_groups)
 
 
+@register_jitable
 def in_attention(rank, capacity):
     """choose_group: a membership is visited at all only if among one's ``capacity`` most attractive.
 
@@ -92,24 +104,28 @@ def in_attention(rank, capacity):
     (commitment and feed rank). Beyond a person's capacity, groups drop out of attention (a
     threshold, not a 1/k dilution); ``capacity`` 0 means no limit.
     """
-    return np.logical_or(np.asarray(capacity) <= 0, rank < capacity)
+    return (capacity <= 0) | (rank < capacity)
 
 
+@register_jitable
 def visit_weight(commitment, recent_activity, b: BehaviourParams):
     """choose_group: attraction of one membership; active groups are more prominent in the feed."""
     return commitment * (1.0 + b.feed_prominence * np.log1p(recent_activity))
 
 
+@register_jitable
 def effective_relevance(relevance, hunting, job_posts):
     """Relevance of a group's content to a member: job posts matter while job hunting."""
     return relevance + hunting * job_posts
 
 
+@register_jitable
 def overload(recent_activity, b: BehaviourParams):
     """Recent activity beyond what a member can take in (Jones, Ravid & Rafaeli 2004)."""
     return np.maximum(recent_activity - b.overload_threshold, 0.0)
 
 
+@register_jitable
 def reading_net_benefit(relevance, recent_activity, b: BehaviourParams):
     """read: benefit of reading minus overload and the fixed cost of a visit (Butler 2001)."""
     return (
@@ -119,6 +135,7 @@ def reading_net_benefit(relevance, recent_activity, b: BehaviourParams):
     )
 
 
+@register_jitable
 def posting_probability(
     relevance, recent_posters, commitment, content_role, voice, fear, visibility,
     recent_activity, hunting, job_posts, b: BehaviourParams,
@@ -138,6 +155,7 @@ def posting_probability(
     return sigmoid(logit)
 
 
+@register_jitable
 def reply_probability(commitment, conversation, moderation, b: BehaviourParams):
     """reply: chance a visitor answers an open post.
 
@@ -148,6 +166,7 @@ def reply_probability(commitment, conversation, moderation, b: BehaviourParams):
     return np.minimum(1.0, p)
 
 
+@register_jitable
 def commitment_change(net_benefit, replies_received, unanswered_posts, identity, b: BehaviourParams):
     """update_commitment.
 
@@ -156,13 +175,14 @@ def commitment_change(net_benefit, replies_received, unanswered_posts, identity,
     """
     gain = b.commitment_rate * net_benefit
     loss_shield = 1.0 - identity
-    delta = np.where(gain < 0, gain * loss_shield, gain)
+    delta = gain - gain * identity * (gain < 0)  # a loss (gain < 0) is shielded: gain x loss_shield
     return delta + b.reply_boost * replies_received - b.no_reply_penalty * unanswered_posts * loss_shield
 
 
+@register_jitable
 def clip_commitment(c, b: BehaviourParams):
     """Commitment stays within 0..``max_commitment``."""
-    return np.clip(c, 0.0, b.max_commitment)
+    return np.minimum(np.maximum(c, 0.0), b.max_commitment)
 
 
 def join_probability(n_connections, recent_activity, b: BehaviourParams):

@@ -1,8 +1,9 @@
-"""ODD section 7: one function per submodel, vectorised over the events of a tick.
+"""ODD section 7: the daily and weekly submodels, vectorised over the whole state.
 
-Each function takes the :class:`sim.state.State`, the tick and the model's generator, and
-touches only the professionals, memberships and groups involved in this tick's events
-(sessions, visits, posts, replies). The rules themselves are in :mod:`sim.rules`.
+Each function takes the :class:`sim.state.State`, the tick and the model's generator. The
+hourly submodels (sessions, visits, posts, replies) are compiled in :mod:`sim.kernel`;
+these run between its calls, at the end of a day or week, and keep what the kernel reads
+up to date (the membership index, the session rates). The rules are in :mod:`sim.rules`.
 
 Gathers on the hot paths use ``a.take(i)``: the same values as ``a[i]`` with less
 overhead per call, which is what most of an hour's gathers are (a few thousand visits):
@@ -12,45 +13,18 @@ overhead per call, which is what most of an hour's gathers are (a few thousand v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim import rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
-from sim.csr import Csr, coarse, search_in_order
+from sim.csr import Csr
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
 
 
-@dataclass
-class Visits:
-    """The visits of an hour: membership rows, with the group and the agent of each (gathered once)."""
-
-    rows: np.ndarray
-    group: np.ndarray
-    agent: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def where(self, mask: np.ndarray) -> "Visits":
-        """The visits where ``mask`` holds."""
-        return Visits(self.rows[mask], self.group[mask], self.agent[mask])
-
-
 def _count(values: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(values, minlength=n)
-
-
-def _increment(counter: np.ndarray, rows: np.ndarray) -> None:
-    """Add 1 to ``counter`` at ``rows`` (repeats count), like ``np.add.at(counter, rows, 1)``.
-
-    The 1 has the counter's dtype: with a Python int numpy takes a casting path about 25x
-    slower on int32 counters.
-    """
-    np.add.at(counter, rows, counter.dtype.type(1))
 
 
 CHUNK = 1 << 20  # draws made at a time in a pass over all memberships: small buffers, reused by the allocator
@@ -78,7 +52,10 @@ def _draws_below(rng: np.random.Generator, n: int, bound: float) -> tuple[np.nda
 def refresh_session_rates(s: State) -> None:
     """Precompute, per availability class, the agents with sessions and their cumulative weekly session rates.
 
-    Called when memberships or job-hunting spells change.
+    ``s.session_classes`` is ``(agents, cum, ptr)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
+    with the running sum of their rates in ``cum`` (restarting at each class), from which
+    :func:`sim.kernel.go_online` draws who starts a session. Called when memberships or
+    job-hunting spells change.
     """
     pop, p = s.pop, s.params
     n_groups = rules.followed_groups(s.index.by_agent.sizes(), s.capacity)
@@ -87,12 +64,14 @@ def refresh_session_rates(s: State) -> None:
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    s.session_classes = []
-    for agents in _by_availability_class(s):
-        w = weekly.take(agents)
+    agents, cum = [], []
+    for members in _by_availability_class(s):
+        w = weekly.take(members)
         keep = w > 0
-        cum = np.cumsum(w[keep])
-        s.session_classes.append((agents[keep], cum, coarse(cum)))
+        agents.append(members[keep])
+        cum.append(np.cumsum(w[keep]))
+    ptr = np.cumsum([0] + [len(a) for a in agents])
+    s.session_classes = (np.concatenate(agents), np.concatenate(cum), ptr)
 
 
 def _by_availability_class(s: State) -> list:
@@ -103,144 +82,6 @@ def _by_availability_class(s: State) -> list:
         bounds = np.searchsorted(cls[order], np.arange(AVAILABILITY_CLASSES + 1))
         s.by_class = [order[bounds[c] : bounds[c + 1]] for c in range(AVAILABILITY_CLASSES)]
     return s.by_class
-
-
-def go_online(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Professionals who start a session this hour (an agent may appear twice).
-
-    Sessions are a Poisson process per professional with rate ``weekly rate x profile of
-    its availability class at this hour of the week``; per class we draw how many start,
-    then who, in proportion to their rates, so the cost is proportional to sessions.
-    """
-    hour = tick % HOURS_PER_WEEK
-    out = []
-    for c, (agents, cum, blocks) in enumerate(s.session_classes):
-        if len(cum) == 0:
-            continue
-        k = rng.poisson(cum[-1] * profiles[c, hour])
-        if k:
-            out.append(agents.take(search_in_order(cum, rng.random(k) * cum[-1], side="right", blocks=blocks)))
-    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
-
-
-# ---------------------------------------------------------------------- choose_group
-
-
-def choose_group(s: State, sessions: np.ndarray, rng: np.random.Generator) -> Visits:
-    """The visits of the sessions.
-
-    Each session picks one of the agent's groups with weight ``commitment x feed prominence`` or, with weight
-    ``outside_option``, none of them.
-    """
-    m, g, b = s.memberships, s.groups, s.params.behaviour
-    seg, at, lengths = s.index.by_agent.positions(sessions)
-    if len(at) == 0:
-        return Visits(at, at, at)
-    rows, group = s.index.rows.take(at), s.index.groups.take(at)
-    prominence = rules.visit_weight(1.0, g.activity, b)  # per group (exactly the factor of each row's weight)
-    w = m.commitment.take(rows) * prominence.take(group)
-    if b.attention_capacity > 0:
-        w = np.where(rules.in_attention(_rank_within(seg, w), s.capacity[sessions[seg]]), w, 0.0)
-    cum = np.cumsum(w)
-    seg_sum = np.bincount(seg, weights=w, minlength=len(sessions))
-    before = np.cumsum(seg_sum) - seg_sum
-    u = rng.random(len(sessions)) * (seg_sum + b.outside_option)
-    inside = (u < seg_sum) & (lengths > 0)
-    first = (np.cumsum(lengths) - lengths)[inside]
-    pick = np.searchsorted(cum, (before + u)[inside], side="right")
-    chosen = np.clip(pick, first, first + lengths[inside] - 1)  # within the session's own memberships
-    return Visits(rows[chosen], group[chosen], sessions[inside])
-
-
-def _rank_within(seg: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Rank of each weight within its segment, 0 for the largest (ties: first row first)."""
-    order = np.lexsort((-w, seg))
-    rank = np.empty(len(w), dtype=np.int64)
-    rank[order] = np.arange(len(w)) - np.searchsorted(seg[order], seg[order], side="left")
-    return rank
-
-
-# ------------------------------------------------------------------------------ read
-
-
-def read(s: State, visits: Visits, tick: int):
-    """A visit reads the group's recent content: returns (net benefit, relevance) per visit."""
-    m, g, pop = s.memberships, s.groups, s.pop
-    grp, agent = visits.group, visits.agent
-    relevance = rules.effective_relevance(g.relevance.take(grp), pop.hunting.take(agent), g.job_posts.take(grp))
-    benefit = rules.reading_net_benefit(relevance, g.activity.take(grp), s.params.behaviour)
-    _increment(m.visits, visits.rows)
-    m.last_visit[visits.rows] = tick
-    s.records.hour_visits[tick] += len(visits)
-    return benefit, relevance
-
-
-# ------------------------------------------------------------------------------ post
-
-
-def post(s: State, visits: Visits, relevance: np.ndarray, tick: int, rng: np.random.Generator):
-    """Each visitor posts with the cost-benefit probability of :func:`rules.posting_probability`.
-
-    Returns the author rows of posts that pushed an unanswered post off the group's list.
-    """
-    m, g, pop = s.memberships, s.groups, s.pop
-    grp, agent = visits.group, visits.agent
-    p = rules.posting_probability(
-        relevance, g.recent_posters.take(grp), m.commitment.take(visits.rows), pop.content_role.take(agent),
-        pop.voice.take(agent), pop.job_search_fear.take(agent), g.visibility.take(grp), g.activity.take(grp),
-        pop.hunting.take(agent), g.job_posts.take(grp), s.params.behaviour,
-    )
-    posted = np.unique(visits.rows[rng.random(len(visits)) < p])
-    if len(posted) == 0:
-        return posted
-    week = tick // HOURS_PER_WEEK
-    grp = m.group[posted]
-    new_poster = m.last_post[posted] < week * HOURS_PER_WEEK
-    first = m.posts[posted] == 0
-    m.posts[posted] += 1
-    m.last_post[posted] = tick
-    rec = s.records
-    rec.week_posts[week] += _count(grp, g.count)
-    rec.week_posters[week] += _count(grp[new_poster], g.count)
-    rec.hour_posts[tick] += len(posted)
-    return _open_posts(s, grp, posted, first, tick)
-
-
-def seed_manager_posts(s: State, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """Intervention: a group manager seeds posts (Poisson, ``manager_posts_per_week``).
-
-    They count as activity and can be replied to, but are not members' posts.
-    """
-    rate = rules.manager_posts_per_hour(s.interventions.manager_posts_per_week)
-    if rate <= 0:
-        return np.empty(0, dtype=np.int64)
-    k = rng.poisson(rate, size=s.groups.count)
-    grp = np.repeat(np.arange(s.groups.count), k)
-    s.records.week_manager_posts[tick // HOURS_PER_WEEK] += k
-    return _open_posts(s, grp, np.full(len(grp), -2), np.zeros(len(grp), bool), tick)
-
-
-def _open_posts(s: State, grp, authors, first, tick) -> np.ndarray:
-    """Put new posts on their groups' open-post lists.
-
-    Return the authors of unanswered posts they push off (these count as posts that got no reply).
-    """
-    g = s.groups
-    g.activity += _count(grp, g.count)
-    order = np.argsort(grp, kind="stable")
-    grp, authors, first = grp[order], authors[order], first[order]
-    rank = np.arange(len(grp)) - np.searchsorted(grp, grp, side="left")
-    slot = (g.ring_pos[grp] + rank) % g.ring_author.shape[1]
-    old = g.ring_author[grp, slot]
-    unanswered = (old >= 0) & ~g.ring_replied[grp, slot]
-    lost = old[unanswered]
-    _resolve_first(s, lost, g.ring_first[grp, slot][unanswered], replied=False)
-    g.ring_author[grp, slot] = authors
-    g.ring_tick[grp, slot] = tick
-    g.ring_replied[grp, slot] = False
-    g.ring_first[grp, slot] = first
-    g.ring_pos += _count(grp, g.count)
-    return lost
 
 
 def _resolve_first(s: State, authors: np.ndarray, first: np.ndarray, replied: bool) -> None:
@@ -260,60 +101,18 @@ def expire_posts(s: State, tick: int) -> np.ndarray:
     return lost
 
 
-# ----------------------------------------------------------------------------- reply
+def penalise_unanswered(s: State, authors: np.ndarray) -> None:
+    """update_commitment for posts closed without a reply: :func:`rules.commitment_change`, within 0..max.
 
-
-def reply(s: State, visits: Visits, tick: int, rng: np.random.Generator) -> np.ndarray:
-    """A visitor replies, with :func:`rules.reply_probability`, to a random open post not their own.
-
-    Returns the author rows credited with a reply.
+    An author may appear more than once (each post counts). The changes are losses only,
+    so one clip after their sum equals a clip after each, as the kernel does per post.
     """
     m, g, b = s.memberships, s.groups, s.params.behaviour
-    conversation = g.conversation.take(visits.group)
-    q = rules.reply_probability(m.commitment.take(visits.rows), conversation, s.interventions.moderation, b)
-    tried = visits.where(rng.random(len(visits)) < q)
-    tries, grp = tried.rows, tried.group
-    if len(tries) == 0:
-        return tries
-    authors = g.ring_author[grp]
-    open_ = rules.open_for_replies(tick, g.ring_tick[grp], b.reply_window_hours)
-    valid = (authors != -1) & open_ & (authors != tries[:, None])
-    slot = np.argmax(rng.random(valid.shape) * valid, axis=1)
-    ok = valid.any(axis=1)
-    repliers, grp, slot = tries[ok], grp[ok], slot[ok]
-    author = g.ring_author[grp, slot]
-    fresh = ~g.ring_replied[grp, slot]
-    _resolve_first(s, author[fresh], g.ring_first[grp, slot][fresh], replied=True)
-    g.ring_replied[grp, slot] = True
-    _increment(m.replies, repliers)
-    week = tick // HOURS_PER_WEEK
-    s.records.week_replies[week] += _count(grp, g.count)
-    s.records.hour_replies[tick] += len(repliers)
-    credited = author[author >= 0]
-    _increment(m.replies_received, credited)
-    return credited
-
-
-# ----------------------------------------------------------------- update_commitment
-
-
-def update_commitment(s: State, visits=None, benefit=None, credited=None, unanswered=None) -> None:
-    """Apply :func:`rules.commitment_change` for visits (net benefit), replies received and posts left unanswered.
-
-    Commitment stays within ``0..max_commitment``.
-    """
-    m, g, b = s.memberships, s.groups, s.params.behaviour
-    zero = 0.0
-    for rows, net, got, lost in (
-        (visits, benefit, zero, zero),
-        (credited, zero, 1.0, zero),
-        (unanswered, zero, zero, 1.0),
-    ):
-        if rows is None or len(rows) == 0:
-            continue
-        identity = g.identity.take(m.group.take(rows))
-        np.add.at(m.commitment, rows, rules.commitment_change(net, got, lost, identity, b))
-        m.commitment[rows] = rules.clip_commitment(m.commitment.take(rows), b)
+    if len(authors) == 0:
+        return
+    identity = g.identity.take(m.group.take(authors))
+    np.add.at(m.commitment, authors, rules.commitment_change(0.0, 0.0, 1.0, identity, b))
+    m.commitment[authors] = rules.clip_commitment(m.commitment.take(authors), b)
 
 
 # ------------------------------------------------------------------------------ join
@@ -414,30 +213,9 @@ def lift_blocking(s: State, share: float, rng: np.random.Generator) -> int:
     lifted = blocked if share >= 1 else blocked[rng.random(len(blocked)) < share]
     s.pop.blocked_at_work[lifted] = False
     s.by_class = None
+    s.availability = None  # the kernel's copy of the classes
     refresh_session_rates(s)
     return len(lifted)
-
-
-# ---------------------------------------------------------------- weekly digest
-
-
-def digest_visits(s: State, profiles: np.ndarray, tick: int, rng: np.random.Generator) -> Visits:
-    """Intervention.
-
-    The weekly digest brings members who did not visit a group last week, and who can be online now (their
-    availability profile at this hour), to that group if it had posts (by members or a manager) last week, with
-    probability ``weekly_digest``.
-    """
-    m, pop = s.memberships, s.pop
-    last_week = tick // HOURS_PER_WEEK - 1
-    rows = s.index.rows
-    grp, agent = m.group[rows], m.agent[rows]
-    had_posts = (s.records.week_posts[last_week] + s.records.week_manager_posts[last_week])[grp] > 0
-    idle = m.last_visit[rows] < last_week * HOURS_PER_WEEK
-    cls = availability_class(pop.blocked_at_work[agent], pop.office_hours_mindset[agent])
-    available = profiles[cls, tick % HOURS_PER_WEEK] > 0
-    chosen = had_posts & idle & available & (rng.random(len(rows)) < s.interventions.weekly_digest)
-    return Visits(rows, grp, agent).where(chosen)
 
 
 # ------------------------------------------------------------------- job hunting
@@ -474,11 +252,6 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
     rec.week_members[week] = s.index.members
     s.groups.recent_posters = rec.week_posters[week].astype(float)
     return state
-
-
-def end_hour(s: State) -> None:
-    """Perceived activity decays with half-life ``activity_halflife_hours``."""
-    s.groups.activity = rules.decayed_activity(s.groups.activity, s.params.behaviour.activity_halflife_hours)
 
 
 # ----------------------------------------------------------------- found_groups

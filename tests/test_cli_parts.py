@@ -142,6 +142,37 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, tty):
         assert bar.disable is (not tty)
 
 
+def test_progress_bar_counts_the_spinup_weeks_then_the_reported_ones(monkeypatch, tmp_path):
+    from sim.params import ModelParams
+
+    bars = []
+
+    class Bar:
+        def __init__(self, total, label):
+            self.total, self.done, self.phases = total, 0, []
+            bars.append(self)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, n):
+            self.done += n
+            self.phases.append(self.phase)
+
+        def set_postfix_str(self, text):
+            self.phase = text
+
+    monkeypatch.setattr(run, "progress", Bar)
+    params = ModelParams.from_dict({}, **{"population.size": 300, "groups.count": 4, "duration.weeks": 1,
+                                          "duration.spinup_weeks": 2})
+    run.simulate(params, tmp_path, "run")
+    assert bars[0].total == 3 and bars[0].done == 3
+    assert bars[0].phases == ["spin-up", "spin-up", "reported"]
+
+
 def test_describe_reports_os_errors_with_the_path():
     exc = NotADirectoryError(20, "Not a directory", "/x/y")
     assert errors.describe(exc) == "cannot use /x/y: Not a directory"

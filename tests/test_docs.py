@@ -20,7 +20,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from numba.core.registry import CPUDispatcher
 
+import sim.kernel
 import sim.submodels
 from sim.model import GroupCultureModel
 
@@ -117,16 +119,23 @@ def test_every_section_7_heading_names_functions_that_exist(heading):
         assert callable(resolve(path)), f"{path} in {heading!r} is not a function"
 
 
+def _is_kernel_submodel(obj) -> bool:
+    """A compiled function of sim.kernel (numba dispatchers are not Python functions)."""
+    return isinstance(obj, CPUDispatcher) and obj.py_func.__module__ == "sim.kernel"
+
+
 PUBLIC_SUBMODELS = sorted(
-    name for name, fn in inspect.getmembers(sim.submodels, inspect.isfunction)
-    if fn.__module__ == "sim.submodels" and not name.startswith("_")
+    [f"sim.submodels.{name}" for name, fn in inspect.getmembers(sim.submodels, inspect.isfunction)
+     if fn.__module__ == "sim.submodels" and not name.startswith("_")]
+    + [f"sim.kernel.{name}" for name, fn in inspect.getmembers(sim.kernel, _is_kernel_submodel)
+       if not name.startswith("_") and name != "hours"]
 )
 
 
-@pytest.mark.parametrize("name", PUBLIC_SUBMODELS)
-def test_every_public_submodel_function_is_named_in_section_7(name):
-    assert f"sim.submodels.{name}" in backticked_paths(section(7)), (
-        f"sim.submodels.{name} is not named in docs/ODD.md section 7 (write `sim.submodels.{name}`)"
+@pytest.mark.parametrize("path", PUBLIC_SUBMODELS)
+def test_every_public_submodel_function_is_named_in_section_7(path):
+    assert path in backticked_paths(section(7)), (
+        f"{path} is not named in docs/ODD.md section 7 (write `{path}`)"
     )
 
 
@@ -152,8 +161,20 @@ def _called_names(function) -> set[str]:
     return calls
 
 
+def kernel_submodels() -> set[str]:
+    """sim.kernel's compiled submodels that its hours kernel calls, directly or through others."""
+    found, todo = set(), [sim.kernel.hours.py_func]
+    while todo:
+        for name in _called_names(todo.pop()):
+            fn = getattr(sim.kernel, name, None)
+            if _is_kernel_submodel(fn) and name not in found:
+                found.add(name)
+                todo.append(fn.py_func)
+    return found
+
+
 def submodels_in_schedule() -> set[str]:
-    """sim.submodels functions called by GroupCultureModel.step, following self.<method>."""
+    """Submodels called by GroupCultureModel.step, following self.<method> and into the kernel."""
     import sim.model
 
     found, todo, seen = set(), ["step"], set()
@@ -169,6 +190,8 @@ def submodels_in_schedule() -> set[str]:
             fn = getattr(sim.model, name, None)
             if inspect.isfunction(fn) and fn.__module__ == "sim.submodels":
                 found.add(name)
+            elif fn is sim.kernel.simulate_hours:
+                found |= kernel_submodels()
     return found
 
 

@@ -71,6 +71,17 @@ def test_datacollector_records_one_row_per_step(small_run):
     np.testing.assert_array_equal(df["posts"].to_numpy()[167::168], weekly)
 
 
+def test_datacollector_rows_of_run_equal_those_of_stepping_hour_by_hour():
+    """run() evaluates the reporters once per day and copies the row: the same rows as every step."""
+    config = {**SMALL, "duration.weeks": 2}
+    stepped = GroupCultureModel(**config)
+    stepped.run_model()
+    run = GroupCultureModel(**config).run()
+    pd.testing.assert_frame_equal(run.datacollector.get_model_vars_dataframe(),
+                                  stepped.datacollector.get_model_vars_dataframe())
+    assert run.steps == stepped.steps == 2 * 168
+
+
 def test_running_turns_false_at_the_end_so_mesa_drivers_stop():
     model = GroupCultureModel(**{**SMALL, "duration.weeks": 2})
     model.run_model()
@@ -105,6 +116,19 @@ def test_a_mapping_of_parameters_is_accepted():
     model = GroupCultureModel({"population": {"size": 300}, "groups.count": 3, "duration.weeks": 1,
             "duration.spinup_weeks": 0})
     assert model.params.population.size == 300 and model.params.groups.count == 3
+
+
+def test_the_spinup_runs_on_the_first_step_or_run_and_reports_its_weeks():
+    config = {**SMALL, "duration.weeks": 1, "duration.spinup_weeks": 2}
+    stepped = GroupCultureModel(**config)
+    stepped.step()
+    assert stepped.tick == 2 * 168 + 1 and stepped.steps == 1
+    weeks, spinup_weeks = [], []
+    run = GroupCultureModel(**config).run(on_week=weeks.append, on_spinup_week=spinup_weeks.append)
+    assert spinup_weeks == [0, 1] and weeks == [0] and run.steps == 168
+    for _ in range(167):
+        stepped.step()
+    pd.testing.assert_frame_equal(stepped.tables()["group_weeks"], run.tables()["group_weeks"])
 
 
 def test_step_and_partial_runs_match_one_run():
@@ -205,7 +229,10 @@ def test_defunct_groups_without_defunct_staff_fall_back_with_one_warning():
 
 def test_spinup_weeks_are_simulated_but_not_reported():
     spun = GroupCultureModel(**{**SMALL, "duration.weeks": 3, "duration.spinup_weeks": 2})
-    assert spun.tick == 2 * 168 and spun.weeks_done == 0 and spun.steps == 0  # spin-up ran in the constructor
+    assert spun.tick == 0 and spun.weeks_done == 0 and spun.running  # the constructor simulates nothing
+    spun_weeks = []
+    spun.spin_up(on_week=spun_weeks.append)
+    assert spun_weeks == [0, 1] and spun.tick == 2 * 168 and spun.weeks_done == 0 and spun.steps == 0
     spun.run()
     assert spun.weeks_done == 3 and spun.steps == 3 * 168 and not spun.running
     whole = GroupCultureModel(**{**SMALL, "duration.weeks": 5}).run()  # the same simulation, all reported

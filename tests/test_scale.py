@@ -13,7 +13,6 @@ from sim.csr import sorted_unique
 from sim.initialize import STREAMS
 from sim.null import distinct_posters
 from sim.population import sample_population
-from sim.submodels import _increment
 from sim.tables import tables as build_tables
 from tests.conftest import SMALL
 
@@ -101,25 +100,6 @@ def test_null_distinct_posters_equal_the_expanded_definition():
                                                                              (n_weeks, n_groups), window))
 
 
-def test_increment_counts_repeated_rows_like_add_at():
-    counter = np.zeros(6, dtype=np.int32)
-    _increment(counter, np.array([1, 4, 1, 1, 5]))
-    assert counter.tolist() == [0, 3, 0, 0, 1, 1] and counter.dtype == np.int32
-
-
-def test_search_in_order_equals_searchsorted_with_ties():
-    from sim.csr import coarse, search_in_order
-
-    rng = np.random.default_rng(3)
-    for n in (0, 1, 15, 16, 17, 500, 512):  # empty, partial and full blocks
-        for dtype in (float, np.int64):
-            a = np.cumsum(rng.integers(0, 3, n)).astype(dtype)  # repeated values: ties
-            top = a[-1] if n else 1
-            v = np.concatenate([rng.choice(a, 300) if n else [], rng.random(300) * top * 1.1, [-1, top]]).astype(dtype)
-            for side in ("left", "right"):
-                expected = np.searchsorted(a, v, side=side)
-                np.testing.assert_array_equal(search_in_order(a, v, side), expected)
-                np.testing.assert_array_equal(search_in_order(a, v, side, blocks=coarse(a)), expected)
 
 
 def test_command_line_lets_the_model_go_before_the_summary(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ import copy
 import numpy as np
 import pytest
 
-from sim import GroupCultureModel, rules, submodels
+from sim import GroupCultureModel, kernel, rules, submodels
 from sim.clock import HOURS_PER_WEEK
 
 
@@ -65,9 +65,14 @@ def test_join_decisions_equal_counting_every_candidates_connections(state):
 
 def test_visits_carry_the_group_and_professional_of_their_rows(state):
     s, m = copy.deepcopy(state), state.memberships
-    sessions = np.random.default_rng(3).integers(0, s.pop.size, 2000)
-    visits = submodels.choose_group(s, sessions, np.random.default_rng(5))
-    assert 100 < len(visits) < len(sessions)  # some sessions go elsewhere
-    np.testing.assert_array_equal(visits.group, m.group[visits.rows])
-    np.testing.assert_array_equal(visits.agent, m.agent[visits.rows])
-    assert (m.left[visits.rows] < 0).all()  # current memberships only
+    k, rng, scratch = kernel.parts(s), np.random.default_rng(5), np.empty(64)
+    agents = np.random.default_rng(3).integers(0, s.pop.size, 2000)
+    chosen = np.array([kernel.choose_group(a, k.idx, k.people, k.grp, k.mem, k.b, rng, scratch) for a in agents])
+    visited = chosen >= 0
+    assert 100 < visited.sum() < len(agents)  # some sessions go elsewhere
+    entries, agents = chosen[visited], agents[visited]
+    rows = s.index.rows[entries]
+    assert ((s.index.by_agent.ptr[agents] <= entries) & (entries < s.index.by_agent.ptr[agents + 1])).all()
+    np.testing.assert_array_equal(s.index.groups[entries], m.group[rows])  # what read() is given
+    np.testing.assert_array_equal(agents, m.agent[rows])
+    assert (m.left[rows] < 0).all()  # current memberships only

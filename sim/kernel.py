@@ -1,0 +1,323 @@
+"""The hourly submodels, compiled: every hour of a span, one event at a time.
+
+:func:`simulate_hours` runs hours ``t0..t1-1`` (within one day) in one call of a numba
+kernel: each hour go_online, choose_group, read, post, reply and update_commitment for
+every session, then seed_manager_posts, the weekly digest and end_hour (docs/ODD.md,
+sections 3 and 7). The daily and weekly submodels stay in numpy (:mod:`sim.submodels`),
+between calls. The rules are those of :mod:`sim.rules`, compiled unchanged; the per-agent
+reference (:mod:`sim.reference`) calls the same functions per agent.
+
+Events are applied in order, as in the reference: a visitor sees the posts, replies and
+commitment changes of the sessions before it in the same hour. Every draw comes from the
+model's ``numpy.random.Generator``, which numba drives through its bit generator (the
+generator's state advances as with numpy's own calls), so a seed gives one run.
+
+Compiled code is cached on disk (``cache=True``) with a key that also covers the source of
+:mod:`sim.rules` and :mod:`sim.clock`, which the kernel compiles in: editing a rule
+recompiles (numba's own key covers only this file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections import namedtuple
+from dataclasses import fields
+
+import numba
+import numpy as np
+from numba.core.caching import FunctionCache
+
+from sim import clock, rules
+from sim.clock import HOURS_PER_WEEK
+from sim.params import BehaviourParams
+from sim.state import State
+
+SOURCE_DIGEST = hashlib.sha256("".join(inspect.getsource(m) for m in (rules, clock)).encode()).hexdigest()
+"""Digest of the modules compiled into the kernel besides this one (part of the cache key)."""
+
+
+class RulesAwareCache(FunctionCache):
+    """numba's on-disk cache, its key extended by :data:`SOURCE_DIGEST`."""
+
+    def _index_key(self, sig, codegen):
+        return (*super()._index_key(sig, codegen), SOURCE_DIGEST)
+
+
+def compiled(function):
+    """``numba.njit(function)`` with the on-disk cache of :class:`RulesAwareCache`."""
+    dispatcher = numba.njit(function)
+    dispatcher._cache = RulesAwareCache(function)  # what njit(cache=True) sets, with our key
+    return dispatcher
+
+
+Behaviour = namedtuple("Behaviour", [f.name for f in fields(BehaviourParams)])
+"""The behaviour parameters as a tuple numba reads (same field names as BehaviourParams)."""
+
+Interventions = namedtuple("Interventions", "moderation manager_posts_per_week weekly_digest work_start")
+Sessions = namedtuple("Sessions", "agents cum ptr")
+Index = namedtuple("Index", "ptr rows groups")
+People = namedtuple("People", "hunting content_role voice fear capacity availability")
+GroupArrays = namedtuple(
+    "GroupArrays",
+    "activity prominence relevance job_posts recent_posters visibility identity conversation "
+    "ring_author ring_tick ring_replied ring_first ring_pos",
+)
+MemberArrays = namedtuple(
+    "MemberArrays", "commitment visits last_visit posts last_post replies replies_received first_post_replied"
+)
+Records = namedtuple(
+    "Records", "week_posts week_posters week_replies week_manager_posts hour_visits hour_posts hour_replies"
+)
+
+Parts = namedtuple("Parts", "b iv sess idx people grp mem rec")
+"""What the kernel reads and writes of a :class:`State`: the arguments of its functions."""
+
+
+def parts(s: State) -> Parts:
+    """The state's parameters and arrays as the kernel's tuples (views: the kernel writes into the state)."""
+    p, g, m, rec, pop, idx = s.params, s.groups, s.memberships, s.records, s.pop, s.index
+    if s.availability is None:
+        s.availability = clock.availability_class(pop.blocked_at_work, pop.office_hours_mindset)
+    i = s.interventions  # those acting now (none before interventions.start_week)
+    return Parts(
+        Behaviour(*(getattr(p.behaviour, f) for f in Behaviour._fields)),
+        Interventions(float(i.moderation), float(i.manager_posts_per_week), float(i.weekly_digest),
+                      int(p.clock.work_start)),
+        Sessions(*s.session_classes),
+        Index(idx.by_agent.ptr, idx.rows, idx.groups),
+        People(pop.hunting, pop.content_role, pop.voice, pop.job_search_fear, s.capacity, s.availability),
+        GroupArrays(g.activity, rules.visit_weight(1.0, g.activity, p.behaviour), g.relevance, g.job_posts,
+                    g.recent_posters, g.visibility, g.identity, g.conversation, g.ring_author, g.ring_tick,
+                    g.ring_replied, g.ring_first, g.ring_pos),
+        MemberArrays(m.commitment, m.visits, m.last_visit, m.posts, m.last_post, m.replies,
+                     m.replies_received, m.first_post_replied),
+        Records(rec.week_posts, rec.week_posters, rec.week_replies, rec.week_manager_posts,
+                rec.hour_visits, rec.hour_posts, rec.hour_replies),
+    )
+
+
+def simulate_hours(s: State, profiles: np.ndarray, t0: int, t1: int, rng: np.random.Generator) -> None:
+    """Hours ``t0..t1-1`` of the state ``s`` (all within one day), in place."""
+    hours(t0, t1, profiles, rng, *parts(s))
+
+
+def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
+    """The compiled hours (see :func:`simulate_hours`)."""
+    scratch = np.empty(64)
+    decay = rules.decayed_activity(1.0, b.activity_halflife_hours)  # the same factor for every group
+    for t in range(t0, t1):
+        hour = t % HOURS_PER_WEEK
+        for g in range(len(grp.activity)):
+            update_prominence(g, grp, b)
+        for c in range(len(sess.ptr) - 1):
+            lo, hi = sess.ptr[c], sess.ptr[c + 1]
+            if hi == lo:
+                continue
+            for agent in go_online(sess.agents[lo:hi], sess.cum[lo:hi], profiles[c, hour], rng):
+                if idx.ptr[agent + 1] - idx.ptr[agent] > len(scratch):
+                    scratch = np.empty(2 * (idx.ptr[agent + 1] - idx.ptr[agent]))
+                entry = choose_group(agent, idx, people, grp, mem, b, rng, scratch)
+                if entry >= 0:
+                    read(t, agent, idx.rows[entry], idx.groups[entry], people, grp, mem, rec, b, iv, rng)
+        seed_manager_posts(t, grp, mem, rec, b, iv, rng)
+        if rules.is_digest_hour(iv.weekly_digest, iv.work_start, t):
+            digest_visits(t, profiles, idx, people, grp, mem, rec, b, iv, rng)
+        end_hour(grp.activity, decay)
+
+
+@numba.njit(inline="always")
+def go_online(agents, cum, availability, rng):
+    """Professionals of one availability class who start a session this hour (an agent may appear twice).
+
+    ``Poisson(total rate x availability)`` sessions, each an agent drawn in proportion to
+    its weekly session rate (``cum``: the cumulative rates).
+    """
+    total = cum[-1]
+    k = rng.poisson(total * availability) if availability > 0 else 0
+    out = np.empty(k, dtype=agents.dtype)
+    for j in range(k):
+        at = np.searchsorted(cum, rng.random() * total, side="right")
+        out[j] = agents[min(at, len(agents) - 1)]
+    return out
+
+
+@numba.njit(inline="always")
+def choose_group(agent, idx, people, grp, mem, b, rng, w):
+    """Index entry of the membership a session of ``agent`` visits, or -1 (the outside option).
+
+    Weights :func:`rules.visit_weight`; with an attention capacity only the memberships
+    :func:`rules.in_attention` keeps (ties: the first entry ranks higher).
+    """
+    lo, n = idx.ptr[agent], idx.ptr[agent + 1] - idx.ptr[agent]
+    for j in range(n):  # rules.visit_weight: commitment x the group's prominence
+        w[j] = mem.commitment[idx.rows[lo + j]] * grp.prominence[idx.groups[lo + j]]
+    cap = people.capacity[agent]
+    if cap > 0:
+        keep = np.empty(n, dtype=np.bool_)
+        for j in range(n):
+            rank = 0
+            for k in range(n):
+                rank += (w[k] > w[j]) or (w[k] == w[j] and k < j)
+            keep[j] = rules.in_attention(rank, cap)
+        for j in range(n):
+            w[j] = w[j] if keep[j] else 0.0
+    total = 0.0
+    for j in range(n):
+        total += w[j]
+    u = rng.random() * (total + b.outside_option)
+    if u >= total:
+        return -1
+    last = -1
+    for j in range(n):
+        if w[j] > 0.0:
+            last = j
+            u -= w[j]
+            if u < 0.0:
+                return lo + j
+    return lo + last  # rounding
+
+
+@numba.njit(inline="always")
+def update_prominence(g, grp, b):
+    """The feed prominence of group ``g`` at its current activity: :func:`rules.visit_weight` of commitment 1."""
+    grp.prominence[g] = rules.visit_weight(1.0, grp.activity[g], b)
+
+
+@numba.njit(inline="always")
+def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
+    """A visit: read the group's recent content, perhaps post, perhaps reply; commitment follows.
+
+    The chances of posting and replying are those at the start of the visit; the net
+    benefit of reading moves commitment after them (:func:`update_commitment`).
+    """
+    hunting = people.hunting[agent]
+    relevance = rules.effective_relevance(grp.relevance[g], hunting, grp.job_posts[g])
+    activity, commitment = grp.activity[g], mem.commitment[row]
+    benefit = rules.reading_net_benefit(relevance, activity, b)
+    mem.visits[row] += 1
+    mem.last_visit[row] = t
+    rec.hour_visits[t] += 1
+    p_post = rules.posting_probability(
+        relevance, grp.recent_posters[g], commitment, people.content_role[agent], people.voice[agent],
+        people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g], b,
+    )
+    p_reply = rules.reply_probability(commitment, grp.conversation[g], iv.moderation, b)
+    if rng.random() < p_post:
+        post(t, row, g, grp, mem, rec, b)
+    if rng.random() < p_reply:
+        reply(t, row, g, grp, mem, rec, b, rng)
+    update_commitment(row, grp.identity[g], benefit, 0.0, 0.0, mem, b)
+
+
+@numba.njit(inline="always")
+def post(t, row, g, grp, mem, rec, b):
+    """Membership ``row`` posts in group ``g``: counted this week and hour, opened for replies."""
+    week = t // HOURS_PER_WEEK
+    if mem.last_post[row] < week * HOURS_PER_WEEK:
+        rec.week_posters[week, g] += 1  # a distinct poster this week
+    first = mem.posts[row] == 0
+    mem.posts[row] += 1
+    mem.last_post[row] = t
+    rec.week_posts[week, g] += 1
+    rec.hour_posts[t] += 1
+    open_post(t, g, row, first, grp, mem, b)
+
+
+@numba.njit(inline="always")
+def open_post(t, g, author, first, grp, mem, b):
+    """A new post (``author`` a membership row, -2 a manager) raises activity and takes the oldest slot.
+
+    If the post pushed off was open and unanswered, its author takes the no-reply penalty.
+    """
+    grp.activity[g] += 1.0
+    update_prominence(g, grp, b)
+    slot = grp.ring_pos[g] % grp.ring_author.shape[1]
+    old = grp.ring_author[g, slot]
+    if old >= 0 and not grp.ring_replied[g, slot]:
+        if grp.ring_first[g, slot]:
+            mem.first_post_replied[old] = 0
+        update_commitment(old, grp.identity[g], 0.0, 0.0, 1.0, mem, b)
+    grp.ring_author[g, slot] = author
+    grp.ring_tick[g, slot] = t
+    grp.ring_replied[g, slot] = False
+    grp.ring_first[g, slot] = first
+    grp.ring_pos[g] += 1
+
+
+@numba.njit(inline="always")
+def reply(t, row, g, grp, mem, rec, b, rng):
+    """Membership ``row`` replies to a uniformly drawn open post of group ``g`` not its own, if any."""
+    slots = grp.ring_author.shape[1]
+    valid = 0
+    for s in range(slots):
+        author = grp.ring_author[g, s]
+        valid += author != -1 and author != row and rules.open_for_replies(t, grp.ring_tick[g, s], b.reply_window_hours)
+    if valid == 0:
+        return
+    k, s = rng.integers(0, valid), -1
+    while k >= 0:  # s: the k-th valid slot
+        s += 1
+        author = grp.ring_author[g, s]
+        k -= author != -1 and author != row and rules.open_for_replies(t, grp.ring_tick[g, s], b.reply_window_hours)
+    if not grp.ring_replied[g, s] and grp.ring_first[g, s] and author >= 0:
+        mem.first_post_replied[author] = 1
+    grp.ring_replied[g, s] = True
+    mem.replies[row] += 1
+    rec.week_replies[t // HOURS_PER_WEEK, g] += 1
+    rec.hour_replies[t] += 1
+    if author >= 0:
+        mem.replies_received[author] += 1
+        update_commitment(author, grp.identity[g], 0.0, 1.0, 0.0, mem, b)
+
+
+@numba.njit(inline="always")
+def update_commitment(row, identity, net_benefit, replies_received, unanswered_posts, mem, b):
+    """:func:`rules.commitment_change` applied to membership ``row``, kept within 0..max_commitment."""
+    change = rules.commitment_change(net_benefit, replies_received, unanswered_posts, identity, b)
+    mem.commitment[row] = rules.clip_commitment(mem.commitment[row] + change, b)
+
+
+@numba.njit(inline="always")
+def seed_manager_posts(t, grp, mem, rec, b, iv, rng):
+    """Intervention: ``Poisson(manager_posts_per_week / 168)`` manager posts per group this hour.
+
+    They count as activity and can be replied to, but are not members' posts.
+    """
+    rate = rules.manager_posts_per_hour(iv.manager_posts_per_week)
+    if rate <= 0:
+        return
+    week = t // HOURS_PER_WEEK
+    for g in range(len(grp.activity)):
+        for _ in range(rng.poisson(rate)):
+            rec.week_manager_posts[week, g] += 1
+            open_post(t, g, -2, False, grp, mem, b)
+
+
+@numba.njit(inline="always")
+def digest_visits(t, profiles, idx, people, grp, mem, rec, b, iv, rng):
+    """Intervention: the weekly digest brings members back to groups that had posts last week.
+
+    A member who did not visit a group last week and can be online now (its availability
+    profile at this hour) visits it with probability ``weekly_digest`` if the group had
+    posts (members' or a manager's) last week.
+    """
+    hour, last_week = t % HOURS_PER_WEEK, t // HOURS_PER_WEEK - 1
+    for agent in range(len(idx.ptr) - 1):
+        if profiles[people.availability[agent], hour] <= 0:
+            continue
+        for e in range(idx.ptr[agent], idx.ptr[agent + 1]):
+            row, g = idx.rows[e], idx.groups[e]
+            had_posts = rec.week_posts[last_week, g] + rec.week_manager_posts[last_week, g] > 0
+            if had_posts and mem.last_visit[row] < last_week * HOURS_PER_WEEK and rng.random() < iv.weekly_digest:
+                read(t, agent, row, g, people, grp, mem, rec, b, iv, rng)
+
+
+@numba.njit(inline="always")
+def end_hour(activity, decay):
+    """Perceived activity decays by ``decay`` (:func:`rules.decayed_activity` of one hour)."""
+    for g in range(len(activity)):
+        activity[g] *= decay
+
+
+hours = compiled(_hours)

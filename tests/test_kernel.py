@@ -1,0 +1,54 @@
+"""The compiled hours (sim/kernel.py): draws from the model's generator, one rule source, cache key."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import kernel, rules
+from sim.model import GroupCultureModel
+from tests.conftest import SMALL
+
+
+def _day(seed: int) -> tuple[GroupCultureModel, dict]:
+    model = GroupCultureModel(**{**SMALL, "seed": seed})
+    before = model.rng.bit_generator.state
+    kernel.simulate_hours(model.state, model.profiles, 0, 24, model.rng)
+    return model, before
+
+
+def test_the_kernel_draws_from_the_models_generator_and_a_seed_gives_one_day():
+    a, before = _day(5)
+    b, _ = _day(5)
+    assert a.rng.bit_generator.state != before  # the kernel advanced the model's generator
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state
+    assert a.state.records.hour_visits[:24].sum() > 0
+    for name in ("commitment", "visits", "posts", "replies", "last_visit"):
+        np.testing.assert_array_equal(a.state.memberships.view(name), b.state.memberships.view(name))
+    np.testing.assert_array_equal(a.state.groups.activity, b.state.groups.activity)
+
+
+def test_the_kernel_applies_the_rules_of_sim_rules():
+    """A visit moves commitment by rules.commitment_change of rules.reading_net_benefit."""
+    model = GroupCultureModel(**{**SMALL, "behaviour.post_base": -20.0, "behaviour.reply_base": 0.0})
+    s, b = model.state, model.params.behaviour
+    k = kernel.parts(s)
+    agent = int(np.flatnonzero(np.diff(s.index.by_agent.ptr) > 0)[0])
+    entry = int(s.index.by_agent.ptr[agent])
+    row, group = int(s.index.rows[entry]), int(s.index.groups[entry])
+    before, activity = s.memberships.commitment[row], s.groups.activity[group]
+    relevance = rules.effective_relevance(s.groups.relevance[group], s.pop.hunting[agent], s.groups.job_posts[group])
+    benefit = rules.reading_net_benefit(relevance, activity, b)
+    change = rules.commitment_change(benefit, 0.0, 0.0, s.groups.identity[group], b)
+    kernel.read(7, agent, row, group, k.people, k.grp, k.mem, k.rec, k.b, k.iv, model.rng)
+    assert s.memberships.commitment[row] == pytest.approx(rules.clip_commitment(before + change, b), rel=1e-12)
+    assert s.memberships.visits[row] == 1 and s.memberships.last_visit[row] == 7 and s.records.hour_visits[7] == 1
+
+
+def test_the_compiled_cache_key_covers_the_rules_source(monkeypatch):
+    """Editing sim/rules.py must not reuse code compiled from the old rules."""
+    cache, codegen = kernel.RulesAwareCache(kernel.hours.py_func), kernel.hours.targetctx.codegen()
+    key = cache._index_key((), codegen)
+    assert key[-1] == kernel.SOURCE_DIGEST
+    monkeypatch.setattr(kernel, "SOURCE_DIGEST", "edited rules")
+    assert cache._index_key((), codegen) != key
