@@ -105,5 +105,5 @@ def test_steady_state_reports_each_seed_and_the_mean_trend(capsys):
     assert [line.split(",")[1].split(":")[0].strip() for line in lines[:5]] == [f"seed {s}" for s in range(1, 6)]
     trend = lines[5]
     assert trend.startswith("mean trend over the last 26 weeks")
-    low, high = (float(v) for v in trend.split("[")[1].rstrip("]").split(","))
-    assert np.isfinite(low) and low <= high
+    low, high = (float(v) for v in trend.split("[")[1].split("]")[0].split(","))
+    assert np.isfinite(low) and low <= high and "(t, 5 seeds)" in trend  # 5 seeds: a t-interval

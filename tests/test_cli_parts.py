@@ -165,10 +165,10 @@ def test_progress_bar_counts_the_spinup_weeks_then_the_reported_ones(monkeypatch
         def set_postfix_str(self, text):
             self.phase = text
 
-    monkeypatch.setattr(run, "progress", Bar)
+    monkeypatch.setattr(job, "progress", Bar)
     params = ModelParams.from_dict({}, **{"population.size": 300, "groups.count": 4, "duration.weeks": 1,
                                           "duration.spinup_weeks": 2})
-    run.simulate(params, tmp_path, "run")
+    job.simulate(params, tmp_path, "run")
     assert bars[0].total == 3 and bars[0].done == 3
     assert bars[0].phases == ["spin-up", "spin-up", "reported"]
 

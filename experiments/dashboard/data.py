@@ -128,6 +128,7 @@ class DashboardModel(GroupCultureModel):
             self.error, self.state, self.running = str(e), None, False
             return
         self.step_hours = STEP_HOURS[step_unit]
+        self.spin_up()  # here, not at the first Step: the page shows the wait while it builds the model
 
     def step(self) -> None:
         """Advance one simulated day or week (less at the end of ``duration.weeks``)."""
