@@ -1,7 +1,7 @@
 """Benchmark: how fast the command line answers when it only prints (an error, ``--help``, ``--cfg``).
 
-    python benchmarks/cli_startup.py                      # writes benchmarks/results/cli_startup.json
-    python benchmarks/cli_startup.py --repeat 10 --out /tmp/startup.json
+    python -m benchmarks cli-startup                      # writes benchmarks/results/cli_startup.json
+    python -m benchmarks cli-startup --repeat 10 --out /tmp/startup.json
 
 Each command runs ``repeat`` times as ``python -m experiments.run ...`` from a temporary
 directory; the JSON holds, per command, the median wall time and the median CPU time
@@ -55,11 +55,17 @@ def heavy_imports(args: list[str], cwd: str) -> list[str]:
     return sorted(name for name in HEAVY if name in names)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "cli_startup.json")
-    options = parser.parse_args()
+def register(commands) -> None:
+    """Add ``cli-startup`` to the harness's subcommands."""
+    ap = commands.add_parser("cli-startup", help="how fast the command line answers errors, --help and --cfg",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "cli_startup.json")
+    ap.set_defaults(run=run)
+
+
+def run(options: argparse.Namespace) -> None:
+    """Time each command ``options.repeat`` times and write the JSON."""
     load = os.getloadavg()[0]
     machine = {"cpus": os.cpu_count(), "load_average_1min": round(load, 2), "python": platform.python_version()}
     out = {"machine": machine, "repeat": options.repeat, "commands": {}}
@@ -81,6 +87,3 @@ def main() -> None:
     options.out.write_text(json.dumps(out, indent=2) + "\n")
     print(f"-> {options.out}")
 
-
-if __name__ == "__main__":
-    main()

@@ -13,6 +13,7 @@ import argparse
 
 from benchmarks import (
     calibration_probe,
+    cli_startup,
     dashboard,
     null_vs_model,
     parts,
@@ -23,11 +24,11 @@ from benchmarks import (
     steady_state,
     submodels,
     suite,
+    throughput,
 )
 
 # Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
-# The engine's throughput benchmark (benchmarks/throughput.py) joins the timing ones here.
-TIMING = (suite, setup_time, submodels, parts, dashboard)
+TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup)
 PROBES = (split_coupling, null_vs_model, power, steady_state, scale_invariance, calibration_probe)
 MODULES = TIMING + PROBES
 

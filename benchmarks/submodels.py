@@ -21,9 +21,10 @@ import sim.model as schedule
 from sim import GroupCultureModel
 from sim.state import State
 
-SUBMODELS = ("choose_group", "classify_groups", "digest_visits", "end_hour", "expire_posts", "found_groups",
-             "go_online", "join", "leave", "post", "read", "refresh_session_rates", "reply", "seed_manager_posts",
-             "update_commitment", "update_job_hunting")
+SUBMODELS = ("simulate_hours", "classify_groups", "expire_posts", "found_groups", "join", "leave",
+             "penalise_unanswered", "refresh_session_rates", "update_job_hunting")
+"""The names :mod:`sim.model` calls: the compiled hours of a day (``simulate_hours``, one
+timing for all of go_online ... end_hour) and the daily and weekly submodels."""
 
 
 def timed(name, f, totals):

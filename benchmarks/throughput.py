@@ -1,11 +1,11 @@
 """Throughput of the fast engine: the figures of docs/SCALING.md, "Throughput".
 
-    python benchmarks/throughput.py default             # default world (seed 11): run + summary, in-process
-    python benchmarks/throughput.py compile             # first-call compile time of the kernel, then a cached load
-    python benchmarks/throughput.py events              # events per second at 10k, 100k, 1M professionals
-    python benchmarks/throughput.py cli [--spinup 0]    # 1M x 10k groups x 52 weeks through the command line
-    python benchmarks/throughput.py design              # 100 default-world jobs, groupsim -m, joblib launcher
-    python benchmarks/throughput.py reference           # whole run of the reference / of the fast engine, 100k
+    python -m benchmarks throughput default             # default world (seed 11): run + summary, in-process
+    python -m benchmarks throughput compile             # first-call compile time of the kernel, then a cached load
+    python -m benchmarks throughput events              # events per second at 10k, 100k, 1M professionals
+    python -m benchmarks throughput cli [--spinup 0]    # 1M x 10k groups x 52 weeks through the command line
+    python -m benchmarks throughput design              # 100 default-world jobs, groupsim -m, joblib launcher
+    python -m benchmarks throughput reference           # whole run of the reference / of the fast engine, 100k
 
 Each writes benchmarks/results/throughput_<command>.json. Times are CPU seconds (user +
 sys) where the process is ours alone, since wall time on a shared machine measures the
@@ -180,9 +180,8 @@ def reference_ratio(args) -> None:
     save("reference", rows, ratio_reference_to_fast=ratio)
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_commands(sub) -> None:
+    """The throughput cases as subcommands of ``sub``."""
     p = sub.add_parser("default", help="default world run + summary, in-process")
     p.add_argument("--seed", type=int, default=11)
     p.set_defaults(run=default_world)
@@ -207,9 +206,10 @@ def main(argv=None) -> None:
     p.add_argument("--size", type=int, default=100_000)
     p.add_argument("--weeks", type=int, default=2)
     p.set_defaults(run=reference_ratio)
-    args = parser.parse_args(argv)
-    args.run(args)
 
 
-if __name__ == "__main__":
-    main()
+def register(commands) -> None:
+    """Add ``throughput`` (with its cases) to the harness's subcommands."""
+    ap = commands.add_parser("throughput", help="throughput of the fast engine (docs/SCALING.md, Throughput)",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_commands(ap.add_subparsers(dest="case", required=True, metavar="CASE"))

@@ -121,7 +121,7 @@ class GroupCultureModel(Driver):
             self.state.memberships.mark_report_start()
 
     def start_interventions(self) -> None:
-        """The interventions act from this hour (the kernel and submodels read ``state.interventions``); lift blocking."""
+        """From this hour the interventions act (the kernel and submodels read ``state.interventions``)."""
         self.state.interventions = self.params.interventions
         if self.params.interventions.lift_blocking > 0:
             lift_blocking(self.state, self.params.interventions.lift_blocking, self.rng)

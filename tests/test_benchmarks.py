@@ -13,7 +13,8 @@ from benchmarks import harness
 from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
-            "null-vs-model", "power", "steady-state", "scale-invariance", "calibration-probe"}
+            "null-vs-model", "power", "steady-state", "scale-invariance", "calibration-probe", "throughput",
+            "cli-startup"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
