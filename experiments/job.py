@@ -99,19 +99,24 @@ def progress(weeks: int, label: str) -> tqdm:
     return tqdm(total=weeks, desc=label, unit="week", delay=2, disable=not sys.stderr.isatty())
 
 
+JUDGED_ROLES = ("calibration", "validation")
+"""Facts the run line counts: those whose verdict is evidence (not ``reported`` or ``diagnostic``)."""
+
+
 def one_line_summary(summary: Dict[str, Any]) -> str:
     """Share thriving / dormant and stylized facts passed, in one line."""
-    facts = {k: f for k, f in (summary.get("stylized_facts") or {}).items() if isinstance(f, dict)}
+    facts = {k: f for k, f in (summary.get("stylized_facts") or {}).items()
+             if isinstance(f, dict) and f.get("role") in JUDGED_ROLES}
     judged = [name for name, fact in facts.items() if fact.get("pass") is not None]
     passed = [name for name in judged if facts[name]["pass"]]
     parts = [
         f"thriving {_percent(summary.get('share_thriving'))}",
         f"dormant {_percent(summary.get('share_dormant'))}",
     ]
-    if facts:
-        parts.append(
-            f"stylized facts passed {len(passed)}/{len(judged)} judged" + (f" ({' '.join(passed)})" if passed else "")
-        )
+    if facts and not judged:
+        parts.append("no stylized fact judged in this run (S1-S3 need large groups; S4 and S6 are judged over seeds)")
+    elif facts:
+        parts.append(f"stylized facts passed {len(passed)}/{len(judged)} judged in this run ({', '.join(judged)})")
     return ", ".join(parts)
 
 

@@ -3,6 +3,7 @@
     python -m experiments.probes                                   # default world, seeds 1-3
     python -m experiments.probes --seeds 1 2 3 4 5 --out docs/findings/probes.json
     python -m experiments.probes --seeds 1 --set population.size=1500 groups.count=16
+    python -m experiments.probes --markdown docs/findings/probes.json   # the README's table from the JSON
 
 Each seed is one run of the model (``--set`` takes dotted parameter overrides, as on the
 command line). Per seed, from the run's tables and :func:`sim.summary.summary`:
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from experiments.intervals import over_seeds
 from sim import GroupCultureModel
 from sim.params import ModelParams, ParamError
 from sim.summary import jsonable
@@ -86,6 +88,39 @@ def mean_over_seeds(per_seed: List[Dict]) -> Dict:
     return nested
 
 
+ROWS = [
+    ("share of groups dormant at the horizon: model", "model.share_dormant", 100),
+    ("... null, one posting rate for all groups", "null_ladder.one_rate.share_dormant", 100),
+    ("... null, one rate per charter", "null_ladder.per_charter.share_dormant", 100),
+    ("... null, one rate per charter and size class", "null_ladder.per_charter_size.share_dormant", 100),
+    ("... null, each group's own rate", "null_ladder.own_rate.share_dormant", 100),
+    ("share of groups thriving at the horizon: model", "model.share_thriving", 100),
+    ("... null, one posting rate for all groups", "null_ladder.one_rate.share_thriving", 100),
+    ("... null, each group's own rate", "null_ladder.own_rate.share_thriving", 100),
+    ("elasticity of per-member posting with group size (log-log slope)", "rate_size_elasticity", 1),
+    ("horizon-dormant groups already dormant in the first reported week", "spinup.dormant_at_horizon_dormant_in_week_0",
+     100),
+    ("groups without a post in the reported weeks", "spinup.silent_all_reported_weeks", 100),
+    ("S2 (Revision 3: top 1% of a large group's members, median over groups)", "S2", 100),
+    ("S2_posters (Revision 2: top 1% of posting members)", "S2_posters", 100),
+]
+"""The README's rows: label, dotted key of a seed's entry, scale (100: shown in percent)."""
+
+
+def markdown(report: Dict) -> str:
+    """The probes' table: mean over seeds and its interval (:func:`experiments.intervals.over_seeds`) per row."""
+    flat = pd.json_normalize(list(report["seeds"].values()))
+    lines = [f"Default world unless stated (`{report['command']}`; {len(flat)} seeds; overrides "
+             f"{report['overrides'] or 'none'}). Mean over seeds [95% interval over seeds, method].", "",
+             "| measure | mean | interval |", "|---|---|---|"]
+    for label, key, scale in ROWS:
+        ci = over_seeds(pd.to_numeric(flat[key], errors="coerce").to_numpy() * scale)
+        unit, f = ("%", ".1f") if scale == 100 else ("", ".2f")
+        interval = "none" if math.isnan(ci.low) else f"[{ci.low:{f}}, {ci.high:{f}}]{unit} ({ci.method})"
+        lines.append(f"| {label} | {ci.mean:{f}}{unit} | {interval} |")
+    return "\n".join(lines)
+
+
 def parse_overrides(items: List[str]) -> Dict[str, object]:
     """``key=value`` items as dotted parameter overrides (values parsed as YAML scalars)."""
     out = {}
@@ -103,7 +138,15 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="seeds to run (default 1 2 3)")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="parameter overrides")
     parser.add_argument("--out", type=Path, default=OUT, help=f"JSON output (default {OUT})")
+    parser.add_argument("--markdown", type=Path, metavar="JSON", help="print the table of a probes JSON and stop")
     args = parser.parse_args(argv)
+    if args.markdown is not None:
+        try:
+            print(markdown(json.loads(args.markdown.read_text())))
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"error: --markdown {args.markdown}: not a probes JSON ({exc})", file=sys.stderr)
+            return 2
+        return 0
     try:
         overrides = parse_overrides(args.set)
         params = {seed: ModelParams.from_dict(**{**overrides, "seed": seed}) for seed in args.seeds}

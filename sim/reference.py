@@ -219,7 +219,7 @@ class RefProfessional(mesa.Agent):
 
     # ------------------------------------------------------------------ weekly
     def read_digest(self) -> None:
-        """Intervention.
+        """Intervention: the weekly digest brings this professional back to groups it has not visited.
 
         The weekly digest (Monday, start of work hours) brings this professional, if it can be online at this
         hour, with probability ``weekly_digest`` to each of its groups that had posts (members' or a manager's)
@@ -307,7 +307,7 @@ class RefGroup(mesa.Agent):
         self.open_posts.append(post)
 
     def receive_reply(self, m: Membership) -> None:
-        """Reply.
+        """Reply to an open post of the group; its author gains commitment.
 
         To a uniformly random post of the group that is open, within the reply window and not the replier's own;
         the author gains commitment.

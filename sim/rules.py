@@ -49,7 +49,7 @@ def next_hunting(hunting, u, start_rate, mean_weeks):
 
 
 def daily_join_candidates(inflow, pool_size):
-    """Join.
+    """Join: expected candidates a group gets in one day.
 
     Expected candidates a group gets in one day: each eligible professional comes across it at rate ``inflow`` per
     week.
@@ -186,7 +186,7 @@ def clip_commitment(c, b: BehaviourParams):
 
 
 def join_probability(n_connections, recent_activity, b: BehaviourParams):
-    """Join.
+    """Join: chance that a discovered eligible professional joins.
 
     Chance a discovered eligible professional joins; it grows with the number of connections already in the group
     (Backstrom et al. 2006) and with the group's visible activity (recommendations).

@@ -119,7 +119,7 @@ def penalise_unanswered(s: State, authors: np.ndarray) -> None:
 
 
 def join(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Daily.
+    """Daily: eligible professionals come across groups and some join; returns the number of joins.
 
     Each eligible non-member comes across the group at rate ``inflow`` per week (none for a defunct employer): we
     draw ``Poisson(inflow x pool / 7)`` candidates from the whole pool and drop those already in it. Each joins with
@@ -179,7 +179,7 @@ def _connections_in(s: State, agents: np.ndarray, groups: np.ndarray) -> np.ndar
 
 
 def leave(s: State, tick: int, rng: np.random.Generator) -> int:
-    """Weekly.
+    """Weekly: members leave (rarely, unless tidy and idle); returns the number of leaves.
 
     Each current member leaves with :func:`rules.leave_probability`: rarely, unless tidy and the group is one they
     never use (no post, no visit for ``tidy_idle_weeks``).
@@ -222,7 +222,7 @@ def lift_blocking(s: State, share: float, rng: np.random.Generator) -> int:
 
 
 def update_job_hunting(s: State, rng: np.random.Generator) -> None:
-    """Weekly.
+    """Weekly: job-hunting spells start and end.
 
     Job-hunting spells start with ``job_hunt_start_rate`` and end with probability ``1 / job_hunt_mean_weeks``.
     """
@@ -234,7 +234,7 @@ def update_job_hunting(s: State, rng: np.random.Generator) -> None:
 
 
 def classify_groups(s: State, tick: int) -> np.ndarray:
-    """Weekly.
+    """Weekly: each group's state (thriving, active, dormant) and time to dormancy.
 
     Thriving / active / dormant per group (:func:`rules.classify`) from members' posts over trailing windows,
     judged over the weeks since the group was founded; a group not yet founded is ``rules.NOT_FOUNDED``.

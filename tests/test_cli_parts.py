@@ -114,12 +114,19 @@ def test_callbacks_do_not_import_the_command_line():
     assert "experiments.run" not in imported
 
 
-def test_one_line_summary():
+def test_one_line_summary_counts_only_facts_whose_verdict_is_evidence():
+    cal = {"role": "calibration"}
     line = job.one_line_summary({
         "share_thriving": 0.25, "share_dormant": 0.5,
-        "stylized_facts": {"S1": {"pass": True}, "S2": {"pass": False}, "S3": {"pass": None}},
+        "stylized_facts": {"S1": {**cal, "pass": True}, "S2": {**cal, "pass": False}, "S3": {**cal, "pass": None},
+                           "S5": {"role": "reported", "pass": True}, "S2_posters": {"role": "diagnostic"}},
     })
-    assert line == "thriving 25%, dormant 50%, stylized facts passed 1/2 judged (S1)"
+    assert line == "thriving 25%, dormant 50%, stylized facts passed 1/2 judged in this run (S1, S2)"
+    small = job.one_line_summary({"share_thriving": 0.25, "share_dormant": 0.5,
+                                  "stylized_facts": {"S1": {**cal, "pass": None}, "S5": {"role": "reported",
+                                                                                          "pass": True}}})
+    assert small.endswith("no stylized fact judged in this run (S1-S3 need large groups; S4 and S6 are judged over "
+                          "seeds)")
 
 
 def test_switches_move_before_overrides():

@@ -209,6 +209,7 @@ def test_s6_is_judged_by_a_t_interval_over_12_seeds():
     rows = validation.judge_over_seeds(facts.FACTS["S6"], s6_jobs(0.2 + noise, -0.2 + noise))
     assert [r["name"] for r in rows] == ["S6", "S6.industry_minus_live"]
     assert rows[0]["pass"] is True and rows[0]["ci_low"] > 0 and rows[1]["ci_high"] < 0
+    assert {r["interval"] for r in rows} == {"t"}  # the report names the method
     assert rows[0]["seeds"] == 12 and rows[0]["seeds_passed"] == int((0.2 + noise > 0).sum())
     straddles = validation.judge_over_seeds(facts.FACTS["S6"], s6_jobs(0.01 + noise, -0.2 + noise))
     assert straddles[0]["pass"] is False  # the defunct interval reaches below 0

@@ -1,4 +1,4 @@
-"""Fault injection: killed sweeps, damaged files, concurrent writers, and every case of issue 10.
+"""Fault injection: killed sweeps, damaged files, concurrent writers, and the cases of a failing job.
 
 The kill points are deterministic: ``GROUPSIM_TEST_KILL_AT_WRITE=N`` makes the process tear
 its N-th file write (the temporary file cut to half) and SIGKILL itself

@@ -118,7 +118,7 @@ def _scale_outcomes(size: int, groups: int, seeds) -> np.ndarray:
 
 @pytest.mark.slow
 def test_five_times_the_population_and_groups_keeps_the_outcomes():
-    """Scale invariance (issue 7): memberships per person within 10%, shares within 6 points.
+    """Scale invariance: memberships per person within 10%, shares within 6 points.
 
     Group sizes are capped at 2,000 here so that the comparison is not about the lognormal's
     far tail, which only fits into the pools of large populations (docs/ODD.md, 5).

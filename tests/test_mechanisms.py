@@ -278,7 +278,7 @@ def _agent_with_groups(model, at_least: int) -> int:
 
 
 def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
-    """Beyond a person's capacity, groups drop out of attention (issue 7 item 6)."""
+    """Beyond a person's capacity, groups drop out of attention."""
     from sim import kernel
 
     model = GroupCultureModel(**{"population.size": 1500, "groups.count": 30, "duration.weeks": 1,

@@ -262,7 +262,7 @@ def _dormant_rise(spinup_weeks: int) -> float:
 
 @pytest.mark.slow
 def test_the_default_spinup_leaves_the_reported_weeks_near_steady():
-    """Issue 7: without spin-up share dormant climbs from 0 over the first months; after the
+    """Without spin-up share dormant climbs from 0 over the first months; after the
     default spin-up (104 weeks) the reported weeks no longer trend."""
     assert ModelParams().duration.spinup_weeks == 104
     cold, spun = _dormant_rise(0), _dormant_rise(104)

@@ -283,7 +283,7 @@ def test_console_script_is_installed(run_dir, tmp_path):
     assert done.returncode == 2 and "does not exist" in done.stderr
 
 
-# ------------------------------------------------------------- figure fixes (issue 8)
+# ------------------------------------------------------------- figures that read right
 
 
 def _legend_texts(fig) -> list[str]:

@@ -182,7 +182,7 @@ def test_reference_constructor_forms_and_run_limits():
 
 
 def test_reference_run_after_a_step_counts_whole_weeks_from_there():
-    """The bug of issue 8: run() after step() overshot duration.weeks in the reference."""
+    """run() after step() does not overshoot duration.weeks in the reference."""
     config = {**SMALL, "duration": {"weeks": 2, "spinup_weeks": 0}, "seed": 4}
     stepped = ReferenceModel(**config)
     stepped.step()

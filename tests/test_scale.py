@@ -1,4 +1,4 @@
-"""Issue 9, memory: tables made in parts and streamed to Parquet, compact dtypes, and the
+"""Memory: tables made in parts and streamed to Parquet, compact dtypes, and the
 helpers that keep a million professionals in 2 GiB give the same values as before."""
 
 from __future__ import annotations

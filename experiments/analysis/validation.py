@@ -75,7 +75,7 @@ def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
         ok = None if seeds < fact.over_seeds or not np.isfinite(lo) else bool(low < lo and hi < high)
         rows.append({"kind": "fact", "name": f"{fact.key}.{measure}", "role": fact.role,
                      "description": f"{fact.key}, measure {measure} (95% t-interval over seeds)", "value": mean,
-                     "ci_low": lo, "ci_high": hi, "seeds": seeds, "low": float(low), "high": float(high),
+                     "ci_low": lo, "ci_high": hi, "interval": T, "seeds": seeds, "low": float(low), "high": float(high),
                      "target": fact.target, "source": fact.source, "pass": ok,
                      "seeds_passed": int(((values > low) & (values < high)).sum())})
     verdicts = [r["pass"] for r in rows]

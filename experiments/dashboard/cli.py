@@ -9,7 +9,7 @@ import sys
 import warnings
 
 INSTALL = 'pip install -e ".[dashboard]"'
-# What renders offline (issue 12): solara's front-end served from solara-assets of the
+# What renders offline: solara's front-end served from solara-assets of the
 # same version; Mesa 3.3's SolaraViz needs ipyvuetify < 2.
 NEEDED = ("solara", "solara-assets", "ipyvuetify", "altair")
 

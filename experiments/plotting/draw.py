@@ -613,6 +613,18 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
     return fig
 
 
+def _points_span(values: np.ndarray, least: float = 2.0) -> tuple[float, float]:
+    """X limits in percentage points around ``values`` and 0, padded, at least ``least`` wide.
+
+    Differences that are all 0 up to rounding (a variant without effect) would otherwise
+    give an axis of 1e-17 points.
+    """
+    points = np.append(values[np.isfinite(values)].round(9), 0.0)
+    lo, hi = float(points.min()), float(points.max())
+    centre, half = (lo + hi) / 2, max(hi - lo, least) / 2 * 1.15
+    return centre - half, centre + half
+
+
 def figure_variants_by_charter(table: pd.DataFrame, column: str, baseline: str, n_seeds: int) -> Figure:
     """Figure 7 per charter: each variant's change in share thriving against the baseline arm, one panel per charter.
 
@@ -636,6 +648,8 @@ def figure_variants_by_charter(table: pd.DataFrame, column: str, baseline: str, 
             ax.set_title(f"{label(charter)}\n(baseline: {base:.0%} thriving)")
             ax.set_xlabel(f"change vs {label(baseline)}\n(percentage points)")
             ax.grid(True, axis="x", color="0.9")
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # narrow panels: few labels
+        axes[0].set_xlim(_points_span(table[["diff_low", "diff", "diff_high"]].to_numpy() * 100))
         axes[0].set_yticks(y, [label(v) for v in variants])
         axes[0].set_ylabel(parameter(column)[1])
         fig.suptitle(title)
