@@ -122,8 +122,9 @@ def render_table() -> str:
             caption = f"**`{title}`** {captions.get(section, '')}".rstrip()
             out += ["", caption, "", HEADER]
         lo, hi = row["range"]
+        allowed = " \\| ".join(row["choices"]) if "choices" in row else _cell(fmt_range(lo, hi))
         out.append(
-            f"| `{row['key']}` | {_cell(fmt(row['default']))} | {_cell(fmt_range(lo, hi))} "
+            f"| `{row['key']}` | {_cell(fmt(row['default']))} | {allowed} "
             f"| {_cell(row['doc'])} |"
         )
     return "\n".join(out) + "\n"

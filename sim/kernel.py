@@ -60,7 +60,7 @@ Index = namedtuple("Index", "ptr rows groups")
 People = namedtuple("People", "hunting content_role voice fear capacity availability")
 GroupArrays = namedtuple(
     "GroupArrays",
-    "activity prominence relevance job_posts recent_posters visibility identity conversation "
+    "activity prominence members relevance job_posts recent_posters visibility identity conversation "
     "ring_author ring_tick ring_replied ring_first ring_pos",
 )
 MemberArrays = namedtuple(
@@ -74,6 +74,13 @@ Parts = namedtuple("Parts", "b iv sess idx people grp mem rec")
 """What the kernel reads and writes of a :class:`State`: the arguments of its functions."""
 
 
+def behaviour(b: BehaviourParams) -> Behaviour:
+    """The behaviour parameters as numba reads them (``social_signal`` as the bool ``per_member``)."""
+    values = {f: getattr(b, f) for f in Behaviour._fields}
+    values["social_signal"] = rules.per_member_signal(b.social_signal)
+    return Behaviour(**values)
+
+
 def parts(s: State) -> Parts:
     """The state's parameters and arrays as the kernel's tuples (views: the kernel writes into the state)."""
     p, g, m, rec, pop, idx = s.params, s.groups, s.memberships, s.records, s.pop, s.index
@@ -81,13 +88,15 @@ def parts(s: State) -> Parts:
         s.availability = clock.availability_class(pop.blocked_at_work, pop.office_hours_mindset)
     i = s.interventions  # those acting now (none before interventions.start_week)
     return Parts(
-        Behaviour(*(getattr(p.behaviour, f) for f in Behaviour._fields)),
+        behaviour(p.behaviour),
         Interventions(float(i.moderation), float(i.manager_posts_per_week), float(i.weekly_digest),
                       int(p.clock.work_start)),
         Sessions(*s.session_classes),
         Index(idx.by_agent.ptr, idx.rows, idx.groups),
         People(pop.hunting, pop.content_role, pop.voice, pop.job_search_fear, s.capacity, s.availability),
-        GroupArrays(g.activity, rules.visit_weight(1.0, g.activity, p.behaviour), g.relevance, g.job_posts,
+        GroupArrays(g.activity, rules.visit_weight(1.0, rules.social_activity(
+                        g.activity, idx.members, rules.per_member_signal(p.behaviour.social_signal)), p.behaviour),
+                    idx.members, g.relevance, g.job_posts,
                     g.recent_posters, g.visibility, g.identity, g.conversation, g.ring_author, g.ring_tick,
                     g.ring_replied, g.ring_first, g.ring_pos),
         MemberArrays(m.commitment, m.visits, m.last_visit, m.posts, m.last_post, m.replies,
@@ -98,7 +107,11 @@ def parts(s: State) -> Parts:
 
 
 def simulate_hours(s: State, profiles: np.ndarray, t0: int, t1: int, rng: np.random.Generator) -> None:
-    """Hours ``t0..t1-1`` of the state ``s`` (all within one day), in place."""
+    """Hours ``t0..t1-1`` of the state ``s`` (all within one day), in place.
+
+    The group member counts are those of the state's index at the start of the span (joins
+    and leaves happen between days and weeks).
+    """
     hours(t0, t1, profiles, rng, *parts(s))
 
 
@@ -181,7 +194,8 @@ def choose_group(agent, idx, people, grp, mem, b, rng, w):
 @numba.njit(inline="always")
 def update_prominence(g, grp, b):
     """The feed prominence of group ``g`` at its current activity: :func:`rules.visit_weight` of commitment 1."""
-    grp.prominence[g] = rules.visit_weight(1.0, grp.activity[g], b)
+    signal = rules.social_activity(grp.activity[g], grp.members[g], b.social_signal)
+    grp.prominence[g] = rules.visit_weight(1.0, signal, b)
 
 
 @numba.njit(inline="always")
@@ -194,13 +208,15 @@ def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
     hunting = people.hunting[agent]
     relevance = rules.effective_relevance(grp.relevance[g], hunting, grp.job_posts[g])
     activity, commitment = grp.activity[g], mem.commitment[row]
-    benefit = rules.reading_net_benefit(relevance, activity, b)
+    signal = rules.social_activity(activity, grp.members[g], b.social_signal)
+    posters = rules.social_activity(grp.recent_posters[g], grp.members[g], b.social_signal)
+    benefit = rules.reading_net_benefit(relevance, signal, activity, b)
     mem.visits[row] += 1
     mem.last_visit[row] = t
     rec.hour_visits[t] += 1
     p_post = rules.posting_probability(
-        relevance, grp.recent_posters[g], commitment, people.content_role[agent], people.voice[agent],
-        people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g], b,
+        relevance, posters, commitment, people.content_role[agent],
+        people.voice[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g], b,
     )
     p_reply = rules.reply_probability(commitment, grp.conversation[g], iv.moderation, b)
     if rng.random() < p_post:

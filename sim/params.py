@@ -128,6 +128,14 @@ class BehaviourParams:
         "mean groups a person follows (1 + Poisson, per person); the rest get no visits; 0: no limit",
     )
     outside_option: float = _f(1.0, 0.0, 1000.0, "weight of spending a session outside one's groups")
+    social_signal: str = field(
+        default="absolute",
+        metadata={
+            "choices": ("absolute", "per_member"),
+            "doc": "what social proof, reading benefit and feed prominence respond to: absolute recent activity "
+                   "and posters, or per_member (the same per 1,000 current members); overload stays absolute",
+        },
+    )
     feed_prominence: float = _f(0.5, 0.0, 100.0, "extra visit weight per log1p(recent activity) of a group")
     activity_halflife_hours: float = _f(168.0, 1.0, 10_000.0, "half-life of recent activity (decayed count of posts)")
     defunct_relevance: float = _f(0.3, 0.0, 1.0, "relevance multiplier for a group whose employer is defunct")
@@ -334,6 +342,11 @@ def _check_ranges(obj: Any, prefix: str) -> None:
             for name, sub in value.items():
                 _check_ranges(sub, f"{key}.{name}.")
             continue
+        choices = f.metadata.get("choices")
+        if choices is not None:
+            if not isinstance(value, str) or value not in choices:
+                raise ParamError(f"{key} = {value!r} is not allowed: allowed one of {', '.join(choices)}")
+            continue
         lo, hi = f.metadata.get("range", (None, None))
         if lo is None and hi is None:
             continue
@@ -438,7 +451,10 @@ def parameter_table() -> List[Dict[str, Any]]:
                     walk(c, f"charters.{name}.")
             else:
                 lo, hi = f.metadata.get("range", (None, None))
-                rows.append({"key": key, "default": value, "range": (lo, hi), "doc": f.metadata.get("doc", "")})
+                row = {"key": key, "default": value, "range": (lo, hi), "doc": f.metadata.get("doc", "")}
+                if "choices" in f.metadata:
+                    row["choices"] = tuple(f.metadata["choices"])
+                rows.append(row)
 
     walk(ModelParams(), "")
     return rows

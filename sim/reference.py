@@ -164,7 +164,7 @@ class RefProfessional(mesa.Agent):
         """A membership with weight :func:`rules.visit_weight`, or None (the outside option)."""
         b = self.model.behaviour
         options = list(self.memberships.values())
-        weights = [float(rules.visit_weight(m.commitment, m.group.activity, b)) for m in options]
+        weights = [float(rules.visit_weight(m.commitment, m.group.social(m.group.activity), b)) for m in options]
         if b.attention_capacity > 0:  # only the most attractive `capacity` groups are visited at all
             by_weight = sorted(range(len(options)), key=lambda i: -weights[i])
             rank = {i: r for r, i in enumerate(by_weight)}
@@ -185,11 +185,11 @@ class RefProfessional(mesa.Agent):
         model, g, b = self.model, m.group, self.model.behaviour
         rng = model.rng
         relevance = rules.effective_relevance(g.relevance, self.hunting, g.job_posts)
-        benefit = rules.reading_net_benefit(relevance, g.activity, b)
+        benefit = rules.reading_net_benefit(relevance, g.social(g.activity), g.activity, b)
         m.visits += 1
         m.last_visit = model.tick
         p_post = rules.posting_probability(
-            relevance, g.recent_posters, m.commitment, self.content_role, self.voice,
+            relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.voice,
             self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, b,
         )
         p_reply = rules.reply_probability(m.commitment, g.conversation, model.interventions.moderation, b)
@@ -281,6 +281,11 @@ class RefGroup(mesa.Agent):
             setattr(self, f"week_{name}", 0)
         self.history: dict[str, list] = {name: [] for name in (*self.COUNTERS, "posters", "members", "state")}
         self.poster_sets: list[set[Membership]] = []
+
+    def social(self, x: float) -> float:
+        """:func:`rules.social_activity` of ``x`` (this group's activity or recent posters) at its current members."""
+        b = self.model.behaviour
+        return rules.social_activity(x, len(self.members), rules.per_member_signal(b.social_signal))
 
     # ------------------------------------------------------------ posts and replies
     def receive_post(self, m: Membership) -> None:

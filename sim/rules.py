@@ -107,9 +107,36 @@ def in_attention(rank, capacity):
     return (capacity <= 0) | (rank < capacity)
 
 
+SIGNAL_PER_MEMBERS = 1000.0
+"""per_member social signal: recent activity per this many current members (comparable magnitudes at ~1,000)."""
+
+
+def per_member_signal(social_signal) -> bool:
+    """``behaviour.social_signal`` as the flag :func:`social_activity` takes (numba gets a bool, not a string)."""
+    return social_signal == "per_member"
+
+
+@register_jitable
+def social_activity(activity, members, per_member):
+    """The activity a group's social signal responds to (``behaviour.social_signal``).
+
+    ``absolute`` (``per_member`` false): the recent activity (or recent posters) itself,
+    unchanged: what a visitor sees and what a feed ranks by. ``per_member``: the same per
+    :data:`SIGNAL_PER_MEMBERS` current members (Butler 2001: a larger group needs more
+    activity to look as lively). Applied to the inputs of social proof, reading benefit
+    and feed prominence; overload stays absolute (the volume a reader has to take in).
+    """
+    if per_member:
+        return activity * (SIGNAL_PER_MEMBERS / np.maximum(members, 1.0))
+    return activity
+
+
 @register_jitable
 def visit_weight(commitment, recent_activity, b: BehaviourParams):
-    """choose_group: attraction of one membership; active groups are more prominent in the feed."""
+    """choose_group: attraction of one membership; active groups are more prominent in the feed.
+
+    ``recent_activity`` is the group's social signal (:func:`social_activity`).
+    """
     return commitment * (1.0 + b.feed_prominence * np.log1p(recent_activity))
 
 
@@ -126,10 +153,14 @@ def overload(recent_activity, b: BehaviourParams):
 
 
 @register_jitable
-def reading_net_benefit(relevance, recent_activity, b: BehaviourParams):
-    """read: benefit of reading minus overload and the fixed cost of a visit (Butler 2001)."""
+def reading_net_benefit(relevance, signal, recent_activity, b: BehaviourParams):
+    """read: benefit of reading minus overload and the fixed cost of a visit (Butler 2001).
+
+    The benefit grows with the social signal ``signal`` (:func:`social_activity` of the
+    recent activity); overload with the recent activity itself.
+    """
     return (
-        b.reading_benefit * relevance * np.log1p(recent_activity)
+        b.reading_benefit * relevance * np.log1p(signal)
         - b.overload_cost * overload(recent_activity, b)
         - b.visit_cost
     )
@@ -140,7 +171,11 @@ def posting_probability(
     relevance, recent_posters, commitment, content_role, voice, fear, visibility,
     recent_activity, hunting, job_posts, b: BehaviourParams,
 ):
-    """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit."""
+    """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit.
+
+    ``recent_posters`` is the social-proof signal (:func:`social_activity` of the recent
+    distinct posters); overload uses ``recent_activity`` itself.
+    """
     logit = (
         b.post_base
         + b.post_relevance * relevance

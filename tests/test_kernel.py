@@ -38,7 +38,7 @@ def test_the_kernel_applies_the_rules_of_sim_rules():
     row, group = int(s.index.rows[entry]), int(s.index.groups[entry])
     before, activity = s.memberships.commitment[row], s.groups.activity[group]
     relevance = rules.effective_relevance(s.groups.relevance[group], s.pop.hunting[agent], s.groups.job_posts[group])
-    benefit = rules.reading_net_benefit(relevance, activity, b)
+    benefit = rules.reading_net_benefit(relevance, activity, activity, b)
     change = rules.commitment_change(benefit, 0.0, 0.0, s.groups.identity[group], b)
     kernel.read(7, agent, row, group, k.people, k.grp, k.mem, k.rec, k.b, k.iv, model.rng)
     assert s.memberships.commitment[row] == pytest.approx(rules.clip_commitment(before + change, b), rel=1e-12)

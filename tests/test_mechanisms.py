@@ -190,7 +190,7 @@ def test_posting_rises_with_relevance_social_proof_and_commitment_and_falls_with
 
 def test_reading_benefit_grows_with_activity_then_overload_turns_it_down():
     activity = np.array([0.0, 2.0, 20.0, 100.0, 2000.0])
-    benefit = rules.reading_net_benefit(0.8, activity, B)
+    benefit = rules.reading_net_benefit(0.8, activity, activity, B)
     assert benefit[0] < 0  # an empty group costs a visit and gives nothing
     assert benefit[1] > benefit[0] and benefit[2] > benefit[1]
     assert benefit[-1] < benefit[3]
