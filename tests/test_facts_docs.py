@@ -1,12 +1,12 @@
-"""The docs show the stylized-fact registry exactly as sim/facts.py holds it."""
+"""The docs show the stylized-fact registry exactly as sim/facts.py holds it (a block of groupsim-report)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from experiments import report
 from sim import facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/ODD.md"])
 def test_docs_table_is_generated_from_the_registry(doc):
-    text = (ROOT / doc).read_text(encoding="utf-8")
-    found = re.search(r"<!-- stylized-facts:begin[^>]*-->\n(.*?)\n<!-- stylized-facts:end -->", text, flags=re.S)
+    found = [b for b in report.blocks(ROOT, doc) if b.name == "facts"]
     assert found, f"{doc} has no generated stylized-facts table"
-    assert found.group(1) == facts.registry_table(), f"{doc}: paste the output of `python -m sim.facts`"
+    assert found[0].body == facts.registry_table() + "\n", f"{doc}: run `groupsim-report`"

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("sim", "experiments", "hydra_plugins")
 
 ENTRY = {"experiments.run", "experiments.plot", "experiments.callbacks", "experiments.dashboard.cli",
-         "hydra_plugins.groupsim_design_sweeper"}
+         "experiments.report", "hydra_plugins.groupsim_design_sweeper"}
 """Entry points (commands) and the Hydra hooks that glue analysis, figures and runs together."""
 MIDDLE = ("experiments.analysis", "experiments.plotting", "experiments.dashboard")
 """Packages above the run-level modules (may import each other, never in a circle)."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
-from experiments import probes
+from experiments import report
 
 ROOT = Path(__file__).resolve().parents[1]
 TOP = ("sim/", "experiments/", "configs/", "docs/", "benchmarks/", "tests/", "results/README.md", ".ci/")
@@ -41,10 +40,7 @@ def test_the_check_finds_a_missing_file():
     assert named_paths("see `sim/metrics.py` and [x](docs/NOPE.md)") == {"sim/metrics.py", "docs/NOPE.md"}
 
 
-def test_the_readmes_probe_table_is_generated_from_the_committed_findings():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"<!-- probes:begin[^>]*-->\n(.*?)\n<!-- probes:end -->", text, flags=re.S)
-    assert found, "README.md has no generated probes table"
-    report = json.loads((ROOT / "docs" / "findings" / "probes.json").read_text())
-    assert found.group(1) == probes.markdown(report), (
-        "paste the output of `python -m experiments.probes --markdown docs/findings/probes.json`")
+def test_the_readmes_results_are_generated_blocks_from_the_committed_findings():
+    """The README quotes the stylized facts, the probes and the validation only through groupsim-report."""
+    names = {b.name for b in report.blocks(ROOT, "README.md")}
+    assert {"facts", "probes", "verdicts"} <= names, names

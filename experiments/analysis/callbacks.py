@@ -19,7 +19,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from experiments import intervals, results
+from experiments import results
 from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation
 from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
 from experiments.config import model_params
@@ -148,10 +148,7 @@ def validation_report(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.
     seeds = len(ok)
     keys = ("population.size", "groups.count", "duration.weeks")
     size = ", ".join(f"{k} = {OmegaConf.select(config, k)}" for k in keys)
-    header = (f"# Validation of the current defaults\n\nSweep: {results.shown(root)}; {seeds} seed(s) (the"
-              f" independent units); {size}. Value: mean over seeds; interval: {intervals.RULE} (the method is named"
-              " beside each); pass: the mean lies in the frozen range and at least half of the judging seeds passed on"
-              " their own (seeds (passed): runs that judged it (passed it)).")
+    header = validation.header(results.shown(root), seeds, size)
     results.write_csv(root / "validation.csv", table)
     results.write_csv(root / baseline.MEASURES_CSV, measures)
     _write_text(root / "validation.md", validation.markdown(table, header))

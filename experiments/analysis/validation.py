@@ -20,7 +20,7 @@ from typing import Callable, Dict, List
 import numpy as np
 import pandas as pd
 
-from experiments.intervals import T, over_seeds
+from experiments.intervals import RULE, T, over_seeds
 from sim.facts import FACTS, Fact
 
 
@@ -167,6 +167,14 @@ def measure_report(measures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["fact", "measure", "role", "value", "ci_low", "ci_high", "interval", "seeds",
                                        "low", "high",
                                        "in_range"])
+
+
+def header(sweep: str, seeds: int, size: str) -> str:
+    """The report's title and how to read it: where it came from, the seeds, the interval rule, the pass rule."""
+    return (f"# Validation of the current defaults\n\nSweep: {sweep}; {seeds} seed(s) (the independent units); {size}."
+            f" Value: mean over seeds; interval: {RULE} (the method is named beside each); pass: the mean lies in the"
+            " frozen range and at least half of the judging seeds passed on their own (seeds (passed): runs that"
+            " judged it (passed it)).")
 
 
 def markdown(table: pd.DataFrame, header: str) -> str:

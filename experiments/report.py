@@ -1,0 +1,267 @@
+"""``groupsim-report``: every generated block of the docs, rendered from committed findings data.
+
+    groupsim-report              # rewrite every generated block from its data
+    groupsim-report --check      # exit 1, one line per stale block, when a block differs from its data
+    groupsim-report --commands   # the commands that regenerate each findings file (run them on a new model)
+
+A generated block in a Markdown page is delimited by two comments::
+
+    <!-- generated: NAME from SOURCE -->
+    ...
+    <!-- end generated -->
+
+``NAME`` is one of :data:`BLOCKS` (``status:KEY`` for any entry ``KEY`` of the findings manifest)
+and ``SOURCE`` the file it is rendered from, as the block's renderer names it (a marker naming
+another source is an error: the marker tells the reader where the numbers come from). Findings
+files live in ``docs/findings/``; ``docs/findings/manifest.json`` gives each one's provenance
+(what it is, the command that made it, the commit of the model, the seeds, the date). An entry
+whose file is not there yet renders as "not yet regenerated: run <command>", never as a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import pandas as pd
+
+from experiments import intervals, probes
+from experiments.analysis import validation
+from sim import facts
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = "docs/findings/manifest.json"
+PAGES = ("README.md", "experiments/README.md", "docs/ODD.md", "docs/VALIDATION.md", "docs/SCALING.md",
+         "docs/FINDINGS.md")
+"""The pages whose generated blocks the report keeps (paths from the repository root)."""
+MARKER = re.compile(r"<!-- generated: (?P<name>\S+) from (?P<source>\S+) -->\n(?P<body>.*?)<!-- end generated -->",
+                    flags=re.S)
+
+
+class ReportError(Exception):
+    """A block or a findings file the report cannot render (one line: what and where)."""
+
+
+def manifest(root: Path) -> Dict[str, Dict]:
+    """The findings manifest: one entry per findings file, with its provenance."""
+    try:
+        return json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{MANIFEST}: cannot read the findings manifest ({exc})") from exc
+
+
+def entry(root: Path, key: str) -> Dict:
+    """The manifest entry ``key``; a :class:`ReportError` naming the known keys if there is none."""
+    found = manifest(root)
+    if key not in found:
+        raise ReportError(f"{MANIFEST} has no entry {key!r}: allowed {', '.join(sorted(found))}")
+    return found[key]
+
+
+def provenance(e: Dict, command: bool = True) -> str:
+    """One sentence: how a findings file was made (command, commit, seeds, date)."""
+    made = f", made by `{e['command']}`" if command else ""
+    return f"Data: `{e['file']}`{made} at commit `{e['commit']}` (seeds {e['seeds']}, {e['date']})."
+
+
+def pending(e: Dict) -> str:
+    """The note that stands where a number would be, until the findings file exists."""
+    return (f"*Not yet regenerated on the current model*: {e['what']}. Run `{e['command']}`, then"
+            " `groupsim-report`; numbers measured on earlier models were withdrawn.")
+
+
+# ----------------------------------------------------------------- renderers
+
+
+def render_facts(root: Path, _arg: str) -> str:
+    """The frozen stylized-fact registry (``sim/facts.py``)."""
+    return facts.registry_table()
+
+
+def render_probes(root: Path, _arg: str) -> str:
+    """The Revision 3 review's measurements: null ladder, elasticity, spin-up deaths, S2 both ways."""
+    e = entry(root, "probes")
+    report = json.loads((root / e["file"]).read_text(encoding="utf-8"))
+    return f"{probes.markdown(report)}\n\n{provenance(e, command=False)}"
+
+
+def validation_table(path: Path) -> pd.DataFrame:
+    """``validation.csv`` as the sweep wrote it, with the verdicts back as True / False / None."""
+    table = pd.read_csv(path)
+    table["pass"] = [None if isinstance(v, float) and math.isnan(v) else str(v) == "True" for v in table["pass"]]
+    return table
+
+
+def render_validation(root: Path, _arg: str) -> str:
+    """The validation report (facts and held-out patterns over seeds) from ``docs/findings/validation.csv``."""
+    e = entry(root, "validation")
+    path = root / e["file"]
+    if not path.exists():
+        return pending(e)
+    table = validation_table(path)
+    seeds = int(table["seeds"].max())
+    header = f"{provenance(e)}\n\n" + validation.header(e["sweep"], seeds, e["size"])
+    return validation.markdown(table, header).rstrip("\n")
+
+
+def render_verdicts(root: Path, _arg: str) -> str:
+    """One line per fact and pattern: its verdict and mean over seeds (for the README and FINDINGS)."""
+    e = entry(root, "validation")
+    path = root / e["file"]
+    if not path.exists():
+        return pending(e)
+    table = validation_table(path)
+    words = {True: "pass", False: "FAIL", None: "not judged"}
+    cells = [f"{r['name']} {words[r['pass']]} ({r['value']:.3g}, {r['interval']})" if math.isfinite(r["value"])
+             else f"{r['name']} {words[r['pass']]}" for r in table.to_dict("records")]
+    return (f"Validation over {int(table['seeds'].max())} seeds (`{e['file']}`, commit `{e['commit']}`, {e['date']}):"
+            f" {'; '.join(cells)}. Mean over seeds and the interval's method in brackets.")
+
+
+def render_status(root: Path, key: str) -> str:
+    """Where a findings file stands: its provenance when it exists, else how to make it."""
+    e = entry(root, key)
+    return provenance(e) if (root / e["file"]).exists() else pending(e)
+
+
+def render_manifest(root: Path, _arg: str) -> str:
+    """Every findings file: what it holds, whether it exists, and the command that (re)makes it."""
+    lines = ["| findings | what | state | command |", "|---|---|---|---|"]
+    for e in manifest(root).values():
+        state = (f"commit `{e['commit']}`, seeds {e['seeds']}, {e['date']}" if (root / e["file"]).exists()
+                 else "**not yet regenerated**")
+        lines.append(f"| `{e['file']}` | {e['what']} | {state} | `{e['command']}` |")
+    return "\n".join(lines)
+
+
+def render_rule(root: Path, _arg: str) -> str:
+    """The rule of every interval over seeds (``experiments/intervals.py``), in one sentence."""
+    return f"Intervals: {intervals.RULE} (`experiments/intervals.py`); each table and figure names its method."
+
+
+@dataclass(frozen=True)
+class Block:
+    """A kind of generated block: the file it is rendered from, and how."""
+
+    source: Callable[[Path, str], str]
+    render: Callable[[Path, str], str]
+
+
+def _file_of(key: str) -> Callable[[Path, str], str]:
+    return lambda root, arg: entry(root, arg or key)["file"]
+
+
+def _fixed(path: str) -> Callable[[Path, str], str]:
+    return lambda root, arg: path
+
+
+BLOCKS: Dict[str, Block] = {
+    "facts": Block(_fixed("sim/facts.py"), render_facts),
+    "probes": Block(_file_of("probes"), render_probes),
+    "validation": Block(_file_of("validation"), render_validation),
+    "verdicts": Block(_file_of("validation"), render_verdicts),
+    "status": Block(_fixed(MANIFEST), render_status),
+    "manifest": Block(_fixed(MANIFEST), render_manifest),
+    "interval-rule": Block(_fixed("experiments/intervals.py"), render_rule),
+}
+"""Every kind of block; ``status:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
+
+
+# ----------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Found:
+    """One generated block of a page: where it is, what it says, and what its data gives."""
+
+    page: str
+    name: str
+    start: int
+    end: int
+    marker: str
+    body: str
+    wanted: str
+
+
+def render(root: Path, name: str, source: str) -> str:
+    """The body of block ``name`` (``KIND`` or ``KIND:ARG``), checked against the source its marker names."""
+    kind, _, arg = name.partition(":")
+    if kind not in BLOCKS:
+        raise ReportError(f"unknown block {name!r}: allowed {', '.join(sorted(BLOCKS))} (status:KEY for a manifest"
+                          " entry)")
+    block = BLOCKS[kind]
+    expected = block.source(root, arg)
+    if source != expected:
+        raise ReportError(f"block {name!r} is rendered from {expected}, not {source}")
+    return block.render(root, arg).rstrip("\n") + "\n"
+
+
+def blocks(root: Path, page: str) -> List[Found]:
+    """The generated blocks of one page, each with the body its data gives."""
+    text = (root / page).read_text(encoding="utf-8")
+    out = []
+    for m in MARKER.finditer(text):
+        try:
+            wanted = render(root, m["name"], m["source"])
+        except (ReportError, OSError, ValueError, KeyError) as exc:
+            raise ReportError(f"{page}: block {m['name']}: {exc}") from exc
+        marker = text[m.start():m.start("body")]
+        out.append(Found(page, m["name"], m.start("body"), m.end("body"), marker, m["body"], wanted))
+    return out
+
+
+def stale(root: Path) -> List[Found]:
+    """Every block, on every page, whose text differs from what its data gives."""
+    return [b for page in PAGES if (root / page).exists() for b in blocks(root, page) if b.body != b.wanted]
+
+
+def rewrite(root: Path) -> List[Found]:
+    """Rewrite the stale blocks of every page; returns them."""
+    changed = stale(root)
+    for page in sorted({b.page for b in changed}):
+        text = (root / page).read_text(encoding="utf-8")
+        for b in sorted((b for b in changed if b.page == page), key=lambda b: -b.start):
+            text = text[:b.start] + b.wanted + text[b.end:]
+        (root / page).write_text(text, encoding="utf-8")
+    return changed
+
+
+def commands(root: Path) -> List[str]:
+    """The command that (re)makes each findings file, one line each, in manifest order."""
+    return [f"{e['file']}: {e['command']}" for e in manifest(root).values()]
+
+
+def main(argv: List[str] | None = None) -> int:
+    """Rewrite, check or list; one line per problem, exit 1 when stale or unreadable."""
+    parser = argparse.ArgumentParser(prog="groupsim-report", description=__doc__.splitlines()[0])
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--check", action="store_true", help="exit 1 when any generated block differs from its data")
+    what.add_argument("--commands", action="store_true", help="list the commands that regenerate each findings file")
+    parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    args = parser.parse_args(argv)
+    try:
+        if args.commands:
+            print("\n".join(commands(args.root)))
+            return 0
+        if args.check:
+            found = stale(args.root)
+            for b in found:
+                print(f"{b.page}: generated block {b.name} differs from its data (run groupsim-report)",
+                      file=sys.stderr)
+            return 1 if found else 0
+        for b in rewrite(args.root):
+            print(f"{b.page}: rewrote block {b.name}")
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

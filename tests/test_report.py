@@ -1,0 +1,127 @@
+"""groupsim-report: every generated block of the docs matches the committed findings data, and a stale one is caught."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments import intervals, report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the pages and findings data the report reads (the check never touches the real tree)."""
+    for page in report.PAGES:
+        if (ROOT / page).exists():
+            (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / page, tmp_path / page)
+    shutil.copytree(ROOT / "docs" / "findings", tmp_path / "docs" / "findings")
+    return tmp_path
+
+
+def test_the_committed_tree_passes_the_check():
+    assert report.main(["--check"]) == 0, "run `groupsim-report` and commit the pages it rewrites"
+
+
+@pytest.mark.parametrize("page", ["README.md", "experiments/README.md", "docs/ODD.md", "docs/VALIDATION.md",
+                                  "docs/FINDINGS.md"])
+def test_each_page_that_quotes_results_has_generated_blocks(page):
+    assert report.blocks(ROOT, page), f"{page} has no generated block: the check would pass it vacuously"
+
+
+def test_a_number_changed_by_hand_in_a_block_fails_the_check_and_the_report_restores_it(tree, capsys):
+    readme = tree / "README.md"
+    original = readme.read_text(encoding="utf-8")
+    probes = next(b for b in report.blocks(tree, "README.md") if b.name == "probes")
+    assert "62.3%" in probes.body
+    readme.write_text(original[:probes.start] + probes.body.replace("62.3%", "63.3%", 1) + original[probes.end:],
+                      encoding="utf-8")
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["README.md: generated block probes differs from its data (run groupsim-report)"]
+    assert report.main(["--root", str(tree)]) == 0
+    assert readme.read_text(encoding="utf-8") == original
+    assert report.main(["--check", "--root", str(tree)]) == 0
+
+
+def test_new_data_makes_the_blocks_it_feeds_stale_on_every_page(tree, capsys):
+    path = tree / "docs" / "findings" / "probes.json"
+    data = json.loads(path.read_text())
+    data["seeds"]["1"]["model"]["share_dormant"] = 0.9
+    path.write_text(json.dumps(data))
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    stale = {line.split(":")[0] for line in capsys.readouterr().err.splitlines()}
+    assert stale == {"README.md", "docs/VALIDATION.md", "docs/FINDINGS.md"}
+
+
+def test_missing_findings_give_the_command_never_a_number(tree):
+    e = report.entry(tree, "interventions")
+    assert not (tree / e["file"]).exists()
+    note = report.render(tree, "status:interventions", report.MANIFEST)
+    assert "Not yet regenerated" in note and e["command"] in note
+    # once the file is there the block names its provenance instead, and the check sees it
+    (tree / e["file"]).write_text("x\n1\n")
+    manifest = json.loads((tree / report.MANIFEST).read_text())
+    manifest["interventions"].update(commit="abc1234", seeds="1-25", date="2026-12-07")
+    (tree / report.MANIFEST).write_text(json.dumps(manifest))
+    assert "commit `abc1234`" in report.render(tree, "status:interventions", report.MANIFEST)
+    assert report.stale(tree)
+
+
+@pytest.mark.parametrize("marker, problem", [
+    ("<!-- generated: nosuch from docs/findings/probes.json -->", "unknown block 'nosuch'"),
+    ("<!-- generated: probes from docs/findings/other.json -->", "rendered from docs/findings/probes.json"),
+    ("<!-- generated: status:nosuch from docs/findings/manifest.json -->", "has no entry 'nosuch'"),
+])
+def test_a_bad_marker_is_one_line_naming_the_page_and_the_block(tree, capsys, marker, problem):
+    page = tree / "docs" / "FINDINGS.md"
+    page.write_text(page.read_text() + f"\n{marker}\n<!-- end generated -->\n")
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: docs/FINDINGS.md: block ") and problem in err[0]
+
+
+def test_commands_list_how_to_remake_every_findings_file(capsys):
+    assert report.main(["--commands"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    manifest = report.manifest(ROOT)
+    assert len(lines) == len(manifest)
+    for line, e in zip(lines, manifest.values(), strict=True):
+        assert line == f"{e['file']}: {e['command']}"
+        assert e["file"] in e["command"], f"{e['file']}: its command does not write it"
+
+
+def test_every_committed_findings_file_says_where_it_came_from():
+    for key, e in report.manifest(ROOT).items():
+        if (ROOT / e["file"]).exists():
+            assert {"command", "commit", "seeds", "date"} <= set(e), key
+
+
+def test_validation_intervals_follow_the_seed_count_rule():
+    """Fewer than 10 seeds: t (none below 3); from 10: bootstrap; S6 is judged by its own t-interval."""
+    e = report.entry(ROOT, "validation")
+    if not (ROOT / e["file"]).exists():
+        pytest.skip("no validation data committed yet")
+    table = report.validation_table(ROOT / e["file"])
+    for r in table.to_dict("records"):
+        n = int(r["seeds"])
+        if r["name"].startswith("S6"):
+            assert r["interval"] in (intervals.T, intervals.NONE), r["name"]
+        elif n < intervals.MIN_SEEDS:
+            assert r["interval"] == intervals.NONE and math.isnan(r["ci_low"]), r["name"]
+        else:
+            expected = intervals.T if n < intervals.BOOTSTRAP_FROM else intervals.BOOTSTRAP
+            assert r["interval"] == expected, r["name"]
+
+
+def test_the_validation_table_round_trips_its_verdicts(tmp_path):
+    table = pd.DataFrame({"pass": [True, False, None]})
+    table.to_csv(tmp_path / "v.csv", index=False)
+    assert report.validation_table(tmp_path / "v.csv")["pass"].tolist() == [True, False, None]
