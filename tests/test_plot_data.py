@@ -514,12 +514,12 @@ def test_variant_effects_are_paired_by_seed_with_an_interval_over_seeds():
     assert (mod["diff"], mod["diff_low"], mod["diff_high"]) == pytest.approx((0.2, 0.2, 0.2))
 
 
-def test_survival_band_resamples_seeds_not_groups():
+def test_survival_band_is_over_seeds_not_groups_by_the_seed_count_rule():
     # three seeds with the same curve (one of 4 groups dormant at week 2, one at week 3)
     one = four_groups().assign(job="a")
     same = pd.concat([one.assign(job=j, seed=k) for k, j in enumerate("xyz")], ignore_index=True)
     km = data.survival_by_charter(same, horizon_weeks=5)
-    assert set(km["interval"]) == {"seeds"}
+    assert set(km["interval"]) == {"t"}  # 3-9 seeds: Student t over each seed's curve
     assert km["survival"].tolist() == pytest.approx([1, 0.75, 0.5, 0.5])
     # seeds agree, so the band has no width; Greenwood over the 12 pooled groups would claim one
     assert km["ci_low"].tolist() == pytest.approx(km["ci_high"].tolist())
@@ -528,6 +528,20 @@ def test_survival_band_resamples_seeds_not_groups():
     wide = data.survival_by_charter(pd.concat([same, other], ignore_index=True), horizon_weeks=5)
     at2 = wide[wide["time"] == 2].iloc[0]
     assert at2["ci_low"] < at2["survival"] < at2["ci_high"]
+    # two seeds: no band; ten: the seeds are resampled (a bootstrap over seeds)
+    two = data.survival_by_charter(pd.concat([same[same.seed < 1], other], ignore_index=True), horizon_weeks=5)
+    assert set(two["interval"]) == {"none (n<3)"} and two["ci_low"].isna().all()
+    ten = pd.concat([one.assign(job=f"j{k}", seed=k, weeks_to_dormancy=2.0 if k % 2 else one.weeks_to_dormancy)
+                     for k in range(10)], ignore_index=True)
+    assert set(data.survival_by_charter(ten, horizon_weeks=5)["interval"]) == {"seeds"}
+
+
+def test_a_median_over_seeds_follows_the_seed_count_rule():
+    values, seeds = [1, 2, 3, 4, 5, 6], [1, 1, 2, 2, 3, 3]
+    low, high, method = stats.median_over_seeds(values, seeds)
+    assert method == "t" and low < 3.5 < high
+    assert stats.median_over_seeds([1, 2, 3, 4], [1, 1, 2, 2])[2] == "none (n<3)"
+    assert stats.median_over_seeds(list(range(20)), [k // 2 for k in range(20)])[2] == "bootstrap of seeds"
 
 
 def test_participation_badge_ratio_and_hourly_intervals_are_over_seeds():

@@ -32,9 +32,8 @@ REFERENCE_90_9_1 = {"never posted": 0.90, "occasional": 0.09, "heavy": 0.01}
 QUANTILES = (10, 25, 75, 90)  # of weekly posts over groups, figure 1
 FIG1_SIZE_EDGES = (0, 200, 1_000, math.inf)  # figure 1: small / mid / large groups by their own initial size
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MEDIAN_OVER_SEEDS = "bootstrap of seeds"
-MEDIAN_WITHIN_RUN = "order statistics"
-"""Figure 1's two intervals of a median: resampling seeds, or order statistics within one run."""
+MEDIAN_OVER_SEEDS, MEDIAN_WITHIN_RUN = stats.MEDIAN_BOOTSTRAP, stats.MEDIAN_WITHIN_RUN
+"""Figure 1's intervals of a median from 10 seeds (resampling seeds) and within one run (order statistics)."""
 
 
 def charter_order(names) -> list[str]:
@@ -184,7 +183,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
     rows = []
     for (charter, size, week), part in weekly.groupby(["charter", "size_class", "week"], observed=True):
         posts = part["posts"]
-        lo, hi = stats.median_over_seeds(posts, part["seed"])
+        lo, hi, method = stats.median_over_seeds(posts, part["seed"])
         rows.append(
             {
                 "charter": charter,
@@ -195,7 +194,7 @@ def weekly_posts_by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> 
                 "median_ci_low": lo,
                 "median_ci_high": hi,
                 **{f"q{q}": float(posts.quantile(q / 100)) for q in QUANTILES},
-                "interval": MEDIAN_OVER_SEEDS if part["seed"].nunique() >= 2 else MEDIAN_WITHIN_RUN,
+                "interval": method,
             }
         )
     columns = [

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from experiments.intervals import T
 from experiments.plotting import stats
 from experiments.plotting.data import (
     MEDIAN_OVER_SEEDS,
@@ -138,13 +139,26 @@ def _wrap(text: str, width: int = 14) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def _survival_band(methods: set) -> str:
+    """Figure 3's band in words, from its table's ``interval`` column."""
+    if "seeds" in methods:
+        return "band: 95% bootstrap CI over seeds (seeds resampled, not groups)"
+    if "greenwood" in methods:
+        return "band: 95% CI (Greenwood, log-log)"
+    if T in methods:
+        return f"band: 95% CI, {stats.describe(methods)}, of each seed's curve"
+    return f"no band ({stats.describe(methods)})"
+
+
 # ----------------------------------------------------------------- figure 1
 
 
 def _median_method(table: pd.DataFrame) -> str:
     """Figure 1's interval methods in words."""
+    used = set(table.get("interval", ()))
     words = {MEDIAN_OVER_SEEDS: "seeds resampled", MEDIAN_WITHIN_RUN: "order statistics"}
-    return "; ".join(words[m] for m in words if m in set(table.get("interval", ())))
+    over = stats.describe(used - set(words))  # 2-9 seeds: over each seed's median (experiments/intervals.py)
+    return "; ".join([words[m] for m in words if m in used] + ([f"{over}, of each seed's median"] if over else []))
 
 
 def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
@@ -326,8 +340,7 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
         _note(
             fig,
             f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); "
-            + ("band: 95% bootstrap CI over seeds (seeds resampled, not groups)"
-               if "interval" in table and (table["interval"] == "seeds").any() else "band: 95% CI (Greenwood, log-log)")
+            + _survival_band(set(table.get("interval", ())))
             + (
                 f"; no group can be dormant before week {earliest:g}, after this run's horizon"
                 if earliest and earliest > horizon

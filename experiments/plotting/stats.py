@@ -5,7 +5,8 @@ and Kaplan-Meier with log(-log) Greenwood bands (``ecdf`` on ``CensoredData``). 
 lacks is written here: Newcombe's interval for a difference of proportions, the
 order-statistic median interval, Lorenz curves, Gini and top shares; the interval of a mean
 over seeds is :func:`experiments.intervals.over_seeds`, and medians and survival curves over
-seeds resample seeds with ``scipy.stats.bootstrap``. Every function returns
+seeds follow its rule: no interval below 3 seeds, a t-interval over the seeds' own medians or
+curves with 3-9, and from 10 seeds a bootstrap that resamples seeds (``scipy.stats.bootstrap``). Every function returns
 plain numbers or arrays, so the figure tables in :mod:`experiments.plotting.data` can be
 checked against published or hand-computed values.
 """
@@ -100,20 +101,33 @@ def median_ci(values, level: float = LEVEL) -> tuple[float, float]:
     return float(x[lo_rank - 1]), float(x[hi_rank - 1])
 
 
-def median_over_seeds(values, seeds, level: float = LEVEL, n_resamples: int = 1000) -> tuple[float, float]:
-    """Interval of the median of values pooled over seeds, from resampling seeds (not values).
+MEDIAN_BOOTSTRAP = "bootstrap of seeds"
+MEDIAN_WITHIN_RUN = "order statistics"
+"""The two intervals of a pooled median besides :mod:`experiments.intervals`' own methods."""
 
-    Values of one seed (the groups of one run) are not independent; the seeds are resampled
-    with replacement (``scipy.stats.bootstrap`` on the seed labels) and the pooled median is
-    recomputed with each seed weighted by how often it was drawn. With fewer than two seeds,
-    :func:`median_ci`.
+
+def median_over_seeds(values, seeds, level: float = LEVEL, n_resamples: int = 1000) -> tuple[float, float, str]:
+    """Interval of the median of values pooled over seeds, with seeds (not values) as the units.
+
+    Values of one seed (the groups of one run) are not independent. Returns ``(low, high,
+    method)``: one seed, :func:`median_ci` (``order statistics``); 2-9 seeds, the interval of
+    :func:`experiments.intervals.over_seeds` over each seed's own median (none below 3
+    seeds, Student t from 3); from 10 seeds, the seeds are resampled with replacement
+    (``scipy.stats.bootstrap`` on the seed labels) and the pooled median recomputed with each
+    seed weighted by how often it was drawn (``bootstrap of seeds``). A band always holds
+    the pooled median.
     """
     x, s = np.asarray(values, dtype=float), np.asarray(seeds)
     keep = ~np.isnan(x)
     x, s = x[keep], s[keep]
     units, unit_of = np.unique(s.astype(str), return_inverse=True)
     if len(units) < 2:
-        return median_ci(x, level)
+        return (*median_ci(x, level), MEDIAN_WITHIN_RUN)
+    median = float(np.median(x))
+    if len(units) < intervals.BOOTSTRAP_FROM:
+        per_seed = pd.Series(x).groupby(unit_of).median()
+        _, low, high, _, method = intervals.over_seeds(per_seed.to_numpy(), level)
+        return (min(low, median), max(high, median), method) if math.isfinite(low) else (low, high, method)
     order = np.argsort(x, kind="stable")
     xs, us = x[order], unit_of[order]
 
@@ -126,8 +140,7 @@ def median_over_seeds(values, seeds, level: float = LEVEL, n_resamples: int = 10
     res = bootstrap((np.arange(len(units)),), weighted_median, vectorized=True, confidence_level=level,
                     n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(0))
     low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
-    median = float(np.median(x))
-    return min(low, median), max(high, median)
+    return min(low, median), max(high, median), MEDIAN_BOOTSTRAP
 
 
 def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float]:
@@ -199,15 +212,17 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
 
 
 def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_resamples: int = 1000) -> pd.DataFrame:
-    """Kaplan-Meier of all groups, with a band from resampling seeds instead of groups.
+    """Kaplan-Meier of all groups, with a band over seeds instead of groups.
 
     Groups of one seed share members and random streams, so Greenwood's band (groups as
-    independent units) is too narrow for groups pooled over seeds. Here the seeds are
-    resampled with replacement (a cluster bootstrap, ``scipy.stats.bootstrap`` on the seed
-    labels) and the curve is recomputed from the resampled seeds' at-risk and event counts;
-    the band is the percentile interval at each time. Same columns as :func:`kaplan_meier`,
-    plus ``interval`` (``seeds``); with fewer than two seeds, :func:`kaplan_meier` with
-    ``interval`` = ``greenwood``.
+    independent units) is too narrow for groups pooled over seeds. From 10 seeds the seeds
+    are resampled with replacement (a cluster bootstrap, ``scipy.stats.bootstrap`` on the
+    seed labels) and the curve is recomputed from the resampled seeds' at-risk and event
+    counts; the band is the percentile interval at each time (``interval`` = ``seeds``).
+    With 2-9 seeds, each seed's own curve is computed and the band at each time is the
+    interval of :func:`experiments.intervals.over_seeds` over them (``t``; none below 3
+    seeds). Same columns as :func:`kaplan_meier`, plus ``interval``; with one seed,
+    :func:`kaplan_meier` with ``interval`` = ``greenwood``. A band always holds the curve.
     """
     table = kaplan_meier(durations, events, level)
     t, e, s = (np.asarray(a) for a in (durations, events, seeds))
@@ -220,6 +235,15 @@ def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_re
     member = s[None, :] == units[:, None]  # seeds x groups
     at_risk = member.astype(float) @ (t[:, None] >= times[None, :])  # seeds x times
     deaths = member.astype(float) @ (e[:, None] & (t[:, None] == times[None, :]))
+    if len(units) < intervals.BOOTSTRAP_FROM:
+        hazard = np.divide(deaths, at_risk, out=np.zeros_like(deaths), where=at_risk > 0)
+        curves = np.cumprod(1 - hazard, axis=-1)  # seeds x times
+        bands = [intervals.over_seeds(curves[:, j], level) for j in range(len(times))]
+        low, high = np.array([b.low for b in bands]), np.array([b.high for b in bands])
+        survival = table["survival"].to_numpy()
+        table["ci_low"] = np.where(np.isfinite(low), np.minimum(low, survival), np.nan)
+        table["ci_high"] = np.where(np.isfinite(high), np.maximum(high, survival), np.nan)
+        return table.assign(interval=bands[0].method)
 
     def curve(idx, axis=-1):
         idx = np.asarray(idx, dtype=int)
