@@ -118,10 +118,15 @@ def render_verdicts(root: Path, _arg: str) -> str:
         return pending(e)
     table = validation_table(path)
     words = {True: "pass", False: "FAIL", None: "not judged"}
-    cells = [f"{r['name']} {words[r['pass']]} ({r['value']:.3g}, {r['interval']})" if math.isfinite(r["value"])
-             else f"{r['name']} {words[r['pass']]}" for r in table.to_dict("records")]
+    def cell(r: Dict) -> str:
+        if not math.isfinite(r["value"]):
+            return f"{r['name']} {words[r['pass']]}"
+        interval = f" [{r['ci_low']:.3g}, {r['ci_high']:.3g}]" if math.isfinite(r["ci_low"]) else ""
+        return f"{r['name']} {words[r['pass']]} ({r['value']:.3g}{interval}, {r['interval']})"
+
+    cells = [cell(r) for r in table.to_dict("records")]
     return (f"Validation over {int(table['seeds'].max())} seeds (`{e['file']}`, commit `{e['commit']}`, {e['date']}):"
-            f" {'; '.join(cells)}. Mean over seeds and the interval's method in brackets.")
+            f" {'; '.join(cells)}. In brackets: mean over seeds [95% interval over seeds], the interval's method.")
 
 
 def render_status(root: Path, key: str) -> str:
