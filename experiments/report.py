@@ -129,6 +129,67 @@ def render_verdicts(root: Path, _arg: str) -> str:
             f" {'; '.join(cells)}. In brackets: mean over seeds [95% interval over seeds], the interval's method.")
 
 
+def _share(x: float) -> str:
+    return "n/a" if not math.isfinite(x) else f"{100 * x:.1f}%"
+
+
+def _interval(low: float, high: float, method: str, points: bool = False) -> str:
+    """``[low, high] (method)`` in percent (or percentage points); the method alone when there is no interval."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"none ({method})"
+    f = "+.1f" if points else ".1f"
+    return f"[{100 * low:{f}}, {100 * high:{f}}] ({method})"
+
+
+def _figure_table(root: Path, key: str) -> tuple[Dict, pd.DataFrame | None]:
+    """A manifest entry and its figure table (None until the file exists)."""
+    e = entry(root, key)
+    path = root / e["file"]
+    return e, (pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() else None)
+
+
+def render_effects(root: Path, key: str) -> str:
+    """A figure 7 table: each variant's share thriving and its change from the baseline, paired by seed."""
+    e, table = _figure_table(root, key)
+    if table is None:
+        return pending(e)
+    column = e["column"]
+    lines = ["| variant | share thriving | 95% interval | change from the baseline (points) | 95% interval |",
+             "|---|---|---|---|---|"]
+    for r in table.to_dict("records"):
+        base = str(r[column]) == str(e["baseline"])
+        change = "baseline" if base else f"{100 * r['diff']:+.1f}"
+        paired = "" if base else _interval(r["diff_low"], r["diff_high"], r["diff_interval"], True)
+        lines.append(f"| {r[column]} | {_share(r['share'])} | {_interval(r['ci_low'], r['ci_high'], r['interval'])}"
+                     f" | {change} | {paired} |")
+    seeds = int(table["n_seeds"].max())
+    return (f"Share of groups thriving at the last reported week, mean over {seeds} seeds; changes are paired by seed"
+            f" (each seed's share minus the baseline's at the same seed).\n\n" + "\n".join(lines)
+            + f"\n\n{provenance(e)}")
+
+
+def render_by_size(root: Path, key: str) -> str:
+    """A figure 2 table: share thriving by charter and initial size, model beside the null model."""
+    e, table = _figure_table(root, key)
+    if table is None:
+        return pending(e)
+    lines = ["| charter | initial size | groups | model: share thriving | 95% interval | null | 95% interval |",
+             "|---|---|---|---|---|---|---|"]
+    model = table[table["source"] == "model"]
+    null = table[table["source"] != "model"].set_index(["charter", "size_lo"])
+    for r in model.to_dict("records"):
+        n = null.loc[(r["charter"], r["size_lo"])] if (r["charter"], r["size_lo"]) in null.index else None
+        null_cells = (f"{_share(n['share'])} | {_interval(n['ci_low'], n['ci_high'], n['interval'])}" if n is not None
+                      else "n/a | n/a")
+        model_cells = f"{_share(r['share'])} | {_interval(r['ci_low'], r['ci_high'], r['interval'])}"
+        lines.append(f"| {r['charter']} | {r['size_lo']:g}-{r['size_hi']:g} | {r['n_groups']} | {model_cells}"
+                     f" | {null_cells} |")
+    seeds = int(model["n_seeds"].max())
+    return (f"Share of groups thriving at the last reported week by initial size (mean over {seeds}"
+            " seeds of each seed's share); the null model keeps each run's groups and members and posts at the run's"
+            " own per-capita rate, judged by the same classifier.\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
+
+
 def render_status(root: Path, key: str) -> str:
     """Where a findings file stands: its provenance when it exists, else how to make it."""
     e = entry(root, key)
@@ -172,10 +233,12 @@ BLOCKS: Dict[str, Block] = {
     "validation": Block(_file_of("validation"), render_validation),
     "verdicts": Block(_file_of("validation"), render_verdicts),
     "status": Block(_fixed(MANIFEST), render_status),
+    "effects": Block(_file_of(""), render_effects),
+    "by-size": Block(_file_of(""), render_by_size),
     "manifest": Block(_fixed(MANIFEST), render_manifest),
     "interval-rule": Block(_fixed("experiments/intervals.py"), render_rule),
 }
-"""Every kind of block; ``status:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
+"""Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 
 
 # ----------------------------------------------------------------- pages

@@ -62,16 +62,16 @@ def test_new_data_makes_the_blocks_it_feeds_stale_on_every_page(tree, capsys):
 
 
 def test_missing_findings_give_the_command_never_a_number(tree):
-    e = report.entry(tree, "interventions")
+    e = report.entry(tree, "attention_hysteresis")
     assert not (tree / e["file"]).exists()
-    note = report.render(tree, "status:interventions", report.MANIFEST)
+    note = report.render(tree, "status:attention_hysteresis", report.MANIFEST)
     assert "Not yet regenerated" in note and e["command"] in note
     # once the file is there the block names its provenance instead, and the check sees it
     (tree / e["file"]).write_text("x\n1\n")
     manifest = json.loads((tree / report.MANIFEST).read_text())
-    manifest["interventions"].update(commit="abc1234", seeds="1-25", date="2026-12-07")
+    manifest["attention_hysteresis"].update(commit="abc1234", seeds="1-25", date="2026-12-07")
     (tree / report.MANIFEST).write_text(json.dumps(manifest))
-    assert "commit `abc1234`" in report.render(tree, "status:interventions", report.MANIFEST)
+    assert "commit `abc1234`" in report.render(tree, "status:attention_hysteresis", report.MANIFEST)
     assert report.stale(tree)
 
 
@@ -125,3 +125,20 @@ def test_the_validation_table_round_trips_its_verdicts(tmp_path):
     table = pd.DataFrame({"pass": [True, False, None]})
     table.to_csv(tmp_path / "v.csv", index=False)
     assert report.validation_table(tmp_path / "v.csv")["pass"].tolist() == [True, False, None]
+
+
+def test_an_effects_table_shows_paired_changes_with_their_method(tree):
+    """Figure 7's table reaches the docs with each interval's method (t with 3 seeds), and the baseline unmarked."""
+    table = pd.DataFrame({"intervention": ["none", "manager_seeding"], "n_seeds": [3, 3],
+                          "share": [0.2, 0.3], "ci_low": [0.1, 0.2], "ci_high": [0.3, 0.4], "interval": ["t", "t"],
+                          "diff": [float("nan"), 0.111], "diff_low": [float("nan"), -0.01],
+                          "diff_high": [float("nan"), 0.23], "diff_interval": ["", "t"]})
+    e = report.entry(tree, "interventions")
+    manifest = json.loads((tree / report.MANIFEST).read_text())
+    manifest["interventions"].update(commit="abc1234", seeds="1-3", date="2026-12-07")
+    (tree / report.MANIFEST).write_text(json.dumps(manifest))
+    table.to_csv(tree / e["file"], index=False)
+    text = report.render(tree, "effects:interventions", e["file"])
+    assert "| none | 20.0% | [10.0, 30.0] (t) | baseline |  |" in text
+    assert "| manager_seeding | 30.0% | [20.0, 40.0] (t) | +11.1 | [-1.0, +23.0] (t) |" in text
+    assert "mean over 3 seeds" in text and "commit `abc1234`" in text
