@@ -3,6 +3,7 @@
     groupsim-report              # rewrite every generated block from its data
     groupsim-report --check      # exit 1, one line per stale block, when a block differs from its data
     groupsim-report --commands   # the commands that regenerate each findings file (run them on a new model)
+    groupsim-report --collect KEY SWEEP_DIR   # a sweep's per-job outputs as findings file KEY, with provenance
 
 A generated block in a Markdown page is delimited by two comments::
 
@@ -24,15 +25,17 @@ import argparse
 import json
 import math
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable, Dict, List
 
 import pandas as pd
 
 from experiments import intervals, probes
-from experiments.analysis import validation
+from experiments.analysis import effects, validation
 from sim import facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,24 +151,31 @@ def _figure_table(root: Path, key: str) -> tuple[Dict, pd.DataFrame | None]:
     return e, (pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() else None)
 
 
-def render_effects(root: Path, key: str) -> str:
-    """A figure 7 table: each variant's share thriving and its change from the baseline, paired by seed."""
-    e, table = _figure_table(root, key)
-    if table is None:
+OUTPUT_WORDS = {"share_dormant": "share dormant (points)", "posts_per_1000_members_week":
+                "posts per 1,000 members per week", "share_thriving": "share thriving (points)"}
+"""How the ranking names the outputs of a sweep's jobs (shares in percentage points)."""
+
+
+def render_ranking(root: Path, key: str) -> str:
+    """A sweep of variants (ablations, interventions) ranked by their paired effects, with intervals over seeds."""
+    e, jobs = _figure_table(root, key)
+    if jobs is None:
         return pending(e)
-    column = e["column"]
-    lines = ["| variant | share thriving | 95% interval | change from the baseline (points) | 95% interval |",
-             "|---|---|---|---|---|"]
-    for r in table.to_dict("records"):
-        base = str(r[column]) == str(e["baseline"])
-        change = "baseline" if base else f"{100 * r['diff']:+.1f}"
-        paired = "" if base else _interval(r["diff_low"], r["diff_high"], r["diff_interval"], True)
-        lines.append(f"| {r[column]} | {_share(r['share'])} | {_interval(r['ci_low'], r['ci_high'], r['interval'])}"
-                     f" | {change} | {paired} |")
-    seeds = int(table["n_seeds"].max())
-    return (f"Share of groups thriving at the last reported week, mean over {seeds} seeds; changes are paired by seed"
-            f" (each seed's share minus the baseline's at the same seed).\n\n" + "\n".join(lines)
-            + f"\n\n{provenance(e)}")
+    outputs = e["columns"]
+    table = effects.paired_effects(jobs, e["column"], e["baseline"], outputs)
+    lines = ["| variant | " + " | ".join(OUTPUT_WORDS.get(o, o) for o in outputs) + " |",
+             "|---|" + "---|" * len(outputs)]
+    for variant, part in table.groupby("variant", sort=False):
+        cells = []
+        for r in part.to_dict("records"):
+            scale = 100 if r["output"].startswith("share") else 1
+            interval = (f" [{scale * r['low']:+.1f}, {scale * r['high']:+.1f}]" if math.isfinite(r["low"]) else "")
+            cells.append(f"{scale * r['effect']:+.1f}{interval} ({r['method']}){'' if r['detectable'] else ', n.d.'}")
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    seeds = int(table["seeds"].max()) if len(table) else 0
+    return (f"Each variant minus the baseline (`{e['column']}={e['baseline']}`) at the same seed, mean over {seeds}"
+            " seeds [95% interval over seeds] (method); ranked by the size of the effect on the first column;"
+            " n.d.: not detectable (the interval holds 0).\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
 
 
 def render_by_size(root: Path, key: str) -> str:
@@ -233,7 +243,7 @@ BLOCKS: Dict[str, Block] = {
     "validation": Block(_file_of("validation"), render_validation),
     "verdicts": Block(_file_of("validation"), render_verdicts),
     "status": Block(_fixed(MANIFEST), render_status),
-    "effects": Block(_file_of(""), render_effects),
+    "ranking": Block(_file_of(""), render_ranking),
     "by-size": Block(_file_of(""), render_by_size),
     "manifest": Block(_fixed(MANIFEST), render_manifest),
     "interval-rule": Block(_fixed("experiments/intervals.py"), render_rule),
@@ -305,15 +315,52 @@ def commands(root: Path) -> List[str]:
     return [f"{e['file']}: {e['command']}" for e in manifest(root).values()]
 
 
+def collect(root: Path, key: str, sweep: Path, commit: str, today: str) -> Path:
+    """Keep a sweep's per-job columns that entry ``key`` names as its findings file, and record its provenance.
+
+    Reads ``sweep_summary.csv`` of ``sweep`` (the jobs that ran), writes ``seed``, the entry's
+    ``column`` and ``columns`` to the entry's file, and sets the entry's ``commit``, ``seeds``
+    and ``date`` in the manifest: provenance is written by the tool, never typed.
+    """
+    e = entry(root, key)
+    try:
+        jobs = pd.read_csv(sweep / "sweep_summary.csv")
+    except OSError as exc:
+        raise ReportError(f"--collect {key} {sweep}: no sweep_summary.csv there ({exc.strerror})") from exc
+    wanted = ["seed", e["column"], *e["columns"]]
+    missing = [c for c in wanted if c not in jobs.columns]
+    if missing:
+        raise ReportError(f"--collect {key} {sweep}: the sweep has no column(s) {', '.join(missing)}")
+    jobs[wanted].to_csv(root / e["file"], index=False)
+    seeds = sorted(jobs["seed"].unique())
+    found = manifest(root)
+    found[key].update(commit=commit, seeds=f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0]),
+                      date=today)
+    (root / MANIFEST).write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    return root / e["file"]
+
+
+def head_commit(root: Path) -> str:
+    """The short commit of the checkout (the model a collected sweep ran on)."""
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
 def main(argv: List[str] | None = None) -> int:
     """Rewrite, check or list; one line per problem, exit 1 when stale or unreadable."""
     parser = argparse.ArgumentParser(prog="groupsim-report", description=__doc__.splitlines()[0])
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--check", action="store_true", help="exit 1 when any generated block differs from its data")
     what.add_argument("--commands", action="store_true", help="list the commands that regenerate each findings file")
+    what.add_argument("--collect", nargs=2, metavar=("KEY", "SWEEP_DIR"),
+                      help="write a sweep's per-job columns as findings file KEY and record its provenance")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
     args = parser.parse_args(argv)
     try:
+        if args.collect:
+            key, sweep = args.collect
+            print(f"wrote {collect(args.root, key, Path(sweep), head_commit(args.root), date.today().isoformat())}")
+            return 0
         if args.commands:
             print("\n".join(commands(args.root)))
             return 0

@@ -93,9 +93,9 @@ def test_commands_list_how_to_remake_every_findings_file(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     manifest = report.manifest(ROOT)
     assert len(lines) == len(manifest)
-    for line, e in zip(lines, manifest.values(), strict=True):
+    for line, (key, e) in zip(lines, manifest.items(), strict=True):
         assert line == f"{e['file']}: {e['command']}"
-        assert e["file"] in e["command"], f"{e['file']}: its command does not write it"
+        assert e["file"] in e["command"] or f"--collect {key} " in e["command"], f"{key}: its command does not write it"
 
 
 def test_every_committed_findings_file_says_where_it_came_from():
@@ -127,18 +127,36 @@ def test_the_validation_table_round_trips_its_verdicts(tmp_path):
     assert report.validation_table(tmp_path / "v.csv")["pass"].tolist() == [True, False, None]
 
 
-def test_an_effects_table_shows_paired_changes_with_their_method(tree):
-    """Figure 7's table reaches the docs with each interval's method (t with 3 seeds), and the baseline unmarked."""
-    table = pd.DataFrame({"intervention": ["none", "manager_seeding"], "n_seeds": [3, 3],
-                          "share": [0.2, 0.3], "ci_low": [0.1, 0.2], "ci_high": [0.3, 0.4], "interval": ["t", "t"],
-                          "diff": [float("nan"), 0.111], "diff_low": [float("nan"), -0.01],
-                          "diff_high": [float("nan"), 0.23], "diff_interval": ["", "t"]})
+def test_a_collected_sweep_is_ranked_by_paired_effects_with_its_provenance(tree):
+    """Per-seed differences from the baseline: the spread between seeds cancels, the method follows the seed count."""
+    sweep = tree / "sweep"
+    sweep.mkdir()
+    rows = []
+    for seed, level in ((1, 0.2), (2, 0.5), (3, 0.8)):  # seeds differ a lot; the paired effects do not
+        rows += [{"job": f"n{seed}", "seed": seed, "intervention": "none", "share_dormant": level,
+                  "posts_per_1000_members_week": 10 * level, "share_thriving": 0.1, "other": 1},
+                 {"job": f"m{seed}", "seed": seed, "intervention": "manager_seeding", "share_dormant": level - 0.1,
+                  "posts_per_1000_members_week": 10 * level + 2 + 0.1 * seed, "share_thriving": 0.1, "other": 1},
+                 {"job": f"d{seed}", "seed": seed, "intervention": "weekly_digest", "share_dormant": level + 0.01,
+                  "posts_per_1000_members_week": 10 * level, "share_thriving": 0.1 + 0.01 * (seed - 2), "other": 1}]
+    pd.DataFrame(rows).to_csv(sweep / "sweep_summary.csv", index=False)
+    written = report.collect(tree, "interventions", sweep, "abc1234", "2026-12-07")
+    assert list(pd.read_csv(written).columns) == ["seed", "intervention", "share_dormant",
+                                                  "posts_per_1000_members_week", "share_thriving"]
     e = report.entry(tree, "interventions")
-    manifest = json.loads((tree / report.MANIFEST).read_text())
-    manifest["interventions"].update(commit="abc1234", seeds="1-3", date="2026-12-07")
-    (tree / report.MANIFEST).write_text(json.dumps(manifest))
-    table.to_csv(tree / e["file"], index=False)
-    text = report.render(tree, "effects:interventions", e["file"])
-    assert "| none | 20.0% | [10.0, 30.0] (t) | baseline |  |" in text
-    assert "| manager_seeding | 30.0% | [20.0, 40.0] (t) | +11.1 | [-1.0, +23.0] (t) |" in text
+    assert (e["commit"], e["seeds"], e["date"]) == ("abc1234", "1-3", "2026-12-07")
+    text = report.render(tree, "ranking:interventions", e["file"])
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "variant" not in line]
+    # largest effect on share dormant first; the seeds' levels (0.2-0.8) cancel in the paired differences
+    assert rows[0] == ("| manager_seeding | -10.0 [-10.0, -10.0] (t) | +2.2 [+2.0, +2.4] (t)"
+                       " | +0.0 [+0.0, +0.0] (t), n.d. |")
+    assert rows[1].startswith("| weekly_digest | +1.0 [+1.0, +1.0] (t) | +0.0 [+0.0, +0.0] (t), n.d. | +0.0 [-")
+    assert rows[1].endswith("] (t), n.d. |")
     assert "mean over 3 seeds" in text and "commit `abc1234`" in text
+
+
+def test_collect_names_a_missing_column_in_one_line(tree, capsys):
+    (tree / "sweep").mkdir()
+    pd.DataFrame({"seed": [1], "intervention": ["none"]}).to_csv(tree / "sweep" / "sweep_summary.csv", index=False)
+    with pytest.raises(report.ReportError, match="no column.*share_dormant"):
+        report.collect(tree, "interventions", tree / "sweep", "abc1234", "2026-12-07")
