@@ -160,3 +160,8 @@ def test_collect_names_a_missing_column_in_one_line(tree, capsys):
     pd.DataFrame({"seed": [1], "intervention": ["none"]}).to_csv(tree / "sweep" / "sweep_summary.csv", index=False)
     with pytest.raises(report.ReportError, match="no column.*share_dormant"):
         report.collect(tree, "interventions", tree / "sweep", "abc1234", "2026-12-07")
+
+
+def test_ci_runs_the_check_and_the_console_script_is_declared():
+    assert "groupsim-report --check" in (ROOT / ".ci" / "run").read_text()
+    assert 'groupsim-report = "experiments.report:main"' in (ROOT / "pyproject.toml").read_text()
