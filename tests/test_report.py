@@ -165,3 +165,10 @@ def test_collect_names_a_missing_column_in_one_line(tree, capsys):
 def test_ci_runs_the_check_and_the_console_script_is_declared():
     assert "groupsim-report --check" in (ROOT / ".ci" / "run").read_text()
     assert 'groupsim-report = "experiments.report:main"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_three_paired_differences_get_a_t_interval_not_their_range():
+    """Issue 21's figure 7 example: +8.3, +8.3, +16.7 points gave [+8.3, +16.7] from a bootstrap of 3 seeds."""
+    ci = intervals.over_seeds([8.3, 8.3, 16.7])
+    assert ci.method == "t" and ci.mean == pytest.approx(11.1)
+    assert ci.low == pytest.approx(-0.95, abs=0.05) and ci.high == pytest.approx(23.15, abs=0.05)
