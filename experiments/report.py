@@ -109,7 +109,7 @@ def render_validation(root: Path, _arg: str) -> str:
         return pending(e)
     table = validation_table(path)
     seeds = int(table["seeds"].max())
-    header = f"{provenance(e)}\n\n" + validation.header(e["sweep"], seeds, e["size"])
+    header = validation.header(e["sweep"], seeds, e["size"]) + f"\n\n{provenance(e)}"
     return validation.markdown(table, header).rstrip("\n")
 
 
