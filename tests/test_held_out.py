@@ -113,13 +113,17 @@ def test_registry_held_out_patterns_are_reported_with_h1_to_h3():
         for s in (1, 2, 3) for name in ("S1", "H4", "H5")])
     jobs = pd.DataFrame({"stylized_facts.H4.measures.joins_with_size.value": [0.5, 0.6, 0.7],
                          "stylized_facts.H4.measures.leaves_with_size.value": [0.8, 0.9, 0.85],
-                         "stylized_facts.H5.measures.young_minus_old.value": [np.nan] * 3})
+                         "stylized_facts.H5.measures.young_minus_old.value": [np.nan] * 3,
+                         "stylized_facts.H5.comparison.status": [facts.NEEDS_FOUNDED_WEEK] * 3})
     table = validation.report(facts_table, jobs)
     held = table[table["kind"] == "held-out"]["name"].tolist()
     assert held == ["H1", "H2", "H3", "H4", "H4.leaves_with_size", "H5"]
-    assert table.set_index("name").loc["H5", "pass"] is None  # not computed in any seed: not judged
+    h5 = table.set_index("name").loc["H5"]
+    assert h5["pass"] is None and h5["description"].endswith(f"({facts.NEEDS_FOUNDED_WEEK})")  # not judged
     text = validation.markdown(table, "# report")
     assert text.index("## Held-out patterns") < text.index("| H4 | held-out |")
+    assert validation.report(facts_table, jobs.assign(**{"stylized_facts.H5.measures.young_minus_old.value": 0.1})
+                             ).set_index("name").loc["H5", "description"] == facts.FACTS["H5"].definition
 
 
 def test_single_run_summary_reports_the_held_out_patterns(small_run):

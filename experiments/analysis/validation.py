@@ -85,9 +85,17 @@ def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
                      "target": fact.target, "source": fact.source, "pass": ok,
                      "seeds_passed": int(((values > low) & (values < high)).sum())})
     verdicts = [r["pass"] for r in rows]
-    head = {**rows[0], "name": fact.key, "description": fact.definition,
+    head = {**rows[0], "name": fact.key, "description": fact.definition + _why_not_computed(fact, jobs, rows[0]),
             "pass": None if None in verdicts else all(verdicts)}
     return [head, *rows[1:]]
+
+
+def _why_not_computed(fact: Fact, jobs: pd.DataFrame, row: Dict) -> str:
+    """`` (not computed ...)`` when no seed computed the fact and the runs said why (H5 in a closed world)."""
+    status = jobs.get(f"stylized_facts.{fact.key}.comparison.status")
+    if row["seeds"] or status is None or status.dropna().empty:
+        return ""
+    return f" ({'; '.join(sorted(set(status.dropna().astype(str))))})"
 
 
 def judge(kind: str, name: str, role: str, description: str, values, low, high, target, source,
