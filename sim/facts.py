@@ -1,4 +1,4 @@
-"""The stylized facts S1-S6: ONE frozen, versioned registry and their evaluation.
+"""The stylized facts S1-S6 and the held-out patterns H4-H5: ONE frozen, versioned registry and their evaluation.
 
 Definitions and targets are those of MODEL_BRIEF.md, "Revision 2", with the facts
 "Revision 3" changes (S2, S2.posters, S5, S6) as Revision 3 words them. They are frozen:
@@ -12,6 +12,11 @@ in a single run: the run reports its per-seed values, and
 :mod:`experiments.analysis.validation` judges them by a t-interval over seeds. A fact may
 carry diagnostics (reported, no target) and a note on what it is evidence of.
 Evaluations read only the run's tables.
+
+The held-out patterns (role ``held-out``; issue 20) are published patterns the model does
+not take as inputs and that no parameter is tuned to; H1-H3, which read summary keys, are
+in :mod:`experiments.analysis.validation`. They were added after Revision 3: the digest of
+the Revision 3 facts alone (:data:`REVISION_3`) is unchanged.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
 from sim.inequality import top_share
 
@@ -38,6 +44,12 @@ FALLBACK_MIN, FALLBACK_LARGEST = 5, 30
 LIVE_MAX_DORMANT = 0.9
 """S6: size classes where live employment associations are this dormant or more are left out."""
 
+YOUNG_WEEKS = 52
+"""H5: a group younger than this many weeks since its founding is young."""
+
+NEEDS_FOUNDED_WEEK = "not computed (needs founded_week)"
+"""H5's status when the groups table has no ``founded_week`` column (a closed world)."""
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -49,7 +61,7 @@ class Fact:
     target: str
     source: str
     tables: tuple[str, ...]
-    role: str  # "calibration", "validation", "reported" or "diagnostic"
+    role: str  # "calibration", "validation", "held-out", "reported" or "diagnostic"
     note: str = ""  # what the fact is (not) evidence of
     over_seeds: int = 0  # judged by a 95% t-interval over at least this many seeds (0: in each run)
 
@@ -131,13 +143,47 @@ FACTS: dict[str, Fact] = {
             "validation",
             over_seeds=12,
         ),
+        # Held-out patterns (issue 20): published, not taken as inputs, never used in calibration.
+        Fact(
+            "H4",
+            "per run, over the groups with members: Spearman rank correlation of a group's mean members with its "
+            "mean weekly joins, and with its mean weekly leaves (over the reported weeks it has members)",
+            (("joins_with_size", 0.0, math.inf), ("leaves_with_size", 0.0, math.inf)),
+            "both positive (larger groups gain and lose more members): the 95% t-interval over 3+ seeds of each "
+            "lies above 0",
+            "Butler 2001, Information Systems Research 12(4):346-362 (listservs: size brings both member gain "
+            "and member loss)",
+            ("group_weeks",),
+            "held-out",
+            note="leaves_with_size is close to an input while each membership leaves at its own rate",
+            over_seeds=3,
+        ),
+        Fact(
+            "H5",
+            "hazard of a group's first dormancy by age (weeks since founded_week), left-truncated: a group is at "
+            "risk from its first reported week (left out if dormant then) to its first dormant week or the "
+            "horizon; dormancies per group-week at ages below 52 weeks minus at 52 weeks and older",
+            (("young_minus_old", 0.0, math.inf),),
+            "positive (a liability of newness: young groups die more often): the 95% t-interval over 3+ seeds "
+            "lies above 0",
+            "Freeman, Carroll & Hannan 1983, American Sociological Review 48(5):692-710 (death rates fall with "
+            "age; Stinchcombe 1965); Lai 2014, J. Computer-Mediated Communication, doi:10.1111/jcc4.12075 "
+            "(Meetup groups: group age predicts survival)",
+            ("groups", "group_weeks"),
+            "held-out",
+            over_seeds=3,
+        ),
     )
 }
 
+REVISION_3 = ("S1", "S2", "S2_posters", "S3", "S4", "S5", "S6")
+"""The facts as MODEL_BRIEF Revision 3 words them; the held-out patterns were added after (issue 20)."""
 
-def digest() -> str:
-    """SHA-256 of the registry (version, definitions, targets, sources, roles)."""
-    payload = json.dumps({"version": VERSION, "facts": [asdict(f) for f in FACTS.values()]}, sort_keys=True)
+
+def digest(keys=None) -> str:
+    """SHA-256 of the registry (version, definitions, targets, sources, roles), or of the facts ``keys`` only."""
+    chosen = [f for k, f in FACTS.items() if keys is None or k in keys]
+    payload = json.dumps({"version": VERSION, "facts": [asdict(f) for f in chosen]}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -336,6 +382,58 @@ def defunct_risk(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
                        "industry": int(g.anchor.eq("industry").sum())}}
 
 
+def rank_correlation(x, y) -> float:
+    """Spearman rank correlation of ``x`` and ``y`` (NaN below 3 pairs or when either is constant)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan
+    return float(spearmanr(x, y).statistic)
+
+
+def turnover_with_size(group_weeks: pd.DataFrame) -> dict:
+    """H4: do larger groups gain and lose more members?
+
+    Per group, over the reported weeks it has members: mean members, mean weekly joins and
+    mean weekly leaves (weeks before a group is founded have no members and are left out);
+    the Spearman rank correlation of size with joins and with leaves over the groups.
+    """
+    per_group = group_weeks[group_weeks.members > 0].groupby("group_id")[["members", "joins", "leaves"]].mean()
+    return {"joins_with_size": rank_correlation(per_group.members, per_group.joins),
+            "leaves_with_size": rank_correlation(per_group.members, per_group.leaves),
+            "groups": int(len(per_group))}
+
+
+def newness_hazard(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
+    """H5: the weekly hazard of a group's first dormancy at young and at old ages, left-truncated.
+
+    Age in a reported week is ``week - founded_week`` (``founded_week`` in reported weeks,
+    negative for groups founded before them). A group is at risk from its first reported
+    week (its founding week if later) to its first dormant week (the event) or the
+    horizon; a group already dormant in its first reported week died before it was seen
+    and is left out (never counted as dying then). The hazard of an age band is events
+    per group-week at risk in it; young is below :data:`YOUNG_WEEKS`. Without a
+    ``founded_week`` column (a closed world) nothing is computed.
+    """
+    if "founded_week" not in groups:
+        return {"young_minus_old": math.nan, "status": NEEDS_FOUNDED_WEEK}
+    founded = groups.set_index("group_id").founded_week
+    gw = group_weeks.assign(founded=group_weeks.group_id.map(founded).to_numpy())
+    gw = gw[gw.week >= gw.founded].sort_values(["group_id", "week"])
+    dormant = gw.state.astype(str).eq("dormant")
+    by_group = dormant.groupby(gw.group_id)
+    seen_dormant = by_group.transform("first").astype(bool)  # left truncation
+    before = by_group.cumsum() - dormant  # dormant weeks before this one
+    risk = ~seen_dormant & (before == 0)
+    young = (gw.week - gw.founded)[risk] < YOUNG_WEEKS
+    events = dormant[risk]
+    hazard = {band: float(events[sel].mean()) if sel.any() else math.nan
+              for band, sel in (("young", young), ("old", ~young))}
+    return {"young_minus_old": hazard["young"] - hazard["old"], "hazard_young": hazard["young"],
+            "hazard_old": hazard["old"], "group_weeks_young": int(young.sum()), "group_weeks_old": int((~young).sum()),
+            "dormancies_young": int(events[young].sum()), "dormancies_old": int(events[~young].sum()),
+            "left_truncated": int(seen_dormant.groupby(gw.group_id).first().sum()), "status": "computed"}
+
+
 def evaluate(tables: dict, report_start: int) -> dict:
     """All facts a single run can evaluate; ``report_start`` is the tick the reported weeks begin.
 
@@ -347,6 +445,8 @@ def evaluate(tables: dict, report_start: int) -> dict:
     s3 = industry_rates(groups, gw)
     s5 = badges_persist(groups, gw)
     s6 = defunct_risk(groups, gw)
+    h4 = turnover_with_size(gw)
+    h5 = newness_hazard(groups, gw)
     return {
         "S1": result("S1", {"never_posted": never_posted_large(groups, members)}),
         "S2": result("S2", s2, groups_used=s2["groups_used"]),
@@ -356,6 +456,8 @@ def evaluate(tables: dict, report_start: int) -> dict:
                      "(sim.facts.path_dependence)"),
         "S5": result("S5", s5, comparison={k: v for k, v in s5.items() if k != "kept_dormant"}),
         "S6": result("S6", s6, groups_used=s6["groups"]),
+        "H4": result("H4", h4, groups_used=h4["groups"]),
+        "H5": result("H5", h5, comparison={k: v for k, v in h5.items() if k != "young_minus_old"}),
     }
 
 

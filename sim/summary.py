@@ -205,7 +205,7 @@ def rate_size_elasticity(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
 
 
 def summary(params, tables: dict) -> dict:
-    """Run-level outcomes, the null model and the stylized facts S1-S6 (JSON-ready)."""
+    """Run-level outcomes, the null model, the stylized facts S1-S6 and the held-out patterns H4, H5 (JSON-ready)."""
     groups, members, gw = tables["groups"], tables["memberships"], tables["group_weeks"]
     weeks = int(gw.week.nunique())
     c = params.classification

@@ -56,7 +56,7 @@ def test_summary_is_json_and_reports_every_stylized_fact(small_run):
     json.dumps(summary)
     for key in ("share_thriving", "share_dormant", "badge_ratio", "top1_share_posts", "never_posted_large"):
         assert key in summary
-    assert set(summary["stylized_facts"]) == {"S1", "S2", "S2_posters", "S3", "S4", "S5", "S6"}
+    assert set(summary["stylized_facts"]) == {"S1", "S2", "S2_posters", "S3", "S4", "S5", "S6", "H4", "H5"}
     for fact in summary["stylized_facts"].values():
         assert {"value", "low", "high", "target", "pass"} <= set(fact)
     shares = summary["share_thriving"] + summary["share_active"] + summary["share_dormant"]

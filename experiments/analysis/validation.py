@@ -8,7 +8,8 @@ least half of the seeds that judged it passed on their own (for the facts: the r
 verdict, which for compound facts such as S4 checks more than the range). A fact the
 registry judges over seeds (``over_seeds``, S6) passes when the 95% t-interval of each of
 its measures over at least that many seeds lies inside the measure's range; a diagnostic
-(no target) is reported and never judged.
+(no target) is reported and never judged. Registry entries with the role ``held-out``
+(H4, H5) are listed with the held-out patterns H1-H3.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ HELD_OUT: List[Pattern] = [
 """Patterns never used in calibration (held out), measured from existing summary keys."""
 
 
+def kind_of(fact: Fact) -> str:
+    """The report section of a registry fact: ``held-out`` for the held-out patterns, else ``fact``."""
+    return "held-out" if fact.role == "held-out" else "fact"
+
+
 def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
     """Rows for a fact judged over seeds: each measure's t-interval must lie inside its range.
 
@@ -73,15 +79,23 @@ def judge_over_seeds(fact: Fact, jobs: pd.DataFrame) -> List[Dict]:
         mean, lo, hi, _, _ = over_seeds(values, method=T)
         seeds = int(np.isfinite(values).sum())
         ok = None if seeds < fact.over_seeds or not np.isfinite(lo) else bool(low < lo and hi < high)
-        rows.append({"kind": "fact", "name": f"{fact.key}.{measure}", "role": fact.role,
+        rows.append({"kind": kind_of(fact), "name": f"{fact.key}.{measure}", "role": fact.role,
                      "description": f"{fact.key}, measure {measure} (95% t-interval over seeds)", "value": mean,
                      "ci_low": lo, "ci_high": hi, "interval": T, "seeds": seeds, "low": float(low), "high": float(high),
                      "target": fact.target, "source": fact.source, "pass": ok,
                      "seeds_passed": int(((values > low) & (values < high)).sum())})
     verdicts = [r["pass"] for r in rows]
-    head = {**rows[0], "name": fact.key, "description": fact.definition,
+    head = {**rows[0], "name": fact.key, "description": fact.definition + _why_not_computed(fact, jobs, rows[0]),
             "pass": None if None in verdicts else all(verdicts)}
     return [head, *rows[1:]]
+
+
+def _why_not_computed(fact: Fact, jobs: pd.DataFrame, row: Dict) -> str:
+    """`` (not computed ...)`` when no seed computed the fact and the runs said why (H5 in a closed world)."""
+    status = jobs.get(f"stylized_facts.{fact.key}.comparison.status")
+    if row["seeds"] or status is None or status.dropna().empty:
+        return ""
+    return f" ({'; '.join(sorted(set(status.dropna().astype(str))))})"
 
 
 def judge(kind: str, name: str, role: str, description: str, values, low, high, target, source,
@@ -120,8 +134,8 @@ def _other_measures(name: str, jobs: pd.DataFrame) -> List[Dict]:
         key = f"stylized_facts.{name}.measures.{measure}"
         values = pd.to_numeric(jobs.get(f"{key}.value", pd.Series(np.nan, index=jobs.index)), errors="coerce")
         passed = int(((values >= low) & (values <= high)).sum())
-        rows.append(judge("fact", f"{name}.{measure}", fact.role, f"{name}, measure {measure}", values, low, high,
-                          fact.target, fact.source, passed))
+        rows.append(judge(kind_of(fact), f"{name}.{measure}", fact.role, f"{name}, measure {measure}", values, low,
+                          high, fact.target, fact.source, passed))
     return rows
 
 
@@ -135,7 +149,8 @@ def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
         first = part.iloc[0]
         passed = int((part["pass"] == True).sum())  # noqa: E712  (the run's own verdict; None = not judged)
         low, high = _bounds(name, first["low"], first["high"])
-        row = judge("fact", name, first["role"], first["description"], part["value"], low, high,
+        kind = kind_of(FACTS[name]) if name in FACTS else "fact"
+        row = judge(kind, name, first["role"], first["description"], part["value"], low, high,
                     first["target"], first["source"], passed)
         rows.append({**row, "pass": None} if first["role"] == "diagnostic" else row)
         rows += _other_measures(name, jobs)
@@ -147,7 +162,8 @@ def report(facts: pd.DataFrame, jobs: pd.DataFrame) -> pd.DataFrame:
         passed = int(((values >= p.low) & (values <= p.high)).sum())
         rows.append(judge("held-out", p.name, "held-out", p.description, values, p.low, p.high, p.target, p.source,
                           passed))
-    return pd.DataFrame(rows)
+    later = [r for r in rows if r["kind"] == "held-out" and r["name"].split(".")[0] in FACTS]  # H4, H5 after H1-H3
+    return pd.DataFrame([r for r in rows if r not in later] + later)
 
 
 def measure_report(measures: pd.DataFrame) -> pd.DataFrame:
