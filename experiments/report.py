@@ -168,9 +168,9 @@ def render_ranking(root: Path, key: str) -> str:
     for variant, part in table.groupby("variant", sort=False):
         cells = []
         for r in part.to_dict("records"):
-            scale = 100 if r["output"].startswith("share") else 1
-            interval = (f" [{scale * r['low']:+.1f}, {scale * r['high']:+.1f}]" if math.isfinite(r["low"]) else "")
-            cells.append(f"{scale * r['effect']:+.1f}{interval} ({r['method']}){'' if r['detectable'] else ', n.d.'}")
+            scale, f = (100, "+.1f") if r["output"].startswith("share") else (1, "+.2f")  # points; rates to 0.01
+            interval = (f" [{scale * r['low']:{f}}, {scale * r['high']:{f}}]" if math.isfinite(r["low"]) else "")
+            cells.append(f"{scale * r['effect']:{f}}{interval} ({r['method']}){'' if r['detectable'] else ', n.d.'}")
         lines.append(f"| {variant} | " + " | ".join(cells) + " |")
     seeds = int(table["seeds"].max()) if len(table) else 0
     return (f"Each variant minus the baseline (`{e['column']}={e['baseline']}`) at the same seed, mean over {seeds}"

@@ -150,9 +150,9 @@ def test_a_collected_sweep_is_ranked_by_paired_effects_with_its_provenance(tree)
     text = report.render(tree, "ranking:interventions", e["file"])
     rows = [line for line in text.splitlines() if line.startswith("| ") and "variant" not in line]
     # largest effect on share dormant first; the seeds' levels (0.2-0.8) cancel in the paired differences
-    assert rows[0] == ("| manager_seeding | -10.0 [-10.0, -10.0] (t) | +2.2 [+2.0, +2.4] (t)"
+    assert rows[0] == ("| manager_seeding | -10.0 [-10.0, -10.0] (t) | +2.20 [+1.95, +2.45] (t)"
                        " | +0.0 [+0.0, +0.0] (t), n.d. |")
-    assert rows[1].startswith("| weekly_digest | +1.0 [+1.0, +1.0] (t) | +0.0 [+0.0, +0.0] (t), n.d. | +0.0 [-")
+    assert rows[1].startswith("| weekly_digest | +1.0 [+1.0, +1.0] (t) | +0.00 [+0.00, +0.00] (t), n.d. | +0.0 [-")
     assert rows[1].endswith("] (t), n.d. |")
     assert "mean over 3 seeds" in text and "commit `abc1234`" in text
 
