@@ -59,6 +59,12 @@ def spinup_deaths(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> Dict[str, 
             "median_weeks_to_dormancy": float(g.weeks_to_dormancy.median())}
 
 
+def posting_once(memberships: pd.DataFrame) -> float:
+    """Share of the people who posted in the reported weeks who posted exactly once (all groups together)."""
+    posts = memberships.groupby("agent_id").posts.sum()
+    return float((posts[posts > 0] == 1).mean()) if (posts > 0).any() else math.nan
+
+
 def probe(params: ModelParams) -> Dict:
     """The review's measurements for one run of ``params``."""
     model = GroupCultureModel(params).run()
@@ -70,6 +76,10 @@ def probe(params: ModelParams) -> Dict:
         "spinup": spinup_deaths(tables["groups"], tables["group_weeks"]),
         "S2": s["stylized_facts"]["S2"]["value"],
         "S2_posters": s["stylized_facts"]["S2_posters"]["value"],
+        "S1": s["stylized_facts"]["S1"]["value"],
+        "S3_posts": s["stylized_facts"]["S3"]["measures"]["posts"]["value"],
+        "S3_replies": s["stylized_facts"]["S3"]["measures"]["replies"]["value"],
+        "posters_posting_once": posting_once(tables["memberships"]),
         "rate_size_elasticity": s["rate_size_elasticity"]["overall"]["slope"],
     }
 
