@@ -152,7 +152,7 @@ def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
         (["experiment=charter_vs_sise"],
          "error: no config 'experiment/charter_vs_sise' (did you mean charter_vs_size?)"),
     ],
-    ids=["key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
+    ids=["key", "removed-key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
          "sweep-range", "sweep-key", "plus-typo", "objective", "duplicate", "boolean", "sweep-syntax",
          "sweep-without-m", "experiment-typo"],
 )
