@@ -216,7 +216,8 @@ def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
     rec.hour_visits[t] += 1
     p_post = rules.posting_probability(
         relevance, posters, commitment, people.content_role[agent],
-        people.activity[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g], b,
+        people.activity[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g],
+        mem.posts[row], b,
     )
     p_reply = rules.reply_probability(commitment, grp.conversation[g], iv.moderation, b)
     if rng.random() < p_post:

@@ -165,6 +165,9 @@ class BehaviourParams:
     post_overload: float = _f(0.3, 0.0, 50.0, "logit of posting: minus this per unit of activity above the threshold")
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
     content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
+    post_momentum: float = _f(
+        0.0, 0.0, 20.0, "logit of posting: per log1p(own posts so far in the group); momentum, Wilkinson 2008 (0: off)"
+    )
     reply_base: float = _f(
         0.0027, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
     )

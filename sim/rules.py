@@ -172,7 +172,7 @@ def reading_net_benefit(relevance, signal, recent_activity, b: BehaviourParams):
 @register_jitable
 def posting_probability(
     relevance, recent_posters, commitment, content_role, activity, fear, visibility,
-    recent_activity, hunting, job_posts, b: BehaviourParams,
+    recent_activity, hunting, job_posts, own_posts, b: BehaviourParams,
 ):
     """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit.
 
@@ -180,6 +180,8 @@ def posting_probability(
     distinct posters); overload uses ``recent_activity`` itself. ``activity`` is the
     person's activity potential relative to its mean (Perra et al. 2012): it multiplies
     the odds of posting, as it multiplies the rate of visits (:func:`session_rate_weight`).
+    ``own_posts`` is what the member has posted in the group so far: with ``post_momentum``
+    above 0 each post makes the next more likely (Wilkinson 2008; off by default).
     """
     logit = (
         b.post_base
@@ -191,6 +193,7 @@ def posting_probability(
         - b.post_fear * fear * visibility
         - b.post_overload * overload(recent_activity, b)
         + b.post_job_hunting * hunting * job_posts
+        + b.post_momentum * np.log1p(own_posts)
     )
     return sigmoid(logit)
 
