@@ -32,6 +32,15 @@ class ParamError(ValueError):
     """
 
 
+SUPERSEDED = {
+    "population.attention_budget_sigma": "the activity potential (population.activity_exponent, "
+                                         "population.activity_cutoff) replaces it (issue 20)",
+    "population.voice_sigma": "the activity potential (population.activity_exponent, population.activity_cutoff) "
+                              "replaces it (issue 20)",
+}
+"""Removed keys and what replaces them (named in the error for an unknown key)."""
+
+
 # --------------------------------------------------------------------------- population
 
 
@@ -47,12 +56,14 @@ class PopulationParams:
     job_hunting_only: float = _f(0.1, 0.0, 1.0, "share who think the site is only for job hunting")
     job_hunt_start_rate: float = _f(0.01, 0.0, 1.0, "weekly probability a job-hunting spell starts")
     job_hunt_mean_weeks: float = _f(10.0, 1.0, 520.0, "mean length of a job-hunting spell (weeks)")
-    attention_budget: float = _f(2.0, 0.0, 168.0, "mean community sessions per week (lognormal)")
-    attention_budget_sigma: float = _f(0.8, 0.0, 3.0, "sigma of ln(attention budget)")
+    attention_budget: float = _f(2.0, 0.0, 168.0, "mean community sessions per week (x activity potential)")
+    activity_exponent: float = _f(
+        2.5, 1.1, 10.0, "exponent gamma of the activity potential's power law F(x) ~ x^-gamma (Perra et al. 2012: 2-3)"
+    )
+    activity_cutoff: float = _f(0.01, 1e-6, 0.5, "lower cutoff epsilon of the activity potential (x in [epsilon, 1])")
     content_role: float = _f(0.02, 0.0, 1.0, "share for whom contributing content is part of the job")
     content_role_attention: float = _f(4.0, 1.0, 100.0, "attention budget multiplier for the content role")
     profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
-    voice_sigma: float = _f(0.5, 0.0, 3.0, "sigma of the lognormal individual posting propensity")
     people_per_employer: float = _f(200.0, 2.0, 1e7, "mean current staff per live employer")
     defunct_employer_share: float = _f(0.1, 0.0, 0.9, "share of employers that no longer exist")
     past_employers_mean: float = _f(1.0, 0.0, 10.0, "mean number of past employers (Poisson)")
@@ -154,6 +165,9 @@ class BehaviourParams:
     post_overload: float = _f(0.3, 0.0, 50.0, "logit of posting: minus this per unit of activity above the threshold")
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
     content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
+    post_momentum: float = _f(
+        0.0, 0.0, 20.0, "logit of posting: per log1p(own posts so far in the group); momentum, Wilkinson 2008 (0: off)"
+    )
     reply_base: float = _f(
         0.0027, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
     )
@@ -390,6 +404,8 @@ def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
         raise ParamError(f"{prefix.rstrip('.') or 'params'} = {data!r}: allowed a mapping")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
+        if f"{prefix}{key}" in SUPERSEDED:
+            raise ParamError(f"{prefix}{key} was removed: {SUPERSEDED[f'{prefix}{key}']}")
         if key not in fields:
             raise ParamError(f"unknown parameter {prefix}{key}: allowed {sorted(fields)}")
     base = cls()

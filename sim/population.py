@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import truncpareto
 
 from sim.csr import Csr, sorted_unique
 from sim.params import PopulationParams
@@ -23,10 +24,10 @@ class Population:
     job_search_fear: np.ndarray
     job_hunting_only: np.ndarray
     hunting: np.ndarray  # currently in a job-hunting spell (changes weekly)
-    attention_budget: np.ndarray
+    attention_budget: np.ndarray  # sessions per week: population.attention_budget x activity (x the content role's)
     content_role: np.ndarray
     profile_tidiness: np.ndarray
-    voice: np.ndarray  # individual posting propensity (lognormal, mean 1)
+    activity: np.ndarray  # activity potential relative to its mean (power law, mean 1): visits and posting
     employer: np.ndarray
     past_employers: Csr
     university: np.ndarray
@@ -51,7 +52,9 @@ def _weights(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
 
 
 TRAITS = ("blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only", "hunting",
-          "attention_budget", "content_role", "profile_tidiness", "voice")
+          "attention_budget", "content_role", "profile_tidiness", "activity")
+"""The per-person traits, one child stream each (``attention_budget`` is derived from ``activity``; its stream
+stays unused so that the other traits keep their streams)."""
 
 
 def sample_population(p: PopulationParams, rng: np.random.Generator) -> Population:
@@ -116,9 +119,8 @@ def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
     fear = rngs["job_search_fear"].beta(a, b, size=n)  # drawn whatever the mean: same stream use
     fear = fear if 0 < p.job_search_fear < 1 else np.full(n, float(p.job_search_fear))
     content_role = u["content_role"] < p.content_role
-    sigma = p.attention_budget_sigma
-    budget = p.attention_budget * np.exp(sigma * rngs["attention_budget"].standard_normal(n) - 0.5 * sigma**2)
-    vs = p.voice_sigma
+    activity = activity_potential(p, rngs["activity"].random(n))
+    budget = p.attention_budget * activity
     hunting_share = p.job_hunt_start_rate / (p.job_hunt_start_rate + 1.0 / p.job_hunt_mean_weeks)
     return dict(
         blocked_at_work=u["blocked_at_work"] < p.blocked_at_work,
@@ -129,8 +131,19 @@ def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
         attention_budget=np.where(content_role, budget * p.content_role_attention, budget),
         content_role=content_role,
         profile_tidiness=u["profile_tidiness"] < p.profile_tidiness,
-        voice=np.exp(vs * rngs["voice"].standard_normal(n) - 0.5 * vs**2),
+        activity=activity,
     )
+
+
+def activity_potential(p: PopulationParams, u: np.ndarray) -> np.ndarray:
+    """Activity potentials of uniforms ``u``, relative to their mean (Perra et al. 2012).
+
+    The potential ``x`` follows a power law ``F(x) ~ x^-activity_exponent`` on
+    ``[activity_cutoff, 1]`` (scipy's ``truncpareto``, drawn by its inverse CDF); divided
+    by its mean, it has mean 1, so the mean session rate stays ``attention_budget``.
+    """
+    law = truncpareto(p.activity_exponent - 1.0, 1.0 / p.activity_cutoff, scale=p.activity_cutoff)
+    return law.ppf(u) / law.mean()
 
 
 def _beta_shape(mean: float, concentration: float) -> tuple[float, float]:

@@ -117,7 +117,7 @@ class RefProfessional(mesa.Agent):
         self.attention_budget = float(pop.attention_budget[index])
         self.content_role = bool(pop.content_role[index])
         self.profile_tidiness = bool(pop.profile_tidiness[index])
-        self.voice = float(pop.voice[index])
+        self.activity = float(pop.activity[index])
         self.employer = int(pop.employer[index])
         self.past_employers = pop.past_employers.row(index).tolist()
         self.university = int(pop.university[index])
@@ -189,8 +189,8 @@ class RefProfessional(mesa.Agent):
         m.visits += 1
         m.last_visit = model.tick
         p_post = rules.posting_probability(
-            relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.voice,
-            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, b,
+            relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.activity,
+            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, m.posts, b,
         )
         p_reply = rules.reply_probability(m.commitment, g.conversation, model.interventions.moderation, b)
         if rng.random() < p_post:

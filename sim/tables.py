@@ -7,8 +7,9 @@ from Monday 00:00 of the first simulated week, spin-up included; weeks count rep
 weeks only, week 0 being the first; every table carries ``attrs["report_start_tick"]``,
 the simulated tick at which reported week 0 begins):
 
-``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
-    job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
+``professionals``  agent_id, the eight traits (blocked_at_work, office_hours_mindset,
+    job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness,
+    activity),
     hunting (in a job-hunting spell at the end), employer, past_employers (array of ids),
     university, industry, memberships (current at the end), posts, replies
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
@@ -185,7 +186,7 @@ def professionals_table(s: State) -> Table:
 
     cols = {"agent_id": lambda r: _rows(r, n)}
     for name in ("blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only",
-                 "attention_budget", "content_role", "profile_tidiness", "hunting", "employer"):
+                 "attention_budget", "content_role", "profile_tidiness", "activity", "hunting", "employer"):
         cols[name] = field(name)
     cols["past_employers"] = past_employers
     cols["university"], cols["industry"] = field("university"), field("industry")

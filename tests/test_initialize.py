@@ -12,7 +12,7 @@ from sim import GroupCultureModel
 from sim.clock import HOURS_PER_WEEK
 from sim.initialize import build_state
 from sim.params import ModelParams
-from sim.population import TRAITS
+from sim.population import TRAITS, activity_potential
 
 ABLATIONS = sorted((Path(__file__).parents[1] / "configs" / "ablation").glob("no_*.yaml"))
 BASE = {"population.size": 3000, "groups.count": 30, "seed": 5, "duration.spinup_weeks": 0}
@@ -60,7 +60,7 @@ def test_an_ablation_leaves_population_network_and_groups_identical(path):
 def test_a_network_parameter_leaves_population_and_groups_identical():
     base, other = _state(), _state(**{"network.mean_degree": 30.0})
     assert len(other.edges) > 2 * len(base.edges)
-    np.testing.assert_array_equal(base.pop.voice, other.pop.voice)
+    np.testing.assert_array_equal(base.pop.activity, other.pop.activity)
     np.testing.assert_array_equal(base.groups.anchor_value, other.groups.anchor_value)
     np.testing.assert_array_equal(base.memberships.view("agent"), other.memberships.view("agent"))
 
@@ -168,3 +168,16 @@ def test_spread_initial_visits_remove_the_wave_of_tidy_leaves_at_the_idle_window
     assert synchronised.max() / np.median(synchronised) > 5  # the control shows the wave
     assert spread.max() / np.median(spread) < 2
     assert np.max(spread[1:] / np.maximum(spread[:-1], 1)) < 3  # no jump from one week to the next
+
+
+def test_the_activity_potential_is_a_power_law_with_mean_one_scaling_the_attention_budget():
+    p = ModelParams.from_dict(**{"population.activity_exponent": 2.5, "population.activity_cutoff": 0.01}).population
+    a = activity_potential(p, np.random.default_rng(0).random(200_000))
+    assert a.mean() == pytest.approx(1.0, rel=0.03)
+    lowest = a.min()
+    assert a.max() / lowest <= 100.0 + 1e-9  # potentials within [cutoff, 1]
+    # survival P(x > 10 cutoff) = 10^(1 - gamma), as F(x) ~ x^-gamma (Perra et al. 2012)
+    assert (a > 10 * lowest).mean() == pytest.approx(10 ** -1.5, rel=0.05)
+    pop = _state().pop
+    np.testing.assert_allclose(pop.attention_budget[~pop.content_role],
+                               ModelParams().population.attention_budget * pop.activity[~pop.content_role])

@@ -205,3 +205,17 @@ def test_engines_agree_with_attention_capacity_and_a_membership_cut():
     result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
     for key in ("posts", "replies"):
         assert abs(result[key]["z"]) < Z_MAX, f"{key}: engines disagree: {result[key]}"
+
+
+@pytest.mark.slow
+def test_engines_agree_with_momentum():
+    """Momentum (posting rises with one's own posts in the group so far), on a shorter run.
+
+    A fast engine that ignored momentum would fail: against these reference runs its z of
+    posts was 4.2 (measured once, seeds 300-304).
+    """
+    config = {**_config(post_momentum=1.0), "duration": {"weeks": 4, "spinup_weeks": 0}}
+    seeds = range(300, 305)
+    result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
+    for key in ("posts", "replies"):
+        assert abs(result[key]["z"]) < Z_MAX, f"{key}: engines disagree: {result[key]}"
