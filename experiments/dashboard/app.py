@@ -90,11 +90,12 @@ def _figure(width: float = FIG[0], height: float = FIG[1]) -> Figure:
 class LiveFigure:
     """A figure drawn once per session and model, then redrawn only where its data changed.
 
-    The artists made with ``animated=True`` (lines, points, the heatmap, and the legend
-    drawn over them) are redrawn each simulated tick over a cached image of the rest (axes,
-    ticks, labels): matplotlib's blitting (``copy_from_bbox``/``restore_region``/
-    ``draw_artist``) on the Agg canvas. The rest is drawn again only when an axis's limits,
-    ticks or title change. ``artists`` holds what the update functions set data on.
+    The artists made with ``animated=True`` (lines, points, the heatmap) are redrawn each
+    simulated tick over a cached image of the rest (axes, ticks, labels, legends):
+    matplotlib's blitting (``copy_from_bbox``/``restore_region``/``draw_artist``) on the
+    Agg canvas. Legends are then copied back from that image over the data, so that no line
+    crosses them. The rest is drawn again only when an axis's limits, ticks or title
+    change. ``artists`` holds what the update functions set data on.
     """
 
     def __init__(self, fig: Figure, **artists):
@@ -120,6 +121,8 @@ class LiveFigure:
                 for artist in ax.get_children():
                     if artist.get_animated():
                         ax.draw_artist(artist)
+                if ax.get_legend() is not None:
+                    canvas.restore_region(self._background, bbox=ax.get_legend().get_window_extent().padded(1))
             out = io.BytesIO()
             matplotlib.image.imsave(out, np.asarray(canvas.buffer_rgba()), format="png",
                                     pil_kwargs={"compress_level": 1})
@@ -187,8 +190,8 @@ def matplotlib_style():
 
 
 def _legend(ax, **kwargs) -> None:
-    """A legend on a white box drawn over the data each frame (animated), so that no line crosses it."""
-    ax.legend(frameon=True, facecolor="white", edgecolor="none", framealpha=0.85, **kwargs).set_animated(True)
+    """A legend on a white box, shown over the data (:class:`LiveFigure`)."""
+    ax.legend(frameon=True, facecolor="white", edgecolor="none", framealpha=1, **kwargs)
 
 
 def state_figure(model) -> LiveFigure:
