@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 import solara
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from mesa.visualization import SolaraViz
@@ -82,7 +83,7 @@ def model_params() -> dict:
 
 def _figure(width: float = FIG[0], height: float = FIG[1]) -> Figure:
     # Fixed margins: matplotlib's automatic layouts triple the time to draw a figure.
-    fig = Figure(figsize=(width, height))
+    fig = Figure(figsize=(width, height), dpi=DPI)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.16, top=0.9, wspace=0.35)
     return fig
 
@@ -139,22 +140,11 @@ def _per_tick(model, compute, *deps):
     return solara.use_memo(lambda: None if model.error is not None else compute(), dependencies=_key(model, *deps))
 
 
-def _show(model, fig, *deps) -> None:
-    """Show a Figure of :func:`_per_tick` (nothing for None), rendered once per model, simulated tick and ``deps``."""
-    if fig is not None:
-        solara.FigureMatplotlib(fig, dependencies=_key(model, *deps), format="png", dpi=DPI)
-
-
-def _plot(model, draw, *deps) -> None:
-    """Show the Figure ``draw()`` returns, drawn once per model, simulated tick and ``deps``."""
-    _show(model, _per_tick(model, draw, *deps), *deps)
-
-
-def _live(model, make, update) -> bytes | None:
-    """A :class:`LiveFigure`'s PNG: ``make(model)`` once per model, ``update(live)`` and the PNG once per tick."""
+def _live(model, make, update, *deps) -> bytes | None:
+    """A :class:`LiveFigure`'s PNG: ``make(model)`` once per model; ``update(live)``, PNG once per tick and ``deps``."""
     live = solara.use_memo(lambda: None if model.error is not None else make(model),
                            dependencies=[id(model), model.error])
-    return _per_tick(model, lambda: (update(live), live.png())[1])
+    return _per_tick(model, lambda: (update(live), live.png())[1], *deps)
 
 
 def _image(png: bytes | None) -> None:
@@ -287,25 +277,42 @@ def update_activity(live: LiveFigure, model) -> None:
     live.artists["grid"].set_clim(0, _nice_top(grid[np.isfinite(grid)]))
 
 
-def inspector_figure(d: dict) -> Figure:
+def inspector_figure(model) -> LiveFigure:
     """One group's members, posters and posts over weeks, and the network among its most active members."""
-    net = _layout(d["nodes"], d["edges"])
     with matplotlib_style():
         fig = _figure(height=2.8)
         left, right = fig.subplots(1, 2)
-        w = d["weekly"]
-        left.plot(w.week, w.members, label="members", color="0.2")
-        left.set(xlabel="week", ylabel="members (line)", title="members and posts")
+        members = left.plot([], [], label="members", color="0.2", animated=True)[0]
+        _week_axis(left, model)
+        left.set(ylabel="members (line)", title="members and posts")
         twin = left.twinx()
-        twin.bar(w.week, w.posts, color="#0072B2", alpha=0.5, label="posts")
-        twin.plot(w.week, w.posters, color="#D55E00", marker=".", label="distinct posters")
+        posts = twin.stairs([0.0], [0.0, 1.0], fill=True, color="#0072B2", alpha=0.5, label="posts", animated=True)
+        posters = twin.plot([], [], color="#D55E00", marker=".", label="distinct posters", animated=True)[0]
         twin.set_ylabel("per week")
-        twin.legend(frameon=False, fontsize=7, loc="upper right")
-        nx.draw_networkx(net["graph"], net["pos"], ax=right, node_size=12, with_labels=False, width=0.4,
-                         node_color="#0072B2")
-        right.set_title(f"network among its {len(d['nodes'])} most active members", fontsize=8)
+        _legend(twin, fontsize=7, loc="upper right")
+        edges = right.add_collection(LineCollection([], linewidths=0.4, colors="k", animated=True))
+        nodes = right.scatter([], [], s=12, color="#0072B2", zorder=2, animated=True)
+        right.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1))  # spring_layout's square
         right.axis("off")
-    return fig
+    return LiveFigure(fig, members=members, posts=posts, posters=posters, nodes=nodes, edges=edges)
+
+
+def update_inspector(live: LiveFigure, d: dict) -> None:
+    """One group's weeks so far and its network (:func:`data.group_detail`), laid out again only when it changed."""
+    w, a = d["weekly"], live.artists
+    a["members"].set_data(w.week, w.members)
+    a["posts"].set_data(w.posts.to_numpy(float), np.append(w.week.to_numpy(float), w.week.max() + 1) - 0.5)
+    a["posters"].set_data(w.week, w.posters)
+    left, right, twin = live.fig.axes
+    left.set_ylim(0, _nice_top(w.members))
+    twin.set_ylim(0, _nice_top(1.4 * w[["posts", "posters"]].to_numpy().ravel()))  # headroom for the legend
+    network = (d["nodes"].tobytes(), d["edges"].tobytes())
+    if getattr(live, "network", None) != network:
+        pos = _layout(d["nodes"], d["edges"])["pos"]
+        a["nodes"].set_offsets(np.array([pos[n] for n in d["nodes"].tolist()]).reshape(-1, 2))
+        a["edges"].set_segments([(pos[u], pos[v]) for u, v in d["edges"].tolist()])
+        live.network = network
+    right.set_title(f"network: its {len(d['nodes'])} most active members", fontsize=8)
 
 
 # ----------------------------------------------------------------------- views
@@ -355,13 +362,14 @@ def GroupInspector(model):
     n = 0 if model.error is not None else model.state.groups.count
     group = min(group, max(n - 1, 0))
     d = _per_tick(model, lambda: data.group_detail(model, group), group)
-    _plot(model, lambda: inspector_figure(d), group)
+    png = _live(model, inspector_figure, lambda live: update_inspector(live, d), group)
     if d is None:
         return
     solara.SliderInt("inspect group", value=group, min=0, max=n - 1, on_value=set_group, thumb_label="always")
     solara.Text(f"group {d['group_id']}: {d['charter']}, {d['state']}; {d['members']:,} members, "
                 f"{d['posted']:,} ever posted; {d['edges_inside']:,} connections among its members",
                 classes=["groupsim-inspector"])
+    _image(png)
 
 
 COMPONENTS = [(StateView, 0), (PostsByCharter, 0), (BadgeWall, 1), (Activity, 1), (GroupInspector, 2)]
