@@ -30,7 +30,8 @@ def test_a_figure_redrawn_week_by_week_shows_what_a_fresh_figure_shows(name):
     make, update = FIGURES[name]
     model = data.DashboardModel(**(data.default_controls() | SMALL))
     live = make(model)
-    shown = []
+    update(live, model)  # the page as it opens: no completed week yet
+    shown = [live.png()]
     for _ in range(4):
         model.step()
         update(live, model)

@@ -301,7 +301,7 @@ def update_inspector(live: LiveFigure, d: dict) -> None:
     """One group's weeks so far and its network (:func:`data.group_detail`), laid out again only when it changed."""
     w, a = d["weekly"], live.artists
     a["members"].set_data(w.week, w.members)
-    a["posts"].set_data(w.posts.to_numpy(float), np.append(w.week.to_numpy(float), w.week.max() + 1) - 0.5)
+    a["posts"].set_data(w.posts.to_numpy(float), np.arange(len(w) + 1) - 0.5)  # the weeks shown are 0, 1, ...
     a["posters"].set_data(w.week, w.posters)
     left, right, twin = live.fig.axes
     left.set_ylim(0, _nice_top(w.members))
