@@ -7,7 +7,10 @@ lays out controls and draws. Mesa 3.3's ``mesa.visualization`` API only.
 Each browser session gets its own model and controls: :func:`Page` builds the model in a
 background task when the session opens (showing the spin-up's wait) and hands it to
 SolaraViz, which keeps it in that session's state. Views are spread over tabs so that a
-step redraws only the tab in sight, and each figure is drawn once per simulated tick.
+step redraws only the tab in sight. Each figure is a :class:`LiveFigure`: made once per
+session and model, with week axes spanning the whole run and round upper limits, so that
+a tick redraws only its data over a cached image of the axes (``python -m benchmarks
+dashboard --browser`` times a Step in Chromium).
 """
 
 from __future__ import annotations
