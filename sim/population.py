@@ -27,6 +27,7 @@ class Population:
     content_role: np.ndarray
     profile_tidiness: np.ndarray
     voice: np.ndarray  # individual posting propensity (lognormal, mean 1)
+    arrived: np.ndarray  # tick at which the slot's professional arrived (renewal); -1: present at the start
     employer: np.ndarray
     past_employers: Csr
     university: np.ndarray
@@ -64,7 +65,7 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
     affiliation_rng, *trait_rngs = rng.spawn(1 + len(TRAITS))
     affiliations = sample_affiliations(p, int(p.size), affiliation_rng)
     traits = sample_traits(p, int(p.size), dict(zip(TRAITS, trait_rngs, strict=True)))
-    return Population(**traits, **affiliations)
+    return Population(**traits, **affiliations, arrived=np.full(int(p.size), -1, dtype=np.int32))
 
 
 def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
@@ -109,7 +110,11 @@ def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -
 
 
 def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
-    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only."""
+    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only.
+
+    The one home of the behavioural traits: used at initialization (every professional)
+    and at renewal (the newcomers, :func:`sim.submodels.renew`).
+    """
     u = {t: rngs[t].random(n) for t in ("blocked_at_work", "office_hours_mindset", "job_hunting_only",
                                         "hunting", "content_role", "profile_tidiness")}
     a, b = _beta_shape(p.job_search_fear, p.job_search_fear_concentration)
