@@ -40,7 +40,8 @@ GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founde
 
 # State: how each field is restricted (caches are left None and recomputed on first use)
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
-                 "dirty", "left_pending", "interventions", "renewal")  # renewal: a fresh copy of the stream  # interventions: none before any hour
+                 "dirty", "left_pending", "interventions",  # interventions: none before any hour
+                 "renewal")  # renewal: a fresh copy of the stream
 STATE_CACHES = ("session_classes", "by_class", "availability")
 
 RULES = {

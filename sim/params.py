@@ -54,7 +54,7 @@ class PopulationParams:
     profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
     voice_sigma: float = _f(0.5, 0.0, 3.0, "sigma of the lognormal individual posting propensity")
     platform_exit_rate: float = _f(
-        0.08, 0.0, 52.0,
+        0.15, 0.0, 52.0,
         "yearly rate at which a professional leaves the platform (memberships end; a newcomer takes the slot)",
     )
     people_per_employer: float = _f(200.0, 2.0, 1e7, "mean current staff per live employer")

@@ -138,6 +138,11 @@ def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
     )
 
 
+def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
+    """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait."""
+    return sample_traits(p, n, dict(zip(TRAITS, rng.spawn(len(TRAITS)), strict=True)))
+
+
 def _beta_shape(mean: float, concentration: float) -> tuple[float, float]:
     mean = min(max(mean, 1e-6), 1 - 1e-6)
     return mean * concentration, (1.0 - mean) * concentration

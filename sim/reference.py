@@ -54,12 +54,19 @@ import numpy as np
 import pandas as pd
 
 from sim import rules
-from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, availability_class, availability_profiles, is_end_of_day, is_end_of_week
+from sim.clock import (
+    HOURS_PER_DAY,
+    HOURS_PER_WEEK,
+    availability_class,
+    availability_profiles,
+    is_end_of_day,
+    is_end_of_week,
+)
 from sim.driver import Driver
 from sim.initialize import build_state
 from sim.network import to_graph
 from sim.params import ParamError
-from sim.population import TRAITS, sample_traits
+from sim.population import TRAITS, newcomer_traits
 from sim.state import NO_TICK
 from sim.tables import group_weeks_table
 
@@ -129,7 +136,7 @@ class RefProfessional(mesa.Agent):
         self.profile = self.model.profiles[availability_class(self.blocked_at_work, self.office_hours_mindset)]
 
     def exit_platform(self, traits: dict) -> None:
-        """renew: leave the platform (every membership ends, counted as an exit); a newcomer with ``traits`` takes the place."""
+        """renew: leave the platform (every membership ends, counted as an exit); a newcomer with ``traits`` comes."""
         for m in list(self.memberships.values()):
             m.left = self.model.tick
             del self.memberships[m.group.index]
@@ -273,8 +280,9 @@ class RefGroup(mesa.Agent):
         self.defunct = bool(groups.defunct[index])
         self.initial_size = int(groups.initial_size[index])
         self.founded_week = int(groups.founded_week[index])  # >= 0: founded during the run
-        self.founders = list(zip(groups.founders.row(index).tolist(),
-                                 groups.founder_commitment[groups.founders.ptr[index]:groups.founders.ptr[index + 1]]))
+        lo, hi = groups.founders.ptr[index], groups.founders.ptr[index + 1]  # founding members, if founded later
+        self.founders = list(zip(groups.founders.values[lo:hi].tolist(), groups.founder_commitment[lo:hi].tolist(),
+                                 strict=True))
         self.relevance = float(groups.relevance[index])
         self.visibility = float(groups.visibility[index])
         self.job_posts = float(groups.job_posts[index])
@@ -494,13 +502,13 @@ class ReferenceModel(Driver):
             groups.do("classify")
 
     def renew(self) -> None:
-        """renew: professionals leave the platform, newcomers take their places (the draws of :func:`sim.submodels.renew`)."""
+        """renew: professionals leave the platform, newcomers take their places (as :func:`sim.submodels.renew`)."""
         s, p = self.initial_state, self.params.population
         u = s.renewal.random(len(self.professionals))
         leaving = [pr for pr in self.professionals if u[pr.index] < rules.exit_probability(p.platform_exit_rate)]
         if not leaving:
             return
-        traits = sample_traits(p, len(leaving), dict(zip(TRAITS, s.renewal.spawn(len(TRAITS)))))
+        traits = newcomer_traits(p, len(leaving), s.renewal)
         for i, professional in enumerate(leaving):
             professional.exit_platform({name: values[i] for name, values in traits.items()})
 

@@ -18,7 +18,7 @@ import numpy as np
 from sim import rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
 from sim.csr import Csr
-from sim.population import TRAITS, sample_traits
+from sim.population import newcomer_traits
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -211,12 +211,13 @@ def renew(s: State, tick: int) -> int:
     (``left`` set, counted in ``week_exits``, not in ``week_leaves``). A newcomer takes the
     slot: the same position (employer, past employers, university, industry, ties: a
     replacement hire) with behavioural traits drawn afresh by
-    :func:`sim.population.sample_traits`, no memberships, arrived at ``tick``. Draws come
+    :func:`sim.population.newcomer_traits`, no memberships, arrived at ``tick``. Draws come
     from the state's own stream ``s.renewal`` (exits first, then one child stream per
     trait), so the dynamics' draws do not depend on who left.
     """
     pop, week = s.pop, tick // HOURS_PER_WEEK
-    slots = np.flatnonzero(s.renewal.random(pop.size) < rules.exit_probability(s.params.population.platform_exit_rate))
+    p_exit = rules.exit_probability(s.params.population.platform_exit_rate)
+    slots = np.flatnonzero(s.renewal.random(pop.size) < p_exit)
     if len(slots) == 0:
         return 0
     if s.dirty:  # today's joins and foundings end too
@@ -224,7 +225,7 @@ def renew(s: State, tick: int) -> int:
     _, rows, _ = s.index.by_agent.gather(slots)
     s.memberships.left[rows] = tick
     s.records.week_exits[week] += _count(s.memberships.group.take(rows), s.groups.count)
-    traits = sample_traits(s.params.population, len(slots), dict(zip(TRAITS, s.renewal.spawn(len(TRAITS)))))
+    traits = newcomer_traits(s.params.population, len(slots), s.renewal)
     for name, values in traits.items():
         getattr(pop, name)[slots] = values
     pop.arrived[slots] = tick

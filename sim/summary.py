@@ -212,7 +212,6 @@ def summary(params, tables: dict) -> dict:
     model = outcomes(groups)
     rungs = null_rungs(tables, c, params.seed)
     base = null_block(tables, rungs["one_rate"])
-    by_charter = groups.groupby("charter", observed=True)
     # weeks to dormancy (from founding) of the groups founded in the simulation, spin-up included
     founded_in_run = groups[groups.founded_week >= -params.duration.spinup_weeks]
     state = groups.final_state.astype(str)

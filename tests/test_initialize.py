@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from sim import GroupCultureModel
-from sim.clock import HOURS_PER_WEEK
 from sim.initialize import build_state
 from sim.params import ModelParams
 from sim.population import TRAITS
