@@ -7,7 +7,9 @@ groups founded and professionals renewed at the default rates, 104-week spin-up,
 reported weeks) unless ``key=value`` overrides are given. Per seed, over the reported
 weeks: share dormant (of the groups founded by then) and memberships per person (current
 memberships at week end over professionals), the means of the first and of the last 13
-weeks and their change (targets: at most 3 points and 3%); the share of the groups
+weeks and their change (targets: at most 3 points and 3%), and the change of share
+dormant among the groups present at the start alone (the rest were founded in the run);
+the share of the groups
 present at the horizon that were founded during the reported weeks (target: at least
 10%); the median age of the groups present in the first and the last week (group ages
 stop drifting); CPU seconds. Writes ``benchmarks/results/stationarity.json`` (default
@@ -40,12 +42,18 @@ def register(commands) -> None:
     ap.set_defaults(run=run)
 
 
-def measure(tables: dict, professionals: int) -> dict:
-    """The stationarity measures of one run's tables (see the module docstring)."""
+def _share_dormant(group_weeks: pd.DataFrame) -> pd.Series:
+    """Share dormant per week, of the groups founded by then."""
+    founded = group_weeks.state.notna().groupby(group_weeks.week).sum()
+    return (group_weeks.state.astype(str) == "dormant").groupby(group_weeks.week).sum() / founded
+
+
+def measure(tables: dict, professionals: int, at_start: int) -> dict:
+    """The stationarity measures of one run's tables (see the module docstring); ``at_start``: groups.count."""
     gw, groups = tables["group_weeks"], tables["groups"]
     weeks = int(gw.week.max()) + 1
-    founded = gw.state.notna()
-    dormant = (gw.state.astype(str) == "dormant").groupby(gw.week).sum() / founded.groupby(gw.week).sum()
+    dormant = _share_dormant(gw)
+    stock = _share_dormant(gw[gw.group_id < at_start])  # ids: the groups present at the start come first
     per_person = gw.groupby("week").members.sum() / professionals
     present = groups[groups.founded_week < weeks]
     ages = [float(np.median(week - present.founded_week[present.founded_week <= week])) for week in (0, weeks - 1)]
@@ -55,6 +63,8 @@ def measure(tables: dict, professionals: int) -> dict:
     return {
         "share_dormant_first_13": round(float(d0), 4), "share_dormant_last_13": round(float(d1), 4),
         "share_dormant_change_points": round(float(100 * (d1 - d0)), 2),
+        "share_dormant_change_points_groups_present_at_start":
+            round(float(100 * (stock.iloc[last].mean() - stock.iloc[first].mean())), 2),
         "memberships_per_person_first_13": round(float(m0), 3), "memberships_per_person_last_13": round(float(m1), 3),
         "memberships_per_person_change_percent": round(float(100 * (m1 / m0 - 1)), 2),
         "groups_at_horizon": len(present),
@@ -95,7 +105,7 @@ def run(args: argparse.Namespace) -> None:
         start = time.process_time()
         model = GroupCultureModel(seed=seed, **config)
         tables = model.run().tables()
-        row = {"seed": seed, **measure(tables, model.params.population.size)}
+        row = {"seed": seed, **measure(tables, model.params.population.size, model.params.groups.count)}
         row["cpu_seconds"] = round(time.process_time() - start, 1)
         row["passes"] = passes(row)
         rows.append(row)
