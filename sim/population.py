@@ -138,9 +138,16 @@ def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
     )
 
 
-def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
-    """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait."""
-    return sample_traits(p, n, dict(zip(TRAITS, rng.spawn(len(TRAITS)), strict=True)))
+def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator, lift_blocking: float = 0.0) -> dict:
+    """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait.
+
+    Once employers lifted the blocking (``interventions.lift_blocking``, acting), a
+    newcomer drawn as blocked is unblocked with that share, from one more uniform of
+    ``rng`` drawn whatever the share (so the baseline and intervention arms stay paired).
+    """
+    traits = sample_traits(p, n, dict(zip(TRAITS, rng.spawn(len(TRAITS)), strict=True)))
+    traits["blocked_at_work"] &= rng.random(n) >= lift_blocking
+    return traits
 
 
 def _beta_shape(mean: float, concentration: float) -> tuple[float, float]:

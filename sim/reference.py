@@ -508,7 +508,7 @@ class ReferenceModel(Driver):
         leaving = [pr for pr in self.professionals if u[pr.index] < rules.exit_probability(p.platform_exit_rate)]
         if not leaving:
             return
-        traits = newcomer_traits(p, len(leaving), s.renewal)
+        traits = newcomer_traits(p, len(leaving), s.renewal, self.interventions.lift_blocking)
         for i, professional in enumerate(leaving):
             professional.exit_platform({name: values[i] for name, values in traits.items()})
 

@@ -225,7 +225,7 @@ def renew(s: State, tick: int) -> int:
     _, rows, _ = s.index.by_agent.gather(slots)
     s.memberships.left[rows] = tick
     s.records.week_exits[week] += _count(s.memberships.group.take(rows), s.groups.count)
-    traits = newcomer_traits(s.params.population, len(slots), s.renewal)
+    traits = newcomer_traits(s.params.population, len(slots), s.renewal, s.interventions.lift_blocking)
     for name, values in traits.items():
         getattr(pop, name)[slots] = values
     pop.arrived[slots] = tick

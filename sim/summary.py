@@ -236,7 +236,8 @@ def summary(params, tables: dict) -> dict:
         "share_dormant_by_charter": {c: v["dormant"] for c, v in by_charter_shares.items()},
         "median_weeks_to_dormancy": _float(founded_in_run.weeks_to_dormancy.median()),
         "median_weeks_to_dormancy_by_charter":
-            founded_in_run.groupby("charter", observed=True).weeks_to_dormancy.median().to_dict(),
+            founded_in_run.groupby("charter", observed=True).weeks_to_dormancy.median()
+            .reindex(pd.unique(groups.charter)).to_dict(),  # every charter, NaN without such groups
         "mean_groups_per_person": float(members.left_tick.isna().sum() / max(len(tables["professionals"]), 1)),
         "posts_total": int(members.posts.sum()),
         "replies_total": int(members.replies.sum()),
