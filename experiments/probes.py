@@ -13,8 +13,9 @@ command line). Per seed, from the run's tables and :func:`sim.summary.summary`:
   rate, per charter, per charter and size class, own rate), judged by the same classifier;
 * spin-up deaths: the share of the groups dormant at the horizon that were already
   dormant in the first reported week, the share of groups with no post in all the
-  reported weeks, and the median ``weeks_to_dormancy`` (counted from the first reported
-  week);
+  reported weeks, and the median ``weeks_to_dormancy`` (the groups table's column: counted
+  from the first reported week in the closed world the review measured, from founding
+  since the world is open, so the groups present at the start add their age);
 * S2 as Revision 3 defines it (per large group, lurkers included) and S2_posters (the
   Revision 2 measure, over posting members platform-wide), with the share of posters who
   posted once; S1 and S3 (posts and replies) as :mod:`sim.facts` measures them.

@@ -32,15 +32,6 @@ class ParamError(ValueError):
     """
 
 
-SUPERSEDED = {
-    "population.attention_budget_sigma": "the activity potential (population.activity_exponent, "
-                                         "population.activity_cutoff) replaces it (issue 20)",
-    "population.voice_sigma": "the activity potential (population.activity_exponent, population.activity_cutoff) "
-                              "replaces it (issue 20)",
-}
-"""Removed keys and what replaces them (named in the error for an unknown key)."""
-
-
 # --------------------------------------------------------------------------- population
 
 
@@ -64,6 +55,10 @@ class PopulationParams:
     content_role: float = _f(0.02, 0.0, 1.0, "share for whom contributing content is part of the job")
     content_role_attention: float = _f(4.0, 1.0, 100.0, "attention budget multiplier for the content role")
     profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
+    platform_exit_rate: float = _f(
+        0.15, 0.0, 52.0,
+        "yearly rate at which a professional leaves the platform (memberships end; a newcomer takes the slot)",
+    )
     people_per_employer: float = _f(200.0, 2.0, 1e7, "mean current staff per live employer")
     defunct_employer_share: float = _f(0.1, 0.0, 0.9, "share of employers that no longer exist")
     past_employers_mean: float = _f(1.0, 0.0, 10.0, "mean number of past employers (Poisson)")
@@ -105,8 +100,11 @@ class GroupsParams:
     size_sigma: float = _f(1.49, 0.0, 5.0, "sigma of ln(initial size)")
     size_min: int = _f(20, 1, 10_000_000, "smallest initial size")
     size_max: int = _f(25_000, 1, 10_000_000, "largest initial size (also capped by the largest eligible pool)")
-    late_founded_share: float = _f(0.0, 0.0, 1.0, "share of groups founded after the start (the rest exist at week 0)")
-    founding_weeks: int = _f(52, 1, 5200, "late-founded groups are founded uniformly in weeks 1..this")
+    platform_age_weeks: int = _f(
+        260, 1, 5200,
+        "the groups present at the start were founded uniformly over this many weeks before it (their age)",
+    )
+    founding_size: float = _f(4.0, 1.0, 1000.0, "mean founding members of a group founded later (1 + Poisson)")
     initial_posts_per_1000: float = _f(2.0, 0.0, 1e4, "posts per week per 1,000 members before the start")
 
 
@@ -399,13 +397,25 @@ def _set_dotted(d: Dict[str, Any], key: str, value: Any) -> None:
         d[parts[-1]] = value
 
 
+REMOVED = {
+    "groups.late_founded_share": "groups are founded at charters.<name>.founding_rate per 1,000 eligible "
+                                 "professionals per year (0: none founded later)",
+    "groups.founding_weeks": "groups are founded over the whole run at charters.<name>.founding_rate",
+    "population.attention_budget_sigma": "the activity potential (population.activity_exponent, "
+                                         "population.activity_cutoff) replaces it (issue 20)",
+    "population.voice_sigma": "the activity potential (population.activity_exponent, population.activity_cutoff) "
+                              "replaces it (issue 20)",
+}
+"""Parameters of earlier versions, with what replaced them (an old config fails with this line)."""
+
+
 def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
     if not isinstance(data, dict):
         raise ParamError(f"{prefix.rstrip('.') or 'params'} = {data!r}: allowed a mapping")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
-        if f"{prefix}{key}" in SUPERSEDED:
-            raise ParamError(f"{prefix}{key} was removed: {SUPERSEDED[f'{prefix}{key}']}")
+        if f"{prefix}{key}" in REMOVED:
+            raise ParamError(f"{prefix}{key} was removed: {REMOVED[prefix + key]}")
         if key not in fields:
             raise ParamError(f"unknown parameter {prefix}{key}: allowed {sorted(fields)}")
     base = cls()

@@ -28,6 +28,7 @@ class Population:
     content_role: np.ndarray
     profile_tidiness: np.ndarray
     activity: np.ndarray  # activity potential relative to its mean (power law, mean 1): visits and posting
+    arrived: np.ndarray  # tick at which the slot's professional arrived (renewal); -1: present at the start
     employer: np.ndarray
     past_employers: Csr
     university: np.ndarray
@@ -67,7 +68,7 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
     affiliation_rng, *trait_rngs = rng.spawn(1 + len(TRAITS))
     affiliations = sample_affiliations(p, int(p.size), affiliation_rng)
     traits = sample_traits(p, int(p.size), dict(zip(TRAITS, trait_rngs, strict=True)))
-    return Population(**traits, **affiliations)
+    return Population(**traits, **affiliations, arrived=np.full(int(p.size), -1, dtype=np.int32))
 
 
 def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
@@ -112,7 +113,11 @@ def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -
 
 
 def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
-    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only."""
+    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only.
+
+    The one home of the behavioural traits: used at initialization (every professional)
+    and at renewal (the newcomers, :func:`sim.submodels.renew`).
+    """
     u = {t: rngs[t].random(n) for t in ("blocked_at_work", "office_hours_mindset", "job_hunting_only",
                                         "hunting", "content_role", "profile_tidiness")}
     a, b = _beta_shape(p.job_search_fear, p.job_search_fear_concentration)
@@ -144,6 +149,16 @@ def activity_potential(p: PopulationParams, u: np.ndarray) -> np.ndarray:
     """
     law = truncpareto(p.activity_exponent - 1.0, 1.0 / p.activity_cutoff, scale=p.activity_cutoff)
     return law.ppf(u) / law.mean()
+def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator, lift_blocking: float = 0.0) -> dict:
+    """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait.
+
+    Once employers lifted the blocking (``interventions.lift_blocking``, acting), a
+    newcomer drawn as blocked is unblocked with that share, from one more uniform of
+    ``rng`` drawn whatever the share (so the baseline and intervention arms stay paired).
+    """
+    traits = sample_traits(p, n, dict(zip(TRAITS, rng.spawn(len(TRAITS)), strict=True)))
+    traits["blocked_at_work"] &= rng.random(n) >= lift_blocking
+    return traits
 
 
 def _beta_shape(mean: float, concentration: float) -> tuple[float, float]:

@@ -248,6 +248,11 @@ def leave_probability(tidy, idle, never_posted, b: BehaviourParams, cut=0.0):
     return p + (1.0 - p) * cut
 
 
+def exit_probability(platform_exit_rate):
+    """renew: weekly chance a professional leaves the platform, from a yearly rate (constant hazard)."""
+    return -np.expm1(-platform_exit_rate / 52.0)
+
+
 def membership_cut(tick, spinup_weeks, i: InterventionParams) -> float:
     """leave: share of memberships cut at the end of the hour ``tick`` (experiment: fewer groups per person).
 

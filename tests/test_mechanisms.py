@@ -158,8 +158,9 @@ def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_indu
         joined = members[members.group_id.isin(defunct) & ~members.initial]
         assert len(joined) == 0
         assert t["group_weeks"][t["group_weeks"].group_id.isin(defunct)].joins.sum() == 0
-        for charter, rows in groups.groupby("charter"):
-            weeks_to_dormancy[charter] += rows.weeks_to_dormancy.fillna(25).tolist()
+        for charter, rows in groups[groups.founded_week < 0].groupby("charter"):  # the groups present at the start
+            onset = rows.weeks_to_dormancy + rows.founded_week  # weeks from the start (from founding, less the age)
+            weeks_to_dormancy[charter] += onset.fillna(25).tolist()
     assert np.mean(weeks_to_dormancy["employment_association"]) < np.mean(weeks_to_dormancy["industry_profession"]) - 2
 
 
