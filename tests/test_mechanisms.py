@@ -125,10 +125,16 @@ def test_momentum_makes_each_post_raise_the_chance_of_the_next():
     p = [rules.posting_probability(**{**base, "own_posts": n}, b=on) for n in (0, 1, 10)]
     assert p[0] < p[1] < p[2]
     assert rules.posting_probability(**{**base, "own_posts": 10}, b=B) == rules.posting_probability(**base, b=B)
-    world = {"population.size": 3000, "groups.count": 20}
-    again = run_model(**world, **{"behaviour.post_momentum": 1.0}).tables()["professionals"].posts
-    once = run_model(**world).tables()["professionals"].posts
-    assert (again[again > 0] == 1).mean() < (once[once > 0] == 1).mean() - 0.05  # fewer one-time posters
+    # In a world, posters post more often each (pooled over three paired seeds: a small world's
+    # share of one-time posters alone moves by a few points with renewal and founding).
+    def posts(seed, **extra):
+        world = {"population.size": 3000, "groups.count": 20, "duration.weeks": 16, "seed": seed}
+        made = run_model(**world, **extra).tables()["professionals"].posts
+        return made[made > 0]
+    again = np.concatenate([posts(s, **{"behaviour.post_momentum": 1.0}) for s in (0, 1, 2)])
+    once = np.concatenate([posts(s) for s in (0, 1, 2)])
+    assert again.mean() > 1.3 * once.mean()  # more posts per poster
+    assert (again == 1).mean() < (once == 1).mean()  # fewer one-time posters
 
 
 def test_content_role_posts_far_more():
