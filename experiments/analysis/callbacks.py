@@ -1,6 +1,6 @@
 """Hydra callbacks that analyse a design sweep at its end (registered by the experiments).
 
-``configs/experiment/{sensitivity,calibrate,validate}.yaml`` add these under
+``configs/experiment/{sensitivity,calibrate,calibrate_abc,validate}.yaml`` add these under
 ``hydra.callbacks``; Hydra calls ``on_multirun_end`` callbacks in reverse order, so these run
 before the sweep summary of :class:`experiments.callbacks.AggregateSweep`. Each reads the
 job directories from disk (through :func:`experiments.sweep_summary.aggregate`), so it can be
@@ -20,7 +20,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import intervals, results
-from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation
+from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation, waves
 from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
 from experiments.config import model_params
 from experiments.digest import config_hash
@@ -208,6 +208,14 @@ class CalibrationReport(Callback):
         calibration_report(Path(config.hydra.sweep.dir).resolve(), config, self.epsilon, self.quantile, self.exclude)
 
 
+class HistoryMatchingReport(Callback):
+    """History matching's runs, waves, region and parameter report at the sweep root (:mod:`waves`)."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Report the waves screened, from disk."""
+        waves.report(Path(config.hydra.sweep.dir).resolve(), config)
+
+
 class ValidationReport(Callback):
     """``validation.md``/``.csv``; exits 1 when a calibration target drifted (see :func:`gate`)."""
 
@@ -238,6 +246,8 @@ def main(argv: List[str] | None = None) -> None:
     config.hydra.sweep.dir = str(root)
     if args[0] == "sensitivity":
         sensitivity_report(root, config)
+    elif args[0] == "calibrate" and str(config.hydra.sweeper.method) == "waves":
+        waves.report(root, config)
     elif args[0] == "calibrate":
         cb = config.hydra.callbacks.get("calibration", {})
         calibration_report(root, config, float(cb.get("epsilon", 0.0)), float(cb.get("quantile", 0.1)),
