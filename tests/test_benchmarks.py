@@ -14,7 +14,7 @@ from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
             "null-vs-model", "power", "steady-state", "scale-invariance", "calibration-probe", "throughput",
-            "cli-startup"}
+            "cli-startup", "emulator"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
@@ -108,3 +108,13 @@ def test_steady_state_reports_each_seed_and_the_mean_trend(capsys):
     assert trend.startswith("mean trend over the last 26 weeks")
     low, high = (float(v) for v in trend.split("[")[1].split("]")[0].split(","))
     assert np.isfinite(low) and low <= high and "(t, 5 seeds)" in trend  # 5 seeds: a t-interval
+
+
+def test_the_emulator_benchmark_writes_cpu_seconds_per_number_of_draws(tmp_path, monkeypatch):
+    from benchmarks import emulator
+
+    monkeypatch.setattr(emulator, "RESULTS", tmp_path)
+    monkeypatch.setattr(emulator, "machine", dict)  # lscpu would start a process
+    harness.main(["emulator", "--draws", "20", "--candidates", "100"])
+    rows = json.loads((tmp_path / "emulator.json").read_text())["rows"]
+    assert rows[0]["draws"] == 20 and rows[0]["fit"]["cpu_s"] >= 0 and rows[0]["predict"]["cpu_s"] >= 0
