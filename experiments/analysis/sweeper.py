@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
+import pandas as pd
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
@@ -136,8 +137,12 @@ def next_wave(config: DictConfig, overrides: List[Override], wave: int, cache: d
     points = waves.advance(root, config, wave, cache)
     if points is None or not len(points):
         return []
-    points = applied(config, points)
-    waves.write_wave(root, wave + 1, points)
+    made = waves.wave_path(root, wave + 1)
+    if made.is_file():  # a wave once drawn is kept (resume): the same draws, whatever reruns of failed jobs gave
+        points = pd.read_csv(made)
+    else:
+        points = applied(config, points)
+        waves.write_wave(root, wave + 1, points)
     return cross(config, points, overrides)
 
 

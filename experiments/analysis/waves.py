@@ -4,7 +4,7 @@ The design sweeper (method ``waves``) runs wave 1 (Latin hypercube over the prio
 calls :func:`advance` after each wave: it reads every finished run of the sweep root,
 fits the emulators (:mod:`experiments.analysis.history_matching`), writes the region and
 the next wave's draws, or says why the waves stop. Every file is rebuilt from the runs on
-disk, and the next wave follows from them deterministically, so the same command with
+disk, and a wave once drawn is kept (``waves/wave_<k>.csv``), so the same command with
 ``resume=true`` reuses every finished run and reaches the same waves. Files at the sweep root:
 
 * ``waves/wave_<k>.csv``: the draws of wave k (one column per parameter);
