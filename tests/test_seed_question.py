@@ -73,6 +73,8 @@ def test_tiny_seed_question_sweep_writes_its_ranking(tmp_path):
                     f"hydra.sweep.dir={root}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     table = pd.read_csv(root / sq.CSV)
-    assert {"no_blocking", "charter", "size"} <= set(table["cause"]) and (table["seeds"] == 3).all()
+    assert {"no_blocking", "charter", "size"} <= set(table["cause"])
+    assert (table.loc[table["cause"] == "no_blocking", "seeds"] == 3).all()  # paired over every seed
+    assert table["seeds"].between(1, 3).all()  # a seed whose elasticity is undefined (too few groups) is left out
     provenance = json.loads((root / sq.JSON).read_text())["provenance"]
     assert provenance["seeds"] == [1, 2, 3] and "experiment=seed_question" in provenance["command"]
