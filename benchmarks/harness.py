@@ -15,6 +15,7 @@ from benchmarks import (
     calibration_probe,
     cli_startup,
     dashboard,
+    emulator,
     null_vs_model,
     parts,
     power,
@@ -29,7 +30,7 @@ from benchmarks import (
 )
 
 # Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
-TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup)
+TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup, emulator)
 PROBES = (split_coupling, null_vs_model, power, steady_state, stationarity, scale_invariance, calibration_probe)
 MODULES = TIMING + PROBES
 

@@ -41,12 +41,24 @@ class SensitivityKeys:
 
 @dataclass
 class CalibrateKeys:
-    """``experiment=calibrate``: ABC rejection (read by ``hydra.sweeper`` in that preset)."""
+    """``experiment=calibrate``: history matching in waves (``experiment=calibrate_abc``: ABC rejection)."""
 
     n: int = 200
-    """Latin-hypercube draws from the priors."""
+    """Draws per wave (wave 1: a Latin hypercube over the priors; later waves: inside the non-implausible region)."""
     seeds: int = 2
-    """Replicate seeds per draw (seeds 1..k): a draw is judged on their mean."""
+    """Replicate seeds per draw (seeds 1..k; history matching needs 2 or more: the seed-to-seed variance)."""
+    waves: int = 5
+    """Most waves run (fewer when the region stops shrinking or is empty)."""
+    cutoff: float = 3.0
+    """A point is ruled out when its implausibility (of rank ``rank`` over the measures) reaches this."""
+    rank: int = 1
+    """1: the largest implausibility over the measures decides; 2: the second largest (one measure may miss)."""
+    candidates: int = 20000
+    """Latin-hypercube points screened after each wave (the region's sample; the next wave's draws come from it)."""
+    min_shrink: float = 0.1
+    """Stop when the non-implausible share of the prior shrank by less than this share in the last wave."""
+    exclude: List[str] = dataclasses.field(default_factory=list)
+    """Calibration facts or measures left out of the implausibility (e.g. [S2]); stated in the report."""
 
 
 @dataclass

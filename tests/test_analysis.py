@@ -255,7 +255,7 @@ def test_validation_reports_s3_replies_on_their_own_and_fails_the_gate_on_them()
     assert table.loc["S3.replies", "pass"] is False and "S3.replies" in drifted(table.reset_index())
 
 
-@pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "validate"])
+@pytest.mark.parametrize("experiment", ["sensitivity", "calibrate", "calibrate_abc", "validate"])
 def test_design_experiments_compose_and_every_factor_bound_validates(cfg, experiment):
     from experiments.analysis.sweeper import design_of, factor_table, sweep_seeds
     from experiments.config import model_params

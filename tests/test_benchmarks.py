@@ -15,8 +15,7 @@ from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
             "null-vs-model", "power", "steady-state", "stationarity", "scale-invariance", "calibration-probe",
-            "throughput",
-            "cli-startup"}
+            "throughput", "cli-startup", "emulator"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
@@ -142,3 +141,13 @@ def test_stationarity_writes_its_result(tmp_path, capsys):
     result = json.loads(out.read_text())
     assert [row["seed"] for row in result["seeds"]] == [1] and result["overrides"]["groups.count"] == "6"
     assert "share_dormant_change_points" in result["seeds"][0] and "cpu_seconds" in result["seeds"][0]
+
+
+def test_the_emulator_benchmark_writes_cpu_seconds_per_number_of_draws(tmp_path, monkeypatch):
+    from benchmarks import emulator
+
+    monkeypatch.setattr(emulator, "RESULTS", tmp_path)
+    monkeypatch.setattr(emulator, "machine", dict)  # lscpu would start a process
+    harness.main(["emulator", "--draws", "20", "--candidates", "100"])
+    rows = json.loads((tmp_path / "emulator.json").read_text())["rows"]
+    assert rows[0]["draws"] == 20 and rows[0]["fit"]["cpu_s"] >= 0 and rows[0]["predict"]["cpu_s"] >= 0

@@ -1,6 +1,6 @@
 """Hydra callbacks that analyse a design sweep at its end (registered by the experiments).
 
-``configs/experiment/{sensitivity,calibrate,validate}.yaml`` add these under
+``configs/experiment/{sensitivity,calibrate,calibrate_abc,validate}.yaml`` add these under
 ``hydra.callbacks``; Hydra calls ``on_multirun_end`` callbacks in reverse order, so these run
 before the sweep summary of :class:`experiments.callbacks.AggregateSweep`. Each reads the
 job directories from disk (through :func:`experiments.sweep_summary.aggregate`), so it can be
@@ -19,8 +19,8 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from experiments import results
-from experiments.analysis import baseline, calibration, design, outputs, sensitivity, validation
+from experiments import intervals, results
+from experiments.analysis import baseline, calibration, design, outputs, seed_question, sensitivity, validation, waves
 from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
 from experiments.config import model_params
 from experiments.digest import config_hash
@@ -205,6 +205,36 @@ class CalibrationReport(Callback):
         calibration_report(Path(config.hydra.sweep.dir).resolve(), config, self.epsilon, self.quantile, self.exclude)
 
 
+class HistoryMatchingReport(Callback):
+    """History matching's runs, waves, region and parameter report at the sweep root (:mod:`waves`)."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Report the waves screened, from disk."""
+        waves.report(Path(config.hydra.sweep.dir).resolve(), config)
+
+
+class SeedQuestionReport(Callback):
+    """The seven candidate causes ranked (``seed_question.csv``/``.json``/``.md``) at the sweep root."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Rank the causes from the jobs on disk."""
+        seed_question_report(Path(config.hydra.sweep.dir).resolve(), config)
+
+
+def seed_question_report(root: Path, config: DictConfig) -> pd.DataFrame:
+    """Write the seed question's ranking at ``root`` from its ok jobs."""
+    jobs = rebuild(root)
+    ok = jobs[jobs["status"] == "ok"] if len(jobs) else jobs
+    if not len(ok) or "ablation" not in ok.columns:
+        print(f"error: no finished job with an ablation arm in {results.shown(root)}", file=sys.stderr)
+        raise SystemExit(1)
+    command = " ".join(["groupsim -m", *config.hydra.overrides.task])
+    table = seed_question.write(root, ok, command)
+    print(f"seed question: {len(table)} effects over {ok['seed'].nunique()} seed(s)"
+          f" -> {results.shown(root / seed_question.CSV)}")
+    return table
+
+
 class ValidationReport(Callback):
     """``validation.md``/``.csv``; exits 1 when a calibration target drifted (see :func:`gate`)."""
 
@@ -225,7 +255,7 @@ class ValidationReport(Callback):
 def main(argv: List[str] | None = None) -> None:
     """Rerun an analysis on a sweep directory from disk (its ``multirun.yaml``)."""
     args = sys.argv[1:] if argv is None else argv
-    kinds = ("sensitivity", "calibrate", "validate")
+    kinds = ("sensitivity", "calibrate", "validate", "seed_question")
     if len(args) != 2 or args[0] not in kinds or not (Path(args[1]) / "multirun.yaml").is_file():
         print(f"usage: python -m experiments.analysis.callbacks {{{','.join(kinds)}}} SWEEP_DIR"
               " (a directory with multirun.yaml)", file=sys.stderr)
@@ -235,10 +265,14 @@ def main(argv: List[str] | None = None) -> None:
     config.hydra.sweep.dir = str(root)
     if args[0] == "sensitivity":
         sensitivity_report(root, config)
+    elif args[0] == "calibrate" and str(config.hydra.sweeper.method) == "waves":
+        waves.report(root, config)
     elif args[0] == "calibrate":
         cb = config.hydra.callbacks.get("calibration", {})
         calibration_report(root, config, float(cb.get("epsilon", 0.0)), float(cb.get("quantile", 0.1)),
                            tuple(cb.get("exclude") or ()))
+    elif args[0] == "seed_question":
+        seed_question_report(root, config)
     else:
         ValidationReport().on_multirun_end(config)
 

@@ -8,6 +8,8 @@ under ``hydra.sweeper.factors``. Methods:
 * ``sobol``: ``n * (D + 2)`` points (SALib's Saltelli/Sobol' sequence, first and total
   order only); ``n`` should be a power of 2;
 * ``prior``: ``n`` Latin-hypercube draws from the uniform prior (scipy ``qmc``), for ABC;
+* ``waves``: history matching (:mod:`experiments.analysis.waves`); wave 1 is the design of
+  ``prior``, each later wave ``n`` draws inside the region the earlier ones left;
 * ``none``: one point (the configuration as composed): replicate seeds only;
 * ``sets``: the first ``n`` rows of a table of parameter sets (``calibration_accepted.csv``
   of a calibration sweep, :func:`parameter_sets`), each labelled ``param_set`` = its row.
@@ -20,7 +22,7 @@ from typing import Dict, List, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-METHODS = ("morris", "sobol", "prior", "none", "sets")
+METHODS = ("morris", "sobol", "prior", "none", "sets", "waves")
 SET_COLUMN = "param_set"
 """The run-level key that labels a job with its parameter set (method ``sets``)."""
 MORRIS_LEVELS = 4
@@ -69,7 +71,8 @@ def parameter_sets(path: str, n: int) -> pd.DataFrame:
     """The first ``n`` parameter sets of a CSV, one column per parameter, and ``param_set`` (0, 1, ...).
 
     The parameters are the columns named by config keys: in ``calibration_accepted.csv`` every
-    column but the fact values (``fact.*``) and ``distance``. Raises ``ValueError`` (one line)
+    column but the fact values (``fact.*``) and ``distance``; in ``calibration_region.csv`` of
+    history matching every column but the implausibilities (``I.*``). Raises ``ValueError`` (one line)
     for a file that is not such a table.
     """
     try:
@@ -77,7 +80,7 @@ def parameter_sets(path: str, n: int) -> pd.DataFrame:
     except (OSError, ValueError) as exc:
         raise ValueError(f"param_sets.path = {path!r} cannot be read as CSV ({type(exc).__name__}): allowed"
                          " calibration_accepted.csv of a calibration sweep") from None
-    keys = [c for c in table.columns if not c.startswith("fact.") and c not in ("distance", SET_COLUMN)]
+    keys = [c for c in table.columns if not c.startswith(("fact.", "I.")) and c not in ("distance", SET_COLUMN)]
     if not keys or table.empty or not table[keys].map(np.isreal).all().all():
         raise ValueError(f"param_sets.path = {path!r} holds no numeric parameter columns: allowed"
                          " calibration_accepted.csv (one column per model key, one row per accepted set)")

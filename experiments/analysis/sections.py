@@ -13,7 +13,8 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.errors import OverrideError
 
 SENSITIVITY_METHODS = ("morris", "sobol")
-COUNT_KEYS = ("sensitivity.n", "sensitivity.seeds", "calibrate.n", "calibrate.seeds", "validate.seeds", "param_sets.k")
+COUNT_KEYS = ("sensitivity.n", "sensitivity.seeds", "calibrate.n", "calibrate.seeds", "calibrate.waves",
+              "calibrate.rank", "calibrate.candidates", "validate.seeds", "param_sets.k")
 FILE_KEYS = ("validate.baseline", "param_sets.path")
 
 
@@ -26,6 +27,11 @@ def check_run_sections(cfg: DictConfig) -> None:
         value = OmegaConf.select(cfg, key)
         if value is not None and value < 1:
             raise OverrideError(f"{key} = {value}: allowed a positive integer")
+    cutoff, shrink = OmegaConf.select(cfg, "calibrate.cutoff"), OmegaConf.select(cfg, "calibrate.min_shrink")
+    if cutoff is not None and not cutoff > 0:
+        raise OverrideError(f"calibrate.cutoff = {cutoff}: allowed a positive implausibility (3 is usual)")
+    if shrink is not None and not 0 <= shrink < 1:
+        raise OverrideError(f"calibrate.min_shrink = {shrink}: allowed a share in [0, 1)")
     n = OmegaConf.select(cfg, "sensitivity.n")
     if method == "sobol" and n & (n - 1):
         raise OverrideError(f"sensitivity.n = {n} with sensitivity.method=sobol: allowed a power of 2 (e.g. 256)")

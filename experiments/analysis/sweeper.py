@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
+import pandas as pd
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.analysis import design
+from experiments.analysis import design, waves
 
 
 def factor_table(config: DictConfig) -> Dict[str, List[float]]:
@@ -48,13 +50,20 @@ def raw_design(config: DictConfig) -> "design.pd.DataFrame":
 
 
 def design_of(config: DictConfig) -> "design.pd.DataFrame":
-    """The applied design of a sweep config (its ``hydra.sweeper`` node and model defaults)."""
+    """The applied design of a sweep config (its ``hydra.sweeper`` node and model defaults; ``waves``: wave 1)."""
     points = raw_design(config)
-    integer_keys = [k for k in points.columns if isinstance(OmegaConf.select(config, k), int)] + [design.SET_COLUMN]
+    if str(config.hydra.sweeper.method) == "waves":
+        waves.seeds_ok(sweep_seeds(config))
     unknown = [k for k in points.columns if OmegaConf.select(config, k, default="__missing__") == "__missing__"]
     if unknown:
         raise ValueError(f"design factor(s) {', '.join(unknown)} not in the config: allowed model keys")
     check_ranges(factor_table(config), config)
+    return applied(config, points)
+
+
+def applied(config: DictConfig, points: "design.pd.DataFrame") -> "design.pd.DataFrame":
+    """Design points as the jobs receive them (the config's integer parameters rounded)."""
+    integer_keys = [k for k in points.columns if isinstance(OmegaConf.select(config, k), int)] + [design.SET_COLUMN]
     return design.applied(points, integer_keys)
 
 
@@ -99,6 +108,8 @@ def split_design(config: DictConfig, overrides: List[Override], max_batch_size: 
         if far:
             print(f"note: {far} parameter set(s) of {config.hydra.sweeper.sets} missed a calibration target"
                   " (distance > 0): the band shows the nearest draws, not a posterior", file=sys.stderr)
+    if str(config.hydra.sweeper.method) == "waves":
+        waves.write_wave(Path(config.hydra.sweep.dir), 1, design_of(config))
     jobs = design_jobs(config, overrides)
     size = len(jobs) if not max_batch_size or max_batch_size < 0 else max_batch_size
     return [jobs[i:i + size] for i in range(0, len(jobs), size)]
@@ -106,10 +117,33 @@ def split_design(config: DictConfig, overrides: List[Override], max_batch_size: 
 
 def design_jobs(config: DictConfig, overrides: List[Override]) -> List[List[str]]:
     """Every job of a design sweep, in order: design points x the command line's sweeps x seeds."""
+    return cross(config, design_of(config), overrides)
+
+
+def cross(config: DictConfig, points: "design.pd.DataFrame", overrides: List[Override]) -> List[List[str]]:
+    """The jobs of design ``points``: each point x the command line's sweeps x the replicate seeds."""
     base = BasicSweeper.split_arguments(overrides, None)[0]
-    points = design.overrides(design_of(config))
+    points = design.overrides(points)
     seeds = [[f"seed={s}"] for s in sweep_seeds(config)] or [[]]  # null: the seeds are a swept param
     return [p + b + s for p, b, s in itertools.product(points, base, seeds)]
+
+
+def next_wave(config: DictConfig, overrides: List[Override], wave: int, cache: dict) -> List[List[str]]:
+    """Method ``waves``, after ``wave`` has run: the jobs of the next wave, or none when the waves stop.
+
+    ``cache``: the sweeper's store of earlier waves' emulators (:func:`waves.advance`).
+    """
+    root = Path(config.hydra.sweep.dir)
+    points = waves.advance(root, config, wave, cache)
+    if points is None or not len(points):
+        return []
+    made = waves.wave_path(root, wave + 1)
+    if made.is_file():  # a wave once drawn is kept (resume): the same draws, whatever reruns of failed jobs gave
+        points = pd.read_csv(made)
+    else:
+        points = applied(config, points)
+        waves.write_wave(root, wave + 1, points)
+    return cross(config, points, overrides)
 
 
 def planned_jobs(config: DictConfig, task_overrides: List[str]) -> List[List[str]]:

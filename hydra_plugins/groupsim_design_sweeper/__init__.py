@@ -19,6 +19,9 @@ class DesignSweeper(BasicSweeper):
                  params: Optional[Dict[str, str]] = None) -> None:
         super().__init__(max_batch_size=max_batch_size, params=params)
         # the design is read from the composed config (self.config), the one the callbacks see
+        self._arguments: List[Override] = []
+        self._wave = 1
+        self._emulators: Dict[int, Any] = {}  # method waves: each wave's emulators, fitted once
 
     def split_arguments(self, overrides: List[Override], max_batch_size: Optional[int]) -> List[List[List[str]]]:
         """Cross the command line's sweeps with the design points and the seeds."""
@@ -26,4 +29,23 @@ class DesignSweeper(BasicSweeper):
         from experiments.analysis.sweeper import split_design
 
         assert self.config is not None
+        self._arguments = overrides
         return split_design(self.config, overrides, max_batch_size)
+
+    def is_done(self) -> bool:
+        """Done when every batch ran; method ``waves``: when the waves stop (each next wave made here)."""
+        if not super().is_done():
+            return False
+        assert self.config is not None and self.overrides is not None
+        if str(self.config.hydra.sweeper.method) != "waves":
+            return True
+        # pandas and scikit-learn load only when a calibration makes its next wave (start-up speed)
+        from experiments.analysis.sweeper import next_wave
+
+        jobs = next_wave(self.config, self._arguments, self._wave, self._emulators)
+        if not jobs:
+            return True
+        self._wave += 1
+        size = self.max_batch_size if self.max_batch_size and self.max_batch_size > 0 else len(jobs)
+        self.overrides.extend(jobs[i:i + size] for i in range(0, len(jobs), size))
+        return False

@@ -1,0 +1,135 @@
+"""History matching (experiments/analysis/history_matching.py) on functions whose answer is known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.analysis import design
+from experiments.analysis import history_matching as hm
+from tests.conftest import TINY, groupsim, groupsim_in_process
+
+PRIOR = pd.DataFrame({"low": [0.0, 10.0], "high": [1.0, 20.0]}, index=["a", "b"])
+RANGES = pd.DataFrame({"low": [0.4], "high": [0.6]}, index=["F.y"])
+SEED_SD = 0.01
+
+
+def model(points: pd.DataFrame, seeds: int, rng) -> tuple[pd.DataFrame, np.ndarray]:
+    """y = a, whatever b: one row per (draw, seed), with seed noise."""
+    draw = np.repeat(np.arange(len(points)), seeds)
+    y = points["a"].to_numpy()[draw] + rng.normal(0, SEED_SD, len(draw))
+    return pd.DataFrame({"F.y": y}), draw
+
+
+def run_waves(waves: int, n: int = 30, seeds: int = 2):
+    rng = np.random.default_rng(1)
+    settings = hm.Settings(waves=waves, candidates=4000)
+    points = hm.from_unit(hm.candidates(PRIOR, n, 0, 0), PRIOR)
+    wave_of = np.ones(n, dtype=int)
+    values, draw = model(points, seeds, rng)
+    shares = []
+    while True:
+        screen = hm.step(points, values, draw, PRIOR, RANGES, wave_of, settings)
+        shares.append(screen.kept.mean())
+        if hm.stop_reason(shares, settings):
+            return screen, shares
+        new = hm.next_points(screen, PRIOR, n)
+        more, more_draw = model(new, seeds, rng)
+        values = pd.concat([values, more], ignore_index=True)
+        draw = np.concatenate([draw, more_draw + len(points)])
+        points = pd.concat([points, new], ignore_index=True)
+        wave_of = np.concatenate([wave_of, np.full(len(new), wave_of.max() + 1)])
+
+
+def test_waves_recover_a_known_non_implausible_region():
+    screen, shares = run_waves(3)
+    region = hm.from_unit(screen.x[screen.kept], PRIOR)
+    a = region["a"]
+    # the true region is a in [0.4, 0.6] (any b); the emulator's and the seeds' variance widen it a little
+    assert a.min() > 0.35 and a.max() < 0.65
+    truth = hm.from_unit(screen.x, PRIOR)["a"].between(0.42, 0.58)
+    assert screen.kept[truth.to_numpy()].mean() > 0.95  # the core of the true region is never ruled out
+    assert shares[0] < 0.35 and shares[-1] <= shares[0]  # nested regions: about 20% of the prior is left
+
+
+def test_a_parameter_the_outputs_ignore_is_not_identified_and_one_they_pin_is():
+    screen, _ = run_waves(2)
+    region = hm.from_unit(screen.x[screen.kept], PRIOR)
+    table = hm.region_summary(region, PRIOR, {"a": 0.5, "b": 19.0}, True).set_index("parameter")
+    assert table.loc["a", "identified"] and not table.loc["b", "identified"]
+    assert table.loc["a", "default_in_q05_q95"] and table.loc["b", "width_ratio"] > 0.8
+
+
+def test_implausibility_grows_with_the_distance_from_the_target_and_falls_with_seed_noise():
+    x = np.linspace(0, 1, 11)[:, None]
+    em = hm.Emulator(x, x[:, 0], np.full(11, 1e-6))
+    goal = hm.targets(pd.DataFrame({"low": [0.4], "high": [0.6]}, index=["y"]))
+    points = np.array([[0.5], [0.6], [0.8], [1.0]])
+    quiet = hm.implausibility({"y": em}, points, goal, pd.Series({"y": 0.0}))["y"]
+    noisy = hm.implausibility({"y": em}, points, goal, pd.Series({"y": 0.01}))["y"]
+    assert quiet.iloc[0] < 0.2 and quiet.is_monotonic_increasing
+    assert quiet.iloc[1] == pytest.approx(3.0, abs=0.2)  # the range's edge is the cutoff (range = 3 sigma)
+    assert (noisy.iloc[1:] < quiet.iloc[1:]).all()
+
+
+def test_the_rank_two_rule_lets_one_measure_miss():
+    table = pd.DataFrame({"S1": [5.0, 1.0], "S2": [1.0, 4.0], "S3": [0.5, 3.5]})
+    assert hm.worst(table, 1).tolist() == [5.0, 4.0]
+    assert hm.worst(table, 2).tolist() == [1.0, 3.5]
+
+
+@pytest.mark.parametrize("shares, expected", [
+    ([0.3, 0.0], "empty"), ([0.3, 0.1, 0.05, 0.01], "4 waves"), ([0.3, 0.29], "shrank by less than 10%"),
+    ([0.3, 0.1], None),
+])
+def test_the_waves_stop_when_the_region_stops_shrinking(shares, expected):
+    reason = hm.stop_reason(shares, hm.Settings(waves=4))
+    assert reason is None if expected is None else expected in reason
+
+
+def test_the_seed_variance_is_pooled_over_draws():
+    values = pd.DataFrame({"y": [1.0, 3.0, 10.0, 10.0]})
+    stats = hm.draw_stats(values, [0, 0, 1, 1])
+    assert hm.pooled_seed_variance(stats)["y"] == pytest.approx(1.0)  # (2 + 0) / 2
+
+
+# ------------------------------------------------------------------ the command (experiment=calibrate)
+
+TINY_HM = ["calibrate.n=4", "calibrate.seeds=2", "calibrate.waves=2", "calibrate.candidates=500",
+           "calibrate.min_shrink=0", "calibrate.cutoff=1000", *TINY]  # a tiny world misses S2: keep a region
+
+
+@pytest.mark.slow
+def test_tiny_calibration_runs_its_waves_in_one_command_and_resumes_without_rerunning(tmp_path):
+    root = tmp_path / "sweep"
+    proc = groupsim("-m", "experiment=calibrate", *TINY_HM, f"hydra.sweep.dir={root}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = pd.read_csv(root / "calibration_runs.csv")
+    assert len(runs) == 2 * 4 * 2 and sorted(runs["wave"].unique()) == [1, 2]  # waves x draws x seeds
+    assert set(runs.groupby("draw")["seed"].nunique()) == {2}
+    waves = pd.read_csv(root / "calibration_waves.csv")
+    assert waves["wave"].tolist() == [1, 2] and waves["stop"].iloc[-1] == "2 waves run"
+    params = pd.read_csv(root / "calibration_parameters.csv")
+    assert set(params["parameter"]) == set(pd.read_csv(root / "waves" / "wave_1.csv").columns)
+    # the region is a table of parameter sets, as experiment=charter_vs_size_uncertainty reads one
+    sets = design.parameter_sets(str(root / "calibration_region.csv"), 3)
+    assert list(sets.columns) == [*params["parameter"], design.SET_COLUMN]
+    report = (root / "calibration.md").read_text()
+    assert "history matching" in report and "The default point" in report
+    wave2 = pd.read_csv(root / "waves" / "wave_2.csv")
+    again = groupsim("-m", "experiment=calibrate", *TINY_HM, f"hydra.sweep.dir={root}", "resume=true", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("(resume=true): skipped") + again.stderr.count("(resume=true): skipped") == 16
+    pd.testing.assert_frame_equal(pd.read_csv(root / "waves" / "wave_2.csv"), wave2)  # the same waves again
+
+
+def test_an_empty_region_is_a_result_not_an_error():
+    screen = hm.Screen(1, np.zeros(3, dtype=bool), np.full(3, 9.0), np.full((3, 2), 0.5), [])
+    assert list(hm.next_points(screen, PRIOR, 5).columns) == ["a", "b"] and hm.next_points(screen, PRIOR, 5).empty
+    assert "empty" in hm.stop_reason([0.4, float(screen.kept.mean())], hm.Settings())
+
+
+def test_history_matching_with_one_seed_per_draw_is_refused_in_one_line(tmp_path):
+    proc = groupsim_in_process("-m", "experiment=calibrate", "calibrate.seeds=1", *TINY,
+                               f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert proc.returncode == 2 and "calibrate.seeds = 1: allowed 2 or more" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "sweep").exists()

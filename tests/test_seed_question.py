@@ -1,0 +1,80 @@
+"""The seed question's ranking (experiments/analysis/seed_question.py) on sweeps whose answer is known."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.analysis import seed_question as sq
+from tests.conftest import TINY, groupsim
+
+ARMS = ["none", *sq.SWITCHES]
+
+
+def jobs(seeds=10, blocking=0.10, noise=0.02):
+    """A sweep's ok jobs: dormancy 0.5 at baseline; without blocking 0.5 - ``blocking``; the rest no effect."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for seed in range(1, seeds + 1):
+        world = rng.normal(0, 0.05)  # shared by every arm of a seed: what pairing removes
+        for arm in ARMS:
+            dormant = 0.5 + world - (blocking if arm == "no_blocking" else 0.0) + rng.normal(0, noise)
+            rows.append({"ablation": arm, "seed": seed, "share_dormant": dormant,
+                         "posts_per_1000_members_week": 2.0 + world + rng.normal(0, 0.01),
+                         "null_ladder.one_rate.share_dormant": 0.10, "null_ladder.per_charter.share_dormant": 0.2,
+                         "null_ladder.per_charter_size.share_dormant": 0.5 + rng.normal(0, 0.01),
+                         "median_group_posts_per_1000_member_weeks_by_charter.alumni": 1.0,
+                         "median_group_posts_per_1000_member_weeks_by_charter.industry": 3.0,
+                         "rate_size_elasticity.overall.slope": 0.4})
+    return pd.DataFrame(rows)
+
+
+def test_a_cause_with_an_effect_ranks_first_and_causes_without_one_are_not_detectable():
+    table = sq.table(jobs()).set_index(["outcome", "cause"])
+    dormant = table.loc["share_dormant"]
+    assert dormant.loc["no_blocking", "effect"] == pytest.approx(0.10, abs=0.02)  # blocking raises dormancy
+    assert dormant.loc["no_blocking", "detectable"] and dormant.loc["no_blocking", "interval"] == "bootstrap"
+    assert not dormant.loc[["no_office_hours", "no_job_search_fear", "no_job_hunting_only"], "detectable"].any()
+    # charter and size from the ladder of nulls: 0.2 - 0.1 and about 0.5 - 0.2, ranked with the switches
+    assert dormant.loc["charter", "effect"] == pytest.approx(0.1) and dormant.loc["size", "effect"] == pytest.approx(
+        0.3, abs=0.01)
+    assert dormant.loc["size", "rank"] == 1 and dormant.loc["charter", "rank"] == 2
+    assert dormant.loc["no_blocking", "rank"] in (2, 3)
+    posting = table.loc["posts_per_1000_members_week"]
+    assert posting.loc["charter", "effect"] == pytest.approx(2.0) and np.isnan(posting.loc["size", "rank"])
+
+
+def test_pairing_by_seed_finds_what_unpaired_noise_between_seeds_would_hide():
+    table = sq.table(jobs(seeds=5, blocking=0.05)).set_index(["outcome", "cause"])
+    row = table.loc[("share_dormant", "no_blocking")]
+    assert row["interval"] == "t" and row["detectable"]  # between-seed SD 0.05 is paired away
+
+
+def test_the_power_note_is_the_two_sided_5_percent_80_percent_formula():
+    assert sq.seeds_needed(0.05, 0.05) == 8  # (1.96 + 0.84)^2 = 7.85
+    assert sq.seeds_needed(0.0, 0.05) == 3 and np.isnan(sq.seeds_needed(0.1, float("nan")))
+
+
+def test_the_report_writes_csv_and_json_with_provenance(tmp_path):
+    out = sq.write(tmp_path, jobs(seeds=4), "groupsim -m experiment=seed_question", commit="abc123")
+    data = json.loads((tmp_path / sq.JSON).read_text())
+    assert data["provenance"]["command"] == "groupsim -m experiment=seed_question"
+    assert data["provenance"]["seeds"] == [1, 2, 3, 4] and data["provenance"]["commit"] == "abc123"
+    assert len(data["rows"]) == len(out) == len(pd.read_csv(tmp_path / sq.CSV))
+    text = (tmp_path / sq.MD).read_text()
+    assert "No detectable effect on share dormant:" in text and "workplace blocking" in text
+
+
+@pytest.mark.slow
+def test_tiny_seed_question_sweep_writes_its_ranking(tmp_path):
+    root = tmp_path / "sweep"
+    proc = groupsim("-m", "experiment=seed_question", "ablation=none,no_blocking", "seed=1,2,3", *TINY,
+                    f"hydra.sweep.dir={root}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    table = pd.read_csv(root / sq.CSV)
+    assert {"no_blocking", "charter", "size"} <= set(table["cause"])
+    assert (table.loc[table["cause"] == "no_blocking", "seeds"] == 3).all()  # paired over every seed
+    assert table["seeds"].between(1, 3).all()  # a seed whose elasticity is undefined (too few groups) is left out
+    provenance = json.loads((root / sq.JSON).read_text())["provenance"]
+    assert provenance["seeds"] == [1, 2, 3] and "experiment=seed_question" in provenance["command"]
