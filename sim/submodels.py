@@ -18,6 +18,7 @@ import numpy as np
 from sim import rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
 from sim.csr import Csr
+from sim.kernel import session_classes
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -52,10 +53,11 @@ def _draws_below(rng: np.random.Generator, n: int, bound: float) -> tuple[np.nda
 def refresh_session_rates(s: State) -> None:
     """Precompute, per availability class, the agents with sessions and their cumulative weekly session rates.
 
-    ``s.session_classes`` is ``(agents, cum, ptr)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
-    with the running sum of their rates in ``cum`` (restarting at each class), from which
-    :func:`sim.kernel.go_online` draws who starts a session. Called when memberships or
-    job-hunting spells change.
+    ``s.session_classes`` is ``(agents, cum, ptr, guide)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
+    with the running sum of their rates in ``cum`` (restarting at each class) and a guide
+    table into it, from which :func:`sim.kernel.go_online` draws who starts a session
+    (compiled: :func:`sim.kernel.session_classes`). Called when memberships or job-hunting
+    spells change.
     """
     pop, p = s.pop, s.params
     n_groups = rules.followed_groups(s.index.by_agent.sizes(), s.capacity)
@@ -64,23 +66,18 @@ def refresh_session_rates(s: State) -> None:
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    agents, cum = [], []
-    for members in _by_availability_class(s):
-        w = weekly.take(members)
-        keep = w > 0
-        agents.append(members[keep])
-        cum.append(np.cumsum(w[keep]))
-    ptr = np.cumsum([0] + [len(a) for a in agents])
-    s.session_classes = (np.concatenate(agents), np.concatenate(cum), ptr)
+    s.session_classes = session_classes(weekly, *_by_availability_class(s))
 
 
-def _by_availability_class(s: State) -> list:
-    """The professionals of each availability class, in id order (sorted once; again after blocking is lifted)."""
+def _by_availability_class(s: State) -> tuple[np.ndarray, np.ndarray]:
+    """The professionals by availability class, in id order within each, and each class's offsets.
+
+    Sorted once (fixed traits), again after blocking is lifted.
+    """
     if s.by_class is None:
         cls = availability_class(s.pop.blocked_at_work, s.pop.office_hours_mindset)
         order = np.argsort(cls, kind="stable")
-        bounds = np.searchsorted(cls[order], np.arange(AVAILABILITY_CLASSES + 1))
-        s.by_class = [order[bounds[c] : bounds[c + 1]] for c in range(AVAILABILITY_CLASSES)]
+        s.by_class = (order, np.searchsorted(cls[order], np.arange(AVAILABILITY_CLASSES + 1)))
     return s.by_class
 
 
