@@ -22,7 +22,7 @@ from sim import GroupCultureModel
 from sim.state import State
 
 SUBMODELS = ("simulate_hours", "classify_groups", "expire_posts", "found_groups", "join", "leave",
-             "penalise_unanswered", "refresh_session_rates", "update_job_hunting")
+             "refresh_session_rates", "update_job_hunting")
 """The names :mod:`sim.model` calls: the compiled hours of a day (``simulate_hours``, one
 timing for all of go_online ... end_hour) and the daily and weekly submodels."""
 

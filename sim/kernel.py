@@ -302,11 +302,7 @@ def open_post(t, g, author, first, grp, mem, b):
     grp.activity[g] += 1.0
     update_prominence(g, grp, b)
     slot = grp.ring_pos[g] % grp.ring_author.shape[1]
-    old = grp.ring_author[g, slot]
-    if old >= 0 and not grp.ring_replied[g, slot]:
-        if grp.ring_first[g, slot]:
-            mem.first_post_replied[old] = 0
-        update_commitment(old, grp.identity[g], 0.0, 0.0, 1.0, mem, b)
+    close_post(g, slot, grp, mem, b)
     grp.ring_author[g, slot] = author
     grp.ring_tick[g, slot] = t
     grp.ring_replied[g, slot] = False
@@ -345,6 +341,33 @@ def update_commitment(row, identity, net_benefit, replies_received, unanswered_p
     """:func:`rules.commitment_change` applied to membership ``row``, kept within 0..max_commitment."""
     change = rules.commitment_change(net_benefit, replies_received, unanswered_posts, identity, b)
     mem.commitment[row] = rules.clip_commitment(mem.commitment[row] + change, b)
+
+
+def _close_posts(t, grp, mem, b):
+    """expire_posts: open posts older than ``reply_window_hours`` close; an unanswered one costs its author.
+
+    Per post, as when a post is pushed off the list (:func:`open_post`): :func:`close_post`.
+    """
+    for g in range(grp.ring_author.shape[0]):
+        for slot in range(grp.ring_author.shape[1]):
+            if grp.ring_author[g, slot] != -1 and not rules.open_for_replies(
+                    t, grp.ring_tick[g, slot], b.reply_window_hours):
+                close_post(g, slot, grp, mem, b)
+                grp.ring_author[g, slot] = -1
+
+
+@numba.njit(inline="always")
+def close_post(g, slot, grp, mem, b):
+    """The open post in ``slot`` of group ``g`` closes: if a member's and unanswered, its author pays.
+
+    A first post closed without a reply gets ``first_post_replied = 0``; the author takes
+    the no-reply penalty (:func:`update_commitment`). An empty slot or a manager's post costs nobody.
+    """
+    author = grp.ring_author[g, slot]
+    if author >= 0 and not grp.ring_replied[g, slot]:
+        if grp.ring_first[g, slot]:
+            mem.first_post_replied[author] = 0
+        update_commitment(author, grp.identity[g], 0.0, 0.0, 1.0, mem, b)
 
 
 @numba.njit(inline="always")
@@ -391,3 +414,4 @@ def end_hour(activity, decay):
 
 hours = compiled(_hours)
 session_classes = compiled(_session_classes)
+close_posts = compiled(_close_posts)

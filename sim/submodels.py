@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import rules
+from sim import kernel, rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
 from sim.csr import Csr
-from sim.kernel import session_classes
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -66,7 +65,7 @@ def refresh_session_rates(s: State) -> None:
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    s.session_classes = session_classes(weekly, *_by_availability_class(s))
+    s.session_classes = kernel.session_classes(weekly, *_by_availability_class(s))
 
 
 def _by_availability_class(s: State) -> tuple[np.ndarray, np.ndarray]:
@@ -81,35 +80,13 @@ def _by_availability_class(s: State) -> tuple[np.ndarray, np.ndarray]:
     return s.by_class
 
 
-def _resolve_first(s: State, authors: np.ndarray, first: np.ndarray, replied: bool) -> None:
-    rows = authors[first & (authors >= 0)]
-    s.memberships.first_post_replied[rows] = 1 if replied else 0
+def expire_posts(s: State, tick: int) -> None:
+    """Daily: posts older than ``reply_window_hours`` close; each unanswered one costs its author (update_commitment).
 
-
-def expire_posts(s: State, tick: int) -> np.ndarray:
-    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those that got no reply."""
-    g = s.groups
-    window = s.params.behaviour.reply_window_hours
-    expired = (g.ring_author != -1) & ~rules.open_for_replies(tick, g.ring_tick, window)
-    unanswered = expired & ~g.ring_replied & (g.ring_author >= 0)
-    lost = g.ring_author[unanswered]
-    _resolve_first(s, lost, g.ring_first[unanswered], replied=False)
-    g.ring_author[expired] = -1
-    return lost
-
-
-def penalise_unanswered(s: State, authors: np.ndarray) -> None:
-    """update_commitment for posts closed without a reply: :func:`rules.commitment_change`, within 0..max.
-
-    An author may appear more than once (each post counts). The changes are losses only,
-    so one clip after their sum equals a clip after each, as the kernel does per post.
+    Compiled (:func:`sim.kernel.close_posts`): a pass over the groups' open posts.
     """
-    m, g, b = s.memberships, s.groups, s.params.behaviour
-    if len(authors) == 0:
-        return
-    identity = g.identity.take(m.group.take(authors))
-    np.add.at(m.commitment, authors, rules.commitment_change(0.0, 0.0, 1.0, identity, b))
-    m.commitment[authors] = rules.clip_commitment(m.commitment.take(authors), b)
+    k = kernel.parts(s)
+    kernel.close_posts(tick, k.grp, k.mem, k.b)
 
 
 # ------------------------------------------------------------------------------ join

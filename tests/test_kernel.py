@@ -82,3 +82,24 @@ def test_professionals_without_sessions_are_never_drawn():
     np.testing.assert_array_equal(agents, [3, 1])
     np.testing.assert_array_equal(ptr, [0, 1, 2])
     np.testing.assert_array_equal(cum, [3.0, 1.0])
+
+
+def test_expire_posts_closes_old_posts_and_only_unanswered_ones_cost_their_authors():
+    from sim.submodels import expire_posts
+
+    model = GroupCultureModel(**SMALL)
+    s, b = model.state, model.params.behaviour
+    g = s.groups
+    rows = s.index.rows[:3].astype(np.int64)
+    group = int(s.memberships.group[rows[0]])
+    s.memberships.commitment[rows] = 1.0
+    g.ring_author[group, :4] = [rows[0], rows[1], rows[2], -2]  # unanswered first post, answered, recent, manager
+    g.ring_tick[group, :4] = [0, 0, 500, 0]
+    g.ring_replied[group, :4] = [False, True, False, False]
+    g.ring_first[group, :4] = [True, True, True, False]
+    s.memberships.first_post_replied[rows] = -1
+    expire_posts(s, 1 + b.reply_window_hours)
+    loss = b.no_reply_penalty * (1.0 - g.identity[group])
+    np.testing.assert_allclose(s.memberships.commitment[rows], [1.0 - loss, 1.0, 1.0])
+    assert s.memberships.first_post_replied[rows[0]] == 0 and s.memberships.first_post_replied[rows[1]] == -1
+    np.testing.assert_array_equal(g.ring_author[group, :4], [-1, -1, rows[2], -1])  # only the recent one stays open
