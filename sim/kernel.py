@@ -205,7 +205,7 @@ def _session_classes(weekly, order, class_ptr):
             while i < size and cum[lo + i] <= edge:
                 i += 1
             guide[lo + j] = i
-    return agents[:n].copy(), cum[:n].copy(), ptr, guide
+    return agents[:n], cum[:n], ptr, guide
 
 
 @numba.njit(inline="always")
