@@ -55,7 +55,7 @@ Behaviour = namedtuple("Behaviour", [f.name for f in fields(BehaviourParams)])
 """The behaviour parameters as a tuple numba reads (same field names as BehaviourParams)."""
 
 Interventions = namedtuple("Interventions", "moderation manager_posts_per_week weekly_digest work_start")
-Sessions = namedtuple("Sessions", "agents cum ptr")
+Sessions = namedtuple("Sessions", "agents cum ptr guide")
 Index = namedtuple("Index", "ptr rows groups")
 People = namedtuple("People", "hunting content_role activity fear capacity availability")
 GroupArrays = namedtuple(
@@ -127,7 +127,7 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
             lo, hi = sess.ptr[c], sess.ptr[c + 1]
             if hi == lo:
                 continue
-            for agent in go_online(sess.agents[lo:hi], sess.cum[lo:hi], profiles[c, hour], rng):
+            for agent in go_online(sess.agents[lo:hi], sess.cum[lo:hi], sess.guide[lo:hi], profiles[c, hour], rng):
                 if idx.ptr[agent + 1] - idx.ptr[agent] > len(scratch):
                     scratch = np.empty(2 * (idx.ptr[agent + 1] - idx.ptr[agent]))
                 entry = choose_group(agent, idx, people, grp, mem, b, rng, scratch)
@@ -140,19 +140,72 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
 
 
 @numba.njit(inline="always")
-def go_online(agents, cum, availability, rng):
+def go_online(agents, cum, guide, availability, rng):
     """Professionals of one availability class who start a session this hour (an agent may appear twice).
 
     ``Poisson(total rate x availability)`` sessions, each an agent drawn in proportion to
-    its weekly session rate (``cum``: the cumulative rates).
+    its weekly session rate (``cum``: the cumulative rates; ``guide``: see :func:`find_session`).
     """
     total = cum[-1]
     k = rng.poisson(total * availability) if availability > 0 else 0
     out = np.empty(k, dtype=agents.dtype)
     for j in range(k):
-        at = np.searchsorted(cum, rng.random() * total, side="right")
-        out[j] = agents[min(at, len(agents) - 1)]
+        out[j] = agents[find_session(cum, guide, rng.random())]
     return out
+
+
+@numba.njit(inline="always")
+def find_session(cum, guide, u):
+    """``np.searchsorted(cum, u x cum[-1], side="right")`` (at most the last position), by a guide table.
+
+    ``guide[j]`` is where that search lands for the lower edge of the j-th of ``len(cum)``
+    equal slices of ``0..cum[-1]`` (:func:`session_guide`); from there a short walk finds
+    the same position as the binary search (each slice is as likely as another and holds
+    one position on average), with a look-up or two instead of a search through the class.
+    """
+    n = len(cum)
+    x = u * cum[-1]
+    i = guide[min(int(u * n), n - 1)]
+    while i > 0 and cum[i - 1] > x:
+        i -= 1
+    while i < n and cum[i] <= x:
+        i += 1
+    return min(i, n - 1)
+
+
+def _session_classes(weekly, order, class_ptr):
+    """The arrays :func:`go_online` draws from: per availability class, the professionals with sessions.
+
+    ``order[class_ptr[c]:class_ptr[c + 1]]`` are the professionals of class ``c``; those
+    with a positive ``weekly`` rate are kept, in that order. Returns ``(agents, cum, ptr,
+    guide)``: class ``c`` is ``agents[ptr[c]:ptr[c + 1]]``, ``cum`` the running sum of
+    their rates (restarting at each class, summed in order as ``np.cumsum`` does) and
+    ``guide`` its guide table (:func:`find_session`).
+    """
+    classes = len(class_ptr) - 1
+    agents = np.empty(len(order), dtype=order.dtype)
+    cum = np.empty(len(order))
+    ptr = np.zeros(classes + 1, dtype=np.int64)
+    n = 0
+    for c in range(classes):
+        total = 0.0
+        for i in range(class_ptr[c], class_ptr[c + 1]):
+            w = weekly[order[i]]
+            if w > 0:
+                total += w
+                agents[n], cum[n] = order[i], total
+                n += 1
+        ptr[c + 1] = n
+    guide = np.empty(n, dtype=np.int64)
+    for c in range(classes):
+        lo, size = ptr[c], ptr[c + 1] - ptr[c]
+        i = 0
+        for j in range(size):  # the first position whose running sum exceeds the slice's lower edge
+            edge = j / size * cum[lo + size - 1]
+            while i < size and cum[lo + i] <= edge:
+                i += 1
+            guide[lo + j] = i
+    return agents[:n], cum[:n], ptr, guide
 
 
 @numba.njit(inline="always")
@@ -250,11 +303,7 @@ def open_post(t, g, author, first, grp, mem, b):
     grp.activity[g] += 1.0
     update_prominence(g, grp, b)
     slot = grp.ring_pos[g] % grp.ring_author.shape[1]
-    old = grp.ring_author[g, slot]
-    if old >= 0 and not grp.ring_replied[g, slot]:
-        if grp.ring_first[g, slot]:
-            mem.first_post_replied[old] = 0
-        update_commitment(old, grp.identity[g], 0.0, 0.0, 1.0, mem, b)
+    close_post(g, slot, grp, mem, b)
     grp.ring_author[g, slot] = author
     grp.ring_tick[g, slot] = t
     grp.ring_replied[g, slot] = False
@@ -293,6 +342,33 @@ def update_commitment(row, identity, net_benefit, replies_received, unanswered_p
     """:func:`rules.commitment_change` applied to membership ``row``, kept within 0..max_commitment."""
     change = rules.commitment_change(net_benefit, replies_received, unanswered_posts, identity, b)
     mem.commitment[row] = rules.clip_commitment(mem.commitment[row] + change, b)
+
+
+def _close_posts(t, grp, mem, b):
+    """expire_posts: open posts older than ``reply_window_hours`` close; an unanswered one costs its author.
+
+    Per post, as when a post is pushed off the list (:func:`open_post`): :func:`close_post`.
+    """
+    for g in range(grp.ring_author.shape[0]):
+        for slot in range(grp.ring_author.shape[1]):
+            if grp.ring_author[g, slot] != -1 and not rules.open_for_replies(
+                    t, grp.ring_tick[g, slot], b.reply_window_hours):
+                close_post(g, slot, grp, mem, b)
+                grp.ring_author[g, slot] = -1
+
+
+@numba.njit(inline="always")
+def close_post(g, slot, grp, mem, b):
+    """The open post in ``slot`` of group ``g`` closes: if a member's and unanswered, its author pays.
+
+    A first post closed without a reply gets ``first_post_replied = 0``; the author takes
+    the no-reply penalty (:func:`update_commitment`). An empty slot or a manager's post costs nobody.
+    """
+    author = grp.ring_author[g, slot]
+    if author >= 0 and not grp.ring_replied[g, slot]:
+        if grp.ring_first[g, slot]:
+            mem.first_post_replied[author] = 0
+        update_commitment(author, grp.identity[g], 0.0, 0.0, 1.0, mem, b)
 
 
 @numba.njit(inline="always")
@@ -338,3 +414,5 @@ def end_hour(activity, decay):
 
 
 hours = compiled(_hours)
+session_classes = compiled(_session_classes)
+close_posts = compiled(_close_posts)

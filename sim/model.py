@@ -23,7 +23,6 @@ from sim.submodels import (
     join,
     leave,
     lift_blocking,
-    penalise_unanswered,
     refresh_session_rates,
     renew,
     update_job_hunting,
@@ -95,7 +94,7 @@ class GroupCultureModel(Driver):
         s, rng, t = self.state, self.rng, end - 1
         simulate_hours(s, self.profiles, start, end, rng)
         if is_end_of_day(t):
-            penalise_unanswered(s, expire_posts(s, t))
+            expire_posts(s, t)
             found_groups(s, t, rng)
             join(s, t, rng)
         if is_end_of_week(t):

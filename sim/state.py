@@ -195,8 +195,8 @@ class State:
     neighbours: Csr
     records: Records
     index: Index = None
-    session_classes: tuple = None  # (agents, cumulative weekly rates, class offsets): refresh_session_rates
-    by_class: list = None  # per availability class: its professionals (fixed traits, set on first use)
+    session_classes: tuple = None  # (agents, cumulative weekly rates, class offsets, guide): refresh_session_rates
+    by_class: tuple = None  # professionals by availability class, and class offsets (fixed traits, set on first use)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     availability: np.ndarray = None  # availability class of each professional (sim.clock; set on first use)
     dirty: bool = True  # memberships changed since the index was built

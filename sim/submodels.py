@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import rules
+from sim import kernel, rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
 from sim.csr import Csr
 from sim.population import newcomer_traits
@@ -53,10 +53,11 @@ def _draws_below(rng: np.random.Generator, n: int, bound: float) -> tuple[np.nda
 def refresh_session_rates(s: State) -> None:
     """Precompute, per availability class, the agents with sessions and their cumulative weekly session rates.
 
-    ``s.session_classes`` is ``(agents, cum, ptr)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
-    with the running sum of their rates in ``cum`` (restarting at each class), from which
-    :func:`sim.kernel.go_online` draws who starts a session. Called when memberships or
-    job-hunting spells change.
+    ``s.session_classes`` is ``(agents, cum, ptr, guide)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
+    with the running sum of their rates in ``cum`` (restarting at each class) and a guide
+    table into it, from which :func:`sim.kernel.go_online` draws who starts a session
+    (compiled: :func:`sim.kernel.session_classes`). Called when memberships or job-hunting
+    spells change.
     """
     pop, p = s.pop, s.params
     n_groups = rules.followed_groups(s.index.by_agent.sizes(), s.capacity)
@@ -65,55 +66,28 @@ def refresh_session_rates(s: State) -> None:
         p.behaviour.attention_split, p.clock.not_hunting_activity,
     )
     weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
-    agents, cum = [], []
-    for members in _by_availability_class(s):
-        w = weekly.take(members)
-        keep = w > 0
-        agents.append(members[keep])
-        cum.append(np.cumsum(w[keep]))
-    ptr = np.cumsum([0] + [len(a) for a in agents])
-    s.session_classes = (np.concatenate(agents), np.concatenate(cum), ptr)
+    s.session_classes = kernel.session_classes(weekly, *_by_availability_class(s))
 
 
-def _by_availability_class(s: State) -> list:
-    """The professionals of each availability class, in id order (sorted once; again after blocking is lifted)."""
+def _by_availability_class(s: State) -> tuple[np.ndarray, np.ndarray]:
+    """The professionals by availability class, in id order within each, and each class's offsets.
+
+    Sorted once (fixed traits), again after blocking is lifted.
+    """
     if s.by_class is None:
         cls = availability_class(s.pop.blocked_at_work, s.pop.office_hours_mindset)
         order = np.argsort(cls, kind="stable")
-        bounds = np.searchsorted(cls[order], np.arange(AVAILABILITY_CLASSES + 1))
-        s.by_class = [order[bounds[c] : bounds[c + 1]] for c in range(AVAILABILITY_CLASSES)]
+        s.by_class = (order, np.searchsorted(cls[order], np.arange(AVAILABILITY_CLASSES + 1)))
     return s.by_class
 
 
-def _resolve_first(s: State, authors: np.ndarray, first: np.ndarray, replied: bool) -> None:
-    rows = authors[first & (authors >= 0)]
-    s.memberships.first_post_replied[rows] = 1 if replied else 0
+def expire_posts(s: State, tick: int) -> None:
+    """Daily: posts older than ``reply_window_hours`` close; each unanswered one costs its author (update_commitment).
 
-
-def expire_posts(s: State, tick: int) -> np.ndarray:
-    """Daily: posts older than ``reply_window_hours`` close; returns the authors of those that got no reply."""
-    g = s.groups
-    window = s.params.behaviour.reply_window_hours
-    expired = (g.ring_author != -1) & ~rules.open_for_replies(tick, g.ring_tick, window)
-    unanswered = expired & ~g.ring_replied & (g.ring_author >= 0)
-    lost = g.ring_author[unanswered]
-    _resolve_first(s, lost, g.ring_first[unanswered], replied=False)
-    g.ring_author[expired] = -1
-    return lost
-
-
-def penalise_unanswered(s: State, authors: np.ndarray) -> None:
-    """update_commitment for posts closed without a reply: :func:`rules.commitment_change`, within 0..max.
-
-    An author may appear more than once (each post counts). The changes are losses only,
-    so one clip after their sum equals a clip after each, as the kernel does per post.
+    Compiled (:func:`sim.kernel.close_posts`): a pass over the groups' open posts.
     """
-    m, g, b = s.memberships, s.groups, s.params.behaviour
-    if len(authors) == 0:
-        return
-    identity = g.identity.take(m.group.take(authors))
-    np.add.at(m.commitment, authors, rules.commitment_change(0.0, 0.0, 1.0, identity, b))
-    m.commitment[authors] = rules.clip_commitment(m.commitment.take(authors), b)
+    k = kernel.parts(s)
+    kernel.close_posts(tick, k.grp, k.mem, k.b)
 
 
 # ------------------------------------------------------------------------------ join

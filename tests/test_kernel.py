@@ -52,3 +52,54 @@ def test_the_compiled_cache_key_covers_the_rules_source(monkeypatch):
     assert key[-1] == kernel.SOURCE_DIGEST
     monkeypatch.setattr(kernel, "SOURCE_DIGEST", "edited rules")
     assert cache._index_key((), codegen) != key
+
+
+def test_a_session_is_drawn_by_its_rate_as_a_binary_search_over_the_running_rates_would():
+    """go_online's guide table finds, for every draw, the agent np.searchsorted(cum, u x total) finds.
+
+    Rates as unequal as a heavy tail (and a class of one), draws at the slices' edges too.
+    """
+    rng = np.random.default_rng(3)
+    weekly = np.concatenate([rng.pareto(1.1, 500) + 1e-9, [2.0], rng.random(40) * 1e-6, rng.random(7)])
+    order, class_ptr = np.arange(len(weekly)), np.array([0, 500, 501, 541, 541, len(weekly)])
+    agents, cum, ptr, guide = kernel.session_classes(weekly, order, class_ptr)
+    np.testing.assert_array_equal(ptr, class_ptr)
+    for c in range(len(ptr) - 1):
+        lo, hi = ptr[c], ptr[c + 1]
+        if hi == lo:
+            continue
+        np.testing.assert_array_equal(cum[lo:hi], np.cumsum(weekly[lo:hi]))  # summed as numpy does
+        n = hi - lo
+        u = np.concatenate([rng.random(2000), np.arange(n) / n, [0.0, np.nextafter(1.0, 0.0)]])
+        found = [kernel.find_session(cum[lo:hi], guide[lo:hi], x) for x in u]
+        expected = np.minimum(np.searchsorted(cum[lo:hi], u * cum[hi - 1], side="right"), n - 1)
+        np.testing.assert_array_equal(found, expected)
+
+
+def test_professionals_without_sessions_are_never_drawn():
+    weekly = np.array([0.0, 1.0, 0.0, 3.0, 0.0])
+    agents, cum, ptr, _ = kernel.session_classes(weekly, np.array([4, 3, 2, 1, 0]), np.array([0, 2, 5]))
+    np.testing.assert_array_equal(agents, [3, 1])
+    np.testing.assert_array_equal(ptr, [0, 1, 2])
+    np.testing.assert_array_equal(cum, [3.0, 1.0])
+
+
+def test_expire_posts_closes_old_posts_and_only_unanswered_ones_cost_their_authors():
+    from sim.submodels import expire_posts
+
+    model = GroupCultureModel(**SMALL)
+    s, b = model.state, model.params.behaviour
+    g = s.groups
+    rows = s.index.rows[:3].astype(np.int64)
+    group = int(s.memberships.group[rows[0]])
+    s.memberships.commitment[rows] = 1.0
+    g.ring_author[group, :4] = [rows[0], rows[1], rows[2], -2]  # unanswered first post, answered, recent, manager
+    g.ring_tick[group, :4] = [0, 0, 500, 0]
+    g.ring_replied[group, :4] = [False, True, False, False]
+    g.ring_first[group, :4] = [True, True, True, False]
+    s.memberships.first_post_replied[rows] = -1
+    expire_posts(s, 1 + b.reply_window_hours)
+    loss = b.no_reply_penalty * (1.0 - g.identity[group])
+    np.testing.assert_allclose(s.memberships.commitment[rows], [1.0 - loss, 1.0, 1.0])
+    assert s.memberships.first_post_replied[rows[0]] == 0 and s.memberships.first_post_replied[rows[1]] == -1
+    np.testing.assert_array_equal(g.ring_author[group, :4], [-1, -1, rows[2], -1])  # only the recent one stays open
