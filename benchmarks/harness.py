@@ -21,6 +21,7 @@ from benchmarks import (
     scale_invariance,
     setup_time,
     split_coupling,
+    stationarity,
     steady_state,
     submodels,
     suite,
@@ -29,7 +30,7 @@ from benchmarks import (
 
 # Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
 TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup)
-PROBES = (split_coupling, null_vs_model, power, steady_state, scale_invariance, calibration_probe)
+PROBES = (split_coupling, null_vs_model, power, steady_state, stationarity, scale_invariance, calibration_probe)
 MODULES = TIMING + PROBES
 
 

@@ -26,7 +26,7 @@ from sim.population import TRAITS, Population
 from sim.state import Groups, Memberships, Records, State
 
 # Population: how each field is restricted
-PER_AGENT = (*TRAITS, "employer", "university", "industry")  # rows of the kept professionals
+PER_AGENT = (*TRAITS, "employer", "university", "industry", "arrived")  # rows of the kept professionals
 PER_AFFILIATION = ("employer_defunct", "employer_industry")  # per employer id: ids are kept, copied whole
 AGENTS_BY_AFFILIATION = ("current_staff", "past_staff", "alumni", "industry_members")  # values renumbered
 AFFILIATIONS_BY_AGENT = ("past_employers",)  # rows of the kept professionals, employer ids kept
@@ -40,7 +40,8 @@ GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founde
 
 # State: how each field is restricted (caches are left None and recomputed on first use)
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
-                 "dirty", "left_pending", "interventions")  # interventions: none before any hour
+                 "dirty", "left_pending", "interventions",  # interventions: none before any hour
+                 "renewal")  # renewal: a fresh copy of the stream
 STATE_CACHES = ("session_classes", "by_class", "availability")
 
 RULES = {
@@ -172,9 +173,16 @@ def restrict(state: State, keep_agents: np.ndarray, keep_groups: np.ndarray) -> 
         neighbours=_sub_csr(state.neighbours, agents, new_agent)[0],
         records=Records(rec.weeks, len(groups), rec.ticks, rec.spinup),
         capacity=state.capacity[agents],
+        renewal=_fresh(state.renewal),
     )
     out.rebuild_index()
     return out
+
+
+def _fresh(rng: np.random.Generator) -> np.random.Generator:
+    """A generator that starts where ``rng`` started (same seed sequence), whatever ``rng`` has drawn since."""
+    seq = rng.bit_generator.seed_seq
+    return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key))
 
 
 def _as_ids(keep: np.ndarray) -> np.ndarray:

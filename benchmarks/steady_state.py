@@ -1,6 +1,6 @@
 """How near a steady state are the reported weeks, after a given spin-up?
 
-    python -m benchmarks steady-state SPINUP_WEEKS [LATE_FOUNDED_SHARE] [key=value ...]
+    python -m benchmarks steady-state SPINUP_WEEKS [key=value ...]
 
 Default model (20,000 professionals, 150 groups), 52 reported weeks, seeds 1-5. Per seed:
 share dormant at the first, 26th and last reported week; over the last 26 reported weeks its
@@ -17,6 +17,7 @@ import argparse
 
 import numpy as np
 
+from benchmarks.stationarity import parse_overrides
 from experiments.intervals import over_seeds
 from sim import GroupCultureModel
 
@@ -26,21 +27,17 @@ def register(commands) -> None:
     ap = commands.add_parser("steady-state", help="probe: how near a steady state are the reported weeks?",
                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("spinup_weeks", metavar="SPINUP_WEEKS", type=int)
-    ap.add_argument("rest", metavar="ARG", nargs="*",
-                    help="LATE_FOUNDED_SHARE (default 0), then any key=value overrides of the model")
+    ap.add_argument("rest", metavar="ARG", nargs="*", help="key=value overrides of the model")
     ap.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> None:
     """Run seeds 1-5 for 52 reported weeks and print the drift of share dormant and the mean trend."""
     spin, rest = args.spinup_weeks, args.rest
-    late = float(rest[0]) if rest and "=" not in rest[0] else 0.0
-    extra = dict(a.split("=", 1) for a in rest if "=" in a)
     trends = []
     for seed in (1, 2, 3, 4, 5):
-        config = {"seed": seed, "duration.spinup_weeks": spin, "groups.late_founded_share": late,
-                  "groups.founding_weeks": max(spin, 1), "duration.weeks": 52,
-                  **{k: float(v) if "." in v else int(v) for k, v in extra.items()}}
+        config = {"seed": seed, "duration.spinup_weeks": spin, "duration.weeks": 52,
+                  **parse_overrides(rest)}
         gw = GroupCultureModel(**config).run().tables()["group_weeks"]
         dormant = gw.groupby("week").state.apply(lambda s: float((s == "dormant").mean())).to_numpy()
         leaves = gw.groupby("week").leaves.sum()

@@ -15,7 +15,7 @@ from hydra.errors import MissingConfigException, OverrideParseException
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
 
 from experiments.schema import allowed_keys, dotted_keys
-from sim.params import ParamError
+from sim.params import REMOVED, ParamError
 
 
 class OverrideError(ValueError):
@@ -30,6 +30,8 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
 
 def unknown_key(key: str) -> str:
     """One line for a key the schema does not know: the nearest key, and the keys allowed in its section."""
+    if key in REMOVED:
+        return f"{key} was removed: {REMOVED[key]}"
     section, _, _ = key.rpartition(".")
     allowed = allowed_keys(section)
     where = f"under {section}" if section else "at the top level"

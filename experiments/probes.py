@@ -4,6 +4,7 @@
     python -m experiments.probes --seeds 1 2 3 4 5 --out docs/findings/probes.json
     python -m experiments.probes --seeds 1 --set population.size=1500 groups.count=16
     python -m experiments.probes --markdown docs/findings/probes.json   # the README's table from the JSON
+    python -m experiments.probes --compare A.json B.json                # one column per JSON, seeds in brackets
 
 Each seed is one run of the model (``--set`` takes dotted parameter overrides, as on the
 command line). Per seed, from the run's tables and :func:`sim.summary.summary`:
@@ -12,10 +13,12 @@ command line). Per seed, from the run's tables and :func:`sim.summary.summary`:
   rate, per charter, per charter and size class, own rate), judged by the same classifier;
 * spin-up deaths: the share of the groups dormant at the horizon that were already
   dormant in the first reported week, the share of groups with no post in all the
-  reported weeks, and the median ``weeks_to_dormancy`` (counted from the first reported
-  week);
+  reported weeks, and the median ``weeks_to_dormancy`` (the groups table's column: counted
+  from the first reported week in the closed world the review measured, from founding
+  since the world is open, so the groups present at the start add their age);
 * S2 as Revision 3 defines it (per large group, lurkers included) and S2_posters (the
-  Revision 2 measure, over posting members platform-wide).
+  Revision 2 measure, over posting members platform-wide), with the share of posters who
+  posted once; S1 and S3 (posts and replies) as :mod:`sim.facts` measures them.
 
 The means over seeds follow. The JSON goes to ``--out`` (written whole at the end, or not
 at all); bad input exits with one line naming what is wrong.
@@ -59,6 +62,12 @@ def spinup_deaths(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> Dict[str, 
             "median_weeks_to_dormancy": float(g.weeks_to_dormancy.median())}
 
 
+def posting_once(memberships: pd.DataFrame) -> float:
+    """Share of the people who posted in the reported weeks who posted exactly once (all groups together)."""
+    posts = memberships.groupby("agent_id").posts.sum()
+    return float((posts[posts > 0] == 1).mean()) if (posts > 0).any() else math.nan
+
+
 def probe(params: ModelParams) -> Dict:
     """The review's measurements for one run of ``params``."""
     model = GroupCultureModel(params).run()
@@ -70,6 +79,10 @@ def probe(params: ModelParams) -> Dict:
         "spinup": spinup_deaths(tables["groups"], tables["group_weeks"]),
         "S2": s["stylized_facts"]["S2"]["value"],
         "S2_posters": s["stylized_facts"]["S2_posters"]["value"],
+        "S1": s["stylized_facts"]["S1"]["value"],
+        "S3_posts": s["stylized_facts"]["S3"]["measures"]["posts"]["value"],
+        "S3_replies": s["stylized_facts"]["S3"]["measures"]["replies"]["value"],
+        "posters_posting_once": posting_once(tables["memberships"]),
         "rate_size_elasticity": s["rate_size_elasticity"]["overall"]["slope"],
     }
 
@@ -103,6 +116,10 @@ ROWS = [
     ("groups without a post in the reported weeks", "spinup.silent_all_reported_weeks", 100),
     ("S2 (Revision 3: top 1% of a large group's members, median over groups)", "S2", 100),
     ("S2_posters (Revision 2: top 1% of posting members)", "S2_posters", 100),
+    ("posters who posted once (all groups together)", "posters_posting_once", 100),
+    ("S1 (members of large groups who never posted)", "S1", 100),
+    ("S3 posts per 1,000 members per week (large live industry groups)", "S3_posts", 1),
+    ("S3 replies per 1,000 members per week", "S3_replies", 1),
 ]
 """The README's rows: label, dotted key of a seed's entry, scale (100: shown in percent)."""
 
@@ -118,6 +135,20 @@ def markdown(report: Dict) -> str:
         unit, f = ("%", ".1f") if scale == 100 else ("", ".2f")
         interval = "none" if math.isnan(ci.low) else f"[{ci.low:{f}}, {ci.high:{f}}]{unit} ({ci.method})"
         lines.append(f"| {label} | {ci.mean:{f}}{unit} | {interval} |")
+    return "\n".join(lines)
+
+
+def compare(reports: Dict[str, Dict]) -> str:
+    """One column per probes JSON (named by ``reports``' keys): the mean over seeds, each seed's value in brackets."""
+    names = list(reports)
+    lines = [" | ".join(["| measure", *names]) + " |", "|---" * (1 + len(names)) + "|"]
+    for label, key, scale in ROWS:
+        cells = []
+        for report in reports.values():
+            values = pd.to_numeric(pd.json_normalize(list(report["seeds"].values()))[key], errors="coerce") * scale
+            f = ".1f" if scale == 100 else ".2f"
+            cells.append(f"{values.mean():{f}} ({', '.join(f'{v:{f}}' for v in values)})")
+        lines.append(" | ".join([f"| {label}", *cells]) + " |")
     return "\n".join(lines)
 
 
@@ -139,7 +170,16 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="parameter overrides")
     parser.add_argument("--out", type=Path, default=OUT, help=f"JSON output (default {OUT})")
     parser.add_argument("--markdown", type=Path, metavar="JSON", help="print the table of a probes JSON and stop")
+    parser.add_argument("--compare", type=Path, nargs="+", metavar="JSON",
+                        help="print one column per probes JSON (mean and each seed's value) and stop")
     args = parser.parse_args(argv)
+    if args.compare is not None:
+        try:
+            print(compare({path.stem: json.loads(path.read_text()) for path in args.compare}))
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"error: --compare: not probes JSONs ({exc})", file=sys.stderr)
+            return 2
+        return 0
     if args.markdown is not None:
         try:
             print(markdown(json.loads(args.markdown.read_text())))

@@ -29,7 +29,7 @@ class Professional(mesa.Agent):
 
     TRAITS = (
         "blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only",
-        "attention_budget", "content_role", "profile_tidiness",
+        "attention_budget", "content_role", "profile_tidiness", "activity",
     )
 
     def __init__(self, model, index: int):

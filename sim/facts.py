@@ -320,7 +320,8 @@ def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     dormant = groups[groups.final_state.astype(str) == "dormant"].dropna(subset=["weeks_to_dormancy"])
     live = np.isin(members.columns, groups.group_id[groups.final_state.astype(str) != "dormant"])
     kept, compared = [], []  # the same values as a loop over the dormant groups, in another order
-    onsets = dormant.weeks_to_dormancy.astype(int).to_numpy() - 1
+    founded = dormant.founded_week.to_numpy() if "founded_week" in dormant else 0  # weeks_to_dormancy counts from it
+    onsets = np.maximum(dormant.weeks_to_dormancy.astype(int).to_numpy() + founded - 1, 0)  # reported week
     for onset in np.unique(onsets):  # the groups that went dormant in one week share ``start``
         start = members.loc[onset].to_numpy(dtype=float)
         i = column[dormant.group_id[onsets == onset]].to_numpy()

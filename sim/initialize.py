@@ -40,6 +40,7 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
         records=Records(weeks, groups.count, weeks * HOURS_PER_WEEK, spinup),
     )
     state.capacity = attention_capacity(params, pop.size, rng)
+    state.renewal = rng.spawn(1)[0]  # spawned after the others: switching renewal off shifts no other draw
     state.rebuild_index()
     return state
 
@@ -91,12 +92,50 @@ def _pick_anchors(values: np.ndarray, sizes: np.ndarray, want: np.ndarray, u: np
     return values[np.clip(pick, lo, len(sizes) - 1)]
 
 
+def _foundings(params: ModelParams, c: int, pool, pop: Population, rng: np.random.Generator) -> dict:
+    """Groups of charter ``c`` founded during the run: a Poisson process per charter.
+
+    ``charters.<name>.founding_rate`` groups per year per 1,000 eligible professionals, over
+    every simulated week (spin-up included), in weeks drawn uniformly. A founder is a random
+    eligible (professional, affiliation) pair of the charter's pool whose anchor still exists
+    (an employment association of a defunct employer is not founded); the group is anchored
+    on that affiliation and starts with ``1 + Poisson(groups.founding_size - 1)`` founding
+    members (the founder and co-founders from the anchor's pool, drawn in :func:`init_memberships`).
+    """
+    spec, gp, n = params.charters[list(params.charters)[c]], params.groups, pop.size
+    weeks = params.duration.spinup_weeks + params.duration.weeks
+    if pool is None:  # open to all
+        eligible, rows = n, None
+    else:
+        eligible = int(np.count_nonzero(np.bincount(pool.values, minlength=n)))
+        rows = np.repeat(np.arange(len(pool.ptr) - 1), pool.sizes())
+        if spec.anchor == "employer":
+            rows = np.flatnonzero(~pop.employer_defunct[rows])  # positions in the pool of live employers
+        else:
+            rows = np.arange(len(pool.values))
+    k = rng.poisson(spec.founding_rate * eligible / 1000.0 * weeks / 52.0)
+    week, u = rng.integers(0, weeks, k), rng.random(k)
+    size = 1 + rng.poisson(max(gp.founding_size - 1.0, 0.0), k)
+    if pool is None:
+        founder, anchor = (u * n).astype(np.int64), np.full(k, -1, dtype=np.int64)
+        size = np.minimum(size, n)
+    else:
+        at = rows[(u * len(rows)).astype(np.int64)] if len(rows) else np.empty(0, np.int64)
+        founder = pool.values[at]
+        anchor = np.searchsorted(pool.ptr, at, side="right") - 1
+        size = np.minimum(size, pool.sizes()[anchor])
+    return dict(charter=np.full(k, c), founded_week=week, founder=founder, anchor_value=anchor, size=size)
+
+
 def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) -> Groups:
     """Charters, initial sizes, anchors and founding weeks of the groups.
 
-    Charters by ``groups.charter_mix``; a lognormal initial size (Vranic et al. 2022); an
-    anchor (employer, university, industry) per group, drawn in proportion to pool size
-    among the anchors whose eligible pool holds the group; founding weeks.
+    The ``groups.count`` groups present at the start: charters by ``groups.charter_mix``; a
+    lognormal initial size (Vranic et al. 2022); an anchor (employer, university, industry)
+    per group, drawn in proportion to pool size among the anchors whose eligible pool holds
+    the group; an age, uniform over ``groups.platform_age_weeks`` (``founded_week`` < 0).
+    Then the groups founded during the run (:func:`_foundings`), after them in order of
+    founding, for each charter of the mix; their founders are kept in ``groups.founders``.
     """
     gp = params.groups
     names = list(params.charters)
@@ -105,26 +144,20 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
     raw = gp.size_median * np.exp(gp.size_sigma * rng.standard_normal(gp.count))
     size = np.clip(np.round(raw), gp.size_min, gp.size_max).astype(np.int64)
     u_defunct, u_anchor = rng.random(gp.count), rng.random(gp.count)
-    late = rng.random(gp.count) < gp.late_founded_share
-    founded_week = np.where(late, rng.integers(1, gp.founding_weeks + 1, gp.count), 0)
-
-
-    def attr(field: str) -> np.ndarray:
-        return np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
+    age = rng.integers(1, gp.platform_age_weeks + 1, gp.count)  # drawn last of the groups present: paired
 
     anchor_value = np.full(gp.count, -1, dtype=np.int64)
     defunct = np.zeros(gp.count, dtype=bool)
-    open_to_all = np.zeros(gp.count, dtype=bool)
     start, end = np.zeros(gp.count, dtype=np.int64), np.zeros(gp.count, dtype=np.int64)
-    shared, offset, fallbacks = [], 0, 0  # the anchor pools used, one after the other
+    shared, offset, fallbacks, later = [], 0, 0, []  # the anchor pools used, one after the other
     for c, name in enumerate(names):  # groups are sorted by charter: one block per charter
-        block = np.flatnonzero(charter == c)
-        if len(block) == 0:
+        if mix[c] <= 0:
             continue
+        block = np.flatnonzero(charter == c)
         spec = params.charters[name]
         if spec.anchor == "anyone":
-            open_to_all[block] = True
             size[block] = np.minimum(size[block], pop.size)
+            later.append(_foundings(params, c, None, pop, rng) | {"start": 0, "end": 0})
             continue
         pool = anchor_pools(spec.eligibility, pop)
         pool_size = pool.sizes()
@@ -143,52 +176,84 @@ def init_groups(params: ModelParams, pop: Population, rng: np.random.Generator) 
         size[block] = np.minimum(size[block], pool_size[anchor_value[block]])
         start[block] = offset + pool.ptr[anchor_value[block]]
         end[block] = offset + pool.ptr[anchor_value[block] + 1]
+        new = _foundings(params, c, pool, pop, rng)
+        later.append(new | {"start": offset + pool.ptr[new["anchor_value"]],
+                            "end": offset + pool.ptr[new["anchor_value"] + 1]})
         shared.append(pool.values)
         offset += len(pool.values)
     if fallbacks:
         warnings.warn(f"{fallbacks} group(s) drawn as defunct-employer groups use a live employer: "
                       "no defunct employer has eligible staff (raise population.size or defunct_employer_share)",
                       stacklevel=2)
+    new = {key: np.concatenate([np.broadcast_to(part[key], len(part["charter"])) for part in later])
+           for key in later[0]}
+    order = np.argsort(new["founded_week"], kind="stable")  # group ids in order of founding
+    new = {key: values[order].astype(np.int64) for key, values in new.items()}
+    k = len(order)
+    charter = np.concatenate([charter, new["charter"]])
+    open_to_all = np.array([params.charters[names[c]].anchor == "anyone" for c in charter], dtype=bool)
+    founders = Csr(np.concatenate([np.zeros(gp.count + 1, np.int64), np.arange(1, k + 1)]), new["founder"])
+    return _groups(params, names, charter, dict(
+        anchor_value=np.concatenate([anchor_value, new["anchor_value"]]),
+        defunct=np.concatenate([defunct, np.zeros(k, bool)]),
+        initial_size=np.concatenate([size, new["size"]]),
+        pool=Slices(np.concatenate([start, new["start"]]), np.concatenate([end, new["end"]]),
+                    np.concatenate(shared) if shared else np.empty(0, np.int64)),
+        open_to_all=open_to_all,
+        founded_week=np.concatenate([-age, new["founded_week"]]),
+        founders=founders,  # the founder alone until init_memberships adds the co-founders
+        founder_commitment=np.empty(0),
+    ))
 
+
+def _groups(params: ModelParams, names: list, charter: np.ndarray, fields: dict) -> Groups:
+    """The :class:`Groups` arrays: charter data, fresh activity (quiet for groups founded later) and open posts."""
+    def attr(field: str) -> np.ndarray:
+        return np.array([getattr(params.charters[names[c]], field) for c in charter], dtype=float)
+
+    count, defunct = len(charter), fields["defunct"]
     relevance = attr("relevance") * np.where(defunct, params.behaviour.defunct_relevance, 1.0)
     mix_total = attr("discussion") + attr("collaboration") + attr("news") + attr("job_posts")
     halflife_weeks = params.behaviour.activity_halflife_hours / HOURS_PER_WEEK
-    weekly_posts = np.where(late, 0.0, gp.initial_posts_per_1000 * size / 1000.0)  # new groups start quiet
+    later = fields["founded_week"] >= 0
+    weekly_posts = np.where(later, 0.0, params.groups.initial_posts_per_1000 * fields["initial_size"] / 1000.0)
     ring = params.behaviour.open_posts_remembered
     return Groups(
         charter=charter,
         charter_names=names,
-        anchor_value=anchor_value,
-        defunct=defunct,
-        initial_size=size,
         relevance=relevance,
         visibility=attr("employer_visibility"),
         job_posts=attr("job_posts") / mix_total,
         identity=attr("identity"),
         conversation=(attr("discussion") + attr("collaboration")) / mix_total,
         inflow=np.where(defunct, 0.0, attr("inflow") / 1000.0),
-        pool=Slices(start, end, np.concatenate(shared) if shared else np.empty(0, np.int64)),
-        open_to_all=open_to_all,
         activity=weekly_posts * halflife_weeks / np.log(2.0),
         recent_posters=weekly_posts.copy(),
-        ring_author=np.full((gp.count, ring), -1, dtype=np.int64),
-        ring_tick=np.zeros((gp.count, ring), dtype=np.int64),
-        ring_replied=np.zeros((gp.count, ring), dtype=bool),
-        ring_first=np.zeros((gp.count, ring), dtype=bool),
-        ring_pos=np.zeros(gp.count, dtype=np.int64),
-        founded_week=founded_week,
-        founders=Csr(np.zeros(gp.count + 1, dtype=np.int64), np.empty(0, np.int64)),
-        founder_commitment=np.empty(0),
+        ring_author=np.full((count, ring), -1, dtype=np.int64),
+        ring_tick=np.zeros((count, ring), dtype=np.int64),
+        ring_replied=np.zeros((count, ring), dtype=bool),
+        ring_first=np.zeros((count, ring), dtype=bool),
+        ring_pos=np.zeros(count, dtype=np.int64),
+        **fields,
     )
 
 
 def draw_members(groups: Groups, n_pop: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``initial_size`` distinct members per group, uniformly from its pool: (agent, group)."""
+    """``initial_size`` distinct members per group, uniformly from its pool: (agent, group).
+
+    A group founded later keeps its founder (``groups.founders``): the draw holds them, or
+    its first member is replaced by them.
+    """
     agents = []
+    founder = np.full(groups.count, -1, dtype=np.int64)
+    founder[np.flatnonzero(groups.founders.sizes())] = groups.founders.values
     for g in range(groups.count):
         k = int(groups.initial_size[g])
         pool = n_pop if groups.open_to_all[g] else groups.pool.row(g)
-        agents.append(rng.choice(pool, size=k, replace=False))
+        drawn = rng.choice(pool, size=k, replace=False)
+        if founder[g] >= 0 and not (drawn == founder[g]).any():
+            drawn[0] = founder[g]
+        agents.append(drawn)
     agent = np.concatenate(agents) if agents else np.empty(0, np.int64)
     return agent.astype(np.int64, copy=False), np.repeat(np.arange(groups.count), groups.initial_size)
 
@@ -201,7 +266,8 @@ def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generat
 
     Groups that exist at the start get them now, with a last visit spread uniformly over
     the past ``tidy_idle_weeks`` (so idle members do not all become idle at once); groups
-    founded later keep them in ``groups.founders`` until :func:`sim.submodels.found_groups`.
+    founded later (``founded_week >= 0``) keep them in ``groups.founders`` until
+    :func:`sim.submodels.found_groups`.
     """
     b = params.behaviour
     agent, group = draw_members(groups, params.population.size, rng)
@@ -215,7 +281,7 @@ def init_memberships(params: ModelParams, groups: Groups, rng: np.random.Generat
     last_visit = rng.random(len(agent))
     last_visit *= b.tidy_idle_weeks * HOURS_PER_WEEK
     last_visit = -np.floor(last_visit, out=last_visit).astype(np.int32)
-    later = groups.founded_week[group] > 0
+    later = groups.founded_week[group] >= 0
     groups.founders = Csr.from_pairs(group[later], agent[later].astype(np.int64), groups.count)
     groups.founder_commitment = Csr.from_pairs(group[later], commitment[later], groups.count).values
     memberships = Memberships(capacity=int(len(agent) * 1.3) + 64)

@@ -57,7 +57,7 @@ Behaviour = namedtuple("Behaviour", [f.name for f in fields(BehaviourParams)])
 Interventions = namedtuple("Interventions", "moderation manager_posts_per_week weekly_digest work_start")
 Sessions = namedtuple("Sessions", "agents cum ptr")
 Index = namedtuple("Index", "ptr rows groups")
-People = namedtuple("People", "hunting content_role voice fear capacity availability")
+People = namedtuple("People", "hunting content_role activity fear capacity availability")
 GroupArrays = namedtuple(
     "GroupArrays",
     "activity prominence members relevance job_posts recent_posters visibility identity conversation "
@@ -93,7 +93,7 @@ def parts(s: State) -> Parts:
                       int(p.clock.work_start)),
         Sessions(*s.session_classes),
         Index(idx.by_agent.ptr, idx.rows, idx.groups),
-        People(pop.hunting, pop.content_role, pop.voice, pop.job_search_fear, s.capacity, s.availability),
+        People(pop.hunting, pop.content_role, pop.activity, pop.job_search_fear, s.capacity, s.availability),
         GroupArrays(g.activity, rules.visit_weight(1.0, rules.social_activity(
                         g.activity, idx.members, rules.per_member_signal(p.behaviour.social_signal)), p.behaviour),
                     idx.members, g.relevance, g.job_posts,
@@ -216,7 +216,8 @@ def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
     rec.hour_visits[t] += 1
     p_post = rules.posting_probability(
         relevance, posters, commitment, people.content_role[agent],
-        people.voice[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g], b,
+        people.activity[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g],
+        mem.posts[row], b,
     )
     p_reply = rules.reply_probability(commitment, grp.conversation[g], iv.moderation, b)
     if rng.random() < p_post:

@@ -25,6 +25,7 @@ from sim.submodels import (
     lift_blocking,
     penalise_unanswered,
     refresh_session_rates,
+    renew,
     update_job_hunting,
 )
 from sim.tables import Table, lazy_tables
@@ -99,6 +100,7 @@ class GroupCultureModel(Driver):
             join(s, t, rng)
         if is_end_of_week(t):
             leave(s, t, rng)
+            renew(s, t)
             update_job_hunting(s, rng)
             self._refresh_index(rates_changed=True)
             classify_groups(s, t)

@@ -135,11 +135,14 @@ class Draw:
         """A ``groups``-like table of this draw.
 
         Sets ``final_state`` and ``final_members`` (the last week), ``weeks_to_dormancy``
-        (first dormant week + 1, NaN if never) and ``posts``, and keeps the groups' fixed
-        columns (charter, anchor, initial_size, employer_defunct, ...).
+        (first dormant week + 1, counted from ``founded_week`` where the table has it; NaN
+        if never) and ``posts``, and keeps the groups' fixed columns (charter, anchor,
+        initial_size, employer_defunct, ...).
         """
         dormant = self.state == DORMANT
         first = np.where(dormant.any(axis=0), self.weeks[dormant.argmax(axis=0)] + 1.0, np.nan)
+        if "founded_week" in groups:
+            first = first - groups.set_index("group_id").founded_week.reindex(self.ids).to_numpy(dtype=float)
         per_group = pd.DataFrame({
             "final_members": self.members[-1],
             "final_state": state_names(self.state[-1]),

@@ -47,12 +47,18 @@ class PopulationParams:
     job_hunting_only: float = _f(0.1, 0.0, 1.0, "share who think the site is only for job hunting")
     job_hunt_start_rate: float = _f(0.01, 0.0, 1.0, "weekly probability a job-hunting spell starts")
     job_hunt_mean_weeks: float = _f(10.0, 1.0, 520.0, "mean length of a job-hunting spell (weeks)")
-    attention_budget: float = _f(2.0, 0.0, 168.0, "mean community sessions per week (lognormal)")
-    attention_budget_sigma: float = _f(0.8, 0.0, 3.0, "sigma of ln(attention budget)")
+    attention_budget: float = _f(2.0, 0.0, 168.0, "mean community sessions per week (x activity potential)")
+    activity_exponent: float = _f(
+        2.5, 1.1, 10.0, "exponent gamma of the activity potential's power law F(x) ~ x^-gamma (Perra et al. 2012: 2-3)"
+    )
+    activity_cutoff: float = _f(0.01, 1e-6, 0.5, "lower cutoff epsilon of the activity potential (x in [epsilon, 1])")
     content_role: float = _f(0.02, 0.0, 1.0, "share for whom contributing content is part of the job")
     content_role_attention: float = _f(4.0, 1.0, 100.0, "attention budget multiplier for the content role")
     profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
-    voice_sigma: float = _f(0.5, 0.0, 3.0, "sigma of the lognormal individual posting propensity")
+    platform_exit_rate: float = _f(
+        0.15, 0.0, 52.0,
+        "yearly rate at which a professional leaves the platform (memberships end; a newcomer takes the slot)",
+    )
     people_per_employer: float = _f(200.0, 2.0, 1e7, "mean current staff per live employer")
     defunct_employer_share: float = _f(0.1, 0.0, 0.9, "share of employers that no longer exist")
     past_employers_mean: float = _f(1.0, 0.0, 10.0, "mean number of past employers (Poisson)")
@@ -94,8 +100,11 @@ class GroupsParams:
     size_sigma: float = _f(1.49, 0.0, 5.0, "sigma of ln(initial size)")
     size_min: int = _f(20, 1, 10_000_000, "smallest initial size")
     size_max: int = _f(25_000, 1, 10_000_000, "largest initial size (also capped by the largest eligible pool)")
-    late_founded_share: float = _f(0.0, 0.0, 1.0, "share of groups founded after the start (the rest exist at week 0)")
-    founding_weeks: int = _f(52, 1, 5200, "late-founded groups are founded uniformly in weeks 1..this")
+    platform_age_weeks: int = _f(
+        260, 1, 5200,
+        "the groups present at the start were founded uniformly over this many weeks before it (their age)",
+    )
+    founding_size: float = _f(4.0, 1.0, 1000.0, "mean founding members of a group founded later (1 + Poisson)")
     initial_posts_per_1000: float = _f(2.0, 0.0, 1e4, "posts per week per 1,000 members before the start")
 
 
@@ -154,6 +163,9 @@ class BehaviourParams:
     post_overload: float = _f(0.3, 0.0, 50.0, "logit of posting: minus this per unit of activity above the threshold")
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
     content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
+    post_momentum: float = _f(
+        0.0, 0.0, 20.0, "logit of posting: per log1p(own posts so far in the group); momentum, Wilkinson 2008 (0: off)"
+    )
     reply_base: float = _f(
         0.0027, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
     )
@@ -385,11 +397,25 @@ def _set_dotted(d: Dict[str, Any], key: str, value: Any) -> None:
         d[parts[-1]] = value
 
 
+REMOVED = {
+    "groups.late_founded_share": "groups are founded at charters.<name>.founding_rate per 1,000 eligible "
+                                 "professionals per year (0: none founded later)",
+    "groups.founding_weeks": "groups are founded over the whole run at charters.<name>.founding_rate",
+    "population.attention_budget_sigma": "the activity potential (population.activity_exponent, "
+                                         "population.activity_cutoff) replaces it (issue 20)",
+    "population.voice_sigma": "the activity potential (population.activity_exponent, population.activity_cutoff) "
+                              "replaces it (issue 20)",
+}
+"""Parameters of earlier versions, with what replaced them (an old config fails with this line)."""
+
+
 def _build(cls: type, data: Dict[str, Any], prefix: str) -> Any:
     if not isinstance(data, dict):
         raise ParamError(f"{prefix.rstrip('.') or 'params'} = {data!r}: allowed a mapping")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
+        if f"{prefix}{key}" in REMOVED:
+            raise ParamError(f"{prefix}{key} was removed: {REMOVED[prefix + key]}")
         if key not in fields:
             raise ParamError(f"unknown parameter {prefix}{key}: allowed {sorted(fields)}")
     base = cls()

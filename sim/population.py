@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import truncpareto
 
 from sim.csr import Csr, sorted_unique
 from sim.params import PopulationParams
@@ -23,10 +24,11 @@ class Population:
     job_search_fear: np.ndarray
     job_hunting_only: np.ndarray
     hunting: np.ndarray  # currently in a job-hunting spell (changes weekly)
-    attention_budget: np.ndarray
+    attention_budget: np.ndarray  # sessions per week: population.attention_budget x activity (x the content role's)
     content_role: np.ndarray
     profile_tidiness: np.ndarray
-    voice: np.ndarray  # individual posting propensity (lognormal, mean 1)
+    activity: np.ndarray  # activity potential relative to its mean (power law, mean 1): visits and posting
+    arrived: np.ndarray  # tick at which the slot's professional arrived (renewal); -1: present at the start
     employer: np.ndarray
     past_employers: Csr
     university: np.ndarray
@@ -51,7 +53,9 @@ def _weights(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
 
 
 TRAITS = ("blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only", "hunting",
-          "attention_budget", "content_role", "profile_tidiness", "voice")
+          "attention_budget", "content_role", "profile_tidiness", "activity")
+"""The per-person traits, one child stream each (``attention_budget`` is derived from ``activity``; its stream
+stays unused so that the other traits keep their streams)."""
 
 
 def sample_population(p: PopulationParams, rng: np.random.Generator) -> Population:
@@ -64,7 +68,7 @@ def sample_population(p: PopulationParams, rng: np.random.Generator) -> Populati
     affiliation_rng, *trait_rngs = rng.spawn(1 + len(TRAITS))
     affiliations = sample_affiliations(p, int(p.size), affiliation_rng)
     traits = sample_traits(p, int(p.size), dict(zip(TRAITS, trait_rngs, strict=True)))
-    return Population(**traits, **affiliations)
+    return Population(**traits, **affiliations, arrived=np.full(int(p.size), -1, dtype=np.int32))
 
 
 def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -> dict:
@@ -109,16 +113,19 @@ def sample_affiliations(p: PopulationParams, n: int, rng: np.random.Generator) -
 
 
 def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
-    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only."""
+    """One array per trait in :data:`TRAITS`, trait ``t`` drawn from ``rngs[t]`` only.
+
+    The one home of the behavioural traits: used at initialization (every professional)
+    and at renewal (the newcomers, :func:`sim.submodels.renew`).
+    """
     u = {t: rngs[t].random(n) for t in ("blocked_at_work", "office_hours_mindset", "job_hunting_only",
                                         "hunting", "content_role", "profile_tidiness")}
     a, b = _beta_shape(p.job_search_fear, p.job_search_fear_concentration)
     fear = rngs["job_search_fear"].beta(a, b, size=n)  # drawn whatever the mean: same stream use
     fear = fear if 0 < p.job_search_fear < 1 else np.full(n, float(p.job_search_fear))
     content_role = u["content_role"] < p.content_role
-    sigma = p.attention_budget_sigma
-    budget = p.attention_budget * np.exp(sigma * rngs["attention_budget"].standard_normal(n) - 0.5 * sigma**2)
-    vs = p.voice_sigma
+    activity = activity_potential(p, rngs["activity"].random(n))
+    budget = p.attention_budget * activity
     hunting_share = p.job_hunt_start_rate / (p.job_hunt_start_rate + 1.0 / p.job_hunt_mean_weeks)
     return dict(
         blocked_at_work=u["blocked_at_work"] < p.blocked_at_work,
@@ -129,8 +136,29 @@ def sample_traits(p: PopulationParams, n: int, rngs: dict) -> dict:
         attention_budget=np.where(content_role, budget * p.content_role_attention, budget),
         content_role=content_role,
         profile_tidiness=u["profile_tidiness"] < p.profile_tidiness,
-        voice=np.exp(vs * rngs["voice"].standard_normal(n) - 0.5 * vs**2),
+        activity=activity,
     )
+
+
+def activity_potential(p: PopulationParams, u: np.ndarray) -> np.ndarray:
+    """Activity potentials of uniforms ``u``, relative to their mean (Perra et al. 2012).
+
+    The potential ``x`` follows a power law ``F(x) ~ x^-activity_exponent`` on
+    ``[activity_cutoff, 1]`` (scipy's ``truncpareto``, drawn by its inverse CDF); divided
+    by its mean, it has mean 1, so the mean session rate stays ``attention_budget``.
+    """
+    law = truncpareto(p.activity_exponent - 1.0, 1.0 / p.activity_cutoff, scale=p.activity_cutoff)
+    return law.ppf(u) / law.mean()
+def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator, lift_blocking: float = 0.0) -> dict:
+    """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait.
+
+    Once employers lifted the blocking (``interventions.lift_blocking``, acting), a
+    newcomer drawn as blocked is unblocked with that share, from one more uniform of
+    ``rng`` drawn whatever the share (so the baseline and intervention arms stay paired).
+    """
+    traits = sample_traits(p, n, dict(zip(TRAITS, rng.spawn(len(TRAITS)), strict=True)))
+    traits["blocked_at_work"] &= rng.random(n) >= lift_blocking
+    return traits
 
 
 def _beta_shape(mean: float, concentration: float) -> tuple[float, float]:

@@ -54,11 +54,19 @@ import numpy as np
 import pandas as pd
 
 from sim import rules
-from sim.clock import HOURS_PER_WEEK, availability_class, availability_profiles, is_end_of_day, is_end_of_week
+from sim.clock import (
+    HOURS_PER_DAY,
+    HOURS_PER_WEEK,
+    availability_class,
+    availability_profiles,
+    is_end_of_day,
+    is_end_of_week,
+)
 from sim.driver import Driver
 from sim.initialize import build_state
 from sim.network import to_graph
 from sim.params import ParamError
+from sim.population import TRAITS, newcomer_traits
 from sim.state import NO_TICK
 from sim.tables import group_weeks_table
 
@@ -109,26 +117,33 @@ class RefProfessional(mesa.Agent):
         super().__init__(model)
         self.index = index
         pop = model.initial_state.pop
-        self.blocked_at_work = bool(pop.blocked_at_work[index])
-        self.office_hours_mindset = bool(pop.office_hours_mindset[index])
-        self.job_search_fear = float(pop.job_search_fear[index])
-        self.job_hunting_only = bool(pop.job_hunting_only[index])
-        self.hunting = bool(pop.hunting[index])
-        self.attention_budget = float(pop.attention_budget[index])
-        self.content_role = bool(pop.content_role[index])
-        self.profile_tidiness = bool(pop.profile_tidiness[index])
-        self.voice = float(pop.voice[index])
+        self.take_traits({name: getattr(pop, name)[index] for name in TRAITS})
         self.employer = int(pop.employer[index])
         self.past_employers = pop.past_employers.row(index).tolist()
         self.university = int(pop.university[index])
         self.industry = int(pop.industry[index])
-        # relative online rate per hour of the week of its availability class (sim.clock)
-        self.profile = model.profiles[availability_class(self.blocked_at_work, self.office_hours_mindset)]
         self.capacity = int(model.initial_state.capacity[index])
         self.memberships: dict[int, Membership] = {}
         self.neighbours: list[RefProfessional] = []
         self.weekly_sessions = 0.0
         self.hourly_sessions = [0.0] * HOURS_PER_WEEK  # expected sessions per hour of the week
+
+    def take_traits(self, traits: dict) -> None:
+        """The behavioural traits (:data:`sim.population.TRAITS`) and the availability profile they imply."""
+        for name, value in traits.items():
+            setattr(self, name, value.item() if hasattr(value, "item") else value)
+        # relative online rate per hour of the week of its availability class (sim.clock)
+        self.profile = self.model.profiles[availability_class(self.blocked_at_work, self.office_hours_mindset)]
+
+    def exit_platform(self, traits: dict) -> None:
+        """renew: leave the platform (every membership ends, counted as an exit); a newcomer with ``traits`` comes."""
+        for m in list(self.memberships.values()):
+            m.left = self.model.tick
+            del self.memberships[m.group.index]
+            del m.group.members[self.index]
+            m.group.week_exits += 1
+        self.take_traits(traits)
+        self.refresh_session_rate()
 
     # ------------------------------------------------------------------ go_online
     def refresh_session_rate(self) -> None:
@@ -189,8 +204,8 @@ class RefProfessional(mesa.Agent):
         m.visits += 1
         m.last_visit = model.tick
         p_post = rules.posting_probability(
-            relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.voice,
-            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, b,
+            relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.activity,
+            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, m.posts, b,
         )
         p_reply = rules.reply_probability(m.commitment, g.conversation, model.interventions.moderation, b)
         if rng.random() < p_post:
@@ -254,7 +269,7 @@ class RefGroup(mesa.Agent):
     counters (appended to ``history`` weekly).
     """
 
-    COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves")
+    COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves", "exits")
 
     def __init__(self, model: "ReferenceModel", index: int):
         super().__init__(model)
@@ -264,6 +279,10 @@ class RefGroup(mesa.Agent):
         self.anchor_value = int(groups.anchor_value[index])
         self.defunct = bool(groups.defunct[index])
         self.initial_size = int(groups.initial_size[index])
+        self.founded_week = int(groups.founded_week[index])  # >= 0: founded during the run
+        lo, hi = groups.founders.ptr[index], groups.founders.ptr[index + 1]  # founding members, if founded later
+        self.founders = list(zip(groups.founders.values[lo:hi].tolist(), groups.founder_commitment[lo:hi].tolist(),
+                                 strict=True))
         self.relevance = float(groups.relevance[index])
         self.visibility = float(groups.visibility[index])
         self.job_posts = float(groups.job_posts[index])
@@ -350,9 +369,22 @@ class RefGroup(mesa.Agent):
 
     # ------------------------------------------------------------------ daily
     def end_of_day(self) -> None:
-        """Daily events: expire_posts, then join."""
+        """Daily events: expire_posts, then found_groups and join (once founded)."""
         self.expire_posts()
-        self.join()
+        start = self.founded_week * HOURS_PER_WEEK
+        if self.founded_week >= 0 and start <= self.model.tick < start + HOURS_PER_DAY:
+            self.found()
+        if start <= self.model.tick:
+            self.join()
+
+    def found(self) -> None:
+        """found_groups: the founding members drawn at initialization become members."""
+        for agent, commitment in self.founders:
+            professional = self.model.professionals[agent]
+            m = Membership(professional, self, self.model.tick, commitment)
+            professional.memberships[self.index] = m
+            self.members[agent] = m
+            professional.refresh_session_rate()
 
     def expire_posts(self) -> None:
         """Posts older than ``reply_window_hours`` close; unanswered ones cost their author."""
@@ -412,9 +444,9 @@ class RefGroup(mesa.Agent):
         posters_window = len(set().union(*self.poster_sets[-c.window_weeks:]))
         state = rules.classify(
             sum(h["posts"][-c.window_weeks:]), posters_window, sum(h["posts"][-c.dormant_window_weeks:]),
-            len(h["posts"]), c,
+            weeks_seen := len(h["posts"]) - max(self.founded_week, 0), c,
         )
-        h["state"].append(int(state))
+        h["state"].append(int(state) if weeks_seen > 0 else rules.NOT_FOUNDED)
         self.recent_posters = float(len(self.week_posters))
         self.week_posters = set()
 
@@ -429,8 +461,6 @@ class ReferenceModel(Driver):
     def setup(self) -> None:
         """The shared initialization, then one Mesa agent per professional and group."""
         self.behaviour = self.params.behaviour
-        if self.params.groups.late_founded_share > 0:  # found_groups is not mirrored here (yet)
-            raise ParamError("the reference engine needs groups.late_founded_share = 0: allowed 0")
         if self.params.interventions.lift_blocking > 0:  # lift_blocking is not mirrored here (yet)
             raise ParamError("the reference engine needs interventions.lift_blocking = 0: allowed 0")
         self.initial_state = state = build_state(self.params, self.rng)  # as in the fast engine
@@ -467,8 +497,20 @@ class ReferenceModel(Driver):
             groups.do("end_of_day")
         if is_end_of_week(t):
             groups.do("leave")
+            self.renew()
             professionals.do("update_job_hunting")
             groups.do("classify")
+
+    def renew(self) -> None:
+        """renew: professionals leave the platform, newcomers take their places (as :func:`sim.submodels.renew`)."""
+        s, p = self.initial_state, self.params.population
+        u = s.renewal.random(len(self.professionals))
+        leaving = [pr for pr in self.professionals if u[pr.index] < rules.exit_probability(p.platform_exit_rate)]
+        if not leaving:
+            return
+        traits = newcomer_traits(p, len(leaving), s.renewal, self.interventions.lift_blocking)
+        for i, professional in enumerate(leaving):
+            professional.exit_platform({name: values[i] for name, values in traits.items()})
 
     # ------------------------------------------------------------------- outputs
     def weekly_record(self, name: str) -> np.ndarray:

@@ -78,6 +78,9 @@ def is_digest_hour(weekly_digest, work_start, tick) -> bool:
 def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split, not_hunting_activity):
     """Sessions per week of a professional (before the hour-of-week availability profile).
 
+    ``budget`` is the person's attention budget: the mean budget times its activity
+    potential (:func:`sim.population.activity_potential`).
+
     The attention budget is split across one's groups when ``attention_split`` is 1: the
     total does not grow with more groups, so each group gets less. With 0, each group
     gets the whole budget. The "only for job hunting" mindset keeps a professional away
@@ -168,13 +171,17 @@ def reading_net_benefit(relevance, signal, recent_activity, b: BehaviourParams):
 
 @register_jitable
 def posting_probability(
-    relevance, recent_posters, commitment, content_role, voice, fear, visibility,
-    recent_activity, hunting, job_posts, b: BehaviourParams,
+    relevance, recent_posters, commitment, content_role, activity, fear, visibility,
+    recent_activity, hunting, job_posts, own_posts, b: BehaviourParams,
 ):
     """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit.
 
     ``recent_posters`` is the social-proof signal (:func:`social_activity` of the recent
-    distinct posters); overload uses ``recent_activity`` itself.
+    distinct posters); overload uses ``recent_activity`` itself. ``activity`` is the
+    person's activity potential relative to its mean (Perra et al. 2012): it multiplies
+    the odds of posting, as it multiplies the rate of visits (:func:`session_rate_weight`).
+    ``own_posts`` is what the member has posted in the group so far: with ``post_momentum``
+    above 0 each post makes the next more likely (Wilkinson 2008; off by default).
     """
     logit = (
         b.post_base
@@ -182,10 +189,11 @@ def posting_probability(
         + b.post_social_proof * np.log1p(recent_posters)
         + b.post_commitment * commitment
         + b.content_role_boost * content_role
-        + np.log(voice)
+        + np.log(activity)
         - b.post_fear * fear * visibility
         - b.post_overload * overload(recent_activity, b)
         + b.post_job_hunting * hunting * job_posts
+        + b.post_momentum * np.log1p(own_posts)
     )
     return sigmoid(logit)
 
@@ -238,6 +246,11 @@ def leave_probability(tidy, idle, never_posted, b: BehaviourParams, cut=0.0):
     """
     p = b.leave_base + (1.0 - b.leave_base) * b.tidy_leave * (tidy & idle & never_posted)
     return p + (1.0 - p) * cut
+
+
+def exit_probability(platform_exit_rate):
+    """renew: weekly chance a professional leaves the platform, from a yearly rate (constant hazard)."""
+    return -np.expm1(-platform_exit_rate / 52.0)
 
 
 def membership_cut(tick, spinup_weeks, i: InterventionParams) -> float:

@@ -44,8 +44,8 @@ class Groups:
     ring_replied: np.ndarray
     ring_first: np.ndarray  # the post was its author's first in the group
     ring_pos: np.ndarray
-    founded_week: np.ndarray  # simulated week the group got its founding members (0: exists at the start)
-    founders: Csr  # founding members of groups founded later (empty rows for week-0 groups)
+    founded_week: np.ndarray  # simulated week of founding (>= 0: founded during the run; < 0: before it, an age)
+    founders: Csr  # founding members of groups founded during the run, the founder first (empty rows for the others)
     founder_commitment: np.ndarray  # their initial commitment, aligned with founders.values
 
     @property
@@ -169,6 +169,7 @@ class Records:
     week_posters: np.ndarray = field(init=False)
     week_joins: np.ndarray = field(init=False)
     week_leaves: np.ndarray = field(init=False)
+    week_exits: np.ndarray = field(init=False)  # memberships ended because the member left the platform
     week_members: np.ndarray = field(init=False)
     week_state: np.ndarray = field(init=False)
     hour_visits: np.ndarray = field(init=False)
@@ -177,7 +178,7 @@ class Records:
 
     def __post_init__(self):
         shape = (self.weeks, self.n_groups)
-        for name in ("posts", "replies", "manager_posts", "posters", "joins", "leaves", "members"):
+        for name in ("posts", "replies", "manager_posts", "posters", "joins", "leaves", "exits", "members"):
             setattr(self, f"week_{name}", np.zeros(shape, dtype=np.int64))
         self.week_state = np.full(shape, -1, dtype=np.int8)
         for name in ("visits", "posts", "replies"):
@@ -201,6 +202,7 @@ class State:
     dirty: bool = True  # memberships changed since the index was built
     left_pending: bool = False  # members left since the index was built
     interventions: InterventionParams = field(default_factory=InterventionParams)  # acting now (Driver.interventions)
+    renewal: np.random.Generator = None  # the stream of platform exits and newcomers' traits (sim.submodels.renew)
 
     @property
     def edges(self) -> np.ndarray:

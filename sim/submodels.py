@@ -18,6 +18,7 @@ import numpy as np
 from sim import rules
 from sim.clock import AVAILABILITY_CLASSES, HOURS_PER_DAY, HOURS_PER_WEEK, availability_class
 from sim.csr import Csr
+from sim.population import newcomer_traits
 from sim.state import State
 
 # ----------------------------------------------------------------------------- helpers
@@ -200,6 +201,40 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     return len(out)
 
 
+# ----------------------------------------------------------------------------- renew
+
+
+def renew(s: State, tick: int) -> int:
+    """Weekly: professionals leave the platform and newcomers take their places; returns how many.
+
+    Each professional leaves with :func:`rules.exit_probability`; their memberships end
+    (``left`` set, counted in ``week_exits``, not in ``week_leaves``). A newcomer takes the
+    slot: the same position (employer, past employers, university, industry, ties: a
+    replacement hire) with behavioural traits drawn afresh by
+    :func:`sim.population.newcomer_traits`, no memberships, arrived at ``tick``. Draws come
+    from the state's own stream ``s.renewal`` (exits first, then one child stream per
+    trait), so the dynamics' draws do not depend on who left.
+    """
+    pop, week = s.pop, tick // HOURS_PER_WEEK
+    p_exit = rules.exit_probability(s.params.population.platform_exit_rate)
+    slots = np.flatnonzero(s.renewal.random(pop.size) < p_exit)
+    if len(slots) == 0:
+        return 0
+    if s.dirty:  # today's joins and foundings end too
+        s.update_index()
+    _, rows, _ = s.index.by_agent.gather(slots)
+    s.memberships.left[rows] = tick
+    s.records.week_exits[week] += _count(s.memberships.group.take(rows), s.groups.count)
+    traits = newcomer_traits(s.params.population, len(slots), s.renewal, s.interventions.lift_blocking)
+    for name, values in traits.items():
+        getattr(pop, name)[slots] = values
+    pop.arrived[slots] = tick
+    s.by_class = s.availability = None  # availability classes follow the traits (session rates: refreshed weekly)
+    s.dirty = s.dirty or len(rows) > 0
+    s.left_pending = s.left_pending or len(rows) > 0
+    return len(slots)
+
+
 # ---------------------------------------------------------------- lift blocking
 
 
@@ -246,7 +281,7 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
     posters = _count(m.view("group")[recent], s.groups.count)
     posts = rec.week_posts[max(0, week + 1 - c.window_weeks) : week + 1].sum(axis=0)
     posts_dormant = rec.week_posts[max(0, week + 1 - c.dormant_window_weeks) : week + 1].sum(axis=0)
-    weeks_seen = week + 1 - s.groups.founded_week  # weeks since the group was founded
+    weeks_seen = week + 1 - np.maximum(s.groups.founded_week, 0)  # weeks simulated since the group was founded
     state = np.where(weeks_seen > 0, rules.classify(posts, posters, posts_dormant, weeks_seen, c), rules.NOT_FOUNDED)
     rec.week_state[week] = state
     rec.week_members[week] = s.index.members
@@ -267,7 +302,7 @@ def found_groups(s: State, tick: int, rng: np.random.Generator) -> int:
     """
     g = s.groups
     start = g.founded_week * HOURS_PER_WEEK
-    due = np.flatnonzero((g.founded_week > 0) & (start <= tick) & (tick < start + HOURS_PER_DAY))
+    due = np.flatnonzero((g.founded_week >= 0) & (start <= tick) & (tick < start + HOURS_PER_DAY))
     if len(due) == 0:
         return 0
     seg, agents, _ = g.founders.gather(due)

@@ -212,7 +212,8 @@ def summary(params, tables: dict) -> dict:
     model = outcomes(groups)
     rungs = null_rungs(tables, c, params.seed)
     base = null_block(tables, rungs["one_rate"])
-    by_charter = groups.groupby("charter", observed=True)
+    # weeks to dormancy (from founding) of the groups founded in the simulation, spin-up included
+    founded_in_run = groups[groups.founded_week >= -params.duration.spinup_weeks]
     state = groups.final_state.astype(str)
     by_charter_shares = state_shares_by(state_codes(groups.final_state), groups.charter.to_numpy())
     participants = members.groupby("agent_id")["posts"].sum()
@@ -233,8 +234,10 @@ def summary(params, tables: dict) -> dict:
         "excess": excess(model, base),
         "share_thriving_by_charter": {c: v["thriving"] for c, v in by_charter_shares.items()},
         "share_dormant_by_charter": {c: v["dormant"] for c, v in by_charter_shares.items()},
-        "median_weeks_to_dormancy": _float(groups.weeks_to_dormancy.median()),
-        "median_weeks_to_dormancy_by_charter": by_charter.weeks_to_dormancy.median().to_dict(),
+        "median_weeks_to_dormancy": _float(founded_in_run.weeks_to_dormancy.median()),
+        "median_weeks_to_dormancy_by_charter":
+            founded_in_run.groupby("charter", observed=True).weeks_to_dormancy.median()
+            .reindex(pd.unique(groups.charter)).to_dict(),  # every charter, NaN without such groups
         "mean_groups_per_person": float(members.left_tick.isna().sum() / max(len(tables["professionals"]), 1)),
         "posts_total": int(members.posts.sum()),
         "replies_total": int(members.replies.sum()),

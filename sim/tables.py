@@ -7,16 +7,24 @@ from Monday 00:00 of the first simulated week, spin-up included; weeks count rep
 weeks only, week 0 being the first; every table carries ``attrs["report_start_tick"]``,
 the simulated tick at which reported week 0 begins):
 
-``professionals``  agent_id, the seven traits (blocked_at_work, office_hours_mindset,
-    job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness),
+``professionals``  agent_id, the eight traits (blocked_at_work, office_hours_mindset,
+    job_search_fear, job_hunting_only, attention_budget, content_role, profile_tidiness,
+    activity),
     hunting (in a job-hunting spell at the end), employer, past_employers (array of ids),
-    university, industry, memberships (current at the end), posts, replies
+    university, industry, arrived_week (reported week whose end the slot's professional
+    arrived at, replacing one who left the platform; negative in the spin-up; <NA>: present
+    from the start), memberships (current at the end), posts, replies (of the slot: a
+    predecessor's in the reported weeks included; ``memberships`` rows with ``joined_tick``
+    after the arrival are the current professional's)
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
-    anchor_value, initial_size, employer_defunct, final_members, final_state,
-    weeks_to_dormancy (first dormant reported week + 1, NaN if never), posts, replies,
-    manager_posts (over the reported weeks)
+    anchor_value, initial_size (founding members for a group founded during the run),
+    founded_week (reported week of founding; negative in the spin-up or before it),
+    employer_defunct, final_members, final_state, weeks_to_dormancy (weeks from founding to
+    the end of the first week classified dormant, spin-up included; NaN if never; at least
+    the classifier's dormant window), posts, replies, manager_posts (over the reported weeks)
 ``group_weeks``  group_id, week, members (at week end), posts, replies, distinct_posters,
-    joins, leaves, manager_posts, state
+    joins, leaves, exits (memberships ended by the member leaving the platform),
+    manager_posts, state
 ``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
     replies, visits, initial (member at the start), replies_received, first_post_replied
     (<NA> if the first post is still open or none was made); posts, replies and visits
@@ -46,7 +54,7 @@ from sim.state import State
 # group_weeks column -> name of the weekly record it comes from
 WEEKLY_COLUMNS = {
     "members": "members", "posts": "posts", "replies": "replies", "distinct_posters": "posters",
-    "joins": "joins", "leaves": "leaves", "manager_posts": "manager_posts",
+    "joins": "joins", "leaves": "leaves", "exits": "exits", "manager_posts": "manager_posts",
 }
 STATE_CATEGORIES = [STATE_NAMES[code] for code in sorted(STATE_NAMES)]  # dormant, active, thriving
 
@@ -173,7 +181,7 @@ def professionals_table(s: State) -> Table:
     past = pop.past_employers
 
     @cache
-    def per_agent(name: str) -> np.ndarray:  # totals over all membership rows, computed once
+    def per_agent(name: str) -> np.ndarray:  # totals over all membership rows of the slot, computed once
         return np.bincount(m.view("agent"), weights=m.reported(name), minlength=n).astype(np.int64)
 
     def field(name: str) -> Column:
@@ -185,10 +193,12 @@ def professionals_table(s: State) -> Table:
 
     cols = {"agent_id": lambda r: _rows(r, n)}
     for name in ("blocked_at_work", "office_hours_mindset", "job_search_fear", "job_hunting_only",
-                 "attention_budget", "content_role", "profile_tidiness", "hunting", "employer"):
+                 "attention_budget", "content_role", "profile_tidiness", "activity", "hunting", "employer"):
         cols[name] = field(name)
     cols["past_employers"] = past_employers
     cols["university"], cols["industry"] = field("university"), field("industry")
+    cols["arrived_week"] = lambda r: _masked(pop.arrived[r] // HOURS_PER_WEEK - s.records.spinup, "Int32",
+                                             pop.arrived[r] < 0)
     cols["memberships"] = lambda r: s.index.by_agent.sizes()[r]
     cols["posts"] = lambda r: per_agent("posts")[r]
     cols["replies"] = lambda r: per_agent("replies")[r]
@@ -202,11 +212,12 @@ def groups_columns(s: State, weeks: int) -> dict[str, Column]:
     names = np.array(g.charter_names)
     anchors = np.array([ANCHOR_OF[p.charters[n].eligibility[0]] for n in g.charter_names])
 
-    def dormancy(r: slice) -> np.ndarray:
-        if not weeks:
-            return np.full(g.count, np.nan)[r]
-        dormant = record("state")[:, r] == DORMANT
-        return np.where(dormant.any(axis=0), dormant.argmax(axis=0) + 1.0, np.nan)
+    def dormancy(r: slice) -> np.ndarray:  # first week dormant, spin-up included, counted from founding
+        dormant = s.records.week_state[: s.records.spinup + weeks, r] == DORMANT
+        if len(dormant) == 0:
+            return np.full(dormant.shape[1], np.nan)
+        first = dormant.argmax(axis=0) + 1.0 - g.founded_week[r]
+        return np.where(dormant.any(axis=0), first, np.nan)
 
     def final_state(r: slice) -> pd.Categorical:
         return state_names(record("state")[-1, r] if weeks else np.ones(g.count, dtype=np.int8)[r])
@@ -220,6 +231,7 @@ def groups_columns(s: State, weeks: int) -> dict[str, Column]:
         "anchor": lambda r: anchors[g.charter[r]],
         "anchor_value": lambda r: g.anchor_value[r],
         "initial_size": lambda r: g.initial_size[r],
+        "founded_week": lambda r: g.founded_week[r] - s.records.spinup,
         "employer_defunct": lambda r: g.defunct[r],
         "final_members": lambda r: s.index.members[r],
         "final_state": final_state,
@@ -257,9 +269,9 @@ def memberships_table(s: State) -> Table:
     })
 
 
-def _masked(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
-    """Nullable integers: ``values``, <NA> where negative."""
-    return pd.arrays.IntegerArray(values.astype(dtype.lower(), copy=False), values < 0)
+def _masked(values: np.ndarray, dtype: str, mask: Optional[np.ndarray] = None) -> pd.arrays.IntegerArray:
+    """Nullable integers: ``values``, <NA> where ``mask`` (default: where negative)."""
+    return pd.arrays.IntegerArray(values.astype(dtype.lower(), copy=False), values < 0 if mask is None else mask)
 
 
 def network_table(s: State) -> Table:

@@ -292,11 +292,11 @@ def test_a_repeated_design_point_shares_its_jobs_and_unknown_jobs_match_none():
 
 
 def test_parameter_sets_are_the_first_k_accepted_rows_of_a_calibration_file(tmp_path):
-    accepted = pd.DataFrame({"behaviour.post_base": [-7.2, -7.8, -7.5], "population.voice_sigma": [0.4, 0.9, 0.6],
+    accepted = pd.DataFrame({"behaviour.post_base": [-7.2, -7.8, -7.5], "population.activity_exponent": [2.4, 2.9, 2.6],
                              "fact.S2": [0.6, 0.55, 0.7], "distance": [0.0, 0.0, 0.0]})
     accepted.to_csv(tmp_path / "calibration_accepted.csv", index=False)
     sets = design.parameter_sets(str(tmp_path / "calibration_accepted.csv"), 2)
-    assert list(sets.columns) == ["behaviour.post_base", "population.voice_sigma", "param_set"]
+    assert list(sets.columns) == ["behaviour.post_base", "population.activity_exponent", "param_set"]
     assert sets["behaviour.post_base"].tolist() == [-7.2, -7.8] and sets["param_set"].tolist() == [0, 1]
     assert design.not_accepted(str(tmp_path / "calibration_accepted.csv")) == 0
     (tmp_path / "bad.csv").write_text("fact.S2,distance\n0.5,0\n")

@@ -7,13 +7,15 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarks import harness
 from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
-            "null-vs-model", "power", "steady-state", "scale-invariance", "calibration-probe", "throughput",
+            "null-vs-model", "power", "steady-state", "stationarity", "scale-invariance", "calibration-probe",
+            "throughput",
             "cli-startup"}
 
 
@@ -101,10 +103,42 @@ def test_dashboard_steps_and_times_the_views(capsys):
 
 @pytest.mark.slow
 def test_steady_state_reports_each_seed_and_the_mean_trend(capsys):
-    harness.main(["steady-state", "0", "0", "population.size=300", "groups.count=4"])
+    harness.main(["steady-state", "0", "population.size=300", "groups.count=4"])
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(",")[1].split(":")[0].strip() for line in lines[:5]] == [f"seed {s}" for s in range(1, 6)]
     trend = lines[5]
     assert trend.startswith("mean trend over the last 26 weeks")
     low, high = (float(v) for v in trend.split("[")[1].split("]")[0].split(","))
     assert np.isfinite(low) and low <= high and "(t, 5 seeds)" in trend  # 5 seeds: a t-interval
+
+
+def test_stationarity_measures_the_drift_between_the_first_and_last_13_weeks():
+    from benchmarks import stationarity
+
+    weeks = np.arange(26)
+    rows = []
+    for g, founded in enumerate([-5, -3, 0, 20]):  # group 3 is founded in week 20: no state before it
+        for w in weeks:
+            state = None if w < founded else ("dormant" if (g == 0 and w >= 13) else "active")
+            rows.append({"group_id": g, "week": w, "members": 10 if w < 13 else 11, "state": state,
+                         "exits": 1, "joins": 2, "leaves": 0})
+    gw = pd.DataFrame(rows)
+    groups = pd.DataFrame({"group_id": range(4), "founded_week": [-5, -3, 0, 20]})
+    got = stationarity.measure({"group_weeks": gw, "groups": groups}, professionals=20, at_start=2)
+    last = (7 / 3 + 6 / 4) / 13  # weeks 13-19: 1 of 3 founded groups dormant; weeks 20-25: 1 of 4
+    assert got["share_dormant_first_13"] == 0 and got["share_dormant_last_13"] == pytest.approx(last, abs=1e-4)
+    assert got["memberships_per_person_change_percent"] == pytest.approx(10.0)
+    assert got["share_dormant_change_points_groups_present_at_start"] == 50.0  # groups 0 and 1: 0 to 1 of 2
+    assert got["share_founded_in_reported_weeks"] == 0.5 and got["groups_at_horizon"] == 4
+    assert got["median_group_age_weeks_first_last"] == [3.0, 26.5]
+    assert not stationarity.passes(got)
+
+
+@pytest.mark.slow
+def test_stationarity_writes_its_result(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    harness.main(["stationarity", "--seeds", "1", "--out", str(out), "population.size=600", "groups.count=6",
+                  "duration.spinup_weeks=0", "duration.weeks=26", "behaviour.social_signal=per_member"])
+    result = json.loads(out.read_text())
+    assert [row["seed"] for row in result["seeds"]] == [1] and result["overrides"]["groups.count"] == "6"
+    assert "share_dormant_change_points" in result["seeds"][0] and "cpu_seconds" in result["seeds"][0]

@@ -130,6 +130,8 @@ def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
     [
         (["population.sizee=3"],
          "error: unknown key population.sizee (did you mean population.size?): allowed keys under population:"),
+        (["population.attention_budget_sigma=1"],
+         "error: population.attention_budget_sigma was removed: the activity potential (population.activity_exponent"),
         (["population.size=many"], "error: population.size = 'many' has the wrong type: allowed an integer"),
         (["population.blocked_at_work=1.5"],
          "error: population.blocked_at_work = 1.5 is out of range: allowed a number in 0.0..1.0"),
@@ -150,7 +152,7 @@ def test_a_sweep_of_another_config_is_refused_unless_overwrite(tmp_path):
         (["experiment=charter_vs_sise"],
          "error: no config 'experiment/charter_vs_sise' (did you mean charter_vs_size?)"),
     ],
-    ids=["key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
+    ids=["key", "removed-key", "type", "range", "charter-mix", "charter-preset", "experiment", "config-dir", "syntax",
          "sweep-range", "sweep-key", "plus-typo", "objective", "duplicate", "boolean", "sweep-syntax",
          "sweep-without-m", "experiment-typo"],
 )

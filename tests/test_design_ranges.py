@@ -48,9 +48,10 @@ def test_a_range_without_the_default_is_refused_naming_factor_range_and_default(
 
 
 def test_the_sweep_stops_with_one_line_before_any_job(capsys):
-    config = with_range(composed("calibrate"), "population.voice_sigma", [1.0, 2.0])
+    config = with_range(composed("calibrate"), "population.activity_exponent", [3.0, 4.0])
     with pytest.raises(SystemExit) as info:
         ValidateConfig().on_multirun_start(config)
     err = capsys.readouterr().err.strip()
     assert info.value.code == 2 and err.splitlines() == [err]
-    assert err.startswith("error: design factor population.voice_sigma has range [1.0, 2.0] without its default 0.5")
+    assert err.startswith("error: design factor population.activity_exponent has range [3.0, 4.0] without its "
+                          "default 2.5")

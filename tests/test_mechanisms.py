@@ -94,6 +94,49 @@ def test_switching_off_the_attention_split_gives_each_group_the_whole_budget():
     assert whole.tables()["memberships"].visits.mean() > 1.5 * split.tables()["memberships"].visits.mean()
 
 
+def _top1_share_of_posts(model):
+    posts = model.tables()["professionals"].posts
+    posts = np.sort(posts[posts > 0].to_numpy())[::-1]
+    return posts[: max(1, len(posts) // 100)].sum() / posts.sum()
+
+
+def test_a_heavier_tailed_activity_potential_concentrates_posting_in_fewer_people():
+    world = {"population.size": 3000, "groups.count": 20}
+    heavy = run_model(**world, **{"population.activity_exponent": 2.1})
+    thin = run_model(**world, **{"population.activity_exponent": 6.0})
+    assert _top1_share_of_posts(heavy) > 1.3 * _top1_share_of_posts(thin)
+
+
+def test_the_activity_potential_raises_both_visits_and_posts():
+    pros = run_model(**{"population.size": 3000, "groups.count": 20, "population.content_role": 0.0}).tables()
+    people = pros["professionals"].merge(pros["memberships"].groupby("agent_id").visits.sum(), on="agent_id")
+    people = people[people.memberships > 0]
+    high = people.activity > people.activity.quantile(0.9)
+    low = people.activity < people.activity.median()
+    assert people.visits[high].mean() > 5 * people.visits[low].mean()
+    # per visit, too: posting odds scale with the potential (posts grow faster than visits)
+    assert people.posts[high].sum() / people.visits[high].sum() > 2 * people.posts[low].sum() / people.visits[low].sum()
+
+
+def test_momentum_makes_each_post_raise_the_chance_of_the_next():
+    base = dict(relevance=0.5, recent_posters=3.0, commitment=0.5, content_role=False, activity=1.0, fear=0.3,
+                visibility=0.5, recent_activity=5.0, hunting=False, job_posts=0.1, own_posts=0)
+    on = BehaviourParams(post_momentum=1.0)
+    p = [rules.posting_probability(**{**base, "own_posts": n}, b=on) for n in (0, 1, 10)]
+    assert p[0] < p[1] < p[2]
+    assert rules.posting_probability(**{**base, "own_posts": 10}, b=B) == rules.posting_probability(**base, b=B)
+    # In a world, posters post more often each (pooled over three paired seeds: a small world's
+    # share of one-time posters alone moves by a few points with renewal and founding).
+    def posts(seed, **extra):
+        world = {"population.size": 3000, "groups.count": 20, "duration.weeks": 16, "seed": seed}
+        made = run_model(**world, **extra).tables()["professionals"].posts
+        return made[made > 0]
+    again = np.concatenate([posts(s, **{"behaviour.post_momentum": 1.0}) for s in (0, 1, 2)])
+    once = np.concatenate([posts(s) for s in (0, 1, 2)])
+    assert again.mean() > 1.3 * once.mean()  # more posts per poster
+    assert (again == 1).mean() < (once == 1).mean()  # fewer one-time posters
+
+
 def test_content_role_posts_far_more():
     model = run_model(**{"population.content_role": 0.05, "population.size": 3000, "groups.count": 20})
     pros = model.tables()["professionals"]
@@ -121,8 +164,9 @@ def test_defunct_employer_group_gets_no_new_members_and_goes_dormant_before_indu
         joined = members[members.group_id.isin(defunct) & ~members.initial]
         assert len(joined) == 0
         assert t["group_weeks"][t["group_weeks"].group_id.isin(defunct)].joins.sum() == 0
-        for charter, rows in groups.groupby("charter"):
-            weeks_to_dormancy[charter] += rows.weeks_to_dormancy.fillna(25).tolist()
+        for charter, rows in groups[groups.founded_week < 0].groupby("charter"):  # the groups present at the start
+            onset = rows.weeks_to_dormancy + rows.founded_week  # weeks from the start (from founding, less the age)
+            weeks_to_dormancy[charter] += onset.fillna(25).tolist()
     assert np.mean(weeks_to_dormancy["employment_association"]) < np.mean(weeks_to_dormancy["industry_profession"]) - 2
 
 
@@ -179,10 +223,11 @@ def test_a_reply_to_a_first_post_raises_the_chance_of_posting_again():
 
 
 def test_posting_rises_with_relevance_social_proof_and_commitment_and_falls_with_fear_and_overload():
-    base = dict(relevance=0.5, recent_posters=3.0, commitment=0.5, content_role=False, voice=1.0,
-                fear=0.3, visibility=0.5, recent_activity=5.0, hunting=False, job_posts=0.1, b=B)
+    base = dict(relevance=0.5, recent_posters=3.0, commitment=0.5, content_role=False, activity=1.0,
+                fear=0.3, visibility=0.5, recent_activity=5.0, hunting=False, job_posts=0.1, own_posts=2, b=B)
     p0 = rules.posting_probability(**base)
-    for key, value in (("relevance", 0.9), ("recent_posters", 10.0), ("commitment", 1.5), ("content_role", True)):
+    for key, value in (("relevance", 0.9), ("recent_posters", 10.0), ("commitment", 1.5), ("content_role", True),
+                       ("activity", 3.0)):
         assert rules.posting_probability(**{**base, key: value}) > p0, key
     for key, value in (("fear", 0.9), ("visibility", 0.9), ("recent_activity", 80.0)):
         assert rules.posting_probability(**{**base, key: value}) < p0, key

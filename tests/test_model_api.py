@@ -185,6 +185,7 @@ def test_model_from_params_object_and_network_graph():
         ({"charters.university_alumni.eligibility": []}, "eligibility is empty"),
         ({"charters.university_alumni.eligibility": ["pets"]}, "unknown entry 'pets'"),
         ({"population.sise": 10}, "unknown parameter population.sise"),
+        ({"population.voice_sigma": 1.0}, "population.voice_sigma was removed: the activity potential"),
         ({"population.size": "many"}, "population.size = 'many' is not a number"),
         ({"groups.count": 2.5}, "groups.count = 2.5 is not an integer"),
     ],

@@ -145,8 +145,8 @@ def test_null_groups_table_follows_its_weeks(small_run):
     assert (groups.final_state.astype(str) == last.state.astype(str).reindex(groups.index)).all()
     assert (groups.posts == weeks.groupby("group_id").posts.sum().reindex(groups.index)).all()
     onset = weeks[weeks.state.astype(str) == "dormant"].groupby("group_id").week.min() + 1.0
-    pd.testing.assert_series_equal(groups.weeks_to_dormancy, onset.reindex(groups.index).astype(float),
-                                   check_names=False)
+    onset = onset.reindex(groups.index).astype(float) - groups.founded_week  # counted from founding
+    pd.testing.assert_series_equal(groups.weeks_to_dormancy, onset, check_names=False)
 
 
 def test_summary_reports_the_ladder_beside_the_null(small_run):

@@ -121,6 +121,40 @@ def test_survival_with_a_fixed_horizon_and_per_charter():
     assert ea["time"].tolist() == [0, 1, 6] and ea["survival"].tolist() == [1, 0.5, 0.5]
 
 
+def test_kaplan_meier_with_delayed_entry_against_a_hand_computed_example():
+    # (entry, duration, event): A (0, 2, yes), B (0, 5, no), C (3, 4, yes), D (1, 6, yes), E (4, 6, no)
+    km = stats.kaplan_meier([2, 5, 4, 6, 6], [True, False, True, True, False], entry=[0, 0, 3, 1, 4])
+    assert km["time"].tolist() == [0, 2, 4, 5, 6]
+    assert km["at_risk"].tolist() == [2, 3, 3, 3, 2]  # C enters after 3, E after 4
+    assert km["survival"].tolist() == pytest.approx([1, 2 / 3, 4 / 9, 4 / 9, 2 / 9])
+    # Greenwood at time 4: 1/(3*2) + 1/(3*2), on the log(-log) scale
+    s, z = 4 / 9, 1.959964
+    se = math.sqrt(1 / 6 + 1 / 6) / abs(math.log(s))
+    expected = (s ** math.exp(z * se), s ** math.exp(-z * se))
+    assert (km["ci_low"][2], km["ci_high"][2]) == pytest.approx(expected, abs=1e-6)
+
+
+def test_kaplan_meier_without_entry_is_scipys_and_rejects_events_before_entry():
+    t, e = [3, 5, 5, 8, 10, 12], [True, True, False, True, False, True]
+    scipy_km, ours = stats.kaplan_meier(t, e), stats._product_limit(
+        *(stats.kaplan_meier(t, e)[c].to_numpy()[1:] for c in ("at_risk", "events")), 0.95)
+    np.testing.assert_allclose(np.c_[ours], scipy_km[["survival", "ci_low", "ci_high"]].to_numpy()[1:], atol=1e-9)
+    with pytest.raises(ValueError, match="duration > entry"):
+        stats.kaplan_meier([2], [True], entry=[3])
+
+
+def test_survival_from_founding_left_truncates_groups_dormant_before_the_reported_weeks():
+    groups = pd.DataFrame({
+        "group_id": range(4), "charter": "industry_profession",
+        "founded_week": [-20, -10, 2, 60],  # long before, before, during, after the 52 reported weeks
+        "weeks_to_dormancy": [12.0, 30.0, np.nan, np.nan],  # 0: dormant before week 0; 1: at age 30 (week 20)
+    })
+    km = data.survival_by_charter(groups, horizon_weeks=52)
+    assert km["entered"].iloc[0] == 2  # 0 was already dormant, 3 is not founded yet
+    assert km["time"].tolist() == [0, 30, 50]  # no event at week 1; 2 censored at age 50
+    assert km["at_risk"].tolist() == [1, 2, 1] and km["survival"].tolist() == pytest.approx([1, 0.5, 0.5])
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.booleans()), min_size=1, max_size=40))
 def test_kaplan_meier_is_a_non_increasing_share_inside_its_band(rows):

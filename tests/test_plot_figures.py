@@ -153,7 +153,8 @@ def test_every_sweep_figure_renders_and_skips_the_failed_job(sweep_dir, sweep_re
     assert any("job 4" in line and "failed" in line for line in report.skipped)
     heat = pd.read_csv(sweep_dir / "figures" / "data" / "fig4_thriving_heatmap.csv")
     assert list(heat.columns[:2]) == ["intervention", "groups.size_median"]  # from the sweep's own parameters
-    assert len(heat) == 4 and heat["n_groups"].sum() == 4 * 12
+    groups = sum(len(pd.read_parquet(sweep_dir / str(job) / "groups.parquet")) for job in range(4))
+    assert len(heat) == 4 and heat["n_groups"].sum() == groups >= 4 * 12  # 12 at the start, and those founded
     effects = pd.read_csv(sweep_dir / "figures" / "data" / "fig7_intervention.csv")
     assert effects["intervention"].iloc[0] == "none" and effects["n_jobs"].tolist() == [2, 2]
 
@@ -223,8 +224,11 @@ def test_figures_show_intervals(run_dir):
 def test_written_data_match_the_model_tables(run_dir, run_figures):
     groups = pd.read_parquet(run_dir / "groups.parquet")
     km = pd.read_csv(run_dir / "figures" / "data" / "fig3_survival.csv")
-    first = km[km["time"] == 0].set_index("charter")["at_risk"]
-    assert first.to_dict() == groups["charter"].value_counts().to_dict()
+    entered = km.groupby("charter")["entered"].first()
+    # every group founded by the horizon, less those already dormant when the reported weeks begin
+    age_at_start = (-groups["founded_week"]).clip(lower=0)
+    seen = (groups["founded_week"] < WEEKS) & ~(groups["weeks_to_dormancy"] <= age_at_start)
+    assert entered.to_dict() == groups[seen]["charter"].value_counts().to_dict()
     by_size = pd.read_csv(run_dir / "figures" / "data" / "fig2_thriving_by_size.csv")
     assert set(by_size["source"]) <= {"model", "null_model"}
     assert by_size.loc[by_size["source"] == "model", "n_groups"].sum() <= len(groups)

@@ -33,7 +33,7 @@ def test_probes_write_every_measure_per_seed_and_their_mean(tmp_path):
         assert set(entry["null_ladder"]) == {"one_rate", "per_charter", "per_charter_size", "own_rate"}
         assert set(entry["spinup"]) == {"dormant_at_horizon_dormant_in_week_0", "silent_all_reported_weeks",
                                         "median_weeks_to_dormancy"}
-        assert "S2" in entry and "S2_posters" in entry
+        assert {"S2", "S2_posters", "S1", "S3_posts", "S3_replies", "posters_posting_once"} <= set(entry)
     dormant = [e["model"]["share_dormant"] for e in got["seeds"].values()]
     assert got["mean"]["model"]["share_dormant"] == pytest.approx(sum(dormant) / 2)
 
@@ -49,3 +49,20 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, messag
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
     assert not out.exists()
+
+
+def test_compare_puts_each_json_in_a_column_with_its_mean_and_seeds(tmp_path, capsys):
+    def report(s2):
+        seeds = {str(i): {key: 0.5 for _, key, _ in probes.ROWS} for i in (1, 2)}
+        for i, value in zip(("1", "2"), s2, strict=True):
+            seeds[i]["S2"] = value
+        return {"seeds": seeds}
+
+    (tmp_path / "before.json").write_text(json.dumps(report([0.5, 0.6])))
+    (tmp_path / "after.json").write_text(json.dumps(report([0.7, 0.8])))
+    assert probes.main(["--compare", str(tmp_path / "before.json"), str(tmp_path / "after.json")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "| measure | before | after |"
+    assert "| S2 (Revision 3: top 1% of a large group's members, median over groups) | 55.0 (50.0, 60.0) | "\
+           "75.0 (70.0, 80.0) |" in lines
+    assert probes.main(["--compare", str(tmp_path / "missing.json")]) == 2

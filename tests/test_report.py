@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -41,9 +42,9 @@ def test_a_number_changed_by_hand_in_a_block_fails_the_check_and_the_report_rest
     readme = tree / "README.md"
     original = readme.read_text(encoding="utf-8")
     probes = next(b for b in report.blocks(tree, "README.md") if b.name == "probes")
-    assert "62.3%" in probes.body
-    readme.write_text(original[:probes.start] + probes.body.replace("62.3%", "63.3%", 1) + original[probes.end:],
-                      encoding="utf-8")
+    number = re.search(r"\| (\d+\.\d)% \|", probes.body).group(1)  # the first percentage of the table
+    edited = probes.body.replace(f"| {number}% |", f"| {float(number) + 1:.1f}% |", 1)
+    readme.write_text(original[:probes.start] + edited + original[probes.end:], encoding="utf-8")
     assert report.main(["--check", "--root", str(tree)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["README.md: generated block probes differs from its data (run groupsim-report)"]

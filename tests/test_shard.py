@@ -15,8 +15,9 @@ from sim.state import Groups, Memberships, State
 # every charter kind (an open-to-all one too) and groups founded later (founders)
 WORLD = {
     "population.size": 4000, "groups.count": 40, "duration.weeks": 3, "seed": 11, "duration.spinup_weeks": 0,
-    "groups.late_founded_share": 0.3, "groups.founding_weeks": 2,
-    "charters.open_source": {"eligibility": ["anyone"], "inflow": 5.0},
+    "charters.open_source": {"eligibility": ["anyone"], "inflow": 5.0, "founding_rate": 20.0},
+    "charters.employment_association.founding_rate": 20.0, "charters.university_alumni.founding_rate": 20.0,
+    "charters.industry_profession.founding_rate": 20.0,
     "groups.charter_mix": {"open_source": 0.25, "employment_association": 0.25, "university_alumni": 0.25,
                            "industry_profession": 0.25},
 }

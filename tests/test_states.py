@@ -32,10 +32,11 @@ def test_state_names_read_back_as_codes():
 
 @pytest.fixture(scope="module")
 def late_founded():
-    """A run in which a third of the groups are founded after the horizon."""
-    params = {"population.size": 1500, "groups.count": 24, "duration.weeks": 4, "duration.spinup_weeks": 0,
-              "groups.late_founded_share": 0.5, "groups.founding_weeks": 10, "seed": 3}
-    return GroupCultureModel(**params).run()
+    """A run stopped at week 2 of 10, with groups founded after it."""
+    params = {"population.size": 1500, "groups.count": 24, "duration.weeks": 10, "duration.spinup_weeks": 0,
+              "seed": 3, **{f"charters.{name}.founding_rate": 20.0
+                            for name in ("employment_association", "university_alumni", "industry_profession")}}
+    return GroupCultureModel(**params).run(weeks=2)
 
 
 def test_reporters_summary_and_dashboard_agree_on_one_denominator(late_founded):

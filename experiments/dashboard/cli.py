@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
 
 INSTALL = 'pip install -e ".[dashboard]"'
 # What renders offline: solara's front-end served from solara-assets of the
@@ -28,6 +35,49 @@ def missing_dependency() -> str | None:
     if int(versions["ipyvuetify"].split(".")[0]) >= 2:
         return f"ipyvuetify {versions['ipyvuetify']} lacks what Mesa 3.3's SolaraViz uses (needs < 2): run {INSTALL}"
     return None
+
+
+CHROMIUM = os.environ.get("GROUPSIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 1800}
+"""The headless Chromium (Debian's; Playwright cannot download one here) and the window that the browser
+test and ``python -m benchmarks dashboard --browser`` open the dashboard in."""
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(log: Path, port: int | None = None, timeout: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``groupsim-dashboard`` in a child process on 127.0.0.1, its output in ``log``: (its URL, the process).
+
+    Yields once the page answers; stops the server on exit. RuntimeError (with the log) if it
+    does not start within ``timeout`` seconds.
+    """
+    port = port or free_port()
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "experiments.dashboard.cli", "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the dashboard did not start:\n{Path(log).read_text()}") from None
+                time.sleep(0.5)
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> int:

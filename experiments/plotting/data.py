@@ -285,26 +285,33 @@ def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dic
 
 
 def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFrame:
-    """Figure 3: Kaplan-Meier share of groups not yet dormant, per charter.
+    """Figure 3: Kaplan-Meier share of groups not yet dormant, per charter, against weeks since founding.
 
-    A group's time is ``weeks_to_dormancy``; a group never dormant is censored at the
-    horizon (``horizon_weeks``: a number, or the column of that name per group). Returns
-    the :func:`stats.kaplan_meier` columns with ``charter`` first and ``interval``: with two
-    or more seeds the band is a bootstrap over seeds (:func:`stats.kaplan_meier_over_seeds`),
-    else Greenwood's.
+    A group's time is ``weeks_to_dormancy``, counted from its founding (``founded_week``, in
+    reported weeks; tables without it count from week 0). Groups founded before the reported
+    weeks enter the risk set at their age when the reported weeks begin (delayed entry, left
+    truncation); those already dormant by then are left out, never counted as dying in week
+    1; a group never dormant is censored at its age at the horizon (``horizon_weeks``: a
+    number, or the column of that name per group); groups not founded by the horizon are
+    left out. Returns the :func:`stats.kaplan_meier` columns with ``charter`` first and
+    ``interval``: with two or more seeds the band is a bootstrap over seeds
+    (:func:`stats.kaplan_meier_over_seeds`), else Greenwood's.
     """
     if horizon_weeks is None:
         horizon = groups["horizon_weeks"].astype(float)
     else:
         horizon = pd.Series(float(horizon_weeks), index=groups.index)
+    founded = groups["founded_week"].astype(float) if "founded_week" in groups else pd.Series(0.0, index=groups.index)
+    entry = (-founded).clip(lower=0.0)
     dormant = groups["weeks_to_dormancy"].notna()
-    durations = groups["weeks_to_dormancy"].astype(float).where(dormant, horizon)
+    durations = groups["weeks_to_dormancy"].astype(float).where(dormant, horizon - founded)
+    seen = (durations > entry) & (founded < horizon)  # not dormant when first seen; founded by the horizon
     seeds = _units(groups)["seed"].astype(str)
     parts = []
     for charter in charter_order(groups["charter"]):
-        mask = groups["charter"] == charter
-        km = stats.kaplan_meier_over_seeds(durations[mask], dormant[mask], seeds[mask])
-        parts.append(km.assign(charter=charter))
+        mask = (groups["charter"] == charter) & seen
+        km = stats.kaplan_meier_over_seeds(durations[mask], dormant[mask], seeds[mask], entry=entry[mask])
+        parts.append(km.assign(charter=charter, entered=int(mask.sum())))
     out = pd.concat(parts, ignore_index=True)
     return out[["charter", *[c for c in out.columns if c != "charter"]]]
 

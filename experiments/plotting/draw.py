@@ -308,7 +308,7 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
         for charter in charters:
             t = table[table["charter"] == charter]
             st = styles[charter]
-            n = int(t["at_risk"].iloc[0])
+            n = int(t["entered"].iloc[0] if "entered" in t else t["at_risk"].iloc[0])
             ax.step(
                 t["time"],
                 t["survival"],
@@ -330,16 +330,18 @@ def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None 
                 fontsize=9,
                 va="top",
             )
-        ax.set_xlim(0, horizon * 1.02)
+        ax.set_xlim(0, max(float(table["time"].max()), horizon) * 1.02)
         ax.set_ylim(-0.02, 1.03)
-        ax.set_xlabel("weeks since start")
+        ax.set_xlabel("weeks since founding")
         ax.set_ylabel("share of groups not yet dormant")
         ax.legend(title="charter", frameon=False, loc="upper right")
         ax.grid(True, color="0.9")
         fig.suptitle("How long do groups stay alive? Time to dormancy by charter")
         _note(
             fig,
-            f"Kaplan-Meier; groups never dormant are censored at week {horizon:g} (|); "
+            "Kaplan-Meier from founding; groups founded before the reported weeks enter at their age when they "
+            "begin (delayed entry) and are left out if already dormant then (left truncation); groups never "
+            "dormant are censored at the horizon (|); "
             + _survival_band(set(table.get("interval", ())))
             + (
                 f"; no group can be dormant before week {earliest:g}, after this run's horizon"

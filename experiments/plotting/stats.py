@@ -2,7 +2,8 @@
 
 scipy does the work where it has it: Wilson intervals (``binomtest(...).proportion_ci``)
 and Kaplan-Meier with log(-log) Greenwood bands (``ecdf`` on ``CensoredData``). What scipy
-lacks is written here: Newcombe's interval for a difference of proportions, the
+lacks is written here: Kaplan-Meier with delayed entry (left truncation), Newcombe's
+interval for a difference of proportions, the
 order-statistic median interval, Lorenz curves, Gini and top shares; the interval of a mean
 over seeds is :func:`experiments.intervals.over_seeds`, and medians and survival curves over
 seeds follow its rule: no interval below 3 seeds, a t-interval over the seeds' own medians or
@@ -160,8 +161,8 @@ def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float]:
     return m, m - half, m + half
 
 
-def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
-    """Kaplan-Meier survival curve with Greenwood log(-log) confidence band (scipy ``ecdf``).
+def kaplan_meier(durations, events, level: float = LEVEL, entry=None) -> pd.DataFrame:
+    """Kaplan-Meier survival curve with Greenwood log(-log) confidence band.
 
     Args:
         durations: time to the event or to censoring, one per subject.
@@ -169,6 +170,13 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
             was censored (still event-free when last seen). Subjects censored at a time
             with events are counted as at risk at that time.
         level: confidence level of the band.
+        entry: delayed entry (left truncation): the time at which each subject was first
+            seen, event-free; it is at risk at times ``t`` with ``entry < t <= duration``.
+            Subjects must have ``duration > entry``. Default: all enter at 0.
+
+    Without delayed entry scipy computes the curve and band (``ecdf``); scipy has no
+    delayed entry, so with it the product-limit estimate and Greenwood's variance are
+    computed here (:func:`_product_limit`), the same formulas with the risk sets shrunk.
 
     Returns:
         One row for time 0 and one per distinct time: ``time, at_risk, events,
@@ -179,23 +187,29 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
     e = np.asarray(events, dtype=bool)
     if t.shape != e.shape:
         raise ValueError("durations and events differ in length")
+    start = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
     keep = ~np.isnan(t)
-    t, e = t[keep], e[keep]
+    t, e, start = t[keep], e[keep], start[keep]
+    if np.any((start > 0) & (start >= t)):
+        raise ValueError("every subject needs duration > entry (leave out those with the event before entry)")
     times = np.unique(t)
-    at_risk = (t[None, :] >= times[:, None]).sum(axis=1).astype(float)
+    entered = (start[None, :] < times[:, None]) | (start[None, :] <= 0)  # entry 0: at risk from the start
+    at_risk = (entered & (t[None, :] >= times[:, None])).sum(axis=1).astype(float)
     deaths = (e[None, :] & (t[None, :] == times[:, None])).sum(axis=1).astype(float)
     censored = (~e[None, :] & (t[None, :] == times[:, None])).sum(axis=1).astype(float)
     surv, low, high = np.ones(len(times)), np.ones(len(times)), np.ones(len(times))
-    if e.any():
+    if e.any() and not start.any():
         sf = ecdf(CensoredData(uncensored=t[e], right=t[~e])).sf
         surv = sf.evaluate(times)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # undefined where survival is 0 or 1
             band = sf.confidence_interval(confidence_level=level, method="log-log")
             low, high = band.low.evaluate(times), band.high.evaluate(times)
+    elif e.any():
+        surv, low, high = _product_limit(at_risk, deaths, level)
     low = np.where(surv >= 1, 1.0, np.where(surv <= 0, 0.0, low))
     high = np.where(surv >= 1, 1.0, np.where(surv <= 0, 0.0, high))
-    n = float(len(t))
+    n = float(np.sum(start <= 0))
     table = pd.DataFrame(
         {
             "time": np.concatenate([[0.0], times]),
@@ -211,7 +225,21 @@ def kaplan_meier(durations, events, level: float = LEVEL) -> pd.DataFrame:
     return table.drop_duplicates("time", keep="last").reset_index(drop=True)
 
 
-def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_resamples: int = 1000) -> pd.DataFrame:
+def _product_limit(at_risk: np.ndarray, deaths: np.ndarray, level: float) -> tuple:
+    """Kaplan-Meier ``prod(1 - d / n)`` with Greenwood's log(-log) band, from risk sets and events per time."""
+    hazard = np.divide(deaths, at_risk, out=np.zeros_like(deaths), where=at_risk > 0)
+    surv = np.cumprod(1.0 - hazard)
+    left = at_risk - deaths
+    greenwood = np.cumsum(np.divide(deaths, at_risk * left, out=np.zeros_like(deaths), where=left > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(surv)
+        half = z_value(level) * np.sqrt(greenwood) / np.abs(log_s)  # on the scale of log(-log S)
+        low, high = surv ** np.exp(half), surv ** np.exp(-half)
+    return surv, low, high
+
+
+def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_resamples: int = 1000,
+                            entry=None) -> pd.DataFrame:
     """Kaplan-Meier of all groups, with a band over seeds instead of groups.
 
     Groups of one seed share members and random streams, so Greenwood's band (groups as
@@ -223,17 +251,20 @@ def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_re
     interval of :func:`experiments.intervals.over_seeds` over them (``t``; none below 3
     seeds). Same columns as :func:`kaplan_meier`, plus ``interval``; with one seed,
     :func:`kaplan_meier` with ``interval`` = ``greenwood``. A band always holds the curve.
+    ``entry``: delayed entry, as for :func:`kaplan_meier`.
     """
-    table = kaplan_meier(durations, events, level)
+    table = kaplan_meier(durations, events, level, entry)
     t, e, s = (np.asarray(a) for a in (durations, events, seeds))
+    start = np.zeros(len(t)) if entry is None else np.asarray(entry, dtype=float)
     keep = ~np.isnan(t.astype(float))
-    t, e, s = t[keep].astype(float), e[keep].astype(bool), s[keep]
+    t, e, s, start = t[keep].astype(float), e[keep].astype(bool), s[keep], start[keep]
     units = pd.unique(s)
     if len(units) < 2:
         return table.assign(interval="greenwood")
     times = table["time"].to_numpy()
     member = s[None, :] == units[:, None]  # seeds x groups
-    at_risk = member.astype(float) @ (t[:, None] >= times[None, :])  # seeds x times
+    entered = (start[:, None] < times[None, :]) | (start[:, None] <= 0)
+    at_risk = member.astype(float) @ ((t[:, None] >= times[None, :]) & entered)  # seeds x times
     deaths = member.astype(float) @ (e[:, None] & (t[:, None] == times[None, :]))
     if len(units) < intervals.BOOTSTRAP_FROM:
         hazard = np.divide(deaths, at_risk, out=np.zeros_like(deaths), where=at_risk > 0)

@@ -1,0 +1,119 @@
+"""Is the open world stationary? Issue 20's check on the default world.
+
+    python -m benchmarks stationarity [--seeds 1 2 3] [--out PATH] [key=value ...]
+
+The default world (``groupsim`` defaults: 20,000 professionals, 150 groups at the start,
+groups founded and professionals renewed at the default rates, 104-week spin-up, 52
+reported weeks) unless ``key=value`` overrides are given. Per seed, over the reported
+weeks: share dormant (of the groups founded by then) and memberships per person (current
+memberships at week end over professionals), the means of the first and of the last 13
+weeks and their change (targets: at most 3 points and 3%), and the change of share
+dormant among the groups present at the start alone (the rest were founded in the run);
+the share of the groups
+present at the horizon that were founded during the reported weeks (target: at least
+10%); the median age of the groups present in the first and the last week (group ages
+stop drifting); CPU seconds. Writes ``benchmarks/results/stationarity.json`` (default
+``--out``) and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import GroupCultureModel
+
+RESULTS = Path(__file__).parent / "results"
+QUARTER = 13  # weeks compared at each end
+
+
+def register(commands) -> None:
+    """Add ``stationarity`` to the harness's subcommands."""
+    ap = commands.add_parser("stationarity", help="probe: is the open world stationary over the reported weeks?",
+                             description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--out", type=Path, default=RESULTS / "stationarity.json")
+    ap.add_argument("overrides", metavar="key=value", nargs="*", help="model parameters (default: the default world)")
+    ap.set_defaults(run=run)
+
+
+def _share_dormant(group_weeks: pd.DataFrame) -> pd.Series:
+    """Share dormant per week, of the groups founded by then."""
+    founded = group_weeks.state.notna().groupby(group_weeks.week).sum()
+    return (group_weeks.state.astype(str) == "dormant").groupby(group_weeks.week).sum() / founded
+
+
+def measure(tables: dict, professionals: int, at_start: int) -> dict:
+    """The stationarity measures of one run's tables (see the module docstring); ``at_start``: groups.count."""
+    gw, groups = tables["group_weeks"], tables["groups"]
+    weeks = int(gw.week.max()) + 1
+    dormant = _share_dormant(gw)
+    stock = _share_dormant(gw[gw.group_id < at_start])  # ids: the groups present at the start come first
+    per_person = gw.groupby("week").members.sum() / professionals
+    present = groups[groups.founded_week < weeks]
+    ages = [float(np.median(week - present.founded_week[present.founded_week <= week])) for week in (0, weeks - 1)]
+    first, last = slice(0, QUARTER), slice(weeks - QUARTER, weeks)
+    d0, d1 = dormant.iloc[first].mean(), dormant.iloc[last].mean()
+    m0, m1 = per_person.iloc[first].mean(), per_person.iloc[last].mean()
+    return {
+        "share_dormant_first_13": round(float(d0), 4), "share_dormant_last_13": round(float(d1), 4),
+        "share_dormant_change_points": round(float(100 * (d1 - d0)), 2),
+        "share_dormant_change_points_groups_present_at_start":
+            round(float(100 * (stock.iloc[last].mean() - stock.iloc[first].mean())), 2),
+        "memberships_per_person_first_13": round(float(m0), 3), "memberships_per_person_last_13": round(float(m1), 3),
+        "memberships_per_person_change_percent": round(float(100 * (m1 / m0 - 1)), 2),
+        "groups_at_horizon": len(present),
+        "share_founded_in_reported_weeks": round(float((present.founded_week >= 0).mean()), 4),
+        "median_group_age_weeks_first_last": ages,
+        "exits_per_week": round(float(gw.groupby("week").exits.sum().mean()), 1),
+        "joins_per_week": round(float(gw.groupby("week").joins.sum().mean()), 1),
+        "leaves_per_week": round(float(gw.groupby("week").leaves.sum().mean()), 1),
+    }
+
+
+def passes(row: dict) -> bool:
+    """Issue 20's targets for one seed."""
+    return (abs(row["share_dormant_change_points"]) <= 3 and abs(row["memberships_per_person_change_percent"]) <= 3
+            and row["share_founded_in_reported_weeks"] >= 0.10)
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """``key=value`` strings as model overrides: integers, numbers, or else the text (e.g. a choice)."""
+    config = {}
+    for item in items:
+        key, value = item.split("=", 1)
+        for kind in (int, float, str):
+            try:
+                config[key] = kind(value)
+                break
+            except ValueError:
+                continue
+    return config
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run each seed, measure it, write and print the result."""
+    overrides = dict(a.split("=", 1) for a in args.overrides)
+    config = parse_overrides(args.overrides)
+    rows = []
+    for seed in args.seeds:
+        start = time.process_time()
+        model = GroupCultureModel(seed=seed, **config)
+        tables = model.run().tables()
+        row = {"seed": seed, **measure(tables, model.params.population.size, model.params.groups.count)}
+        row["cpu_seconds"] = round(time.process_time() - start, 1)
+        row["passes"] = passes(row)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    out = {"command": "python -m benchmarks stationarity " + " ".join(
+        [f"--seeds {' '.join(map(str, args.seeds))}", *args.overrides]),
+        "overrides": overrides, "seeds": rows, "all_pass": all(r["passes"] for r in rows),
+        "table": pd.DataFrame(rows).drop(columns=["median_group_age_weeks_first_last"]).mean().round(3).to_dict()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}; all seeds pass: {out['all_pass']}")
