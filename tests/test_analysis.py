@@ -124,6 +124,14 @@ def test_a_report_row_names_its_interval_over_seeds():
     assert one["interval"] == "none (n<3)" and np.isnan(one["ci_low"])
 
 
+def test_a_calibration_target_needs_80_percent_of_seeds_in_range_and_other_checks_half():
+    values = np.full(10, 0.5)  # mean in range; how many seeds passed on their own decides
+    def verdict(role, passed):
+        return validation.judge("fact", "S1", role, "what", values, 0.0, 1.0, "target", "source", passed)["pass"]
+    assert verdict("calibration", 8) and not verdict("calibration", 7)  # Revision 3: at least 80% of seeds
+    assert verdict("validation", 5) and not verdict("validation", 4)  # any other check: at least half
+
+
 @pytest.mark.slow
 def test_tiny_morris_sweep_writes_sensitivity_csv_and_reanalyses_a_partial_sweep(tmp_path):
     root = tmp_path / "sweep"
