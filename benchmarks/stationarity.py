@@ -12,7 +12,7 @@ dormant among the groups present at the start alone (the rest were founded in th
 the share of the groups
 present at the horizon that were founded during the reported weeks (target: at least
 10%); the median age of the groups present in the first and the last week (group ages
-stop drifting); CPU seconds. Writes ``benchmarks/results/stationarity.json`` (default
+stop drifting); CPU seconds. Writes ``docs/findings/stationarity.json`` (default
 ``--out``) and prints it.
 """
 
@@ -28,7 +28,7 @@ import pandas as pd
 
 from sim import GroupCultureModel
 
-RESULTS = Path(__file__).parent / "results"
+FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "findings"
 QUARTER = 13  # weeks compared at each end
 
 
@@ -37,7 +37,7 @@ def register(commands) -> None:
     ap = commands.add_parser("stationarity", help="probe: is the open world stationary over the reported weeks?",
                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    ap.add_argument("--out", type=Path, default=RESULTS / "stationarity.json")
+    ap.add_argument("--out", type=Path, default=FINDINGS / "stationarity.json")
     ap.add_argument("overrides", metavar="key=value", nargs="*", help="model parameters (default: the default world)")
     ap.set_defaults(run=run)
 

@@ -200,6 +200,48 @@ def render_by_size(root: Path, key: str) -> str:
             " own per-capita rate, judged by the same classifier.\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
 
 
+OUTCOMES = {"share_dormant": ("share dormant", True), "posts_per_1000_members_week": ("posts per 1,000 member-weeks", False)}
+
+
+def render_seed_question(root: Path, _arg: str) -> str:
+    """The seed's seven causes ranked by effect, per outcome (``experiment=seed_question``)."""
+    e = entry(root, "seed_question")
+    rows = pd.read_csv(root / e["file"])
+    parts = []
+    for outcome, (name, points) in OUTCOMES.items():
+        part = rows[rows["outcome"] == outcome].sort_values("rank", na_position="last")
+        lines = [f"| rank | cause: effect on {name} | kind | effect [95% interval over seeds] |",
+                 "|---|---|---|---|"]
+        for r in part.itertuples():
+            scale = 100.0 if points else 1.0
+            effect = f"{scale * r.effect:+.1f}" if points else f"{r.effect:+.2f}"
+            span = _interval(r.low, r.high, r.interval, points=True) if points else (
+                f"[{r.low:+.2f}, {r.high:+.2f}] ({r.interval})")
+            rank = "not ranked" if pd.isna(r.rank) else f"{r.rank:g}"
+            lines.append(f"| {rank} | {r.label}{'' if r.detectable else ' (n.d.)'} | {r.kind} | {effect} {span} |")
+        parts.append("\n".join(lines))
+    note = ("Effects in percentage points of share dormant and in posts per 1,000 member-weeks; n.d.: not"
+            " detectable (the interval holds 0).")
+    return "\n\n".join(parts) + f"\n\n{note}\n\n{provenance(e)}"
+
+
+def render_stationarity(root: Path, _arg: str) -> str:
+    """Issue 20's stationarity check per seed (``python -m benchmarks stationarity``), with its targets."""
+    e = entry(root, "stationarity")
+    seeds = json.loads((root / e["file"]).read_text(encoding="utf-8"))["seeds"]
+    lines = ["| seed | share dormant, last minus first 13 reported weeks (target: within 3 points) | ... groups"
+             " present at the start only | memberships per person (target: within 3%) | groups at the horizon"
+             " founded in the reported weeks (target: at least 10%) | median group age, first and last week |"
+             " passes |", "|---|---|---|---|---|---|---|"]
+    for s in seeds:
+        first, last = s["median_group_age_weeks_first_last"]
+        lines.append(f"| {s['seed']} | {s['share_dormant_change_points']:+.1f} points"
+                     f" | {s['share_dormant_change_points_groups_present_at_start']:+.1f} points"
+                     f" | {s['memberships_per_person_change_percent']:+.1f}% | {_share(s['share_founded_in_reported_weeks'])}"
+                     f" | {first:g} and {last:g} weeks | {'yes' if s['passes'] else 'no'} |")
+    return "\n".join(lines) + f"\n\n{provenance(e)}"
+
+
 def render_status(root: Path, key: str) -> str:
     """Where a findings file stands: its provenance when it exists, else how to make it."""
     e = entry(root, key)
@@ -247,6 +289,8 @@ BLOCKS: Dict[str, Block] = {
     "by-size": Block(_file_of(""), render_by_size),
     "manifest": Block(_fixed(MANIFEST), render_manifest),
     "interval-rule": Block(_fixed("experiments/intervals.py"), render_rule),
+    "stationarity": Block(_file_of("stationarity"), render_stationarity),
+    "seed-question": Block(_file_of("seed_question"), render_seed_question),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

@@ -175,3 +175,28 @@ def test_three_paired_differences_get_a_t_interval_not_their_range():
     ci = intervals.over_seeds([8.3, 8.3, 16.7])
     assert ci.method == "t" and ci.mean == pytest.approx(11.1)
     assert ci.low == pytest.approx(-0.95, abs=0.05) and ci.high == pytest.approx(23.15, abs=0.05)
+
+
+def test_the_stationarity_block_shows_each_seed_against_its_targets(tree, capsys):
+    path = tree / "docs" / "findings" / "stationarity.json"
+    data = json.loads(path.read_text())
+    block = report.render(tree, "stationarity", "docs/findings/stationarity.json")
+    first = data["seeds"][0]
+    assert f"| {first['seed']} | {first['share_dormant_change_points']:+.1f} points" in block
+    assert sum(line.startswith("| ") for line in block.splitlines()) == 1 + len(data["seeds"])  # header, a row each
+    data["seeds"][0]["share_dormant_change_points"] += 1.0
+    path.write_text(json.dumps(data))
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    assert "docs/ODD.md: generated block stationarity differs" in capsys.readouterr().err
+
+
+def test_the_seed_question_block_ranks_each_outcome_and_marks_what_is_not_detectable(tree):
+    rows = pd.read_csv(tree / "docs" / "findings" / "seed_question.csv")
+    block = report.render(tree, "seed-question", "docs/findings/seed_question.csv")
+    for outcome in ("share dormant", "posts per 1,000 member-weeks"):
+        assert f"cause: effect on {outcome}" in block
+    assert sum(line.startswith("| ") for line in block.splitlines()) == 2 + len(rows)  # a header per outcome
+    for r in rows[~rows["detectable"]].itertuples():
+        assert f"{r.label} (n.d.)" in block
+    first = rows[(rows["outcome"] == "share_dormant") & (rows["rank"] == 1)].iloc[0]
+    assert f"| 1 | {first.label}" in block and f"{100 * first.effect:+.1f}" in block
