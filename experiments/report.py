@@ -101,13 +101,18 @@ def validation_table(path: Path) -> pd.DataFrame:
     return table
 
 
-def render_validation(root: Path, _arg: str) -> str:
-    """The validation report (facts and held-out patterns over seeds) from ``docs/findings/validation.csv``."""
+def _validation(root: Path) -> tuple[Dict, pd.DataFrame | None]:
+    """The validation entry and its table (None until the findings file exists)."""
     e = entry(root, "validation")
     path = root / e["file"]
-    if not path.exists():
+    return e, validation_table(path) if path.exists() else None
+
+
+def render_validation(root: Path, _arg: str) -> str:
+    """The validation report (facts and held-out patterns over seeds) from ``docs/findings/validation.csv``."""
+    e, table = _validation(root)
+    if table is None:
         return pending(e)
-    table = validation_table(path)
     seeds = int(table["seeds"].max())
     header = validation.header(e["sweep"], seeds, e["size"]) + f"\n\n{provenance(e)}"
     return validation.markdown(table, header).rstrip("\n")
@@ -115,11 +120,9 @@ def render_validation(root: Path, _arg: str) -> str:
 
 def render_verdicts(root: Path, _arg: str) -> str:
     """One line per fact and pattern: its verdict and mean over seeds (for the README and FINDINGS)."""
-    e = entry(root, "validation")
-    path = root / e["file"]
-    if not path.exists():
+    e, table = _validation(root)
+    if table is None:
         return pending(e)
-    table = validation_table(path)
     words = {True: "pass", False: "FAIL", None: "not judged"}
     def cell(r: Dict) -> str:
         if not math.isfinite(r["value"]):
@@ -200,7 +203,8 @@ def render_by_size(root: Path, key: str) -> str:
             " own per-capita rate, judged by the same classifier.\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
 
 
-OUTCOMES = {"share_dormant": ("share dormant", True), "posts_per_1000_members_week": ("posts per 1,000 member-weeks", False)}
+OUTCOMES = {"share_dormant": ("share dormant", True),
+            "posts_per_1000_members_week": ("posts per 1,000 member-weeks", False)}
 
 
 def render_seed_question(root: Path, _arg: str) -> str:
@@ -237,7 +241,8 @@ def render_stationarity(root: Path, _arg: str) -> str:
         first, last = s["median_group_age_weeks_first_last"]
         lines.append(f"| {s['seed']} | {s['share_dormant_change_points']:+.1f} points"
                      f" | {s['share_dormant_change_points_groups_present_at_start']:+.1f} points"
-                     f" | {s['memberships_per_person_change_percent']:+.1f}% | {_share(s['share_founded_in_reported_weeks'])}"
+                     f" | {s['memberships_per_person_change_percent']:+.1f}%"
+                     f" | {_share(s['share_founded_in_reported_weeks'])}"
                      f" | {first:g} and {last:g} weeks | {'yes' if s['passes'] else 'no'} |")
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 

@@ -19,7 +19,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from experiments import intervals, results
+from experiments import results
 from experiments.analysis import baseline, calibration, design, outputs, seed_question, sensitivity, validation, waves
 from experiments.analysis.sweeper import design_of, factor_table, raw_design, sweep_seeds
 from experiments.config import model_params
