@@ -71,7 +71,7 @@ def test_invariants_hold_for_any_valid_configuration(config):
     assert members.visits.sum() == hourly.visits.sum()
     start = members.attrs["report_start_tick"]  # memberships keep their whole history; weeks are reported ones
     assert gw.joins.sum() == ((~members.initial) & (members.joined_tick >= start)).sum()
-    assert gw.leaves.sum() == (members.left_tick >= start).sum()
+    assert gw.leaves.sum() + gw.exits.sum() == (members.left_tick >= start).sum()  # exits: left the platform
     last = gw[gw.week == gw.week.max()].set_index("group_id").members
     assert (last.reindex(groups.group_id).to_numpy() == groups.final_members.to_numpy()).all()
     current = members[members.left_tick.isna()].groupby("group_id").size()

@@ -171,7 +171,8 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
         styles = {c: LINE_STYLES[i % len(LINE_STYLES)] for i, c in enumerate(classes)}
         colors = {c: st["color"] for c, st in styles.items()}
         lines = {c: st["linestyle"] for c, st in styles.items()}
-        fig = new_figure(3.6)
+        key_rows = -(-(len(classes) + 4) // 2)  # the legend below: a line per size class and four more, two columns
+        fig = new_figure(3.6 + 0.25 * max(0, key_rows - 3))  # taller when more size classes need more legend rows
         axes = fig.subplots(1, len(charters), squeeze=False)[0]  # each charter on its own linear scale
         thriving = float(thresholds["thriving_posts_per_week"])
         dormant = float(thresholds["dormant_max_posts"]) / float(thresholds["dormant_window_weeks"])
@@ -199,7 +200,8 @@ def figure_activity(table: pd.DataFrame, thresholds: dict) -> Figure:
                 Line2D([], [], color=colors[c], linestyle=lines[c], label=f"median group, initial size {c}")
                 for c in classes
             ),
-            Patch(color="0.55", alpha=0.4, lw=0, label=f"band: median's 95% CI\n({_median_method(table)})"),
+            Patch(color="0.55", alpha=0.4, lw=0,
+                  label=textwrap.fill(f"band: median's 95% CI ({_median_method(table)})", 48)),
             Line2D([], [], color="0.3", lw=0.8, alpha=0.7, label="thin: 90th-percentile group"),
             Line2D(
                 [],
