@@ -133,9 +133,18 @@ def events_per_second(args) -> None:
     save("events", rows)
 
 
+def groupsim() -> str:
+    """The ``groupsim`` script of this interpreter's environment (a venv need not be on PATH), else PATH's."""
+    beside = Path(sys.executable).with_name("groupsim")
+    return str(beside) if beside.exists() else "groupsim"
+
+
 def timed_command(argv: list[str]) -> dict:
-    """Run ``argv`` under /usr/bin/time -v: wall, CPU (user + sys) and peak RSS."""
+    """Run ``argv`` under /usr/bin/time -v: wall, CPU (user + sys), peak RSS; a failed command stops the benchmark."""
     proc = subprocess.run(["/usr/bin/time", "-v", *argv], cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SystemExit(f"benchmark command failed (exit {proc.returncode}): {' '.join(argv)}: {tail}")
     report = dict(re.findall(r"^\s*([^:\n]+(?:\([^)]*\))?[^:\n]*):\s+(.*)$", proc.stderr, flags=re.M))
     wall = report.get("Elapsed (wall clock) time (h:mm:ss or m:ss)", "0:0")
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.split(":"))))
@@ -147,20 +156,20 @@ def timed_command(argv: list[str]) -> dict:
 
 def command_line(args) -> None:
     with tempfile.TemporaryDirectory() as out:
-        argv = ["groupsim", f"seed={args.seed}", f"population.size={args.size}", f"groups.count={args.groups}",
+        argv = [groupsim(), f"seed={args.seed}", f"population.size={args.size}", f"groups.count={args.groups}",
                 f"duration.weeks={args.weeks}", "plots=false", f"hydra.run.dir={out}"]
         if args.spinup is not None:
             argv.append(f"duration.spinup_weeks={args.spinup}")
-        row = {"argv": " ".join(argv[:-1]), **timed_command(argv)}
+        row = {"argv": " ".join(["groupsim", *argv[1:-1]]), **timed_command(argv)}
     name = "cli" if args.spinup is None else f"cli_spinup{args.spinup}"
     save(name, [row])
 
 
 def design(args) -> None:
     with tempfile.TemporaryDirectory() as out:
-        argv = ["groupsim", "-m", f"seed=range(1,{args.jobs + 1})", "plots=false", "hydra/launcher=joblib",
+        argv = [groupsim(), "-m", f"seed=range(1,{args.jobs + 1})", "plots=false", "hydra/launcher=joblib",
                 f"hydra.launcher.n_jobs={args.n_jobs}", f"hydra.sweep.dir={out}"]
-        row = {"argv": " ".join(argv[:-1]), "jobs": args.jobs, **timed_command(argv)}
+        row = {"argv": " ".join(["groupsim", *argv[1:-1]]), "jobs": args.jobs, **timed_command(argv)}
     save("design", [row])
 
 

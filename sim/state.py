@@ -179,7 +179,9 @@ class Records:
     def __post_init__(self):
         shape = (self.weeks, self.n_groups)
         for name in ("posts", "replies", "manager_posts", "posters", "joins", "leaves", "exits", "members"):
-            setattr(self, f"week_{name}", np.zeros(shape, dtype=np.int64))
+            # int32: a group's weekly count stays far below 2**31 (half the memory of int64 for the run's
+            # largest records; the peak of a 1M run comes later, when the tables are written)
+            setattr(self, f"week_{name}", np.zeros(shape, dtype=np.int32))
         self.week_state = np.full(shape, -1, dtype=np.int8)
         for name in ("visits", "posts", "replies"):
             setattr(self, f"hour_{name}", np.zeros(self.ticks, dtype=np.int64))

@@ -151,3 +151,11 @@ def test_the_emulator_benchmark_writes_cpu_seconds_per_number_of_draws(tmp_path,
     harness.main(["emulator", "--draws", "20", "--candidates", "100"])
     rows = json.loads((tmp_path / "emulator.json").read_text())["rows"]
     assert rows[0]["draws"] == 20 and rows[0]["fit"]["cpu_s"] >= 0 and rows[0]["predict"]["cpu_s"] >= 0
+
+
+@pytest.mark.slow  # starts groupsim
+def test_a_failed_benchmark_command_stops_with_one_line_instead_of_recording_zeros():
+    from benchmarks import throughput
+
+    with pytest.raises(SystemExit, match=r"benchmark command failed \(exit 2\): .*population.size=-1"):
+        throughput.timed_command([throughput.groupsim(), "population.size=-1"])
