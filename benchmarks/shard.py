@@ -34,14 +34,14 @@ AFFILIATIONS_BY_AGENT = ("past_employers",)  # rows of the kept professionals, e
 # Groups: how each field is restricted
 PER_GROUP = ("charter", "anchor_value", "defunct", "relevance", "visibility", "job_posts", "identity",
              "conversation", "inflow", "open_to_all", "ring_tick", "ring_replied", "ring_first", "ring_pos",
-             "founded_week")  # rows of the kept groups (anchor ids are kept)
+             "founded_week", "closed_week")  # rows of the kept groups (anchor ids are kept)
 GROUP_SCALED = ("activity", "recent_posters")  # rows of the kept groups, times the share of founders kept
 GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founders", "founder_commitment")
 
 # State: how each field is restricted (caches are left None and recomputed on first use)
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
                  "dirty", "left_pending", "interventions",  # interventions: none before any hour
-                 "renewal")  # renewal: a fresh copy of the stream
+                 "renewal", "closure")  # renewal, closure: fresh copies of the streams
 STATE_CACHES = ("session_classes", "by_class", "availability")
 
 RULES = {
@@ -174,6 +174,7 @@ def restrict(state: State, keep_agents: np.ndarray, keep_groups: np.ndarray) -> 
         records=Records(rec.weeks, len(groups), rec.ticks, rec.spinup),
         capacity=state.capacity[agents],
         renewal=_fresh(state.renewal),
+        closure=_fresh(state.closure),
     )
     out.rebuild_index()
     return out

@@ -5,14 +5,17 @@
 The default world (``groupsim`` defaults: 20,000 professionals, 150 groups at the start,
 groups founded and professionals renewed at the default rates, 104-week spin-up, 52
 reported weeks) unless ``key=value`` overrides are given. Per seed, over the reported
-weeks: share dormant (of the groups founded by then) and memberships per person (current
+weeks: share dormant (of the groups open then) and memberships per person (current
 memberships at week end over professionals), the means of the first and of the last 13
 weeks and their change (targets: at most 3 points and 3%), and the change of share
 dormant among the groups present at the start alone (the rest were founded in the run);
 the share of the groups
 present at the horizon that were founded during the reported weeks (target: at least
 10%); the median age of the groups present in the first and the last week (group ages
-stop drifting); CPU seconds. Writes ``docs/findings/stationarity.json`` (default
+stop drifting); CPU seconds; and, over the seeds, the mean change of
+share dormant and of memberships per person with its interval (experiments.intervals:
+the systematic drift) and their standard deviation (the seed-to-seed noise a single
+seed's change carries). Writes ``docs/findings/stationarity.json`` (default
 ``--out``) and prints it.
 """
 
@@ -26,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.intervals import over_seeds
 from sim import GroupCultureModel
 
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "findings"
@@ -48,6 +52,12 @@ def _share_dormant(group_weeks: pd.DataFrame) -> pd.Series:
     return (group_weeks.state.astype(str) == "dormant").groupby(group_weeks.week).sum() / founded
 
 
+def _open(groups: pd.DataFrame, week: int) -> pd.Series:
+    """Groups founded by ``week`` and not closed before it."""
+    closed = groups.closed_week.astype("Float64").fillna(np.inf) if "closed_week" in groups else np.inf
+    return (groups.founded_week <= week) & (closed >= week)
+
+
 def measure(tables: dict, professionals: int, at_start: int) -> dict:
     """The stationarity measures of one run's tables (see the module docstring); ``at_start``: groups.count."""
     gw, groups = tables["group_weeks"], tables["groups"]
@@ -55,8 +65,8 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
     dormant = _share_dormant(gw)
     stock = _share_dormant(gw[gw.group_id < at_start])  # ids: the groups present at the start come first
     per_person = gw.groupby("week").members.sum() / professionals
-    present = groups[groups.founded_week < weeks]
-    ages = [float(np.median(week - present.founded_week[present.founded_week <= week])) for week in (0, weeks - 1)]
+    present = groups[_open(groups, weeks)]  # open at the horizon
+    ages = [float(np.median(week - groups.founded_week[_open(groups, week)])) for week in (0, weeks - 1)]
     first, last = slice(0, QUARTER), slice(weeks - QUARTER, weeks)
     d0, d1 = dormant.iloc[first].mean(), dormant.iloc[last].mean()
     m0, m1 = per_person.iloc[first].mean(), per_person.iloc[last].mean()
@@ -73,6 +83,8 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
         "exits_per_week": round(float(gw.groupby("week").exits.sum().mean()), 1),
         "joins_per_week": round(float(gw.groupby("week").joins.sum().mean()), 1),
         "leaves_per_week": round(float(gw.groupby("week").leaves.sum().mean()), 1),
+        "closure_ends_per_week": round(float(gw.groupby("week").closures.sum().mean()), 1) if "closures" in gw else 0,
+        "groups_closed_in_reported_weeks": int(groups.closed_week.ge(0).sum()) if "closed_week" in groups else 0,
     }
 
 
@@ -110,9 +122,17 @@ def run(args: argparse.Namespace) -> None:
         row["passes"] = passes(row)
         rows.append(row)
         print(json.dumps(row), flush=True)
+    drift = {}
+    for key in ("share_dormant_change_points", "memberships_per_person_change_percent"):
+        values = [r[key] for r in rows]
+        interval = over_seeds(values)
+        drift[key] = {"mean": round(interval.mean, 2), "low": round(interval.low, 2), "high": round(interval.high, 2),
+                      "method": interval.method, "sd_over_seeds": round(float(np.std(values, ddof=1)), 2)
+                      if len(values) > 1 else None, "seeds": interval.n}
     out = {"command": "python -m benchmarks stationarity " + " ".join(
         [f"--seeds {' '.join(map(str, args.seeds))}", *args.overrides]),
         "overrides": overrides, "seeds": rows, "all_pass": all(r["passes"] for r in rows),
+        "drift_over_seeds": drift,
         "table": pd.DataFrame(rows).drop(columns=["median_group_age_weeks_first_last"]).mean().round(3).to_dict()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

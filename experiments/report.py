@@ -232,7 +232,8 @@ def render_seed_question(root: Path, _arg: str) -> str:
 def render_stationarity(root: Path, _arg: str) -> str:
     """Issue 20's stationarity check per seed (``python -m benchmarks stationarity``), with its targets."""
     e = entry(root, "stationarity")
-    seeds = json.loads((root / e["file"]).read_text(encoding="utf-8"))["seeds"]
+    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
+    seeds = data["seeds"]
     lines = ["| seed | share dormant, last minus first 13 reported weeks (target: within 3 points) | ... groups"
              " present at the start only | memberships per person (target: within 3%) | groups at the horizon"
              " founded in the reported weeks (target: at least 10%) | median group age, first and last week |"
@@ -244,6 +245,14 @@ def render_stationarity(root: Path, _arg: str) -> str:
                      f" | {s['memberships_per_person_change_percent']:+.1f}%"
                      f" | {_share(s['share_founded_in_reported_weeks'])}"
                      f" | {first:g} and {last:g} weeks | {'yes' if s['passes'] else 'no'} |")
+    drift = data.get("drift_over_seeds")
+    if drift:
+        d, m = drift["share_dormant_change_points"], drift["memberships_per_person_change_percent"]
+        method = intervals.METHOD_TEXT[d["method"]]
+        lines.append(f"\nOver the {d['seeds']} seeds (95%: {method}): share dormant changes by"
+                     f" {d['mean']:+.1f} points [{d['low']:+.1f}, {d['high']:+.1f}] (standard deviation over"
+                     f" seeds {d['sd_over_seeds']:.1f}), memberships per person by {m['mean']:+.1f}%"
+                     f" [{m['low']:+.1f}, {m['high']:+.1f}] (standard deviation {m['sd_over_seeds']:.1f}).")
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 
 

@@ -49,7 +49,7 @@ class CharterParams:
     identity: float = _f(0.0, 0.0, 1.0, "identity attachment: share of commitment loss it prevents")
     defunct_share: float = _f(0.0, 0.0, 1.0, "share of this charter's groups whose employer no longer exists")
     founding_rate: float = _f(
-        0.4, 0.0, 1000.0, "groups of this charter founded per year per 1,000 eligible professionals (Poisson)"
+        0.6, 0.0, 1000.0, "groups of this charter founded per year per 1,000 eligible professionals (Poisson)"
     )
 
     @property

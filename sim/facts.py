@@ -31,6 +31,8 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from sim.inequality import top_share
+from sim.states import live as live_groups
+from sim.states import outcome_states
 
 VERSION = "3"
 """Registry version: the MODEL_BRIEF revision the definitions come from."""
@@ -267,7 +269,7 @@ def industry_rates(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     The groups are the non-dormant industry groups of 2,000+ members, or the 30 largest
     non-dormant industry groups if fewer than 5 reach 2,000.
     """
-    live = groups[(groups.anchor == "industry") & (groups.final_state.astype(str) != "dormant")]
+    live = groups[(groups.anchor == "industry") & live_groups(groups)]
     chosen = largest(live)
     gw = group_weeks[group_weeks.group_id.isin(chosen.group_id)]
     exposure = gw.members.sum()
@@ -293,7 +295,7 @@ def path_dependence(replicates: list[pd.DataFrame], min_groups: int = 1) -> dict
     if len(replicates) < 2:
         return {"within_group_split": math.nan, "cell": None}
     stacked = pd.concat(replicates, keys=range(len(replicates)), names=["run"]).reset_index(level=0)
-    state = stacked.final_state.astype(str)
+    state = outcome_states(stacked)
     per_group = stacked.assign(t=state.eq("thriving"), d=state.eq("dormant")).groupby("group_id").agg(
         charter=("charter", "first"), initial_size=("initial_size", "first"), t=("t", "mean"), d=("d", "mean"))
     per_group["split"] = np.minimum(per_group.t, per_group.d)
@@ -318,7 +320,7 @@ def badges_persist(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     final = members.iloc[-1].to_numpy(dtype=float)
     column = pd.Series(np.arange(members.shape[1]), index=members.columns)
     dormant = groups[groups.final_state.astype(str) == "dormant"].dropna(subset=["weeks_to_dormancy"])
-    live = np.isin(members.columns, groups.group_id[groups.final_state.astype(str) != "dormant"])
+    live = np.isin(members.columns, groups.group_id[live_groups(groups)])
     kept, compared = [], []  # the same values as a loop over the dormant groups, in another order
     founded = dormant.founded_week.to_numpy() if "founded_week" in dormant else 0  # weeks_to_dormancy counts from it
     onsets = np.maximum(dormant.weeks_to_dormancy.astype(int).to_numpy() + founded - 1, 0)  # reported week
@@ -373,7 +375,7 @@ def defunct_risk(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     first = first_seen_members(group_weeks)
     g = groups.set_index("group_id").loc[lambda d: d.index.isin(first.index)]
     size_class = pd.Series(size_bins(first.reindex(g.index)), index=g.index)
-    dormant = g.final_state.astype(str).eq("dormant").astype(float)
+    dormant = outcome_states(g).eq("dormant").astype(float)  # a closed group went dormant
     employer = g.anchor.eq("employer")
     defunct = employer & g.employer_defunct.astype(bool)
     live = employer & ~g.employer_defunct.astype(bool)

@@ -41,6 +41,7 @@ def build_state(params: ModelParams, rng: np.random.Generator) -> State:
     )
     state.capacity = attention_capacity(params, pop.size, rng)
     state.renewal = rng.spawn(1)[0]  # spawned after the others: switching renewal off shifts no other draw
+    state.closure = rng.spawn(1)[0]  # spawned last: closures shift no other draw
     state.rebuild_index()
     return state
 

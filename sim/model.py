@@ -18,6 +18,7 @@ from sim.network import to_graph
 from sim.state import State
 from sim.submodels import (
     classify_groups,
+    close_groups,
     expire_posts,
     found_groups,
     join,
@@ -103,6 +104,8 @@ class GroupCultureModel(Driver):
             update_job_hunting(s, rng)
             self._refresh_index(rates_changed=True)
             classify_groups(s, t)
+            if close_groups(s, t):
+                self._refresh_index()
         elif is_end_of_day(t):
             self._refresh_index()
 

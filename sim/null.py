@@ -24,7 +24,7 @@ import pandas as pd
 from sim.csr import sorted_unique
 from sim.facts import first_seen_members, size_bins
 from sim.params import ClassificationParams
-from sim.rules import DORMANT, classify
+from sim.rules import DORMANT, NOT_FOUNDED, classify
 from sim.tables import state_names
 
 NULL_STREAM = 0x6E756C6C  # "null": spawn key of the null's stream, apart from the model's children
@@ -101,8 +101,15 @@ def simulate(
 
 
 def member_weeks(group_weeks: pd.DataFrame) -> pd.DataFrame:
-    """Members per week (rows, sorted) and group (columns, sorted): what every draw keeps."""
-    return group_weeks.pivot(index="week", columns="group_id", values="members").sort_index()
+    """Members per week (rows, sorted) and group (columns, sorted): what every draw keeps.
+
+    Weeks in which the model gives a group no state (before its founding, after it
+    closed) are NaN: the null gives them no state either.
+    """
+    members = group_weeks.members.astype(float)
+    if "state" in group_weeks:
+        members = members.where(group_weeks.state.notna())
+    return group_weeks.assign(members=members).pivot(index="week", columns="group_id", values="members").sort_index()
 
 
 @dataclass
@@ -159,7 +166,8 @@ class Draw:
 def draw(members: pd.DataFrame, rates: pd.Series, c: ClassificationParams, rng: np.random.Generator) -> Draw:
     """One draw of the null for the week x group ``members`` of :func:`member_weeks`."""
     n_weeks, ids = len(members), members.columns.to_numpy()
-    m = members.to_numpy(dtype=np.int64)
+    present = members.notna().to_numpy()
+    m = members.fillna(0).to_numpy(dtype=np.int64)
     posts = rng.poisson(rates.reindex(ids).to_numpy() * m)
     triples = author_weeks(*_authors(posts, m, rng), n_weeks)
     weekly_posters = posters_in_window(triples, posts.shape, 1)
@@ -168,7 +176,8 @@ def draw(members: pd.DataFrame, rates: pd.Series, c: ClassificationParams, rng: 
     seen = np.arange(1, n_weeks + 1)
     in_window = cum[seen] - cum[np.maximum(0, seen - c.window_weeks)]
     in_dormant_window = cum[seen] - cum[np.maximum(0, seen - c.dormant_window_weeks)]
-    state = classify(in_window, window_posters, in_dormant_window, seen[:, None], c)
+    weeks_seen = present.cumsum(axis=0)  # weeks with a state so far: since the start, or since the founding
+    state = np.where(present, classify(in_window, window_posters, in_dormant_window, weeks_seen, c), NOT_FOUNDED)
     return Draw(members.index.to_numpy(), ids, m, posts, weekly_posters, state)
 
 

@@ -56,7 +56,7 @@ class PopulationParams:
     content_role_attention: float = _f(4.0, 1.0, 100.0, "attention budget multiplier for the content role")
     profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
     platform_exit_rate: float = _f(
-        0.15, 0.0, 52.0,
+        0.08, 0.0, 52.0,
         "yearly rate at which a professional leaves the platform (memberships end; a newcomer takes the slot)",
     )
     people_per_employer: float = _f(200.0, 2.0, 1e7, "mean current staff per live employer")
@@ -105,6 +105,13 @@ class GroupsParams:
         "the groups present at the start were founded uniformly over this many weeks before it (their age)",
     )
     founding_size: float = _f(4.0, 1.0, 1000.0, "mean founding members of a group founded later (1 + Poisson)")
+    closure_rate: float = _f(
+        1.0, 0.0, 52.0,
+        "yearly hazard that a dormant group of at most closure_size members closes (its memberships end); 0: never",
+    )
+    closure_size: float = _f(
+        100.0, 1.0, 1e7, "members up to which a dormant group closes at closure_rate; above, the rate falls as 1/size",
+    )
     initial_posts_per_1000: float = _f(2.0, 0.0, 1e4, "posts per week per 1,000 members before the start")
 
 

@@ -269,7 +269,7 @@ class RefGroup(mesa.Agent):
     counters (appended to ``history`` weekly).
     """
 
-    COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves", "exits")
+    COUNTERS = ("posts", "replies", "manager_posts", "joins", "leaves", "exits", "closures")
 
     def __init__(self, model: "ReferenceModel", index: int):
         super().__init__(model)
@@ -280,6 +280,7 @@ class RefGroup(mesa.Agent):
         self.defunct = bool(groups.defunct[index])
         self.initial_size = int(groups.initial_size[index])
         self.founded_week = int(groups.founded_week[index])  # >= 0: founded during the run
+        self.closed_week = -1  # the week it closed (close_groups); -1 while open
         lo, hi = groups.founders.ptr[index], groups.founders.ptr[index + 1]  # founding members, if founded later
         self.founders = list(zip(groups.founders.values[lo:hi].tolist(), groups.founder_commitment[lo:hi].tolist(),
                                  strict=True))
@@ -374,7 +375,7 @@ class RefGroup(mesa.Agent):
         start = self.founded_week * HOURS_PER_WEEK
         if self.founded_week >= 0 and start <= self.model.tick < start + HOURS_PER_DAY:
             self.found()
-        if start <= self.model.tick:
+        if start <= self.model.tick and self.closed_week < 0:
             self.join()
 
     def found(self) -> None:
@@ -446,9 +447,20 @@ class RefGroup(mesa.Agent):
             sum(h["posts"][-c.window_weeks:]), posters_window, sum(h["posts"][-c.dormant_window_weeks:]),
             weeks_seen := len(h["posts"]) - max(self.founded_week, 0), c,
         )
-        h["state"].append(int(state) if weeks_seen > 0 else rules.NOT_FOUNDED)
+        state = int(state) if weeks_seen > 0 else rules.NOT_FOUNDED
+        h["state"].append(rules.CLOSED if self.closed_week >= 0 else state)
         self.recent_posters = float(len(self.week_posters))
         self.week_posters = set()
+
+    def close(self) -> None:
+        """close_groups: the group closes after this week's classification; every membership ends."""
+        self.closed_week = len(self.history["state"]) - 1
+        self.history["closures"][-1] += len(self.members)
+        for m in list(self.members.values()):
+            m.left = self.model.tick
+            del m.professional.memberships[self.index]
+            del self.members[m.professional.index]
+            m.professional.refresh_session_rate()
 
 
 class ReferenceModel(Driver):
@@ -500,17 +512,26 @@ class ReferenceModel(Driver):
             self.renew()
             professionals.do("update_job_hunting")
             groups.do("classify")
+            self.close_groups()
 
     def renew(self) -> None:
         """renew: professionals leave the platform, newcomers take their places (as :func:`sim.submodels.renew`)."""
         s, p = self.initial_state, self.params.population
         u = s.renewal.random(len(self.professionals))
-        leaving = [pr for pr in self.professionals if u[pr.index] < rules.exit_probability(p.platform_exit_rate)]
+        leaving = [pr for pr in self.professionals if u[pr.index] < rules.weekly_chance(p.platform_exit_rate)]
         if not leaving:
             return
         traits = newcomer_traits(p, len(leaving), s.renewal, self.interventions.lift_blocking)
         for i, professional in enumerate(leaving):
             professional.exit_platform({name: values[i] for name, values in traits.items()})
+
+    def close_groups(self) -> None:
+        """close_groups: each group dormant this week closes with :func:`rules.closure_chance` (as the fast engine)."""
+        u = self.initial_state.closure.random(len(self.groups))
+        for group in self.groups:
+            p = rules.closure_chance(len(group.members), self.params.groups)
+            if group.history["state"][-1] == rules.DORMANT and u[group.index] < p:
+                group.close()
 
     # ------------------------------------------------------------------- outputs
     def weekly_record(self, name: str) -> np.ndarray:

@@ -18,10 +18,11 @@ import numpy as np
 from numba.extending import register_jitable
 
 from sim.clock import DAYS_PER_WEEK, HOURS_PER_WEEK
-from sim.params import BehaviourParams, ClassificationParams, InterventionParams
+from sim.params import BehaviourParams, ClassificationParams, GroupsParams, InterventionParams
 
 THRIVING, ACTIVE, DORMANT = 2, 1, 0
 NOT_FOUNDED = -1  # weekly state of a group before its founding week (also the records' fill value)
+CLOSED = -2  # weekly state of a group after the week it closed (close_groups); like NOT_FOUNDED, no state
 STATE_NAMES = {THRIVING: "thriving", ACTIVE: "active", DORMANT: "dormant"}
 
 
@@ -248,9 +249,23 @@ def leave_probability(tidy, idle, never_posted, b: BehaviourParams, cut=0.0):
     return p + (1.0 - p) * cut
 
 
-def exit_probability(platform_exit_rate):
-    """renew: weekly chance a professional leaves the platform, from a yearly rate (constant hazard)."""
-    return -np.expm1(-platform_exit_rate / 52.0)
+def weekly_chance(yearly_rate):
+    """Weekly chance of an event with a constant hazard of ``yearly_rate`` per year.
+
+    renew: a professional leaves the platform (``population.platform_exit_rate``);
+    close_groups: a dormant group closes (``groups.closure_rate``).
+    """
+    return -np.expm1(-yearly_rate / 52.0)
+
+
+def closure_chance(members, g: GroupsParams):
+    """close_groups: weekly chance a dormant group of ``members`` closes (``g``: GroupsParams).
+
+    The yearly hazard is ``closure_rate`` for a group of at most ``closure_size`` members
+    and falls in proportion to size above it (a liability of smallness: Freeman, Carroll
+    & Hannan 1983), so large dormant groups persist as lists of names.
+    """
+    return weekly_chance(g.closure_rate * np.minimum(1.0, g.closure_size / np.maximum(members, 1)))
 
 
 def membership_cut(tick, spinup_weeks, i: InterventionParams) -> float:

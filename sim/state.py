@@ -47,6 +47,11 @@ class Groups:
     founded_week: np.ndarray  # simulated week of founding (>= 0: founded during the run; < 0: before it, an age)
     founders: Csr  # founding members of groups founded during the run, the founder first (empty rows for the others)
     founder_commitment: np.ndarray  # their initial commitment, aligned with founders.values
+    closed_week: np.ndarray = None  # simulated week a group closed (close_groups); -1 while open (set by __post_init__)
+
+    def __post_init__(self):
+        if self.closed_week is None:
+            self.closed_week = np.full(len(self.charter), -1, dtype=np.int64)
 
     @property
     def count(self) -> int:
@@ -170,6 +175,7 @@ class Records:
     week_joins: np.ndarray = field(init=False)
     week_leaves: np.ndarray = field(init=False)
     week_exits: np.ndarray = field(init=False)  # memberships ended because the member left the platform
+    week_closures: np.ndarray = field(init=False)  # memberships ended because the group closed (close_groups)
     week_members: np.ndarray = field(init=False)
     week_state: np.ndarray = field(init=False)
     hour_visits: np.ndarray = field(init=False)
@@ -178,7 +184,7 @@ class Records:
 
     def __post_init__(self):
         shape = (self.weeks, self.n_groups)
-        for name in ("posts", "replies", "manager_posts", "posters", "joins", "leaves", "exits", "members"):
+        for name in ("posts", "replies", "manager_posts", "posters", "joins", "leaves", "exits", "closures", "members"):
             # int32: a group's weekly count stays far below 2**31 (half the memory of int64 for the run's
             # largest records; the peak of a 1M run comes later, when the tables are written)
             setattr(self, f"week_{name}", np.zeros(shape, dtype=np.int32))
@@ -205,6 +211,7 @@ class State:
     left_pending: bool = False  # members left since the index was built
     interventions: InterventionParams = field(default_factory=InterventionParams)  # acting now (Driver.interventions)
     renewal: np.random.Generator = None  # the stream of platform exits and newcomers' traits (sim.submodels.renew)
+    closure: np.random.Generator = None  # the stream of group closures (sim.submodels.close_groups)
 
     @property
     def edges(self) -> np.ndarray:

@@ -49,3 +49,22 @@ def state_shares_by(codes, labels) -> dict:
     """:func:`state_shares` of the groups of each label (e.g. charter), labels sorted."""
     codes, labels = np.asarray(codes), np.asarray(labels)
     return {label: state_shares(codes[labels == label]) for label in np.unique(labels)}
+
+
+def outcome_states(groups: pd.DataFrame) -> pd.Series:
+    """Each group's outcome at the horizon as a state name: its final state, ``"dormant"`` if it closed.
+
+    Only a dormant group closes (:func:`sim.submodels.close_groups`), so a closed group
+    went dormant and stayed so: the outcome facts (S4's splits, S6's risk of dormancy)
+    count it as dormant, while the shares of the horizon's stock (:func:`state_shares`)
+    leave it out. A group never founded has no outcome (``"nan"``).
+    """
+    state = groups.final_state.astype(str)
+    if "closed_week" not in groups:
+        return state
+    return state.mask(groups.closed_week.notna().to_numpy(), "dormant")
+
+
+def live(groups: pd.DataFrame) -> pd.Series:
+    """Groups active or thriving at the horizon (neither dormant nor closed)."""
+    return groups.final_state.astype(str).isin(["active", "thriving"])

@@ -117,7 +117,7 @@ def _join_candidates(s: State, tick: int, rng: np.random.Generator) -> tuple[np.
     """Today's join candidates and their groups: ``Poisson(inflow x pool / 7)`` draws from each group's pool."""
     g, pop = s.groups, s.pop
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    founded = g.founded_week * HOURS_PER_WEEK <= tick  # a group not yet founded cannot be joined
+    founded = (g.founded_week * HOURS_PER_WEEK <= tick) & (g.closed_week < 0)  # nor one not yet founded, or closed
     k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size) * founded)
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:
@@ -181,7 +181,7 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
 def renew(s: State, tick: int) -> int:
     """Weekly: professionals leave the platform and newcomers take their places; returns how many.
 
-    Each professional leaves with :func:`rules.exit_probability`; their memberships end
+    Each professional leaves with :func:`rules.weekly_chance`; their memberships end
     (``left`` set, counted in ``week_exits``, not in ``week_leaves``). A newcomer takes the
     slot: the same position (employer, past employers, university, industry, ties: a
     replacement hire) with behavioural traits drawn afresh by
@@ -190,7 +190,7 @@ def renew(s: State, tick: int) -> int:
     trait), so the dynamics' draws do not depend on who left.
     """
     pop, week = s.pop, tick // HOURS_PER_WEEK
-    p_exit = rules.exit_probability(s.params.population.platform_exit_rate)
+    p_exit = rules.weekly_chance(s.params.population.platform_exit_rate)
     slots = np.flatnonzero(s.renewal.random(pop.size) < p_exit)
     if len(slots) == 0:
         return 0
@@ -246,7 +246,8 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
     """Weekly: each group's state (thriving, active, dormant) and time to dormancy.
 
     Thriving / active / dormant per group (:func:`rules.classify`) from members' posts over trailing windows,
-    judged over the weeks since the group was founded; a group not yet founded is ``rules.NOT_FOUNDED``.
+    judged over the weeks since the group was founded; a group not yet founded is ``rules.NOT_FOUNDED``,
+    one closed in an earlier week ``rules.CLOSED``.
     """
     c, rec, m = s.params.classification, s.records, s.memberships
     week = tick // HOURS_PER_WEEK
@@ -257,10 +258,42 @@ def classify_groups(s: State, tick: int) -> np.ndarray:
     posts_dormant = rec.week_posts[max(0, week + 1 - c.dormant_window_weeks) : week + 1].sum(axis=0)
     weeks_seen = week + 1 - np.maximum(s.groups.founded_week, 0)  # weeks simulated since the group was founded
     state = np.where(weeks_seen > 0, rules.classify(posts, posters, posts_dormant, weeks_seen, c), rules.NOT_FOUNDED)
+    state = np.where(s.groups.closed_week >= 0, rules.CLOSED, state)
     rec.week_state[week] = state
     rec.week_members[week] = s.index.members
     s.groups.recent_posters = rec.week_posters[week].astype(float)
     return state
+
+
+# ----------------------------------------------------------------- close_groups
+
+
+def close_groups(s: State, tick: int) -> int:
+    """Weekly, after classify_groups: dormant groups close; returns how many.
+
+    Each group dormant this week closes with :func:`rules.closure_chance` of its members
+    (its owner deletes it; small groups more readily). Its memberships end (``left`` set,
+    counted in ``week_closures``); from the next week on it has no state
+    (``rules.CLOSED``), no members and no joins. Draws come from the state's own stream
+    ``s.closure``, one per group and week, so closures shift no other draw.
+    """
+    g, week = s.groups, tick // HOURS_PER_WEEK
+    u = s.closure.random(g.count)
+    due = np.flatnonzero((s.records.week_state[week] == rules.DORMANT)
+                         & (u < rules.closure_chance(s.index.members, s.params.groups)))
+    if len(due) == 0:
+        return 0
+    g.closed_week[due] = week
+    if s.dirty:
+        s.update_index()
+    closing = np.zeros(g.count, dtype=bool)
+    closing[due] = True
+    rows = s.index.rows[closing[s.index.groups]]  # the closing groups' current memberships
+    s.memberships.left[rows] = tick
+    s.records.week_closures[week] += _count(s.memberships.group.take(rows), g.count)
+    s.dirty = s.dirty or len(rows) > 0
+    s.left_pending = s.left_pending or len(rows) > 0
+    return len(due)
 
 
 # ----------------------------------------------------------------- found_groups

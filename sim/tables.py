@@ -19,12 +19,15 @@ the simulated tick at which reported week 0 begins):
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
     anchor_value, initial_size (founding members for a group founded during the run),
     founded_week (reported week of founding; negative in the spin-up or before it),
-    employer_defunct, final_members, final_state, weeks_to_dormancy (weeks from founding to
-    the end of the first week classified dormant, spin-up included; NaN if never; at least
-    the classifier's dormant window), posts, replies, manager_posts (over the reported weeks)
+    closed_week (reported week at whose end the group closed, negative in the spin-up; <NA>
+    while open), employer_defunct, final_members, final_state (NaN for a closed group),
+    weeks_to_dormancy (weeks from founding to the end of the first week classified dormant,
+    spin-up included; NaN if never; at least the classifier's dormant window), posts,
+    replies, manager_posts (over the reported weeks)
 ``group_weeks``  group_id, week, members (at week end), posts, replies, distinct_posters,
-    joins, leaves, exits (memberships ended by the member leaving the platform),
-    manager_posts, state
+    joins, leaves, exits (memberships ended by the member leaving the platform), closures
+    (memberships ended by the group closing at that week's end), manager_posts, state (NaN
+    before the group's founding and after the week it closed)
 ``memberships``  agent_id, group_id, joined_tick, left_tick (<NA> while a member), posts,
     replies, visits, initial (member at the start), replies_received, first_post_replied
     (<NA> if the first post is still open or none was made); posts, replies and visits
@@ -48,13 +51,13 @@ import pyarrow as pa
 
 from sim.clock import HOURS_PER_WEEK, hour_of_day, weekday
 from sim.params import ANCHOR_OF
-from sim.rules import DORMANT, STATE_NAMES
+from sim.rules import CLOSED, DORMANT, STATE_NAMES
 from sim.state import State
 
 # group_weeks column -> name of the weekly record it comes from
 WEEKLY_COLUMNS = {
     "members": "members", "posts": "posts", "replies": "replies", "distinct_posters": "posters",
-    "joins": "joins", "leaves": "leaves", "exits": "exits", "manager_posts": "manager_posts",
+    "joins": "joins", "leaves": "leaves", "exits": "exits", "closures": "closures", "manager_posts": "manager_posts",
 }
 STATE_CATEGORIES = [STATE_NAMES[code] for code in sorted(STATE_NAMES)]  # dormant, active, thriving
 
@@ -219,8 +222,9 @@ def groups_columns(s: State, weeks: int) -> dict[str, Column]:
         first = dormant.argmax(axis=0) + 1.0 - g.founded_week[r]
         return np.where(dormant.any(axis=0), first, np.nan)
 
-    def final_state(r: slice) -> pd.Categorical:
-        return state_names(record("state")[-1, r] if weeks else np.ones(g.count, dtype=np.int8)[r])
+    def final_state(r: slice) -> pd.Categorical:  # no state once closed (also when it closed at the last week's end)
+        codes = record("state")[-1, r] if weeks else np.ones(g.count, dtype=np.int8)[r]
+        return state_names(np.where(g.closed_week[r] >= 0, CLOSED, codes))
 
     def total(name: str) -> Column:
         return lambda r: record(name)[:, r].sum(axis=0)
@@ -232,6 +236,7 @@ def groups_columns(s: State, weeks: int) -> dict[str, Column]:
         "anchor_value": lambda r: g.anchor_value[r],
         "initial_size": lambda r: g.initial_size[r],
         "founded_week": lambda r: g.founded_week[r] - s.records.spinup,
+        "closed_week": lambda r: _masked(g.closed_week[r] - s.records.spinup, "Int32", g.closed_week[r] < 0),
         "employer_defunct": lambda r: g.defunct[r],
         "final_members": lambda r: s.index.members[r],
         "final_state": final_state,

@@ -131,6 +131,9 @@ def test_stationarity_measures_the_drift_between_the_first_and_last_13_weeks():
     assert got["share_founded_in_reported_weeks"] == 0.5 and got["groups_at_horizon"] == 4
     assert got["median_group_age_weeks_first_last"] == [3.0, 26.5]
     assert not stationarity.passes(got)
+    closed = groups.assign(closed_week=pd.array([25, None, None, None], dtype="Int32"))  # group 0 closes at the end
+    got = stationarity.measure({"group_weeks": gw, "groups": closed}, professionals=20, at_start=2)
+    assert got["groups_at_horizon"] == 3 and got["groups_closed_in_reported_weeks"] == 1
 
 
 @pytest.mark.slow

@@ -176,3 +176,16 @@ def test_size50_is_nan_when_thriving_barely_rises_with_size():
     thriving = np.zeros(20)
     thriving[[0, 14, 3, 5]] = 1  # 2 of 10 thrive at either size: the fitted slope is about 1e-12
     assert math.isnan(size50(sizes, thriving))  # the 50% size is beyond any float (it overflowed before)
+
+
+def test_weeks_without_a_state_in_the_model_have_none_in_the_null():
+    """A group founded in week 3 and closed after week 6: the null judges it only in weeks 3-6,
+    with its weeks counted from its founding (it cannot be dormant before the dormant window)."""
+    gw, groups = identical_groups(1, 50, 12)
+    state = pd.Series(["active"] * 12, dtype=object)
+    state[:3], state[7:] = np.nan, np.nan
+    gw = gw.assign(state=pd.Categorical(state, categories=["dormant", "active", "thriving"]))
+    gw.loc[gw.week >= 7, "members"] = 0
+    weeks = null.simulate(gw, pd.Series(0.0, index=groups.group_id), C, null.null_rng(1))
+    assert weeks.state.isna().tolist() == state.isna().tolist()
+    assert (weeks.state.astype(str)[3:7] == "active").all()  # no post, but fewer than 8 weeks since founding

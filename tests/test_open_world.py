@@ -145,3 +145,63 @@ def test_an_open_world_run_is_reproducible():
     for name in ("groups", "group_weeks", "professionals"):
         assert one[name].drop(columns=["past_employers"], errors="ignore").equals(
             two[name].drop(columns=["past_employers"], errors="ignore")), name
+
+
+# ------------------------------------------------------------------------- closure
+
+SHORT_WINDOWS = {"classification.dormant_window_weeks": 2, "duration.weeks": 16}
+
+
+def test_a_higher_closure_rate_closes_more_dormant_groups_and_none_without_one():
+    closed = []
+    for rate in (0.0, 5.0, 50.0):
+        g = model(**SHORT_WINDOWS, **{"groups.closure_rate": rate, "groups.closure_size": 1e6}).run().tables()["groups"]
+        closed.append(int(g.closed_week.notna().sum()))
+    assert closed[0] == 0 and 0 < closed[1] < closed[2]
+
+
+def test_small_dormant_groups_close_more_readily_than_large_ones():
+    from sim.params import GroupsParams
+    from sim.rules import closure_chance
+
+    chance = closure_chance(np.array([1, 20, 40, 400, 4000]), GroupsParams(closure_rate=1.0, closure_size=20))
+    assert chance[0] == chance[1] > chance[2] > chance[3] > chance[4] > 0
+    np.testing.assert_allclose(chance[2] / chance[3], 10, rtol=0.01)  # the yearly hazard falls as 1 / size
+
+
+def test_a_closed_group_was_dormant_loses_its_members_and_takes_no_joins():
+    m = model(**SHORT_WINDOWS, **{"groups.closure_rate": 50.0, "groups.closure_size": 1e6}).run()
+    t = m.tables()
+    g, gw = t["groups"], t["group_weeks"].set_index(["group_id", "week"])
+    closed = g[g.closed_week.notna()]
+    assert len(closed) > 0
+    for row in closed.itertuples():
+        week = int(row.closed_week)
+        assert gw.loc[(row.group_id, week), "state"] == "dormant"  # only a dormant group closes
+        assert gw.loc[(row.group_id, week), "closures"] == gw.loc[(row.group_id, week), "members"] > 0
+        after = gw.loc[row.group_id].loc[week + 1:]
+        assert after.state.isna().all() and (after.members == 0).all() and (after.joins == 0).all()
+    assert closed.final_state.isna().all() and (closed.final_members == 0).all()
+    mem = t["memberships"]
+    assert mem[mem.group_id.isin(closed.group_id)].left_tick.notna().all()
+
+
+def test_closed_groups_leave_the_shares_of_the_stock_but_count_as_dormant_outcomes():
+    from sim.states import outcome_states
+
+    m = model(**SHORT_WINDOWS, **{"groups.closure_rate": 50.0, "groups.closure_size": 1e6}).run()
+    g = m.tables()["groups"]
+    summary = m.summary()
+    present = g[g.closed_week.isna()]
+    assert summary["share_dormant"] == pytest.approx((present.final_state == "dormant").mean())
+    assert (outcome_states(g)[g.closed_week.notna()] == "dormant").all()
+
+
+def test_closure_draws_from_its_own_stream():
+    """Switching closure off changes nothing before the first group closes."""
+    a = model(**SHORT_WINDOWS, **{"groups.closure_rate": 0.0}).run().tables()
+    b = model(**SHORT_WINDOWS, **{"groups.closure_rate": 50.0, "groups.closure_size": 1e6}).run().tables()
+    first = int(b["groups"].closed_week.min())
+    early = ["group_id", "week", "members", "posts", "replies", "joins", "leaves", "state"]
+    before = lambda gw: gw[gw.week <= first][early].reset_index(drop=True)  # noqa: E731
+    assert before(a["group_weeks"]).equals(before(b["group_weeks"]))

@@ -60,7 +60,7 @@ def _config(**behaviour) -> dict:
 def fast_outcomes(seed: int, config: dict) -> dict:
     rec = GroupCultureModel(seed=seed, **config).run().state.records
     return {"posts": rec.week_posts, "replies": rec.week_replies, "states": rec.week_state[-1],
-            "members": rec.week_members, "exits": rec.week_exits}
+            "members": rec.week_members, "exits": rec.week_exits, "closures": rec.week_closures}
 
 
 def reference_outcomes(seed: int, config: dict) -> dict:
@@ -71,6 +71,7 @@ def reference_outcomes(seed: int, config: dict) -> dict:
         "states": model.final_states(),
         "members": model.weekly_record("members"),
         "exits": model.weekly_record("exits"),
+        "closures": model.weekly_record("closures"),
     }
 
 
@@ -133,19 +134,22 @@ def test_fast_engine_agrees_with_reference(reference_runs, fast_runs):
 
 
 OPEN = {**SMALL, "population": {"size": 300, "platform_exit_rate": 3.0},
+        "groups": {**SMALL["groups"], "closure_rate": 15.0},
         "charters": {name: {"founding_rate": 40.0}
                      for name in ("employment_association", "university_alumni", "industry_profession")}}
-"""SMALL in an open world: about 7 groups founded in the 10 weeks, 5.6% of the professionals leaving a week."""
+"""SMALL in an open world: about 7 groups founded in the 10 weeks, 5.6% of the professionals leaving a
+week, and a dormant group closing with a chance of 25% a week."""
 
 
 @pytest.mark.slow
 def test_engines_agree_in_an_open_world():
-    """Founding and renewal, mirrored by the reference: members, exits, posts and states agree."""
+    """Founding, renewal and closure, mirrored by the reference: members, exits, closures, posts and states agree."""
     ref = [reference_outcomes(seed, OPEN) for seed in SEEDS]
     fast = [fast_outcomes(seed, OPEN) for seed in SEEDS]
     assert all(len(r["states"]) > 8 for r in ref) and all(r["exits"].sum() > 50 for r in ref)
+    assert sum(r["closures"].sum() > 0 for r in ref) >= 3 and sum(f["closures"].sum() > 0 for f in fast) >= 3
     result = compare(ref, fast)
-    for key in ("members", "exits"):  # seeds x groups: mean weekly members and exits
+    for key in ("members", "exits", "closures"):  # seeds x groups: mean weekly members and exits
         a, b = (np.concatenate([run[key].mean(axis=0) for run in runs]) for runs in (ref, fast))
         result[key] = {"ref": float(a.mean()), "fast": float(b.mean()), "z": paired_z(a, b)}
     for key, measured in result.items():

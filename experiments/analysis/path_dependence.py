@@ -39,6 +39,7 @@ from experiments.sweep import read_jobs
 from sim.facts import FACTS, path_dependence
 from sim.facts import result as fact_result
 from sim.params import ModelParams
+from sim.states import outcome_states
 
 REPLICATES_NEEDED = 10
 """Dynamics seeds per initial state that can show S4's 10% at all: a group's split is the
@@ -81,7 +82,7 @@ def _sweeper_keys(root: Path) -> List[str]:
 
 def _between_groups(groups: pd.DataFrame) -> float:
     """The smaller of the shares of one run's groups ending thriving and dormant (what S4 does not count)."""
-    state = groups.final_state.astype(str)
+    state = outcome_states(groups)
     return float(min(state.eq("thriving").mean(), state.eq("dormant").mean()))
 
 
@@ -90,7 +91,7 @@ def state_row(root: Path, jobs: pd.DataFrame) -> Dict[str, Any]:
     jobs = jobs.drop_duplicates("dynamics_seed")  # the same dynamics seed is the same run
     tables = [pd.read_parquet(root / d / "groups.parquet") for d in jobs["dir"]]
     s4 = path_dependence(tables)
-    states = pd.concat(tables).final_state.astype(str) if tables else pd.Series(dtype=str)
+    states = outcome_states(pd.concat(tables)) if tables else pd.Series(dtype=str)
     best = s4["cell"] or {}
     return {
         "cell": jobs["cell"].iloc[0], "seed": jobs["seed"].iloc[0], "within_group_split": s4["within_group_split"],

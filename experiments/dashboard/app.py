@@ -32,7 +32,7 @@ from experiments.dashboard import data
 from experiments.plotting.draw import LINE_STYLES, SEQUENTIAL, STYLE
 from sim.params import ModelParams
 
-STATE_COLOURS = {"thriving": "#009E73", "active": "#E69F00", "dormant": "#56B4E9", "not founded": "#BBBBBB"}
+STATE_COLOURS = {"thriving": "#009E73", "active": "#E69F00", "dormant": "#56B4E9", "not founded or closed": "#BBBBBB"}
 FIG = (5.6, 3.0)
 DPI = 96
 CSS = """

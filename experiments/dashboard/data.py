@@ -273,7 +273,7 @@ def badge_wall(model) -> pd.DataFrame:
     """One row per group: current members against current members who ever posted in it.
 
     Returns ``group_id, charter, members, posted, state`` (state at the last completed
-    week; ``active`` before the first, ``not founded`` for a group without a state).
+    week; ``active`` before the first, ``not founded or closed`` for a group without a state).
     """
     s = model.state
     rows = _current_rows(model)
@@ -293,7 +293,7 @@ def _last_states(model) -> np.ndarray:
     done = model.tick // HOURS_PER_WEEK
     n = model.state.groups.count
     codes = model.state.records.week_state[done - 1] if done > 0 else np.ones(n, dtype=int)
-    names = np.array([STATE_NAMES.get(c, "not founded") for c in range(max(STATE_NAMES) + 2)])
+    names = np.array([STATE_NAMES.get(c, "not founded or closed") for c in range(max(STATE_NAMES) + 2)])
     return names[np.where(codes < 0, len(names) - 1, codes)]
 
 
