@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from scipy.stats import poisson
 
-from sim import null
+from sim import null, rules
 from sim.params import ClassificationParams
-from sim.summary import null_ladder, null_rungs, outcomes, rate_size_elasticity, size50
+from sim.summary import Rung, charter_contrast, null_ladder, null_rungs, outcomes, rate_size_elasticity, size50
 
 C = ClassificationParams()  # thriving: >= 8 posts and >= 3 posters in 4 weeks; dormant: 0 posts in 8
 
@@ -176,3 +176,27 @@ def test_size50_is_nan_when_thriving_barely_rises_with_size():
     thriving = np.zeros(20)
     thriving[[0, 14, 3, 5]] = 1  # 2 of 10 thrive at either size: the fitted slope is about 1e-12
     assert math.isnan(size50(sizes, thriving))  # the 50% size is beyond any float (it overflowed before)
+
+
+def _draw(ids, dormant):
+    """A null draw whose groups end dormant (True) or thriving (False)."""
+    state = np.where(np.asarray(dormant), rules.DORMANT, rules.THRIVING)[None, :]
+    one = np.ones((1, len(ids)))
+    return null.Draw(np.array([0]), np.asarray(ids), one, one, one, state)
+
+
+def test_charter_contrast_is_matched_by_size_and_net_of_the_null():
+    # two size classes; at each size alumni groups go dormant more often than industry groups
+    ids = np.arange(8)
+    groups = pd.DataFrame({"group_id": ids, "charter": ["university_alumni"] * 4 + ["industry_profession"] * 4,
+                           "final_state": ["dormant", "dormant", "dormant", "thriving",
+                                           "dormant", "thriving", "thriving", "thriving"]})
+    members = [40, 40, 300, 300, 40, 40, 300, 300]  # size classes 5 and 8, two groups of each charter in each
+    gw = pd.DataFrame({"group_id": ids, "week": 0, "members": members})
+    same = Rung(pd.Series(dtype=float), [_draw(ids, [True, False] * 4)], {})  # the null: no charter difference
+    out = charter_contrast(groups, gw, same)["university_alumni_minus_industry"]
+    # small: 1.0 - 0.5; large: 0.5 - 0.0; equal weights
+    assert out["model"] == pytest.approx(0.5) and out["null"] == pytest.approx(0.0)
+    assert out["excess"] == pytest.approx(0.5)
+    alike = Rung(pd.Series(dtype=float), [_draw(ids, groups.final_state.eq("dormant"))], {})
+    assert charter_contrast(groups, gw, alike)["university_alumni_minus_industry"]["excess"] == pytest.approx(0.0)
