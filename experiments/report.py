@@ -214,7 +214,8 @@ def render_seed_question(root: Path, _arg: str) -> str:
     parts = []
     for outcome, (name, points) in OUTCOMES.items():
         part = rows[rows["outcome"] == outcome].sort_values("rank", na_position="last")
-        lines = [f"| rank | cause: effect on {name} | kind | effect [95% interval over seeds] |",
+        lines = [f"| rank | cause: effect on {name} | kind | effect [95% interval] (over seeds, or over a region's"
+                 " parameter sets) |",
                  "|---|---|---|---|"]
         for r in part.itertuples():
             scale = 100.0 if points else 1.0
