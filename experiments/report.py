@@ -270,8 +270,9 @@ def render_answers(root: Path, key: str) -> str:
     for r in table.to_dict("records"):
         holds = {"True": "yes", "False": "no"}.get(str(r["holds"]), "reported")
         agree = _share(float(r["agreement"]))
-        lines.append(f"| {r['answer']} | {r['q05']:.3g} / {r['median']:.3g} / {r['q95']:.3g} ({r['points']} points,"
-                     f" {r['missing']} undefined) | {ANSWER_WORDS[r['claim']]} | {agree} | {holds}"
+        spread = (f"{r['q05']:.3g} / {r['median']:.3g} / {r['q95']:.3g}" if r["points"] else "undefined everywhere")
+        lines.append(f"| {r['answer']} | {spread} ({r['points']} points, {r['missing']} undefined)"
+                     f" | {ANSWER_WORDS[r['claim']]} | {agree} | {holds}"
                      f" | {_share(r['charter_factor_share'])} |")
     return (f"Over the design's points (parameter values across the factors' ranges), {e['what']}. Holds: the sign"
             f" (a direction) or the fact's frozen range holds at {sensitivity.HOLDS:.0%} of the points or more.\n\n"

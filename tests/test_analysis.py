@@ -359,6 +359,8 @@ def test_an_answer_holds_across_the_region_when_its_sign_or_its_fact_range_holds
     assert not got.loc["rate_size_elasticity", "holds"]  # the sign depends on the parameters
     assert got.loc["S1", "claim"] == "target" and got.loc["S1", "agreement"] == pytest.approx(0.9)
     assert not got.loc["S1", "holds"] and got.loc["share_dormant", "holds"] is None
+    flat = sensitivity.across_region(y.assign(rate_size_elasticity=0.0), indices).set_index("answer")
+    assert not flat.loc["rate_size_elasticity", "holds"]  # no effect anywhere is no direction that holds
 
 
 def test_the_top_factors_weigh_each_answer_by_its_own_largest_index():

@@ -124,7 +124,8 @@ def across_region(y: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 
     Columns: answer, claim (``sign``, ``target`` or ``level``), points (finite values), q05, median,
     q95, agreement (share of points with the median's sign, or in the fact's frozen range), holds
-    (agreement >= :data:`HOLDS`; empty for a level), and charter_factor_share: the share of the
+    (agreement >= :data:`HOLDS`, and for a sign a median other than 0; empty for a level or an
+    answer undefined everywhere), and charter_factor_share: the share of the
     answer's main index (ST or mu_star, summed over factors) owed to the hand-set charter values.
     """
     rows = []
@@ -147,7 +148,8 @@ def across_region(y: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         rows.append({"answer": name, "claim": claim, "points": len(v), "missing": int(y[name].isna().sum()),
                      "q05": float(np.quantile(v, 0.05)) if len(v) else np.nan, "median": median,
                      "q95": float(np.quantile(v, 0.95)) if len(v) else np.nan, "agreement": agreement,
-                     "holds": None if claim == "level" or not len(v) else bool(agreement >= HOLDS),
+                     "holds": None if claim == "level" or not len(v) else bool(
+                         agreement >= HOLDS and (claim != "sign" or median != 0)),  # a zero median has no direction
                      "charter_factor_share": float(charter / total) if total > 0 else np.nan})
     return pd.DataFrame(rows, columns=["answer", "claim", "points", "missing", "q05", "median", "q95", "agreement",
                                        "holds", "charter_factor_share"])
