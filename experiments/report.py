@@ -35,7 +35,7 @@ from typing import Callable, Dict, List
 import pandas as pd
 
 from experiments import intervals, probes
-from experiments.analysis import effects, validation
+from experiments.analysis import effects, path_dependence, sensitivity, validation
 from sim import facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,7 +214,8 @@ def render_seed_question(root: Path, _arg: str) -> str:
     parts = []
     for outcome, (name, points) in OUTCOMES.items():
         part = rows[rows["outcome"] == outcome].sort_values("rank", na_position="last")
-        lines = [f"| rank | cause: effect on {name} | kind | effect [95% interval over seeds] |",
+        lines = [f"| rank | cause: effect on {name} | kind | effect [95% interval] (over seeds, or over a region's"
+                 " parameter sets) |",
                  "|---|---|---|---|"]
         for r in part.itertuples():
             scale = 100.0 if points else 1.0
@@ -253,6 +254,52 @@ def render_stationarity(root: Path, _arg: str) -> str:
                      f" {d['mean']:+.1f} points [{d['low']:+.1f}, {d['high']:+.1f}] (standard deviation over"
                      f" seeds {d['sd_over_seeds']:.1f}), memberships per person by {m['mean']:+.1f}%"
                      f" [{m['low']:+.1f}, {m['high']:+.1f}] (standard deviation {m['sd_over_seeds']:.1f}).")
+    return "\n".join(lines) + f"\n\n{provenance(e)}"
+
+
+def render_path_dependence(root: Path, _arg: str) -> str:
+    """S4 per charter x size cell (``experiment=path_dependence``): verdict, splits, intervals, seeds needed."""
+    e, states = _figure_table(root, "path_dependence")
+    if states is None:
+        return pending(e)
+    lines = path_dependence.cell_table(states, path_dependence.per_cell(states))
+    return "\n".join(lines) + f"\n\n{provenance(e)}"
+
+
+ANSWER_WORDS = {"sign": "sign", "target": "in the fact's range", "level": "level"}
+
+
+def render_answers(root: Path, key: str) -> str:
+    """Which answers hold across the sensitivity design's region (``sensitivity_answers.csv``)."""
+    e, table = _figure_table(root, key)
+    if table is None:
+        return pending(e)
+    lines = ["| answer | 5% / median / 95% over the points | claim | points agreeing | holds across the region |"
+             " share of the main index owed to hand-set charter values |", "|---|---|---|---|---|---|"]
+    for r in table.to_dict("records"):
+        holds = {"True": "yes", "False": "no"}.get(str(r["holds"]), "reported")
+        agree = _share(float(r["agreement"]))
+        spread = (f"{r['q05']:.3g} / {r['median']:.3g} / {r['q95']:.3g}" if r["points"] else "undefined everywhere")
+        lines.append(f"| {r['answer']} | {spread} ({r['points']} points, {r['missing']} undefined)"
+                     f" | {ANSWER_WORDS[r['claim']]} | {agree} | {holds}"
+                     f" | {_share(r['charter_factor_share'])} |")
+    return (f"Over the design's points (parameter values across the factors' ranges), {e['what']}. Holds: the sign"
+            f" (a direction) or the fact's frozen range holds at {sensitivity.HOLDS:.0%} of the points or more.\n\n"
+            + "\n".join(lines) + f"\n\n{provenance(e)}")
+
+
+def render_indices(root: Path, key: str) -> str:
+    """The three factors with the largest main index (ST or mu_star) per output, with 95% intervals."""
+    e, table = _figure_table(root, key)
+    if table is None:
+        return pending(e)
+    main = sensitivity.main_index(table)
+    lines = [f"| output | the three largest {main} [95% interval] |", "|---|---|"]
+    for output, part in table[table["index"] == main].groupby("output", sort=False):
+        top = part.sort_values("value", ascending=False).head(3)
+        cells = [f"{r.parameter} {r.value:.2f} [{r.value - r.conf:.2f}, {r.value + r.conf:.2f}]"
+                 for r in top.itertuples()]
+        lines.append(f"| {output} | {'; '.join(cells)} |")
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 
 
@@ -305,6 +352,9 @@ BLOCKS: Dict[str, Block] = {
     "interval-rule": Block(_fixed("experiments/intervals.py"), render_rule),
     "stationarity": Block(_file_of("stationarity"), render_stationarity),
     "seed-question": Block(_file_of("seed_question"), render_seed_question),
+    "path-dependence": Block(_file_of("path_dependence"), render_path_dependence),
+    "answers": Block(_file_of(""), render_answers),
+    "indices": Block(_file_of(""), render_indices),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 
@@ -374,22 +424,31 @@ def commands(root: Path) -> List[str]:
 
 
 def collect(root: Path, key: str, sweep: Path, commit: str, today: str) -> Path:
-    """Keep a sweep's per-job columns that entry ``key`` names as its findings file, and record its provenance.
+    """Keep what entry ``key`` takes of a sweep as its findings file, and record its provenance.
 
-    Reads ``sweep_summary.csv`` of ``sweep`` (the jobs that ran), writes ``seed``, the entry's
-    ``column`` and ``columns`` to the entry's file, and sets the entry's ``commit``, ``seeds``
-    and ``date`` in the manifest: provenance is written by the tool, never typed.
+    Reads ``sweep_summary.csv`` of ``sweep`` (the jobs that ran). An entry with ``from`` takes
+    that file of the sweep root as it is (a sweep's report: ``path_dependence.csv``,
+    ``sensitivity.csv``); otherwise it keeps ``seed``, the entry's ``column`` and ``columns`` of
+    the jobs. Sets the entry's ``commit``, ``seeds`` (of the jobs) and ``date`` in the manifest:
+    provenance is written by the tool, never typed.
     """
     e = entry(root, key)
     try:
         jobs = pd.read_csv(sweep / "sweep_summary.csv")
     except OSError as exc:
         raise ReportError(f"--collect {key} {sweep}: no sweep_summary.csv there ({exc.strerror})") from exc
-    wanted = ["seed", e["column"], *e["columns"]]
-    missing = [c for c in wanted if c not in jobs.columns]
-    if missing:
-        raise ReportError(f"--collect {key} {sweep}: the sweep has no column(s) {', '.join(missing)}")
-    jobs[wanted].to_csv(root / e["file"], index=False)
+    if "from" in e:
+        try:
+            pd.read_csv(sweep / e["from"]).to_csv(root / e["file"], index=False)
+        except OSError as exc:
+            raise ReportError(f"--collect {key} {sweep}: no {e['from']} there ({exc.strerror}): run the sweep's"
+                              " report first") from exc
+    else:
+        wanted = ["seed", e["column"], *e["columns"]]
+        missing = [c for c in wanted if c not in jobs.columns]
+        if missing:
+            raise ReportError(f"--collect {key} {sweep}: the sweep has no column(s) {', '.join(missing)}")
+        jobs[wanted].to_csv(root / e["file"], index=False)
     seeds = sorted(jobs["seed"].unique())
     found = manifest(root)
     found[key].update(commit=commit, seeds=f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0]),

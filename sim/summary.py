@@ -40,7 +40,8 @@ NUMERIC_KEYS = (
     "posts_total", "replies_total", "posts_per_1000_members_week", "replies_per_1000_members_week",
     "median_group_posts_per_1000_member_weeks", "median_group_breadth",
     "median_group_posts_per_1000_member_weeks_by_charter.*", "median_group_breadth_by_charter.*",
-    "null_ladder.*.share_*", "rate_size_elasticity.overall.*", "rate_size_elasticity.by_charter.*.*",
+    "null_ladder.*.share_*", "charter_contrast.*.*", "rate_size_elasticity.overall.*",
+    "rate_size_elasticity.by_charter.*.*",
     "badge_ratio", "top1_share_posts", "top1_share_posters", "gini_posts", "never_posted_large",
     "first_post_no_reply_share",
     "post_again_if_replied", "post_again_if_not_replied", "work_hours_share_of_visits",
@@ -159,6 +160,42 @@ def excess(model: dict, base: dict) -> dict:
     }
 
 
+CONTRAST_REFERENCE = "industry_profession"
+"""The charter the others are compared with at matched size (S6: industry groups go dormant least)."""
+
+
+def charter_contrast(groups: pd.DataFrame, gw: pd.DataFrame, rung: Rung) -> dict:
+    """Share dormant of each charter minus industry groups at matched size: model, null and excess.
+
+    Size classes and weights as S6's (:func:`sim.facts.risk_difference`: log2 of members when
+    first seen in the reported weeks; classes where industry groups are below 90% dormant).
+    ``null``: the same contrast on the draws of ``rung`` (mean over draws), which keep each
+    group's members week by week, so ``excess`` (model minus null) is what the charters'
+    group dynamics add beyond their sizes. One entry per charter other than the reference.
+    Over the groups open at the horizon (closed groups, ODD 7.16, are left out of both).
+    """
+    first = facts.first_seen_members(gw)
+    g = groups.set_index("group_id").loc[lambda d: d.index.isin(first.index)]
+    if "closed_week" in g:  # the stock at the horizon, as the shares of states (a closed group has no state)
+        g = g[g.closed_week.isna()]
+    size_class = pd.Series(facts.size_bins(first.reindex(g.index)), index=g.index)
+    charter = g.charter.astype(str)
+    others = [c for c in pd.unique(charter) if c != CONTRAST_REFERENCE]
+
+    def contrast(dormant: pd.Series) -> dict:
+        return {c: facts.risk_difference(dormant, size_class, charter.eq(c), charter.eq(CONTRAST_REFERENCE))
+                for c in others}
+
+    model = contrast(g.final_state.astype(str).eq("dormant").astype(float))
+    draws = [contrast(pd.Series(d.final_states().final_state.eq("dormant").astype(float).to_numpy(), index=d.ids)
+                      .reindex(g.index)) for d in rung.draws]
+    out = {}
+    for c in others:
+        base = float(np.nanmean([d[c] for d in draws])) if any(np.isfinite(d[c]) for d in draws) else math.nan
+        out[f"{c}_minus_industry"] = {"model": model[c], "null": base, "excess": model[c] - base}
+    return out
+
+
 def per_capita(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
     """Per-capita activity and participation breadth, overall and per charter.
 
@@ -231,6 +268,7 @@ def summary(params, tables: dict) -> dict:
         **model,
         "null": {**base, "per_charter_rate": null_block(tables, rungs["per_charter"])},
         "null_ladder": null_ladder(rungs),
+        "charter_contrast": charter_contrast(groups, gw, rungs["one_rate"]),
         "excess": excess(model, base),
         "share_thriving_by_charter": {c: v["thriving"] for c, v in by_charter_shares.items()},
         "share_dormant_by_charter": {c: v["dormant"] for c, v in by_charter_shares.items()},

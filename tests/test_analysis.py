@@ -343,3 +343,29 @@ def test_an_unreadable_parameter_set_file_stops_with_one_line(tmp_path):
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "param_sets.path = '/no/such.csv' is not a readable file" in proc.stderr
     assert not (tmp_path / "sweep").exists()
+
+
+def test_an_answer_holds_across_the_region_when_its_sign_or_its_fact_range_holds_at_95_percent_of_points():
+    n = 40
+    y = pd.DataFrame({"dormant_excess_university_alumni_minus_industry": np.r_[np.full(n - 1, 0.1), -0.1],
+                      "rate_size_elasticity": np.r_[np.full(n // 2, 0.3), np.full(n // 2, -0.3)],
+                      "S1": np.r_[np.full(n - 4, 0.9), np.full(4, 0.99)], "share_dormant": np.linspace(0.5, 0.7, n)})
+    indices = pd.DataFrame({"parameter": ["charters.university_alumni.relevance", "behaviour.post_base"],
+                            "output": "dormant_excess_university_alumni_minus_industry", "index": "ST",
+                            "value": [0.6, 0.2], "conf": 0.05})
+    got = sensitivity.across_region(y, indices).set_index("answer")
+    assert got.loc["dormant_excess_university_alumni_minus_industry", "holds"]  # 39 of 40 points positive
+    assert got.loc["dormant_excess_university_alumni_minus_industry", "charter_factor_share"] == pytest.approx(0.75)
+    assert not got.loc["rate_size_elasticity", "holds"]  # the sign depends on the parameters
+    assert got.loc["S1", "claim"] == "target" and got.loc["S1", "agreement"] == pytest.approx(0.9)
+    assert not got.loc["S1", "holds"] and got.loc["share_dormant", "holds"] is None
+    flat = sensitivity.across_region(y.assign(rate_size_elasticity=0.0), indices).set_index("answer")
+    assert not flat.loc["rate_size_elasticity", "holds"]  # no effect anywhere is no direction that holds
+
+
+def test_the_top_factors_weigh_each_answer_by_its_own_largest_index():
+    table = pd.DataFrame({"parameter": ["a", "b", "a", "b"], "output": ["S3_posts", "S3_posts", "S2", "S2"],
+                          "index": "mu_star", "value": [100.0, 50.0, 0.01, 0.04], "conf": np.nan})
+    top = sensitivity.top_factors(table, k=1)
+    assert list(top.index) == ["b"]  # a: (1 + 0.25) / 2; b: (0.5 + 1) / 2
+    assert sensitivity.top_text(top).splitlines()[-1] == "hydra.sweeper.select=[b]"

@@ -55,3 +55,9 @@ def test_the_sweep_stops_with_one_line_before_any_job(capsys):
     assert info.value.code == 2 and err.splitlines() == [err]
     assert err.startswith("error: design factor population.activity_exponent has range [3.0, 4.0] without its "
                           "default 2.5")
+
+
+def test_sensitivity_screens_every_calibrated_parameter_over_its_calibration_prior():
+    # a default the calibration sets later lies in the calibration's prior, so it stays inside the screening range
+    screened, calibrated = factor_table(composed("sensitivity")), factor_table(composed("calibrate"))
+    assert {key: screened.get(key) for key in calibrated} == calibrated

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from scipy.stats import poisson
 
-from sim import null
+from sim import null, rules
 from sim.params import ClassificationParams
-from sim.summary import null_ladder, null_rungs, outcomes, rate_size_elasticity, size50
+from sim.summary import Rung, charter_contrast, null_ladder, null_rungs, outcomes, rate_size_elasticity, size50
 
 C = ClassificationParams()  # thriving: >= 8 posts and >= 3 posters in 4 weeks; dormant: 0 posts in 8
 
@@ -189,3 +189,27 @@ def test_weeks_without_a_state_in_the_model_have_none_in_the_null():
     weeks = null.simulate(gw, pd.Series(0.0, index=groups.group_id), C, null.null_rng(1))
     assert weeks.state.isna().tolist() == state.isna().tolist()
     assert (weeks.state.astype(str)[3:7] == "active").all()  # no post, but fewer than 8 weeks since founding
+
+
+def _draw(ids, dormant):
+    """A null draw whose groups end dormant (True) or thriving (False)."""
+    state = np.where(np.asarray(dormant), rules.DORMANT, rules.THRIVING)[None, :]
+    one = np.ones((1, len(ids)))
+    return null.Draw(np.array([0]), np.asarray(ids), one, one, one, state)
+
+
+def test_charter_contrast_is_matched_by_size_and_net_of_the_null():
+    # two size classes; at each size alumni groups go dormant more often than industry groups
+    ids = np.arange(8)
+    groups = pd.DataFrame({"group_id": ids, "charter": ["university_alumni"] * 4 + ["industry_profession"] * 4,
+                           "final_state": ["dormant", "dormant", "dormant", "thriving",
+                                           "dormant", "thriving", "thriving", "thriving"]})
+    members = [40, 40, 300, 300, 40, 40, 300, 300]  # size classes 5 and 8, two groups of each charter in each
+    gw = pd.DataFrame({"group_id": ids, "week": 0, "members": members})
+    same = Rung(pd.Series(dtype=float), [_draw(ids, [True, False] * 4)], {})  # the null: no charter difference
+    out = charter_contrast(groups, gw, same)["university_alumni_minus_industry"]
+    # small: 1.0 - 0.5; large: 0.5 - 0.0; equal weights
+    assert out["model"] == pytest.approx(0.5) and out["null"] == pytest.approx(0.0)
+    assert out["excess"] == pytest.approx(0.5)
+    alike = Rung(pd.Series(dtype=float), [_draw(ids, groups.final_state.eq("dormant"))], {})
+    assert charter_contrast(groups, gw, alike)["university_alumni_minus_industry"]["excess"] == pytest.approx(0.0)

@@ -120,3 +120,25 @@ def test_the_command_line_refuses_a_directory_that_is_not_a_sweep(tmp_path, caps
         pdx.main([str(tmp_path)])
     assert exc.value.code == 2 and "usage: python -m experiments.analysis.path_dependence SWEEP_DIR" in \
         capsys.readouterr().err
+
+
+def test_a_cells_seeds_needed_grow_as_its_mean_nears_the_target():
+    states = pd.DataFrame({
+        "cell": ["near"] * 3 + ["far"] * 3, "seed": [1, 2, 3] * 2,
+        "within_group_split": [0.08, 0.10, 0.12, 0.28, 0.30, 0.32], "replicates": 10, "control_split": 0.0,
+        "between_groups_split": 0.3, "share_thriving": 0.4, "share_dormant": 0.4})
+    cells = pdx.per_cell(states).set_index("cell")
+    assert cells.loc["far", "seeds_needed"] == 3  # 20 points from 10%, SD 0.02: the fewest that give an interval
+    assert np.isnan(cells.loc["near", "seeds_needed"])  # mean on the target: no distance to detect
+    nearer = pdx.per_cell(states.assign(within_group_split=[0.11, 0.13, 0.15, 0.28, 0.30, 0.32])).set_index("cell")
+    assert nearer.loc["near", "seeds_needed"] > nearer.loc["far", "seeds_needed"]
+
+
+def test_the_preset_judges_all_twelve_charter_by_size_cells_with_ten_replicates_of_three_states(cfg):
+    from experiments.analysis.sweeper import planned_jobs
+
+    jobs = [dict(o.split("=", 1) for o in job) for job in planned_jobs(cfg("experiment=path_dependence", hydra=True),
+                                                                        [])]
+    cells = {(j["groups/charter_mix"], j["groups.size_median"]) for j in jobs}
+    assert len(cells) == 12 and len(jobs) == 12 * 3 * 10
+    assert {j["dynamics_seed"] for j in jobs} == {str(s) for s in range(10)}

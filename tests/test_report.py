@@ -200,3 +200,56 @@ def test_the_seed_question_block_ranks_each_outcome_and_marks_what_is_not_detect
         assert f"{r.label} (n.d.)" in block
     first = rows[(rows["outcome"] == "share_dormant") & (rows["rank"] == 1)].iloc[0]
     assert f"| 1 | {first.label}" in block and f"{100 * first.effect:+.1f}" in block
+
+
+def _s4_states(splits):
+    """path_dependence.csv rows: one cell, one initial state per split."""
+    return pd.DataFrame({"cell": "groups/charter_mix=industry_profession, groups.size_median=300",
+                         "seed": range(1, len(splits) + 1), "within_group_split": splits, "replicates": 10,
+                         "dynamics_seeds": "0 1 2 3 4 5 6 7 8 9", "control_split": 0.0,
+                         "between_groups_split": 0.3, "share_thriving": 0.4, "share_dormant": 0.5, "groups": 12,
+                         "best_charter": "industry_profession", "best_size": "256-512", "state": "x"})
+
+
+def test_a_collected_s4_sweep_renders_its_verdict_per_cell_with_provenance(tree):
+    page = tree / "docs" / "VALIDATION.md"
+    assert "*Not yet regenerated" in report.render(tree, "path-dependence", "docs/findings/path_dependence.csv")
+    sweep = tree / "sweep"
+    sweep.mkdir()
+    _s4_states([0.12, 0.14, 0.16]).to_csv(sweep / "path_dependence.csv", index=False)
+    pd.DataFrame({"seed": [1, 2, 3] * 10, "dynamics_seed": range(30)}).to_csv(sweep / "sweep_summary.csv", index=False)
+    report.collect(tree, "path_dependence", sweep, "abc1234", "2026-12-07")
+    text = report.render(tree, "path-dependence", "docs/findings/path_dependence.csv")
+    assert "**S4: pass (largest split 0.14 in cell groups/charter_mix=industry_profession" in text
+    assert "| 3 | 10 | 0.14 | 0.09" in text and "| pass |" in text and "commit `abc1234` (seeds 1-3" in text
+    assert report.main(["--check", "--root", str(tree)]) == 1  # the page still shows the pending note
+    assert report.main(["--root", str(tree)]) == 0 and "**S4: pass" in page.read_text()
+
+
+def test_collect_of_a_report_file_the_sweep_lacks_says_so_in_one_line(tree):
+    (tree / "sweep").mkdir()
+    pd.DataFrame({"seed": [1]}).to_csv(tree / "sweep" / "sweep_summary.csv", index=False)
+    with pytest.raises(report.ReportError, match=r"no sensitivity_answers.csv there .*run the sweep's report first"):
+        report.collect(tree, "sobol_answers", tree / "sweep", "abc1234", "2026-12-07")
+
+
+def test_the_sensitivity_blocks_say_which_answers_hold_and_which_factors_drive_them(tree):
+    sweep = tree / "sweep"
+    sweep.mkdir()
+    pd.DataFrame({"seed": [1] * 4}).to_csv(sweep / "sweep_summary.csv", index=False)
+    pd.DataFrame([{"answer": "dormant_excess_university_alumni_minus_industry", "claim": "sign", "points": 2560,
+                   "missing": 0, "q05": 0.02, "median": 0.1, "q95": 0.3, "agreement": 0.97, "holds": True,
+                   "charter_factor_share": 0.6},
+                  {"answer": "share_dormant", "claim": "level", "points": 2560, "missing": 0, "q05": 0.5,
+                   "median": 0.6, "q95": 0.7, "agreement": float("nan"), "holds": None,
+                   "charter_factor_share": 0.1}]).to_csv(sweep / "sensitivity_answers.csv", index=False)
+    pd.DataFrame({"parameter": ["a", "b", "c", "d"], "output": "S2", "index": "ST", "value": [0.1, 0.5, 0.3, 0.05],
+                  "conf": 0.02}).to_csv(sweep / "sensitivity.csv", index=False)
+    for key in ("sobol", "sobol_answers"):
+        report.collect(tree, key, sweep, "abc1234", "2026-12-07")
+    answers = report.render(tree, "answers:sobol_answers", "docs/findings/sobol_answers.csv")
+    assert ("| dormant_excess_university_alumni_minus_industry | 0.02 / 0.1 / 0.3 (2560 points, 0 undefined) | sign"
+            " | 97.0% | yes | 60.0% |") in answers
+    assert "| share_dormant | 0.5 / 0.6 / 0.7 (2560 points, 0 undefined) | level | n/a | reported | 10.0% |" in answers
+    indices = report.render(tree, "indices:sobol", "docs/findings/sobol.csv")
+    assert "| S2 | b 0.50 [0.48, 0.52]; c 0.30 [0.28, 0.32]; a 0.10 [0.08, 0.12] |" in indices

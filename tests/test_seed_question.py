@@ -78,3 +78,27 @@ def test_tiny_seed_question_sweep_writes_its_ranking(tmp_path):
     assert table["seeds"].between(1, 3).all()  # a seed whose elasticity is undefined (too few groups) is left out
     provenance = json.loads((root / sq.JSON).read_text())["provenance"]
     assert provenance["seeds"] == [1, 2, 3] and "experiment=seed_question" in provenance["command"]
+
+
+def test_over_a_region_each_set_is_paired_by_seed_and_the_interval_is_over_the_sets():
+    # four parameter sets of a region: blocking raises dormancy by 0.10 at three, lowers it by 0.02 at the fourth
+    effects = [0.10, 0.10, 0.10, -0.02]
+    region = pd.concat([jobs(seeds=5, blocking=b).assign(param_set=i) for i, b in enumerate(effects)])
+    row = sq.table(region).set_index(["outcome", "cause"]).loc[("share_dormant", "no_blocking")]
+    assert row["effect"] == pytest.approx(np.mean(effects), abs=0.01)
+    assert row["interval"] == "t over 4 parameter sets" and row["sets"] == 4 and row["seeds"] == 5
+    assert row["sets_same_sign"] == pytest.approx(0.75)
+    assert row["low"] < 0 < row["high"] and not row["detectable"]  # the region's spread, not only seed noise
+
+
+def test_the_region_preset_runs_every_arm_and_seed_at_each_parameter_set(cfg, tmp_path):
+    from experiments.analysis.sweeper import planned_jobs
+
+    region = tmp_path / "calibration_region.csv"
+    region.write_text("behaviour.post_base,behaviour.reply_base,I.S1\n-7.9,0.0027,1.0\n-7.5,0.002,2.0\n-8.2,0.003,1.5\n")
+    config = cfg("experiment=seed_question_region", f"param_sets.path={region}", "param_sets.k=2", hydra=True)
+    jobs = [dict(o.split("=", 1) for o in job) for job in planned_jobs(config, [])]
+    assert len(jobs) == 2 * len(ARMS) * 5
+    assert {(j["param_set"], j["behaviour.post_base"]) for j in jobs} == {("0", "-7.9"), ("1", "-7.5")}
+    assert {(j["ablation"], j["seed"]) for j in jobs if j["param_set"] == "1"} == {
+        (a, str(s)) for a in ARMS for s in range(1, 6)}

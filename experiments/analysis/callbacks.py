@@ -27,6 +27,7 @@ from experiments.digest import config_hash
 from experiments.sweep_summary import rebuild
 
 log = logging.getLogger(__name__)
+SENSITIVITY_ANSWERS = "sensitivity_answers.csv"
 
 
 def _jobs(root: Path, config: DictConfig) -> Tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -62,7 +63,7 @@ def _mean_by_point(ok: pd.DataFrame, table: pd.DataFrame, points: pd.DataFrame) 
 
 
 def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
-    """Write ``sensitivity.csv`` and ``sensitivity.png`` at ``root``; return the table."""
+    """Write ``sensitivity.csv``, ``sensitivity_answers.csv``, ``sensitivity_top.txt``, ``.png``; return the table."""
     sw = config.hydra.sweeper
     factors, raw = factor_table(config), raw_design(config)
     points, ok, jobs = _jobs(root, config)
@@ -70,6 +71,9 @@ def sensitivity_report(root: Path, config: DictConfig) -> pd.DataFrame:
     y = _mean_by_point(ok, outputs.output_table(ok), points)
     table, used = sensitivity.analyse(str(sw.method), factors, raw, y)
     results.write_csv(root / "sensitivity.csv", table)
+    results.write_csv(root / SENSITIVITY_ANSWERS, sensitivity.across_region(y, table))
+    if len(table):
+        _write_text(root / "sensitivity_top.txt", sensitivity.top_text(sensitivity.top_factors(table)))
     unit = "trajectories" if sw.method == "morris" else "blocks"
     full = int(sw.n)
     print(f"sensitivity ({sw.method}): {len(table)} indices -> {results.shown(root / 'sensitivity.csv')};"

@@ -9,7 +9,7 @@ so the outputs that exist are still analysed.
 from __future__ import annotations
 
 import logging
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import numpy as np
 import pandas as pd
@@ -20,9 +20,35 @@ log = logging.getLogger(__name__)
 
 CHARTERS = ("employment_association", "university_alumni", "industry_profession")
 
-OUTPUTS: Dict[str, str] = {
-    "share_thriving": "share_thriving",
+CONTRASTS = ("employment_association", "university_alumni")
+"""The charters compared with industry groups (:data:`sim.summary.CONTRAST_REFERENCE`) at matched size."""
+
+ANSWERS: Dict[str, str] = {
+    **{f"dormant_excess_{c}_minus_industry": f"charter_contrast.{c}_minus_industry.excess" for c in CONTRASTS},
+    "rate_size_elasticity": "rate_size_elasticity.overall.slope",
     "share_dormant": "share_dormant",
+    "S1": "stylized_facts.S1.value",
+    "S2": "stylized_facts.S2.value",
+    "S3_posts": "stylized_facts.S3.measures.posts.value",
+    "S3_replies": "stylized_facts.S3.measures.replies.value",
+}
+"""The mission's answers (issue 21): charter contrasts at matched size net of the null, the size
+elasticity of per-member posting, share dormant, and the calibration facts S1-S3."""
+
+SIGN_ANSWERS = ("dormant_excess_employment_association_minus_industry",
+                "dormant_excess_university_alumni_minus_industry", "rate_size_elasticity")
+"""Answers whose claim is a direction: they hold across a region where their sign does."""
+
+FACT_RANGES: Dict[str, Tuple[float, float]] = {
+    name: next((lo, hi) for m, lo, hi in FACTS[fact].measures if m == measure)
+    for name, fact, measure in (("S1", "S1", "never_posted"), ("S2", "S2", "top1_share"),
+                                ("S3_posts", "S3", "posts"), ("S3_replies", "S3", "replies"))
+}
+"""The frozen target range of each fact among the answers (:data:`sim.facts.FACTS`)."""
+
+OUTPUTS: Dict[str, str] = {
+    **ANSWERS,
+    "share_thriving": "share_thriving",
     "median_weeks_to_dormancy": "median_weeks_to_dormancy",
     "badge_ratio": "badge_ratio",
     "posts_per_1000_members_week": "posts_per_1000_members_week",

@@ -31,6 +31,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
+from experiments.analysis.seed_question import seeds_needed
 from experiments.config import model_dict
 from experiments.digest import config_hash
 from experiments.intervals import RULE, over_seeds
@@ -113,11 +114,22 @@ def per_state(root: Path, jobs: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["cell", "seed"], kind="stable").reset_index(drop=True) if len(table) else table
 
 
+def target_low() -> float:
+    """The lower end of S4's frozen target range (:data:`sim.facts.FACTS`): 10%."""
+    return FACTS["S4"].measures[0][1]
+
+
 def per_cell(states: pd.DataFrame) -> pd.DataFrame:
-    """Per cell: mean split over initial-state seeds, its 95% interval (:func:`over_seeds`), and S4's verdict."""
+    """Per cell: mean split over initial-state seeds, its 95% interval (:func:`over_seeds`), and S4's verdict.
+
+    ``seeds_needed``: initial-state seeds for a two-sided 5% test with 80% power to tell the
+    cell's mean from the target's 10% at the distance observed, from the SD over seeds
+    (:func:`experiments.analysis.seed_question.seeds_needed`; NaN without a spread).
+    """
     rows = []
     for cell, part in states.groupby("cell", sort=False):
         mean, low, high, _, method = over_seeds(part["within_group_split"].to_numpy())
+        sd = float(part["within_group_split"].std(ddof=1))
         rows.append({
             "cell": cell, "seeds": int(part["within_group_split"].notna().sum()),
             "replicates": int(part["replicates"].min()), "within_group_split": mean, "ci_low": low, "ci_high": high,
@@ -126,6 +138,7 @@ def per_cell(states: pd.DataFrame) -> pd.DataFrame:
             "share_thriving": float(part["share_thriving"].mean()),
             "share_dormant": float(part["share_dormant"].mean()),
             "pass": fact_result("S4", {"within_group_split": mean})["pass"],
+            "sd": sd, "seeds_needed": seeds_needed(sd, round(abs(mean - target_low()), 9)),
         })
     return pd.DataFrame(rows)
 
@@ -147,13 +160,23 @@ def _fmt(x: Any) -> str:
 
 def markdown(root: Path, jobs: pd.DataFrame, states: pd.DataFrame, cells: pd.DataFrame) -> str:
     """The report: header, verdict, one row per cell, one row per initial state."""
+    lines = ["# Path dependence (S4)", "",
+             f"Sweep: {results.shown(root)}; {int(jobs['ok'].sum())} finished job(s) of {len(jobs)},"
+             f" {len(states)} initial state(s) in {len(cells)} cell(s).", "", *cell_table(states, cells), "",
+             "Per initial state:", "", "| cell | seed | replicates | within-group split | class | control |",
+             "|---|---|---|---|---|---|"]
+    for r in states.to_dict("records"):
+        lines.append(f"| {r['cell']} | {r['seed']} | {r['replicates']} | {_fmt(r['within_group_split'])}"
+                     f" | {r['best_charter'] or ''} {r['best_size'] or ''} | {_fmt(r['control_split'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def cell_table(states: pd.DataFrame, cells: pd.DataFrame) -> List[str]:
+    """The definition, the verdict and one row per cell (the report's and ``groupsim-report``'s block)."""
     fact = FACTS["S4"]
     low, high = fact.measures[0][1:]
     few = int((states["replicates"] < REPLICATES_NEEDED).sum()) if len(states) else 0
     lines = [
-        "# Path dependence (S4)", "",
-        f"Sweep: {results.shown(root)}; {int(jobs['ok'].sum())} finished job(s) of {len(jobs)},"
-        f" {len(states)} initial state(s) in {len(cells)} cell(s).", "",
         f"S4 ({fact.role}): {fact.definition}. Target: {fact.target} (within-group split {low:g}-{high:g}).", "",
         "Within-group split (sim.facts.path_dependence): per group, the smaller of the shares of replicates"
         " (dynamics seeds of one initial state) ending thriving and dormant; the mean over the groups of the"
@@ -161,26 +184,22 @@ def markdown(root: Path, jobs: pd.DataFrame, states: pd.DataFrame, cells: pd.Dat
         " units), with its " + RULE + "; pass: the mean is in the target range."
         " Control: the same computation on replicates sharing one dynamics seed (must be 0). Between groups:"
         " the smaller of the shares of one run's groups ending thriving and dormant, averaged over replicates"
-        " (heterogeneity between groups, which S4 does not count).", "",
+        " (heterogeneity between groups, which S4 does not count). Seeds needed: initial-state seeds for 80%"
+        " power (5% two-sided) to tell the cell's mean from 10% at the distance observed.", "",
         f"**S4: {verdict(cells)}.**", "",
     ]
     if few:
         lines += [f"{few} initial state(s) have fewer than {REPLICATES_NEEDED} replicates: a group's split moves in"
                   " steps of 1/replicates, so a 10% split may not be observable there.", ""]
     lines += ["| cell | seeds | replicates per state | within-group split | 95% interval | control"
-              " | between groups | thriving / dormant | pass |", "|---|---|---|---|---|---|---|---|---|"]
+              " | between groups | thriving / dormant | pass | seeds needed |", "|---" * 10 + "|"]
     for r in cells.to_dict("records"):
         judged = "not judged" if r["pass"] is None else ("pass" if r["pass"] else "FAIL")
         lines.append(f"| {r['cell']} | {r['seeds']} | {r['replicates']} | {_fmt(r['within_group_split'])}"
                      f" | {_fmt(r['ci_low'])}-{_fmt(r['ci_high'])} ({r['interval']}) | {_fmt(r['control_split'])}"
                      f" | {_fmt(r['between_groups_split'])} | {r['share_thriving']:.0%} / {r['share_dormant']:.0%}"
-                     f" | {judged} |")
-    lines += ["", "Per initial state:", "", "| cell | seed | replicates | within-group split | class | control |",
-              "|---|---|---|---|---|---|"]
-    for r in states.to_dict("records"):
-        lines.append(f"| {r['cell']} | {r['seed']} | {r['replicates']} | {_fmt(r['within_group_split'])}"
-                     f" | {r['best_charter'] or ''} {r['best_size'] or ''} | {_fmt(r['control_split'])} |")
-    return "\n".join(lines) + "\n"
+                     f" | {judged} | {_fmt(r['seeds_needed'])} |")
+    return lines
 
 
 def report(root: Path) -> pd.DataFrame:

@@ -21,7 +21,14 @@ the size's is the elasticity of per-member posting with group size (another unit
 not ranked).
 
 Intervals are over seeds (:func:`experiments.intervals.over_seeds`: t below 10 seeds,
-bootstrap from 10). A cause has no detectable effect when its interval contains 0. The
+bootstrap from 10). A cause has no detectable effect when its interval contains 0.
+
+Conditional on a region (``experiment=seed_question_region``: the same arms and seeds at
+each of K parameter sets of a calibration's region, column ``param_set``): the effects are
+paired by parameter set and seed, each set's effect is its mean over seeds, and the
+interval is over the sets (the independent draws from the region, :func:`over_seeds` again),
+so it holds both the seeds' noise and the region's spread; ``sets_same_sign`` is the share
+of sets whose effect has the sign of the mean. The
 power note gives the seeds a two-sided 5% test with 80% power needs to detect a stated
 difference from the SD of the paired differences.
 """
@@ -34,12 +41,16 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Dict, List
 
+import numpy as np
 import pandas as pd
 
 from experiments import results
+from experiments.analysis.design import SET_COLUMN
 from experiments.intervals import RULE, over_seeds
 
 BASELINE = "none"
+SET = SET_COLUMN
+"""The column that labels a job's parameter set (set by the design sweeper's method ``sets``)."""
 SWITCHES = {
     "no_blocking": "workplace blocking",
     "no_office_hours": "the 8-to-5 mindset",
@@ -55,17 +66,30 @@ POWER_DELTA = {"share_dormant": 0.05, "posts_per_1000_members_week": 0.1}
 """Differences the power note is for: 5 points of share dormant; 10% of the baseline's posting rate."""
 
 
-def _row(cause: str, label: str, outcome: str, kind: str, values, ranked: bool) -> Dict:
-    ci = over_seeds(values)
+def units(jobs: pd.DataFrame) -> List[str]:
+    """The keys that pair jobs: the seed, and the parameter set when the sweep ran several."""
+    return [SET, "seed"] if SET in jobs.columns and jobs[SET].nunique() > 1 else ["seed"]
+
+
+def _row(cause: str, label: str, outcome: str, kind: str, values: pd.Series, ranked: bool) -> Dict:
+    """One cause's effect: mean and interval over seeds, or over parameter sets (each its mean over seeds)."""
+    values = pd.Series(values, dtype=float).dropna()
+    by_set = SET in (values.index.names or [])
+    per_unit = values.groupby(level=SET).mean() if by_set else values
+    ci = over_seeds(per_unit.to_numpy())
     detectable = ci.n >= 3 and not (ci.low <= 0 <= ci.high)
+    same_sign = float((np.sign(per_unit) == np.sign(ci.mean)).mean()) if by_set and len(per_unit) else np.nan
+    seeds = values.index.get_level_values("seed").nunique() if by_set else ci.n
     return {"cause": cause, "label": label, "outcome": outcome, "kind": kind, "effect": ci.mean, "low": ci.low,
-            "high": ci.high, "seeds": ci.n, "interval": ci.method, "detectable": bool(detectable),
-            "ranked": ranked, "sd": float(pd.Series(values, dtype=float).std(ddof=1))}
+            "high": ci.high, "seeds": seeds, "sets": ci.n if by_set else 1,
+            "interval": f"{ci.method} over {ci.n} parameter sets" if by_set else ci.method,
+            "detectable": bool(detectable), "ranked": ranked, "sd": float(per_unit.std(ddof=1)),
+            "sets_same_sign": same_sign}
 
 
 def paired(jobs: pd.DataFrame, outcome: str) -> Dict[str, pd.Series]:
-    """Per switch: baseline minus arm at each seed (index: seed) for ``outcome``."""
-    wide = jobs.pivot_table(index="seed", columns="ablation", values=outcome, aggfunc="mean")
+    """Per switch: baseline minus arm at each seed (index: seed, or parameter set and seed) for ``outcome``."""
+    wide = jobs.pivot_table(index=units(jobs), columns="ablation", values=outcome, aggfunc="mean")
     if BASELINE not in wide:
         return {}
     return {arm: (wide[BASELINE] - wide[arm]).dropna() for arm in SWITCHES if arm in wide}
@@ -107,7 +131,7 @@ def table(jobs: pd.DataFrame) -> pd.DataFrame:
             continue
         for arm, diff in paired(jobs, outcome).items():
             rows.append(_row(arm, SWITCHES[arm], outcome, "paired switch (baseline - arm)", diff, True))
-    rows += structural(jobs[jobs["ablation"] == BASELINE].set_index("seed"))
+    rows += structural(jobs[jobs["ablation"] == BASELINE].set_index(units(jobs)))
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -146,7 +170,8 @@ def write(root: Path, jobs: pd.DataFrame, command: str, commit: str | None = Non
     out = table(jobs)
     seeds = sorted(int(s) for s in jobs["seed"].dropna().unique())
     provenance = {"command": command, "commit": commit or source_commit(), "seeds": seeds, "sweep": str(root),
-                  "interval": RULE, "arms": sorted(jobs["ablation"].dropna().unique().tolist())}
+                  "interval": RULE, "arms": sorted(jobs["ablation"].dropna().unique().tolist()),
+                  "param_sets": sorted(int(s) for s in jobs[SET].dropna().unique()) if SET in jobs else []}
     results.write_csv(root / CSV, out)
     results.write_json(root / JSON, {"provenance": provenance, "rows": out.to_dict("records")})
     lines = ["# The seed's question: causes of dormant groups, ranked", "",
@@ -157,8 +182,9 @@ def write(root: Path, jobs: pd.DataFrame, command: str, commit: str | None = Non
     for outcome, name in OUTCOMES.items():
         part = out[out["outcome"] == outcome]
         if len(part):
-            lines += [f"## {name}", "", part[["rank", "label", "kind", "effect", "low", "high", "seeds", "interval",
-                                              "detectable", "seeds_for_power_delta"]].to_string(index=False), ""]
+            shown = ["rank", "label", "kind", "effect", "low", "high", "seeds", "sets", "interval", "detectable",
+                     "seeds_for_power_delta"]
+            lines += [f"## {name}", "", part[shown].to_string(index=False), ""]
     for outcome, name in OUTCOMES.items():
         none = out.loc[(out["outcome"] == outcome) & ~out["detectable"], "label"].tolist() if len(out) else []
         lines.append(f"No detectable effect on {name}: {', '.join(none) or 'none'}.")

@@ -14,11 +14,16 @@ from typing import Dict, List, Tuple
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import design
+from experiments.analysis import design, outputs
 
 COLUMNS = ["parameter", "output", "index", "value", "conf"]
 CONF_LEVEL = 0.95
 RESAMPLES = 1000
+HOLDS = 0.95
+"""An answer holds across the region when its sign (a direction) or its fact's target range (S1-S3)
+holds at this share of the design points at least."""
+CHARTER_FACTORS = "charters."
+"""Factors whose key starts so are the hand-set charter values."""
 
 
 def complete_units(y: np.ndarray, size: int) -> np.ndarray:
@@ -107,3 +112,64 @@ def figure(table: pd.DataFrame, path, title: str) -> None:
     fig.suptitle(title, fontsize=10)
     fig.savefig(path, dpi=150)
     plt.close(fig)
+
+
+def main_index(table: pd.DataFrame) -> str:
+    """The index that ranks factors: ``ST`` (Sobol) or ``mu_star`` (Morris)."""
+    return "ST" if (table["index"] == "ST").any() else "mu_star"
+
+
+def across_region(y: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Per answer (:data:`outputs.ANSWERS`) over the design points ``y`` (one row per point): does it hold?
+
+    Columns: answer, claim (``sign``, ``target`` or ``level``), points (finite values), q05, median,
+    q95, agreement (share of points with the median's sign, or in the fact's frozen range), holds
+    (agreement >= :data:`HOLDS`, and for a sign a median other than 0; empty for a level or an
+    answer undefined everywhere), and charter_factor_share: the share of the
+    answer's main index (ST or mu_star, summed over factors) owed to the hand-set charter values.
+    """
+    rows = []
+    main = table[table["index"] == main_index(table)] if len(table) else table
+    for name in [a for a in outputs.ANSWERS if a in y.columns]:
+        v = pd.to_numeric(y[name], errors="coerce").dropna().to_numpy(float)
+        claim = "sign" if name in outputs.SIGN_ANSWERS else ("target" if name in outputs.FACT_RANGES else "level")
+        median = float(np.median(v)) if len(v) else np.nan
+        if claim == "sign" and len(v):
+            agreement = float(np.mean(np.sign(v) == np.sign(median)))
+        elif claim == "target" and len(v):
+            low, high = outputs.FACT_RANGES[name]
+            agreement = float(np.mean((v >= low) & (v <= high)))
+        else:
+            agreement = np.nan
+        part = main[main["output"] == name] if len(main) else main
+        total = part["value"].clip(lower=0).sum() if len(part) else 0.0
+        charter = part.loc[part["parameter"].str.startswith(CHARTER_FACTORS), "value"].clip(lower=0).sum() \
+            if len(part) else 0.0
+        rows.append({"answer": name, "claim": claim, "points": len(v), "missing": int(y[name].isna().sum()),
+                     "q05": float(np.quantile(v, 0.05)) if len(v) else np.nan, "median": median,
+                     "q95": float(np.quantile(v, 0.95)) if len(v) else np.nan, "agreement": agreement,
+                     "holds": None if claim == "level" or not len(v) else bool(
+                         agreement >= HOLDS and (claim != "sign" or median != 0)),  # a zero median has no direction
+                     "charter_factor_share": float(charter / total) if total > 0 else np.nan})
+    return pd.DataFrame(rows, columns=["answer", "claim", "points", "missing", "q05", "median", "q95", "agreement",
+                                       "holds", "charter_factor_share"])
+
+
+def top_factors(table: pd.DataFrame, k: int = 8) -> pd.Series:
+    """The ``k`` factors with the largest main index over the answers, each output's scaled by its largest.
+
+    The mean over the answers of each factor's index as a share of the output's largest (so an
+    answer in large units does not outweigh the others); highest first.
+    """
+    main = table[(table["index"] == main_index(table)) & table["output"].isin(list(outputs.ANSWERS))]
+    if not len(main):
+        return pd.Series(dtype=float)
+    wide = main.pivot_table(index="parameter", columns="output", values="value", aggfunc="first")
+    scaled = wide / wide.abs().max().replace(0, np.nan)
+    return scaled.mean(axis=1).sort_values(ascending=False).head(k)
+
+
+def top_text(top: pd.Series) -> str:
+    """``sensitivity_top.txt``: the ranking, then the override that runs Sobol on those factors."""
+    lines = [f"{name}\t{score:.3f}" for name, score in top.items()]
+    return "\n".join([*lines, f"hydra.sweeper.select=[{','.join(top.index)}]"]) + "\n"
