@@ -303,6 +303,30 @@ def render_indices(root: Path, key: str) -> str:
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 
 
+def render_calibration(root: Path, _arg: str) -> str:
+    """The calibration's waves and, per parameter, its prior, non-implausible range and default (issue 21)."""
+    e = entry(root, "calibration")
+    folder = (root / e["file"]).parent
+    if not (root / e["file"]).exists():
+        return pending(e)
+    waves = pd.read_csv(folder / "calibration_waves.csv")
+    params = pd.read_csv(folder / "calibration_parameters.csv")
+    lines = ["| wave | draws | runs | share of the prior kept | the defaults' worst implausibility | stopped |",
+             "|---|---|---|---|---|---|"]
+    for w in waves.itertuples():
+        stop = w.stop if isinstance(w.stop, str) and w.stop else ""
+        lines.append(f"| {w.wave} | {w.draws} | {w.runs} | {w.kept_share:.3%} | {w.default_worst_I:.2f} | {stop} |")
+    lines += ["", "| parameter | prior | non-implausible 5% / 50% / 95% | identified | default |",
+              "|---|---|---|---|---|"]
+    for r in params.itertuples():
+        lines.append(f"| `{r.parameter}` | {r.prior_low:.4g} to {r.prior_high:.4g}"
+                     f" | {r.region_q05:.4g} / {r.region_q50:.4g} / {r.region_q95:.4g}"
+                     f" | {'yes' if str(r.identified) == 'True' else 'no'} | {r.default:.4g} |")
+    total = int(waves.runs.sum())
+    return (f"{total:,} runs in {len(waves)} waves (each draw over its replicate seeds).\n\n" + "\n".join(lines)
+            + f"\n\n{provenance(e)}")
+
+
 def render_status(root: Path, key: str) -> str:
     """Where a findings file stands: its provenance when it exists, else how to make it."""
     e = entry(root, key)
@@ -355,6 +379,7 @@ BLOCKS: Dict[str, Block] = {
     "path-dependence": Block(_file_of("path_dependence"), render_path_dependence),
     "answers": Block(_file_of(""), render_answers),
     "indices": Block(_file_of(""), render_indices),
+    "calibration": Block(_file_of("calibration"), render_calibration),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

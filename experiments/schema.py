@@ -56,7 +56,7 @@ class CalibrateKeys:
     candidates: int = 20000
     """Latin-hypercube points screened after each wave (the region's sample; the next wave's draws come from it)."""
     min_shrink: float = 0.1
-    """Stop when the non-implausible share of the prior shrank by less than this share in the last wave."""
+    """Stop when the non-implausible share of the prior shrank by less than this share in the last wave (0: never)."""
     exclude: List[str] = dataclasses.field(default_factory=list)
     """Calibration facts or measures left out of the implausibility (e.g. [S2]); stated in the report."""
 

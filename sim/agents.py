@@ -82,14 +82,14 @@ class Group(mesa.Agent):
         return float(self.model.state.groups.activity[self.index])
 
     @property
-    def state(self) -> str:
+    def state(self) -> str | None:
         """Thriving, active or dormant at the last completed simulated week, spin-up weeks included.
 
-        "active" before the first week ends.
+        "active" before the first week ends; None for a group not founded yet or closed.
         """
         week = self.model.tick // HOURS_PER_WEEK - 1
         code = self.model.state.records.week_state[week, self.index] if week >= 0 else ACTIVE
-        return STATE_NAMES[int(code)]
+        return STATE_NAMES.get(int(code))
 
     @property
     def member_ids(self) -> np.ndarray:

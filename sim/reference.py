@@ -559,11 +559,15 @@ class ReferenceModel(Driver):
         first week ends.
         """
         states = self.weekly_record("state")
-        return states[-1] if len(states) else np.full(len(self.groups), rules.ACTIVE, dtype=np.int64)
+        if not len(states):
+            return np.full(len(self.groups), rules.ACTIVE, dtype=np.int64)
+        closed = np.array([g.closed_week >= 0 for g in self.groups])  # also at the last week's end, as the tables
+        return np.where(closed, rules.CLOSED, states[-1])
 
     def share_dormant(self) -> float:
-        """Share of groups dormant at the last completed reported week."""
-        return float(np.mean(self.final_states() == rules.DORMANT))
+        """Share of groups dormant at the last completed reported week, of those with a state (founded, open)."""
+        states = self.final_states()
+        return float(np.mean(states[states >= 0] == rules.DORMANT))
 
     def group_weeks(self) -> pd.DataFrame:
         """One row per group and reported week, by the fast engine's builder.

@@ -25,7 +25,7 @@ def state_codes(states) -> np.ndarray:
 
 def founded(codes, axis: int = -1) -> np.ndarray:
     """Groups with a state (the denominator of :func:`state_shares`) along ``axis``."""
-    return (np.asarray(codes) != NOT_FOUNDED).sum(axis=axis)
+    return (np.asarray(codes) >= 0).sum(axis=axis)  # NOT_FOUNDED and CLOSED codes are negative
 
 
 def state_shares(codes, axis: int = -1) -> dict:

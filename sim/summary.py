@@ -19,7 +19,7 @@ from scipy.stats import linregress
 from sim import facts, null
 from sim.clock import HOURS_PER_WEEK, work_hours_mask
 from sim.inequality import gini
-from sim.states import state_codes, state_shares, state_shares_by
+from sim.states import outcome_states, state_codes, state_shares, state_shares_by
 
 READS = {
     "professionals": ["agent_id"],
@@ -30,7 +30,7 @@ tables; every column of the other tables may be read."""
 
 NUMERIC_KEYS = (
     "seed", "professionals", "groups", "weeks",
-    "share_thriving", "share_active", "share_dormant", "size50_by_charter.*",
+    "share_thriving", "share_active", "share_dormant", "share_dormant_or_closed", "size50_by_charter.*",
     "null.share_*", "null.size50_by_charter.*", "null.posts_per_1000_member_weeks.*",
     "null.per_charter_rate.share_*", "null.per_charter_rate.size50_by_charter.*",
     "null.per_charter_rate.posts_per_1000_member_weeks.*",
@@ -216,6 +216,18 @@ def per_capita(gw: pd.DataFrame, groups: pd.DataFrame) -> dict:
     }
 
 
+def dormant_or_closed(groups: pd.DataFrame, gw: pd.DataFrame) -> float:
+    """Share of the groups with a state in some reported week that are dormant or closed at the horizon.
+
+    The outcome view (:func:`sim.states.outcome_states`): a group that closed went dormant.
+    Unlike ``share_dormant`` (the stock a visitor sees at the horizon) it does not fall
+    when dormant groups close sooner.
+    """
+    seen = gw.group_id[gw.state.notna()].unique()
+    cohort = groups[groups.group_id.isin(seen)]
+    return _float(outcome_states(cohort).eq("dormant").mean()) if len(cohort) else math.nan
+
+
 def elasticity(members, rate) -> dict:
     """Least-squares slope of ln(rate) on ln(members) and the number of groups (NaN below 3 or one size)."""
     x, y = np.log(np.asarray(members, dtype=float)), np.log(np.asarray(rate, dtype=float))
@@ -272,6 +284,7 @@ def summary(params, tables: dict) -> dict:
         "excess": excess(model, base),
         "share_thriving_by_charter": {c: v["thriving"] for c, v in by_charter_shares.items()},
         "share_dormant_by_charter": {c: v["dormant"] for c, v in by_charter_shares.items()},
+        "share_dormant_or_closed": dormant_or_closed(groups, gw),
         "median_weeks_to_dormancy": _float(founded_in_run.weeks_to_dormancy.median()),
         "median_weeks_to_dormancy_by_charter":
             founded_in_run.groupby("charter", observed=True).weeks_to_dormancy.median()

@@ -86,6 +86,12 @@ def test_the_waves_stop_when_the_region_stops_shrinking(shares, expected):
     assert reason is None if expected is None else expected in reason
 
 
+def test_min_shrink_zero_runs_every_wave_even_if_the_region_grows():
+    assert "shrank" in hm.stop_reason([0.3, 0.31], hm.Settings(waves=4, min_shrink=0.01))
+    assert hm.stop_reason([0.3, 0.31], hm.Settings(waves=4, min_shrink=0.0)) is None
+    assert "4 waves" in hm.stop_reason([0.3, 0.31, 0.32, 0.33], hm.Settings(waves=4, min_shrink=0.0))
+
+
 def test_the_seed_variance_is_pooled_over_draws():
     values = pd.DataFrame({"y": [1.0, 3.0, 10.0, 10.0]})
     stats = hm.draw_stats(values, [0, 0, 1, 1])
@@ -133,3 +139,18 @@ def test_history_matching_with_one_seed_per_draw_is_refused_in_one_line(tmp_path
                                f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
     assert proc.returncode == 2 and "calibrate.seeds = 1: allowed 2 or more" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "sweep").exists()
+
+
+def test_the_calibrated_defaults_are_the_least_implausible_point_of_the_region(tmp_path, capsys):
+    from experiments.analysis import defaults
+
+    region = pd.DataFrame({"behaviour.post_base": [-7.0, -8.0, -7.5], "I.S1": [1.0, 2.5, 0.5],
+                           "I.worst": [2.9, 2.5, 2.7]})
+    assert defaults.best_point(region)["behaviour.post_base"] == -8.0
+    path = tmp_path / "region.csv"
+    region.to_csv(path, index=False)
+    defaults.main([str(path)])
+    assert capsys.readouterr().out.splitlines()[0] == "behaviour.post_base=-8"
+    region.iloc[:0].to_csv(path, index=False)  # an empty region: one line, no traceback
+    with pytest.raises(SystemExit, match="no non-implausible point"):
+        defaults.main([str(path)])

@@ -205,3 +205,22 @@ def test_closure_draws_from_its_own_stream():
     early = ["group_id", "week", "members", "posts", "replies", "joins", "leaves", "state"]
     before = lambda gw: gw[gw.week <= first][early].reset_index(drop=True)  # noqa: E731
     assert before(a["group_weeks"]).equals(before(b["group_weeks"]))
+
+
+def test_the_outcome_share_counts_closed_groups_as_dormant_and_does_not_fall_with_closure():
+    """share_dormant (the stock at the horizon) falls when dormant groups close sooner;
+    share_dormant_or_closed (the groups seen in the reported weeks) counts them as dormant."""
+    runs = {rate: model(**SHORT_WINDOWS, **{"groups.closure_rate": rate, "groups.closure_size": 1e6}).run()
+            for rate in (0.0, 50.0)}
+    open_, closing = (runs[r].summary() for r in (0.0, 50.0))
+    assert open_["share_dormant_or_closed"] == pytest.approx(open_["share_dormant"])
+    assert closing["share_dormant"] < closing["share_dormant_or_closed"]
+    g = runs[50.0].tables()["groups"]
+    assert g.closed_week.notna().sum() > 0
+    assert runs[50.0].state.records.week_state.min() == -2  # closed groups carry the CLOSED code
+    from sim import reporters
+    last = runs[50.0].state.records.week_state[-1]  # the last week's states; groups closed before it have none
+    assert reporters.share_dormant(runs[50.0]) == pytest.approx((last == 0).sum() / (last >= 0).sum())
+    assert (last >= 0).sum() < len(last)
+    closed = int(g.closed_week.dropna().index[0])
+    assert runs[50.0].group_agents[closed].state is None

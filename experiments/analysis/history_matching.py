@@ -16,8 +16,8 @@ range, not only the mean). A point is non-implausible when the ``rank``-th large
 the measures (1: the largest) is below the cutoff, under the emulators of every wave so far
 (the regions are nested). The next wave is the first ``n`` non-implausible points of a
 large Latin hypercube of candidates; the waves stop after ``waves`` waves, when the region
-shrinks by less than ``min_shrink`` (share of candidates kept, wave on wave), or when it is
-empty.
+shrinks by less than ``min_shrink`` (share of candidates kept, wave on wave; 0 turns this
+rule off, so that every wave runs), or when it is empty.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ def stop_reason(shares: Sequence[float], settings: Settings) -> Optional[str]:
         return "the non-implausible region is empty"
     if len(shares) >= settings.waves:
         return f"{settings.waves} waves run"
-    if len(shares) >= 2 and shares[-1] > (1 - settings.min_shrink) * shares[-2]:
+    if settings.min_shrink > 0 and len(shares) >= 2 and shares[-1] > (1 - settings.min_shrink) * shares[-2]:
         return f"the region shrank by less than {settings.min_shrink:.0%} in the last wave"
     return None
 
