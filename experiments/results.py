@@ -165,8 +165,14 @@ def write_csv(path: Path, table: pd.DataFrame) -> None:
 def read_tables(directory: Path, names: Iterable[str], columns: Dict[str, List[str]]) -> Dict[str, pd.DataFrame]:
     """Tables ``names`` of a run directory (``<name>.parquet``), with only ``columns[name]`` where given."""
     import pandas as pd  # when tables are read, not when a command starts (start-up speed)
+    import pyarrow as pa
 
-    return {name: pd.read_parquet(directory / f"{name}.parquet", columns=columns.get(name)) for name in names}
+    out = {}
+    for name in names:  # Arrow's columns freed as they are converted: one copy of a table, not two
+        out[name] = pd.read_parquet(directory / f"{name}.parquet", columns=columns.get(name),
+                                    to_pandas_kwargs={"self_destruct": True})
+        pa.default_memory_pool().release_unused()
+    return out
 
 
 def read_json(path: Path) -> Optional[Dict[str, Any]]:
