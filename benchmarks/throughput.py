@@ -38,10 +38,18 @@ def machine() -> dict:
     return {"cpu": field.get("Model name"), "cpus": os.cpu_count(), "load_average": os.getloadavg()}
 
 
+def commit() -> str:
+    """The checkout's short commit, ``+`` when it has uncommitted changes (what was measured)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def save(command: str, rows: list, **extra) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = {"command": command, "date": datetime.now(timezone.utc).isoformat(timespec="minutes"),
-           "machine": machine(), **extra, "rows": rows}
+           "commit": commit(), "machine": machine(), **extra, "rows": rows}
     path = RESULTS / f"throughput_{command}.json"
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(rows, indent=2))

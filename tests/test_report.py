@@ -25,6 +25,7 @@ def tree(tmp_path: Path) -> Path:
             (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / page, tmp_path / page)
     shutil.copytree(ROOT / "docs" / "findings", tmp_path / "docs" / "findings")
+    shutil.copytree(ROOT / "benchmarks" / "results", tmp_path / "benchmarks" / "results")
     return tmp_path
 
 
@@ -200,3 +201,17 @@ def test_the_seed_question_block_ranks_each_outcome_and_marks_what_is_not_detect
         assert f"{r.label} (n.d.)" in block
     first = rows[(rows["outcome"] == "share_dormant") & (rows["rank"] == 1)].iloc[0]
     assert f"| 1 | {first.label}" in block and f"{100 * first.effect:+.1f}" in block
+
+
+def test_the_throughput_block_judges_each_benchmark_against_its_target_and_goes_stale_with_it(tree, capsys):
+    path = tree / "benchmarks" / "results" / "throughput_cli.json"
+    data = json.loads(path.read_text())
+    row = data["rows"][0]
+    block = report.render(tree, "throughput", report.THROUGHPUT)
+    assert f"peak {row['peak_rss_mib']:,.0f} MiB" in block
+    row["peak_rss_mib"] = 2 * 1024 + 1  # one MiB over 2 GiB: the memory target is not met
+    path.write_text(json.dumps(data))
+    assert "memory **not met**" in report.render(tree, "throughput", report.THROUGHPUT).split("default 104-week")[1]
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    stale = {line.split(":")[0] for line in capsys.readouterr().err.splitlines()}
+    assert stale == {"README.md", "docs/SCALING.md"}
