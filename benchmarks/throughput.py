@@ -165,10 +165,10 @@ def timed_command(argv: list[str]) -> dict:
 def command_line(args) -> None:
     with tempfile.TemporaryDirectory() as out:
         argv = [groupsim(), f"seed={args.seed}", f"population.size={args.size}", f"groups.count={args.groups}",
-                f"duration.weeks={args.weeks}", "plots=false", f"hydra.run.dir={out}"]
+                f"duration.weeks={args.weeks}", "plots=false"]
         if args.spinup is not None:
             argv.append(f"duration.spinup_weeks={args.spinup}")
-        row = {"argv": " ".join(["groupsim", *argv[1:-1]]), **timed_command(argv)}
+        row = {"argv": " ".join(["groupsim", *argv[1:]]), **timed_command([*argv, f"hydra.run.dir={out}"])}
     name = "cli" if args.spinup is None else f"cli_spinup{args.spinup}"
     save(name, [row])
 

@@ -167,10 +167,11 @@ def read_tables(directory: Path, names: Iterable[str], columns: Dict[str, List[s
     import pandas as pd  # when tables are read, not when a command starts (start-up speed)
     import pyarrow as pa
 
+    # Arrow's columns freed as they are converted: one copy of a table, not two (pandas 3 passes this on)
+    frugal = {"to_pandas_kwargs": {"self_destruct": True}} if int(pd.__version__.split(".")[0]) >= 3 else {}
     out = {}
-    for name in names:  # Arrow's columns freed as they are converted: one copy of a table, not two
-        out[name] = pd.read_parquet(directory / f"{name}.parquet", columns=columns.get(name),
-                                    to_pandas_kwargs={"self_destruct": True})
+    for name in names:
+        out[name] = pd.read_parquet(directory / f"{name}.parquet", columns=columns.get(name), **frugal)
         pa.default_memory_pool().release_unused()
     return out
 
