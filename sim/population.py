@@ -161,6 +161,8 @@ def _power_law(exponent: float, cutoff: float) -> tuple:
     """
     law = truncpareto(exponent - 1.0, 1.0 / cutoff, scale=cutoff)
     return law, law.mean()
+
+
 def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator, lift_blocking: float = 0.0) -> dict:
     """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait.
 
