@@ -21,7 +21,7 @@ import sim.model as schedule
 from sim import GroupCultureModel
 from sim.state import State
 
-SUBMODELS = ("simulate_hours", "classify_groups", "expire_posts", "found_groups", "join", "leave",
+SUBMODELS = ("simulate_hours", "classify_groups", "expire_posts", "found_groups", "join", "leave", "renew",
              "refresh_session_rates", "update_job_hunting")
 """The names :mod:`sim.model` calls: the compiled hours of a day (``simulate_hours``, one
 timing for all of go_online ... end_hour) and the daily and weekly submodels."""

@@ -38,10 +38,18 @@ def machine() -> dict:
     return {"cpu": field.get("Model name"), "cpus": os.cpu_count(), "load_average": os.getloadavg()}
 
 
+def commit() -> str:
+    """The checkout's short commit, ``+`` when it has uncommitted changes (what was measured)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def save(command: str, rows: list, **extra) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = {"command": command, "date": datetime.now(timezone.utc).isoformat(timespec="minutes"),
-           "machine": machine(), **extra, "rows": rows}
+           "commit": commit(), "machine": machine(), **extra, "rows": rows}
     path = RESULTS / f"throughput_{command}.json"
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(rows, indent=2))
@@ -157,10 +165,10 @@ def timed_command(argv: list[str]) -> dict:
 def command_line(args) -> None:
     with tempfile.TemporaryDirectory() as out:
         argv = [groupsim(), f"seed={args.seed}", f"population.size={args.size}", f"groups.count={args.groups}",
-                f"duration.weeks={args.weeks}", "plots=false", f"hydra.run.dir={out}"]
+                f"duration.weeks={args.weeks}", "plots=false"]
         if args.spinup is not None:
             argv.append(f"duration.spinup_weeks={args.spinup}")
-        row = {"argv": " ".join(["groupsim", *argv[1:-1]]), **timed_command(argv)}
+        row = {"argv": " ".join(["groupsim", *argv[1:]]), **timed_command([*argv, f"hydra.run.dir={out}"])}
     name = "cli" if args.spinup is None else f"cli_spinup{args.spinup}"
     save(name, [row])
 

@@ -89,9 +89,10 @@ def write_tables(model: GroupCultureModel, out: Path) -> List[str]:
     state) outlives it.
     """
     tables = model.lazy_tables()
-    for name, table in tables.items():
-        results.write_parquet(out / f"{name}.parquet", table.chunks(results.ROW_GROUP))
-    return list(tables)
+    names = list(tables)
+    for name in names:  # each table let go once written (with what it cached: the network's edges, per-person totals)
+        results.write_parquet(out / f"{name}.parquet", tables.pop(name).chunks(results.ROW_GROUP))
+    return names
 
 
 def progress(weeks: int, label: str) -> tqdm:

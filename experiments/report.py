@@ -37,6 +37,7 @@ import pandas as pd
 from experiments import intervals, probes
 from experiments.analysis import effects, path_dependence, sensitivity, validation
 from sim import facts
+from sim.params import parameter_table
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = "docs/findings/manifest.json"
@@ -311,20 +312,24 @@ def render_calibration(root: Path, _arg: str) -> str:
         return pending(e)
     waves = pd.read_csv(folder / "calibration_waves.csv")
     params = pd.read_csv(folder / "calibration_parameters.csv")
+    region = pd.read_csv(root / e["file"])
+    defaults = {row["key"]: row["default"] for row in parameter_table()}  # the code's defaults now
     lines = ["| wave | draws | runs | share of the prior kept | the defaults' worst implausibility | stopped |",
              "|---|---|---|---|---|---|"]
     for w in waves.itertuples():
         stop = w.stop if isinstance(w.stop, str) and w.stop else ""
         lines.append(f"| {w.wave} | {w.draws} | {w.runs} | {w.kept_share:.3%} | {w.default_worst_I:.2f} | {stop} |")
-    lines += ["", "| parameter | prior | non-implausible 5% / 50% / 95% | identified | default |",
-              "|---|---|---|---|---|"]
+    lines += ["", "| parameter | prior | non-implausible 5% / 50% / 95% | identified | default at the calibration"
+              " | default now |", "|---|---|---|---|---|---|"]
     for r in params.itertuples():
         lines.append(f"| `{r.parameter}` | {r.prior_low:.4g} to {r.prior_high:.4g}"
                      f" | {r.region_q05:.4g} / {r.region_q50:.4g} / {r.region_q95:.4g}"
-                     f" | {'yes' if str(r.identified) == 'True' else 'no'} | {r.default:.4g} |")
-    total = int(waves.runs.sum())
-    return (f"{total:,} runs in {len(waves)} waves (each draw over its replicate seeds).\n\n" + "\n".join(lines)
-            + f"\n\n{provenance(e)}")
+                     f" | {'yes' if str(r.identified) == 'True' else 'no'} | {r.default:.4g}"
+                     f" | {defaults.get(r.parameter, math.nan):.4g} |")
+    total, best = int(waves.runs.sum()), region["I.worst"].min() if len(region) else math.nan
+    return (f"{total:,} runs in {len(waves)} waves (each draw over its replicate seeds); {len(region)} candidates"
+            f" of the last wave are non-implausible, the least implausible with worst implausibility {best:.2f}"
+            f" (cutoff 3).\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
 
 
 def render_status(root: Path, key: str) -> str:
@@ -346,6 +351,85 @@ def render_manifest(root: Path, _arg: str) -> str:
 def render_rule(root: Path, _arg: str) -> str:
     """The rule of every interval over seeds (``experiments/intervals.py``), in one sentence."""
     return f"Intervals: {intervals.RULE} (`experiments/intervals.py`); each table and figure names its method."
+
+
+THROUGHPUT = "benchmarks/results/throughput_*.json"
+"""The engine's benchmark results (``python -m benchmarks throughput CASE`` writes ``throughput_CASE.json``)."""
+GIB = 1024.0  # MiB
+
+
+def _bench(root: Path, case: str) -> Dict:
+    path = root / THROUGHPUT.replace("*", case)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{path.relative_to(root)}: cannot read it (run `python -m benchmarks throughput"
+                          f" {case.split('_')[0]}`)") from exc
+
+
+def _when(d: Dict) -> str:
+    """When, under what load (one-minute load average at the end) and on which commit (if recorded) a benchmark ran."""
+    at = f", commit `{d['commit']}`" if d.get("commit") else ""
+    return f"{d['date'][:16].replace('T', ' ')} UTC, load {d['machine']['load_average'][0]:.1f}{at}"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _cli_row(root: Path, case: str, what: str, seconds: float) -> List[str]:
+    d = _bench(root, case)
+    r = d["rows"][0]
+    time_ok, memory_ok = r["cpu_s"] <= seconds, r["peak_rss_mib"] <= 2 * GIB
+    return [what, f"{r['cpu_s']:,.0f} s CPU ({r['wall_s']:,.0f} s wall), peak {r['peak_rss_mib']:,.0f} MiB",
+            f"at most {seconds:g} s; 2 GiB ({2 * GIB:,.0f} MiB)",
+            f"time {_met(time_ok)}; memory {_met(memory_ok)}", _when(d)]
+
+
+def render_throughput(root: Path, _arg: str) -> str:
+    """Issue 19's throughput targets against the engine's benchmark results, each with its date and load."""
+    rows = []
+    d = _bench(root, "default")
+    r = d["rows"][0]
+    rows.append([f"default world (seed {r['seed']}, {r['professionals']:,} professionals, {r['groups']} groups,"
+                 f" {r['spinup_weeks']} + {r['weeks']} weeks, {r['events'] / 1e6:.1f} million events), construct +"
+                 " run + summary, in-process",
+                 f"{r['total']['cpu_s']:.1f} s CPU (construct {r['construct']['cpu_s']:.2f}, run"
+                 f" {r['run']['cpu_s']:.1f}, summary {r['summary']['cpu_s']:.2f})", "at most 2 s",
+                 _met(r["total"]["cpu_s"] <= 2), _when(d)])
+    d = _bench(root, "events")
+    rate = {r["professionals"]: r["events_per_cpu_s"] for r in d["rows"]}
+    ratio = max(rate.values()) / min(rate.values())
+    rows.append([" / ".join(f"{n:,}" for n in rate) + " professionals (1 group per 100), events (visits, posts,"
+                 " replies) per CPU second of the run",
+                 " / ".join(f"{v / 1e3:,.0f} k" for v in rate.values()) + f" (largest / smallest {ratio:.2f})",
+                 "within a factor 2", _met(ratio <= 2), _when(d)])
+    rows.append(_cli_row(root, "cli_spinup0", "`groupsim` at 1,000,000 professionals, 10,000 groups, 52 weeks,"
+                         " no spin-up, tables written", 75))
+    rows.append(_cli_row(root, "cli", "the same with the default 104-week spin-up (156 simulated weeks)", 180))
+    d = _bench(root, "design")
+    r = d["rows"][0]
+    rows.append([f"{r['jobs']} default-world jobs, `{r['argv']}`",
+                 f"{r['cpu_s']:,.0f} s CPU ({r['wall_s']:,.0f} s wall), {r['cpu_s'] / 2:,.0f} s of CPU per core",
+                 "at most 360 s on 2 cores", _met(r["cpu_s"] / 2 <= 360), _when(d)])
+    d = _bench(root, "reference")
+    fast, ref = d["rows"][0], d["rows"][1]
+    rows.append([f"the per-agent reference against the fast engine, {fast['population.size']:,} professionals,"
+                 f" {fast['duration.weeks']} weeks", f"{d['ratio_reference_to_fast']['cpu_s']:.0f}x slower in CPU"
+                 f" ({ref['whole_run']['cpu_s']:,.1f} s against {fast['whole_run']['cpu_s']:.2f} s)",
+                 "at least 100x", _met(d["ratio_reference_to_fast"]["cpu_s"] >= 100), _when(d)])
+    d = _bench(root, "compile")
+    first, cached = d["rows"][0], d["rows"][1]
+    rows.append(["first use on a new machine: compiling the kernel (cached on disk afterwards)",
+                 f"{first['import_and_construct_cpu_s'] + first['first_step_cpu_s']:.1f} s CPU (from the cache:"
+                 f" {cached['import_and_construct_cpu_s'] + cached['first_step_cpu_s']:.1f} s)", "", "", _when(d)])
+    lines = ["| case | measured | target (issue 19) | | when |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    m = _bench(root, "default")["machine"]
+    return ("\n".join(lines) + f"\n\nMachine: {m['cpu']}, {m['cpus']} cores, shared (the load is the one-minute"
+            " load average when the case ended). Times are CPU seconds (user + system) of the benchmark's own"
+            " processes; the targets are judged on them (the design's over its 2 cores). Data:"
+            f" `{THROUGHPUT}`, made by `python -m benchmarks throughput CASE`.")
 
 
 @dataclass(frozen=True)
@@ -380,6 +464,7 @@ BLOCKS: Dict[str, Block] = {
     "answers": Block(_file_of(""), render_answers),
     "indices": Block(_file_of(""), render_indices),
     "calibration": Block(_file_of("calibration"), render_calibration),
+    "throughput": Block(_fixed(THROUGHPUT), render_throughput),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

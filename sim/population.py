@@ -7,6 +7,7 @@ Everything is drawn from child streams of the generator passed in as ``rng``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy.stats import truncpareto
@@ -147,8 +148,21 @@ def activity_potential(p: PopulationParams, u: np.ndarray) -> np.ndarray:
     ``[activity_cutoff, 1]`` (scipy's ``truncpareto``, drawn by its inverse CDF); divided
     by its mean, it has mean 1, so the mean session rate stays ``attention_budget``.
     """
-    law = truncpareto(p.activity_exponent - 1.0, 1.0 / p.activity_cutoff, scale=p.activity_cutoff)
-    return law.ppf(u) / law.mean()
+    law, mean = _power_law(p.activity_exponent, p.activity_cutoff)
+    return law.ppf(u) / mean
+
+
+@cache
+def _power_law(exponent: float, cutoff: float) -> tuple:
+    """The frozen scipy ``truncpareto`` of :func:`activity_potential` and its mean.
+
+    Made once per parameter pair (it costs more than the few newcomers' draws of a week):
+    a pure function of its arguments, so the cache changes no result.
+    """
+    law = truncpareto(exponent - 1.0, 1.0 / cutoff, scale=cutoff)
+    return law, law.mean()
+
+
 def newcomer_traits(p: PopulationParams, n: int, rng: np.random.Generator, lift_blocking: float = 0.0) -> dict:
     """Traits of ``n`` newcomers (renew): :func:`sample_traits`, one child stream of ``rng`` per trait.
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
-from sim.csr import Csr, Slices, insert_sorted, search_segments, stable_order
+from sim.csr import Csr, Slices, insert_sorted, search_segments, stable_order, upper_pairs
 from sim.params import InterventionParams, ModelParams
 from sim.population import Population
 
 NO_TICK = -(2**31)  # before any tick; the int32 minimum (Memberships.last_post)
-COMPACT_CHUNK = 1 << 20  # index rows handled at a time when dropped memberships are removed
 
 
 @dataclass
@@ -113,8 +113,13 @@ class Memberships:
     REPORTED = ("posts", "replies", "visits")  # counters the tables give over the reported weeks only
 
     def mark_report_start(self) -> None:
-        """Remember the :data:`REPORTED` counters at the end of the spin-up (see :meth:`reported`)."""
-        self.at_report_start = {name: self.view(name).copy() for name in self.REPORTED}
+        """Remember the :data:`REPORTED` counters at the end of the spin-up (see :meth:`reported`).
+
+        Each in the narrowest of uint8, uint16 and int32 that holds its largest value (the
+        same numbers: most counts after a spin-up are below 65,536, and these copies of a
+        million professionals' memberships are hundreds of MB in int32).
+        """
+        self.at_report_start = {name: _narrowest(self.view(name)) for name in self.REPORTED}
 
     def reported(self, name: str, rows: slice = slice(None)) -> np.ndarray:
         """Counter ``name`` (one of :data:`REPORTED`) of ``rows`` over the reported weeks (not the spin-up's).
@@ -131,6 +136,13 @@ class Memberships:
         counts = counts.copy()
         counts[:k] -= base[lo : lo + k]
         return counts
+
+
+def _narrowest(counts: np.ndarray) -> np.ndarray:
+    """A copy of non-negative ``counts`` in uint8, uint16 or int32, the first that holds them all."""
+    top = int(counts.max()) if len(counts) else 0
+    dtype = next(t for t in (np.uint8, np.uint16, np.int32) if top <= np.iinfo(t).max)
+    return counts.astype(dtype)
 
 
 @dataclass
@@ -193,6 +205,28 @@ class Records:
             setattr(self, f"hour_{name}", np.zeros(self.ticks, dtype=np.int64))
 
 
+@numba.njit(cache=True)
+def compact_index(rows: np.ndarray, groups: np.ndarray, n: int, left: np.ndarray) -> tuple:
+    """Remove from ``rows[:n]`` (and the aligned ``groups``) the entries whose membership ended, in place.
+
+    Returns the number kept (at the front, in order) and the rows and groups removed, in
+    order. Compiled: one pass, each entry written at or before where it was read.
+    """
+    gone = 0
+    for i in range(n):
+        gone += left[rows[i]] >= 0
+    rows_gone, groups_gone = np.empty(gone, dtype=rows.dtype), np.empty(gone, dtype=groups.dtype)
+    kept = gone = 0
+    for i in range(n):
+        if left[rows[i]] >= 0:
+            rows_gone[gone], groups_gone[gone] = rows[i], groups[i]
+            gone += 1
+        else:
+            rows[kept], groups[kept] = rows[i], groups[i]
+            kept += 1
+    return kept, rows_gone, groups_gone
+
+
 @dataclass
 class State:
     """Everything the fast engine simulates, as arrays."""
@@ -221,10 +255,11 @@ class State:
         edge list is not kept beside it: the same array as
         :func:`sim.network.build_edges` returned.
         """
-        nb = self.neighbours
-        source = np.repeat(np.arange(self.pop.size, dtype=np.int32), nb.sizes())  # int32: half the memory
-        keep = nb.values > source
-        return np.stack([source[keep], nb.values[keep]], axis=1)
+        return np.stack(self.edge_columns(), axis=1)
+
+    def edge_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """:attr:`edges` as its two columns (source as int32), without the stacked copy."""
+        return upper_pairs(self.neighbours.ptr, self.neighbours.values)
 
     def key(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership keys ``agent x groups.count + group``, in int64 whatever the ids' dtype."""
@@ -293,21 +328,10 @@ class State:
         """Drop the rows of memberships that ended from the index buffers, in place.
 
         Returns the number of entries kept (at the front of the buffers) and the rows and
-        groups dropped, in index order. Works through the index in parts of
-        :data:`COMPACT_CHUNK` entries, each written at or before where it was read, so no
-        copy of the whole index is made.
+        groups dropped, in index order (:func:`compact_index`: no copy of the whole index).
         """
-        idx, left = self.index, self.memberships.left
-        kept, rows_dropped, groups_dropped = 0, [np.empty(0, np.int32)], [np.empty(0, np.int32)]
-        for start in range(0, len(idx.groups), COMPACT_CHUNK):
-            rows, groups = idx.rows[start : start + COMPACT_CHUNK], idx.groups[start : start + COMPACT_CHUNK]
-            gone = left.take(rows) >= 0
-            rows_dropped.append(rows[gone])
-            groups_dropped.append(groups[gone])
-            k = len(rows) - len(rows_dropped[-1])
-            idx.row_buf[kept : kept + k], idx.group_buf[kept : kept + k] = rows[~gone], groups[~gone]
-            kept += k
-        return kept, np.concatenate(rows_dropped), np.concatenate(groups_dropped)
+        idx = self.index
+        return compact_index(idx.row_buf, idx.group_buf, len(idx.groups), self.memberships.left)
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.

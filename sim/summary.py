@@ -107,10 +107,15 @@ def outcomes(groups: pd.DataFrame) -> dict:
 
 @dataclass
 class Rung:
-    """One rung of the ladder of nulls for a run: its per-capita rates, its draws and their mean shares."""
+    """One rung of the ladder of nulls for a run: its per-capita rates, its draws' final states and their mean shares.
+
+    Only what :func:`null_block` reads of the draws is kept (their groups and final
+    states): forty draws' week x group arrays are a GB at a million professionals.
+    """
 
     rates: pd.Series
-    draws: list
+    ids: np.ndarray  # the groups of the draws (columns of their arrays)
+    final_states: list  # per draw, :meth:`sim.null.Draw.final_states`
     shares: dict
 
 
@@ -123,8 +128,11 @@ def null_rungs(tables: dict, c, seed: int) -> dict[str, Rung]:
     for rung in null.RUNGS:
         rates = null.per_capita_rates(tables["group_weeks"], tables["groups"], rung)
         draws = null.draws(tables, c, seed, rung, NULL_REPLICATES, rates)
-        per = [shares(d.final_states()) for d in draws]
-        out[rung] = Rung(rates, draws, {k: float(np.mean([p[k] for p in per])) for k in per[0]})
+        final = [d.final_states() for d in draws]
+        ids = draws[0].ids
+        del draws
+        per = [shares(f) for f in final]
+        out[rung] = Rung(rates, ids, final, {k: float(np.mean([p[k] for p in per])) for k in per[0]})
     return out
 
 
@@ -136,8 +144,8 @@ def null_block(tables: dict, rung: Rung) -> dict:
     ``per_charter``).
     """
     groups = tables["groups"].set_index("group_id")
-    fixed = groups.reindex(rung.draws[0].ids)[["charter", "initial_size"]].reset_index(drop=True)
-    pooled = pd.concat([fixed.assign(final_state=d.final_states().final_state) for d in rung.draws],
+    fixed = groups.reindex(rung.ids)[["charter", "initial_size"]].reset_index(drop=True)
+    pooled = pd.concat([fixed.assign(final_state=f.final_state) for f in rung.final_states],
                        ignore_index=True)  # what outcomes() reads of each draw's groups table
     charters = groups.charter.reindex(rung.rates.index).values
     return {**rung.shares, "size50_by_charter": outcomes(pooled)["size50_by_charter"],
@@ -187,8 +195,8 @@ def charter_contrast(groups: pd.DataFrame, gw: pd.DataFrame, rung: Rung) -> dict
                 for c in others}
 
     model = contrast(g.final_state.astype(str).eq("dormant").astype(float))
-    draws = [contrast(pd.Series(d.final_states().final_state.eq("dormant").astype(float).to_numpy(), index=d.ids)
-                      .reindex(g.index)) for d in rung.draws]
+    draws = [contrast(pd.Series(f.final_state.eq("dormant").astype(float).to_numpy(), index=rung.ids)
+                      .reindex(g.index)) for f in rung.final_states]
     out = {}
     for c in others:
         base = float(np.nanmean([d[c] for d in draws])) if any(np.isfinite(d[c]) for d in draws) else math.nan

@@ -64,6 +64,9 @@ STATE_CATEGORIES = [STATE_NAMES[code] for code in sorted(STATE_NAMES)]  # dorman
 OBJECT_ROWS = 200_000
 """Rows per part of a table with a column of Python objects (see :meth:`Table.chunks`)."""
 
+SUM_ROWS = 1 << 20
+"""Membership rows summed at a time into per-professional totals (bounded temporaries)."""
+
 Column = Callable[[slice], object]
 """A column of a table: the values of a range of rows (a numpy or pandas array)."""
 
@@ -185,7 +188,11 @@ def professionals_table(s: State) -> Table:
 
     @cache
     def per_agent(name: str) -> np.ndarray:  # totals over all membership rows of the slot, computed once
-        return np.bincount(m.view("agent"), weights=m.reported(name), minlength=n).astype(np.int64)
+        total = np.zeros(n, dtype=np.int64)
+        for start in range(0, m.n, SUM_ROWS):  # in parts: no float copy of the whole column (exact sums)
+            rows = slice(start, min(start + SUM_ROWS, m.n))
+            total += np.bincount(m.view("agent")[rows], weights=m.reported(name, rows), minlength=n).astype(np.int64)
+        return total
 
     def field(name: str) -> Column:
         return lambda r: getattr(pop, name)[r]
@@ -281,8 +288,8 @@ def _masked(values: np.ndarray, dtype: str, mask: Optional[np.ndarray] = None) -
 
 def network_table(s: State) -> Table:
     """One row per tie (source < target), read once from the neighbour index when first needed."""
-    edges = cache(lambda: s.edges)
-    return Table(len(s.neighbours.values) // 2, {"source": lambda r: edges()[r, 0], "target": lambda r: edges()[r, 1]})
+    edges = cache(s.edge_columns)
+    return Table(len(s.neighbours.values) // 2, {"source": lambda r: edges()[0][r], "target": lambda r: edges()[1][r]})
 
 
 def hourly_table(s: State, weeks: int) -> Table:

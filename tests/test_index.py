@@ -5,13 +5,11 @@ import copy
 import numpy as np
 import pytest
 
-from sim import GroupCultureModel, state
+from sim import GroupCultureModel
 from sim.csr import insert_sorted, search_segments, stable_order
 
 
-@pytest.mark.parametrize("part", [state.COMPACT_CHUNK, 97])  # 97: dropped rows removed in many parts
-def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves(monkeypatch, part):
-    monkeypatch.setattr(state, "COMPACT_CHUNK", part)
+def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves():
     model = GroupCultureModel(**{"population.size": 3000, "groups.count": 30, "duration.weeks": 3,
             "duration.spinup_weeks": 0, "seed": 5})
     model.run()

@@ -191,11 +191,12 @@ def test_weeks_without_a_state_in_the_model_have_none_in_the_null():
     assert (weeks.state.astype(str)[3:7] == "active").all()  # no post, but fewer than 8 weeks since founding
 
 
-def _draw(ids, dormant):
-    """A null draw whose groups end dormant (True) or thriving (False)."""
+def _rung(ids, dormant):
+    """A rung of one null draw whose groups end dormant (True) or thriving (False)."""
     state = np.where(np.asarray(dormant), rules.DORMANT, rules.THRIVING)[None, :]
     one = np.ones((1, len(ids)))
-    return null.Draw(np.array([0]), np.asarray(ids), one, one, one, state)
+    draw = null.Draw(np.array([0]), np.asarray(ids), one, one, one, state)
+    return Rung(pd.Series(dtype=float), draw.ids, [draw.final_states()], {})
 
 
 def test_charter_contrast_is_matched_by_size_and_net_of_the_null():
@@ -206,10 +207,10 @@ def test_charter_contrast_is_matched_by_size_and_net_of_the_null():
                                            "dormant", "thriving", "thriving", "thriving"]})
     members = [40, 40, 300, 300, 40, 40, 300, 300]  # size classes 5 and 8, two groups of each charter in each
     gw = pd.DataFrame({"group_id": ids, "week": 0, "members": members})
-    same = Rung(pd.Series(dtype=float), [_draw(ids, [True, False] * 4)], {})  # the null: no charter difference
+    same = _rung(ids, [True, False] * 4)  # the null: no charter difference
     out = charter_contrast(groups, gw, same)["university_alumni_minus_industry"]
     # small: 1.0 - 0.5; large: 0.5 - 0.0; equal weights
     assert out["model"] == pytest.approx(0.5) and out["null"] == pytest.approx(0.0)
     assert out["excess"] == pytest.approx(0.5)
-    alike = Rung(pd.Series(dtype=float), [_draw(ids, groups.final_state.eq("dormant"))], {})
+    alike = _rung(ids, groups.final_state.eq("dormant"))
     assert charter_contrast(groups, gw, alike)["university_alumni_minus_industry"]["excess"] == pytest.approx(0.0)

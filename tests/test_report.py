@@ -25,6 +25,8 @@ def tree(tmp_path: Path) -> Path:
             (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / page, tmp_path / page)
     shutil.copytree(ROOT / "docs" / "findings", tmp_path / "docs" / "findings")
+    shutil.copytree(ROOT / "benchmarks" / "results", tmp_path / "benchmarks" / "results")
+    shutil.copytree(ROOT / "docs" / "calibration", tmp_path / "docs" / "calibration")
     return tmp_path
 
 
@@ -253,3 +255,39 @@ def test_the_sensitivity_blocks_say_which_answers_hold_and_which_factors_drive_t
     assert "| share_dormant | 0.5 / 0.6 / 0.7 (2560 points, 0 undefined) | level | n/a | reported | 10.0% |" in answers
     indices = report.render(tree, "indices:sobol", "docs/findings/sobol.csv")
     assert "| S2 | b 0.50 [0.48, 0.52]; c 0.30 [0.28, 0.32]; a 0.10 [0.08, 0.12] |" in indices
+
+
+def test_the_throughput_block_judges_each_benchmark_against_its_target_and_goes_stale_with_it(tree, capsys):
+    path = tree / "benchmarks" / "results" / "throughput_cli.json"
+    data = json.loads(path.read_text())
+    row = data["rows"][0]
+    block = report.render(tree, "throughput", report.THROUGHPUT)
+    assert f"peak {row['peak_rss_mib']:,.0f} MiB" in block
+    row["peak_rss_mib"] = 2 * 1024 + 1  # one MiB over 2 GiB: the memory target is not met
+    path.write_text(json.dumps(data))
+    assert "memory **not met**" in report.render(tree, "throughput", report.THROUGHPUT).split("default 104-week")[1]
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    stale = {line.split(":")[0] for line in capsys.readouterr().err.splitlines()}
+    assert stale == {"README.md", "docs/SCALING.md"}
+
+
+def test_the_calibration_block_shows_the_waves_the_region_and_the_defaults_now(tree):
+    folder = tree / "docs" / "calibration"
+    manifest = tree / "docs" / "findings" / "manifest.json"
+    entries = json.loads(manifest.read_text())
+    entries["calibration"].update(commit="abc1234", seeds="1-2", date="2026-12-07")
+    manifest.write_text(json.dumps(entries))
+    pd.DataFrame({"wave": [1, 2], "draws": 100, "runs": 200, "kept_share": [0.0067, 0.0074],
+                  "default_worst_I": [3.47, 3.59], "stop": [None, "5 waves run"]}).to_csv(
+        folder / "calibration_waves.csv", index=False)
+    pd.DataFrame([{"parameter": "behaviour.post_base", "prior_low": -9.0, "prior_high": -6.0, "region_q05": -8.1,
+                   "region_q50": -7.8, "region_q95": -7.5, "identified": True, "default": -7.9}]).to_csv(
+        folder / "calibration_parameters.csv", index=False)
+    pd.DataFrame({"behaviour.post_base": [-7.8, -7.7], "I.worst": [2.4, 2.9]}).to_csv(
+        folder / "calibration_region.csv", index=False)
+    text = report.render(tree, "calibration", "docs/calibration/calibration_region.csv")
+    from sim.params import ModelParams
+    now = ModelParams().behaviour.post_base
+    assert text.startswith("400 runs in 2 waves") and "2 candidates" in text and "implausibility 2.40" in text
+    assert f"| `behaviour.post_base` | -9 to -6 | -8.1 / -7.8 / -7.5 | yes | -7.9 | {now:.4g} |" in text
+    assert "| 2 | 100 | 200 | 0.740% | 3.59 | 5 waves run |" in text

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sim import GroupCultureModel, kernel, rules, submodels
+from sim import state as state_module
 from sim.clock import HOURS_PER_WEEK
 
 
@@ -76,3 +77,15 @@ def test_visits_carry_the_group_and_professional_of_their_rows(state):
     np.testing.assert_array_equal(s.index.groups[entries], m.group[rows])  # what read() is given
     np.testing.assert_array_equal(agents, m.agent[rows])
     assert (m.left[rows] < 0).all()  # current memberships only
+
+
+@pytest.mark.parametrize("top", [200, 60_000, 70_000])  # held in uint8, uint16, int32
+def test_reported_counts_are_exact_whatever_type_holds_the_spinup_counts(top):
+    m = state_module.Memberships(4)
+    m.add(np.arange(4), np.zeros(4, dtype=int), 0, 1.0, initial=True)
+    m.visits[:4] = [0, 5, top, top - 1]
+    m.mark_report_start()
+    assert m.at_report_start["visits"].dtype.itemsize == {200: 1, 60_000: 2, 70_000: 4}[top]
+    m.visits[:4] += [3, 0, 7, 1]
+    np.testing.assert_array_equal(m.reported("visits"), [3, 0, 7, 1])
+    np.testing.assert_array_equal(m.reported("visits", slice(2, 4)), [7, 1])
