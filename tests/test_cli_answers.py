@@ -176,7 +176,7 @@ def test_the_documented_numeric_summary_keys_are_the_summary_s(small_run):
 
 @pytest.mark.slow
 def test_ctrl_c_during_a_sweep_prints_the_sweeps_real_directory(tmp_path):
-    args = ["-m", "population.size=3000", "groups.count=20", "duration.weeks=400", "duration.spinup_weeks=0",
+    args = ["-m", "population.size=3000", "groups.count=20", "duration.weeks=4000", "duration.spinup_weeks=0",
             "plots=false", "seed=1,2"]
     proc = groupsim(*args, cwd=tmp_path, start=True)  # the default directory, results/multirun/<date>/<time>
     deadline = time.time() + 120

@@ -9,6 +9,7 @@ from omegaconf import OmegaConf, open_dict
 from experiments.analysis.sweeper import check_ranges, design_of, factor_table
 from experiments.callbacks import ValidateConfig
 from experiments.schema import CONFIG_DIR, register_schema
+from sim.params import ModelParams
 
 register_schema()
 
@@ -43,18 +44,20 @@ def test_a_range_without_the_default_is_refused_naming_factor_range_and_default(
     config = with_range(composed("sensitivity"), "behaviour.reply_base", [0.03, 0.12])
     with pytest.raises(ValueError) as info:
         design_of(config)
+    default = ModelParams().behaviour.reply_base
     assert str(info.value) == ("design factor behaviour.reply_base has range [0.03, 0.12] without its default"
-                               " 0.0027: allowed a range that contains the default")
+                               f" {default}: allowed a range that contains the default")
 
 
 def test_the_sweep_stops_with_one_line_before_any_job(capsys):
-    config = with_range(composed("calibrate"), "population.activity_exponent", [3.0, 4.0])
+    config = with_range(composed("calibrate"), "population.activity_exponent", [3.5, 4.0])
     with pytest.raises(SystemExit) as info:
         ValidateConfig().on_multirun_start(config)
     err = capsys.readouterr().err.strip()
     assert info.value.code == 2 and err.splitlines() == [err]
-    assert err.startswith("error: design factor population.activity_exponent has range [3.0, 4.0] without its "
-                          "default 2.5")
+    default = ModelParams().population.activity_exponent
+    assert err.startswith("error: design factor population.activity_exponent has range [3.5, 4.0] without its "
+                          f"default {default}")
 
 
 def test_sensitivity_screens_every_calibrated_parameter_over_its_calibration_prior():
