@@ -15,6 +15,7 @@ import io
 import json
 import multiprocessing.process
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -107,18 +108,27 @@ def cfg() -> Composer:
 # ------------------------------------------------------------------ the command line
 
 
+def _sigint_default() -> None:
+    """In a child before it starts: SIGINT's default disposition (see :func:`groupsim`)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def groupsim(*args: str, cwd: Path, module: str = "experiments.run", command: list[str] | None = None,
              env: dict | None = None, start: bool = False):
     """Run ``python -m MODULE ARGS`` (or ``command ARGS``) in a subprocess in ``cwd``, with ``env`` added.
 
-    With ``start=True`` return the running ``Popen`` (text pipes) instead of waiting.
+    With ``start=True`` return the running ``Popen`` (text pipes) instead of waiting; its
+    SIGINT is set back to the default first, as in a terminal's foreground: a test run as a
+    background job of a non-interactive shell (CI launched with ``&``) has SIGINT ignored,
+    the child would inherit that, and Python then never raises ``KeyboardInterrupt``.
     """
     environ = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
     environ["PYTHONPATH"] = os.pathsep.join([str(REPO), environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     environ.update(env or {})
     argv = [*(command or [sys.executable, "-m", module]), *args]
     if start:
-        return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(argv, cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=_sigint_default)
     return subprocess.run(argv, cwd=cwd, env=environ, capture_output=True, text=True, timeout=900)
 
 

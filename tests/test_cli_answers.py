@@ -175,8 +175,6 @@ def test_the_documented_numeric_summary_keys_are_the_summary_s(small_run):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="in a clean-clone CI run the sweep exits 0 with empty stderr after SIGINT"
-                   " (3 of 3 runs on 2026-12-07; 1 of 11 in the development tree); not yet diagnosed")
 def test_ctrl_c_during_a_sweep_prints_the_sweeps_real_directory(tmp_path):
     args = ["-m", "population.size=3000", "groups.count=20", "duration.weeks=4000", "duration.spinup_weeks=0",
             "plots=false", "seed=1,2"]
