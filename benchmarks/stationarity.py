@@ -7,16 +7,15 @@ groups founded and professionals renewed at the default rates, 104-week spin-up,
 reported weeks) unless ``key=value`` overrides are given. Per seed, over the reported
 weeks: share dormant (of the groups open then) and memberships per person (current
 memberships at week end over professionals), the means of the first and of the last 13
-weeks and their change (targets: at most 3 points and 3%), and the change of share
-dormant among the groups present at the start alone (the rest were founded in the run);
-the share of the groups
-present at the horizon that were founded during the reported weeks (target: at least
-10%); the median age of the groups present in the first and the last week (group ages
-stop drifting); CPU seconds; and, over the seeds, the mean change of
-share dormant and of memberships per person with its interval (experiments.intervals:
-the systematic drift) and their standard deviation (the seed-to-seed noise a single
-seed's change carries). Writes ``docs/findings/stationarity.json`` (default
-``--out``) and prints it.
+weeks and their change (targets: at most 3 points and 3%); the change of the memberships
+of each charter's groups (a total that holds still may be one charter growing while
+another shrinks); the change of share dormant among the groups present at the start alone
+(the rest were founded in the run); the share of the groups present at the horizon that
+were founded during the reported weeks (target: at least 10%); the median age of the
+groups present in the first and the last week (group ages stop drifting); CPU seconds.
+Over the seeds: the mean of each change with its interval (experiments.intervals: the
+systematic drift) and its standard deviation (the noise a single seed's change carries).
+Writes ``docs/findings/stationarity.json`` (default ``--out``) and prints it.
 """
 
 from __future__ import annotations
@@ -58,6 +57,13 @@ def _open(groups: pd.DataFrame, week: int) -> pd.Series:
     return (groups.founded_week <= week) & (closed >= week)
 
 
+def _by_charter(group_weeks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """``group_weeks`` with each group's charter (all one charter, ``all``, if the groups table has none)."""
+    if "charter" not in groups:
+        return group_weeks.assign(charter="all")
+    return group_weeks.merge(groups[["group_id", "charter"]].astype({"charter": str}), on="group_id", how="left")
+
+
 def measure(tables: dict, professionals: int, at_start: int) -> dict:
     """The stationarity measures of one run's tables (see the module docstring); ``at_start``: groups.count."""
     gw, groups = tables["group_weeks"], tables["groups"]
@@ -65,6 +71,7 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
     dormant = _share_dormant(gw)
     stock = _share_dormant(gw[gw.group_id < at_start])  # ids: the groups present at the start come first
     per_person = gw.groupby("week").members.sum() / professionals
+    by_charter = _by_charter(gw, groups).groupby(["charter", "week"]).members.sum().unstack("charter")
     present = groups[_open(groups, weeks)]  # open at the horizon
     ages = [float(np.median(week - groups.founded_week[_open(groups, week)])) for week in (0, weeks - 1)]
     first, last = slice(0, QUARTER), slice(weeks - QUARTER, weeks)
@@ -77,6 +84,9 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
             round(float(100 * (stock.iloc[last].mean() - stock.iloc[first].mean())), 2),
         "memberships_per_person_first_13": round(float(m0), 3), "memberships_per_person_last_13": round(float(m1), 3),
         "memberships_per_person_change_percent": round(float(100 * (m1 / m0 - 1)), 2),
+        "memberships_change_percent_by_charter": {
+            str(c): round(float(100 * (col.iloc[last].mean() / col.iloc[first].mean() - 1)), 2)
+            for c, col in by_charter.items()},
         "groups_at_horizon": len(present),
         "share_founded_in_reported_weeks": round(float((present.founded_week >= 0).mean()), 4),
         "median_group_age_weeks_first_last": ages,
@@ -123,8 +133,12 @@ def run(args: argparse.Namespace) -> None:
         rows.append(row)
         print(json.dumps(row), flush=True)
     drift = {}
-    for key in ("share_dormant_change_points", "memberships_per_person_change_percent"):
-        values = [r[key] for r in rows]
+    charters = sorted({c for r in rows for c in r["memberships_change_percent_by_charter"]})
+    changes = {"share_dormant_change_points": [r["share_dormant_change_points"] for r in rows],
+               "memberships_per_person_change_percent": [r["memberships_per_person_change_percent"] for r in rows],
+               **{f"memberships_change_percent_{c}": [r["memberships_change_percent_by_charter"].get(c, np.nan)
+                                                      for r in rows] for c in charters}}
+    for key, values in changes.items():
         interval = over_seeds(values)
         drift[key] = {"mean": round(interval.mean, 2), "low": round(interval.low, 2), "high": round(interval.high, 2),
                       "method": interval.method, "sd_over_seeds": round(float(np.std(values, ddof=1)), 2)
@@ -133,7 +147,8 @@ def run(args: argparse.Namespace) -> None:
         [f"--seeds {' '.join(map(str, args.seeds))}", *args.overrides]),
         "overrides": overrides, "seeds": rows, "all_pass": all(r["passes"] for r in rows),
         "drift_over_seeds": drift,
-        "table": pd.DataFrame(rows).drop(columns=["median_group_age_weeks_first_last"]).mean().round(3).to_dict()}
+        "table": pd.DataFrame(rows).drop(columns=["median_group_age_weeks_first_last",
+                                                  "memberships_change_percent_by_charter"]).mean().round(3).to_dict()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}; all seeds pass: {out['all_pass']}")

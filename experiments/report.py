@@ -231,30 +231,41 @@ def render_seed_question(root: Path, _arg: str) -> str:
     return "\n\n".join(parts) + f"\n\n{note}\n\n{provenance(e)}"
 
 
-def render_stationarity(root: Path, _arg: str) -> str:
-    """Issue 20's stationarity check per seed (``python -m benchmarks stationarity``), with its targets."""
-    e = entry(root, "stationarity")
+def render_stationarity(root: Path, key: str) -> str:
+    """Issue 20's stationarity check per seed (``python -m benchmarks stationarity``), with its targets.
+
+    ``key``: the manifest entry (default ``stationarity``, the default world; others run it with overrides).
+    """
+    e = entry(root, key or "stationarity")
     data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
     seeds = data["seeds"]
+    charters = sorted({c for s in seeds for c in s.get("memberships_change_percent_by_charter", {})})
+    by_charter = f" | ... of {' / '.join(c.replace('_', ' ') for c in charters)} groups" if charters else ""
     lines = ["| seed | share dormant, last minus first 13 reported weeks (target: within 3 points) | ... groups"
-             " present at the start only | memberships per person (target: within 3%) | groups at the horizon"
-             " founded in the reported weeks (target: at least 10%) | median group age, first and last week |"
-             " passes |", "|---|---|---|---|---|---|---|"]
+             f" present at the start only | memberships per person (target: within 3%){by_charter} | groups at the"
+             " horizon founded in the reported weeks (target: at least 10%) | median group age, first and last week |"
+             " passes |", "|---" * (7 + bool(charters)) + "|"]
     for s in seeds:
         first, last = s["median_group_age_weeks_first_last"]
+        each = s.get("memberships_change_percent_by_charter", {})
+        cells = f" | {' / '.join(f'{each[c]:+.1f}%' if c in each else '-' for c in charters)}" if charters else ""
         lines.append(f"| {s['seed']} | {s['share_dormant_change_points']:+.1f} points"
                      f" | {s['share_dormant_change_points_groups_present_at_start']:+.1f} points"
-                     f" | {s['memberships_per_person_change_percent']:+.1f}%"
+                     f" | {s['memberships_per_person_change_percent']:+.1f}%{cells}"
                      f" | {_share(s['share_founded_in_reported_weeks'])}"
                      f" | {first:g} and {last:g} weeks | {'yes' if s['passes'] else 'no'} |")
     drift = data.get("drift_over_seeds")
     if drift:
         d, m = drift["share_dormant_change_points"], drift["memberships_per_person_change_percent"]
         method = intervals.METHOD_TEXT[d["method"]]
+        each = [(c.replace("_", " "), drift[f"memberships_change_percent_{c}"]) for c in charters
+                if f"memberships_change_percent_{c}" in drift]
+        parts = "".join(f"; {name} groups' memberships {x['mean']:+.1f}% [{x['low']:+.1f}, {x['high']:+.1f}]"
+                        for name, x in each)
         lines.append(f"\nOver the {d['seeds']} seeds (95%: {method}): share dormant changes by"
                      f" {d['mean']:+.1f} points [{d['low']:+.1f}, {d['high']:+.1f}] (standard deviation over"
                      f" seeds {d['sd_over_seeds']:.1f}), memberships per person by {m['mean']:+.1f}%"
-                     f" [{m['low']:+.1f}, {m['high']:+.1f}] (standard deviation {m['sd_over_seeds']:.1f}).")
+                     f" [{m['low']:+.1f}, {m['high']:+.1f}] (standard deviation {m['sd_over_seeds']:.1f}){parts}.")
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 
 

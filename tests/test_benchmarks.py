@@ -122,11 +122,16 @@ def test_stationarity_measures_the_drift_between_the_first_and_last_13_weeks():
             rows.append({"group_id": g, "week": w, "members": 10 if w < 13 else 11, "state": state,
                          "exits": 1, "joins": 2, "leaves": 0})
     gw = pd.DataFrame(rows)
-    groups = pd.DataFrame({"group_id": range(4), "founded_week": [-5, -3, 0, 20]})
+    groups = pd.DataFrame({"group_id": range(4), "founded_week": [-5, -3, 0, 20], "charter": list("aabb")})
     got = stationarity.measure({"group_weeks": gw, "groups": groups}, professionals=20, at_start=2)
     last = (7 / 3 + 6 / 4) / 13  # weeks 13-19: 1 of 3 founded groups dormant; weeks 20-25: 1 of 4
     assert got["share_dormant_first_13"] == 0 and got["share_dormant_last_13"] == pytest.approx(last, abs=1e-4)
     assert got["memberships_per_person_change_percent"] == pytest.approx(10.0)
+    assert got["memberships_change_percent_by_charter"] == {"a": 10.0, "b": 10.0}
+    b_doubles = gw.assign(members=gw.members * np.where(gw.group_id.isin([2, 3]) & (gw.week >= 13), 2, 1))
+    got = stationarity.measure({"group_weeks": b_doubles, "groups": groups}, professionals=20, at_start=2)
+    assert got["memberships_change_percent_by_charter"] == {"a": 10.0, "b": 120.0}  # 10 to 22 per group
+    assert got["memberships_per_person_change_percent"] == pytest.approx(65.0)  # 40 to 66: the total hides which
     assert got["share_dormant_change_points_groups_present_at_start"] == 50.0  # groups 0 and 1: 0 to 1 of 2
     assert got["share_founded_in_reported_weeks"] == 0.5 and got["groups_at_horizon"] == 4
     assert got["median_group_age_weeks_first_last"] == [3.0, 26.5]
