@@ -613,3 +613,18 @@ def test_weekly_median_interval_resamples_seeds():
     assert (row["median"], row["median_ci_low"], row["median_ci_high"]) == (5, 5, 5)
     one = data.weekly_posts_by_charter(weeks[weeks.job == "a"], groups[groups.job == "a"]).iloc[0]
     assert (one["median_ci_low"], one["median_ci_high"]) == stats.median_ci([1, 5, 9])
+
+
+def test_shares_thriving_count_a_group_closed_in_the_reported_weeks_and_leave_out_one_closed_before():
+    """Figures 2, 4 and 7 use the outcome view: closing is an outcome (not thriving), not an absence."""
+    groups = pd.DataFrame({
+        "job": ["a"] * 4, "group_id": range(4), "charter": ["industry_profession"] * 4,
+        "initial_size": [50, 50, 50, 50], "intervention": ["none"] * 4,
+        "final_state": ["thriving", "dormant", None, None],
+        "closed_week": pd.array([None, None, 10, -20], dtype="Int32"),  # 2 closed in week 10, 3 in the spin-up
+    })
+    table = data.thriving_by_size(groups, edges=[0, 100], min_groups=1)
+    assert table[["n_groups", "n_thriving"]].values.tolist() == [[3, 1]]  # group 3 left out; group 2 counts
+    assert data.variant_effects(groups, "intervention")["share"].tolist() == pytest.approx([1 / 3])
+    without = data.thriving_by_size(groups.drop(columns="closed_week"), edges=[0, 100], min_groups=1)
+    assert without[["n_groups", "n_thriving"]].values.tolist() == [[4, 1]]  # tables without closure: every group

@@ -72,6 +72,20 @@ def _units(groups: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
+def _outcomes(groups: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_units` of the groups seen in the reported weeks, with ``_thriving`` (thriving at the horizon).
+
+    The outcome view of the shares in figures 2, 4 and 7: a group that closed during the
+    reported weeks went dormant first (:func:`sim.states.outcome_states`), so it counts, as
+    not thriving; one that closed in the spin-up was never seen and is left out. (The
+    summary's ``share_thriving`` is the stock view instead: the groups open at the horizon.)
+    """
+    g = _units(groups)
+    if "closed_week" in g.columns:
+        g = g[~pd.to_numeric(g["closed_week"], errors="coerce").lt(0).fillna(False).to_numpy(bool)]
+    return g.assign(_thriving=g["final_state"].astype(str).eq("thriving"))
+
+
 def _per_seed(g: pd.DataFrame, by: list[str], value: str) -> pd.Series:
     """Mean of ``value`` per cell of ``by`` and seed: each job's mean, then averaged over the jobs of a seed.
 
@@ -107,7 +121,7 @@ def _wilson_share(hits: pd.Series) -> tuple[float, float, float]:
 
 
 def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Groups thriving at the horizon per cell of ``by``.
+    """Groups thriving at the horizon per cell of ``by`` (over the groups of :func:`_outcomes`).
 
     When the groups come from two or more seeds, ``share`` is the mean over a cell's seeds
     of each seed's share (:func:`_per_seed`) with :func:`intervals.over_seeds` (seeds are the
@@ -115,7 +129,7 @@ def _share_table(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     interval); groups of one seed: the pooled share and its Wilson interval. ``interval``
     names the method per cell.
     """
-    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
+    g = _outcomes(groups)
     out = (
         g.groupby(by, sort=False, observed=True)
         .agg(n_groups=("_thriving", "size"), n_thriving=("_thriving", "sum"), n_jobs=("job", "nunique"),
@@ -145,7 +159,7 @@ def set_band(groups: pd.DataFrame, by: list[str], quantiles=SET_BAND) -> pd.Data
     columns = [*by, "n_sets", "band_low", "band_high"]
     if SET_COLUMN not in groups.columns or groups[SET_COLUMN].nunique() < 2:
         return pd.DataFrame(columns=columns)
-    g = _units(groups).assign(_thriving=groups["final_state"].astype(str).eq("thriving"))
+    g = _outcomes(groups)
     per_set = _per_seed(g, [*by, SET_COLUMN], "_thriving").groupby(level=[*by, SET_COLUMN], observed=True).mean()
     cells = per_set.groupby(level=by, observed=True)
     out = pd.DataFrame({"n_sets": cells.size(), "band_low": cells.quantile(quantiles[0]),
@@ -248,7 +262,7 @@ def thriving_by_size(
     edges = list(edges)
     tables = []
     for source, frame in parts:
-        g = frame.copy()
+        g = _outcomes(frame)
         g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
         out = _share_table(g, ["charter", "_bin"])
         band = set_band(g, ["charter", "_bin"])
@@ -546,7 +560,8 @@ def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none", b
     Without a baseline row in a cell its diff columns are NaN.
     """
     cells = list(by) or ["_cell"]
-    g = _units(groups).assign(**{column: groups[column].astype(str)})
+    g = _outcomes(groups)
+    g = g.assign(**{column: g[column].astype(str)})
     g = g if by else g.assign(_cell="")
     out = _share_table(g, [*cells, column])
     out[["diff", "diff_low", "diff_high"]] = np.nan
@@ -559,7 +574,6 @@ def variant_effects(groups: pd.DataFrame, column: str, baseline: str = "none", b
         )
         out["diff_interval"] = np.where(b["n_groups"].notna().to_numpy(), "newcombe", "")
     if len(base) and g["seed"].nunique() >= 2:
-        g = g.assign(_thriving=g["final_state"].astype(str).eq("thriving"))
         wide = _per_seed(g, [*cells, column], "_thriving").unstack(column)  # one row per cell and seed
         paired = wide.sub(wide[str(baseline)], axis=0)
         for i, row in out.iterrows():

@@ -59,6 +59,9 @@ LINE_STYLES = (
 )
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo")
 GRAY = "0.35"
+OUTCOME = ("groups seen in the reported weeks: one that closed in them counts as not thriving,"
+           " one closed in the spin-up is left out")
+"""Which groups the shares thriving of figures 2, 4 and 7 count (``plotting.data._outcomes``)."""
 _plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if float(v).is_integer() else f"{v:g}")
 """Tick labels as plain numbers (1, 10, 1,000), not powers of ten."""
 
@@ -291,7 +294,7 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         _note(
             fig,
             "groups binned by their own (realised) initial size (figure 4's charter x size cells are the same); "
-            f"points: bins of ≥3 groups, drawn at the bin's median size; {n_seeds} seed(s), {seeds}; "
+            f"points: bins of ≥3 groups, drawn at the bin's median size; {OUTCOME}; {n_seeds} seed(s), {seeds}; "
             "dotted with x: null model (one constant per-capita posting rate, same classifier), band: its interval",
         )
     return fig
@@ -417,7 +420,7 @@ def figure_heatmap(table: pd.DataFrame, rows: str, columns: str, n_seeds: int, n
         }[lines]
         _note(
             fig,
-            f"cells: share of groups thriving at the horizon{what}; "
+            f"cells: share of groups thriving at the horizon{what} ({OUTCOME}); "
             + (f"mean over {n_seeds} seeds" if over_seeds else f"{n_seeds} seed(s) pooled")
             + (f"; {note}" if note else "")
             + (
@@ -626,7 +629,7 @@ def figure_variants(table: pd.DataFrame, column: str, baseline: str, n_seeds: in
                  f" changes: paired by seed (each seed against the baseline at the same seed), 95% CI"
                  f" ({_methods(table['diff_interval'][~is_base])})" if n_seeds > 1 else
                  "one run; bars: 95% CI (Wilson for shares, Newcombe for differences)")
-        _note(fig, f"{seeds}; grey band and dashed line: baseline ({label(baseline)})")
+        _note(fig, f"{seeds}; grey band and dashed line: baseline ({label(baseline)}); {OUTCOME}")
     return fig
 
 
