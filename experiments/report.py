@@ -156,7 +156,9 @@ def _figure_table(root: Path, key: str) -> tuple[Dict, pd.DataFrame | None]:
 
 
 OUTPUT_WORDS = {"share_dormant": "share dormant (points)", "posts_per_1000_members_week":
-                "posts per 1,000 members per week", "share_thriving": "share thriving (points)"}
+                "posts per 1,000 members per week", "share_thriving": "share thriving (points)",
+                "share_dormant_by_charter.employment_association": "employment associations: share dormant (points)",
+                "share_dormant_or_closed": "all groups: share dormant or closed (points)"}
 """How the ranking names the outputs of a sweep's jobs (shares in percentage points)."""
 
 
