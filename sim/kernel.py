@@ -61,7 +61,7 @@ People = namedtuple("People", "hunting content_role activity fear capacity avail
 GroupArrays = namedtuple(
     "GroupArrays",
     "activity prominence members relevance job_posts recent_posters visibility identity conversation "
-    "ring_author ring_tick ring_replied ring_first ring_pos",
+    "ring_author ring_tick ring_replied ring_first ring_pos founded_week closed_week",
 )
 MemberArrays = namedtuple(
     "MemberArrays", "commitment visits last_visit posts last_post replies replies_received first_post_replied"
@@ -98,7 +98,7 @@ def parts(s: State) -> Parts:
                         g.activity, idx.members, rules.per_member_signal(p.behaviour.social_signal)), p.behaviour),
                     idx.members, g.relevance, g.job_posts,
                     g.recent_posters, g.visibility, g.identity, g.conversation, g.ring_author, g.ring_tick,
-                    g.ring_replied, g.ring_first, g.ring_pos),
+                    g.ring_replied, g.ring_first, g.ring_pos, g.founded_week, g.closed_week),
         MemberArrays(m.commitment, m.visits, m.last_visit, m.posts, m.last_post, m.replies,
                      m.replies_received, m.first_post_replied),
         Records(rec.week_posts, rec.week_posters, rec.week_replies, rec.week_manager_posts,
@@ -373,15 +373,18 @@ def close_post(g, slot, grp, mem, b):
 
 @numba.njit(inline="always")
 def seed_manager_posts(t, grp, mem, rec, b, iv, rng):
-    """Intervention: ``Poisson(manager_posts_per_week / 168)`` manager posts per group this hour.
+    """Intervention: ``Poisson(manager_posts_per_week / 168)`` manager posts per open group this hour.
 
-    They count as activity and can be replied to, but are not members' posts.
+    They count as activity and can be replied to, but are not members' posts. Only groups
+    founded by now and not closed get them (:func:`rules.is_open`).
     """
     rate = rules.manager_posts_per_hour(iv.manager_posts_per_week)
     if rate <= 0:
         return
     week = t // HOURS_PER_WEEK
     for g in range(len(grp.activity)):
+        if not rules.is_open(grp.founded_week[g], grp.closed_week[g], t):
+            continue
         for _ in range(rng.poisson(rate)):
             rec.week_manager_posts[week, g] += 1
             open_post(t, g, -2, False, grp, mem, b)

@@ -356,9 +356,9 @@ class RefGroup(mesa.Agent):
 
     # ----------------------------------------------------------------- hourly
     def seed_manager_posts(self) -> None:
-        """Intervention: Poisson(``manager_posts_per_week`` / 168) manager posts this hour."""
+        """Intervention: Poisson(``manager_posts_per_week`` / 168) manager posts this hour, if the group is open."""
         rate = rules.manager_posts_per_hour(self.model.interventions.manager_posts_per_week)
-        if rate <= 0:
+        if rate <= 0 or not rules.is_open(self.founded_week, self.closed_week, self.model.tick):
             return
         for _ in range(self.model.rng.poisson(rate)):
             self.week_manager_posts += 1
@@ -375,7 +375,7 @@ class RefGroup(mesa.Agent):
         start = self.founded_week * HOURS_PER_WEEK
         if self.founded_week >= 0 and start <= self.model.tick < start + HOURS_PER_DAY:
             self.found()
-        if start <= self.model.tick and self.closed_week < 0:
+        if rules.is_open(self.founded_week, self.closed_week, self.model.tick):
             self.join()
 
     def found(self) -> None:

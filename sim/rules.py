@@ -59,6 +59,15 @@ def daily_join_candidates(inflow, pool_size):
 
 
 @register_jitable
+def is_open(founded_week, closed_week, tick):
+    """A group exists at ``tick``: its founding week has begun and it has not closed (``closed_week`` < 0).
+
+    join draws candidates, and seed_manager_posts posts, only in open groups.
+    """
+    return (founded_week * HOURS_PER_WEEK <= tick) & (closed_week < 0)
+
+
+@register_jitable
 def manager_posts_per_hour(posts_per_week):
     """seed_manager_posts: expected manager posts per group and hour."""
     return posts_per_week / HOURS_PER_WEEK

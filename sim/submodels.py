@@ -117,7 +117,7 @@ def _join_candidates(s: State, tick: int, rng: np.random.Generator) -> tuple[np.
     """Today's join candidates and their groups: ``Poisson(inflow x pool / 7)`` draws from each group's pool."""
     g, pop = s.groups, s.pop
     pool_size = np.where(g.open_to_all, pop.size, g.pool.sizes())
-    founded = (g.founded_week * HOURS_PER_WEEK <= tick) & (g.closed_week < 0)  # nor one not yet founded, or closed
+    founded = rules.is_open(g.founded_week, g.closed_week, tick)  # nor one not yet founded, or closed
     k = rng.poisson(rules.daily_join_candidates(g.inflow, pool_size) * founded)
     grp = np.repeat(np.arange(g.count), k)
     if len(grp) == 0:

@@ -301,6 +301,21 @@ def test_manager_seeding_and_weekly_digest_add_activity():
     assert _pooled(_visits, **common, **{"interventions.weekly_digest": 0.5}) > 1.2 * _pooled(_visits, **common)
 
 
+def test_managers_seed_posts_only_in_groups_open_that_week():
+    """A group gets manager posts from its founding week until it closes, never before or after."""
+    founding = {f"charters.{c}.founding_rate": 30.0 for c in ("employment_association", "university_alumni",
+                                                               "industry_profession")}
+    model = run_model(**{"interventions.manager_posts_per_week": 20.0, "duration.weeks": 16,
+                         "groups.closure_rate": 40.0, **founding})
+    gw, groups = model.tables()["group_weeks"], model.tables()["groups"]
+    gw = gw.merge(groups[["group_id", "founded_week", "closed_week"]], on="group_id")
+    closed = gw.closed_week.astype("Float64").fillna(float("inf"))
+    before, after = gw.week < gw.founded_week, gw.week > closed
+    assert before.any() and after.any()  # some groups founded, some closed, during the reported weeks
+    assert gw.manager_posts[before | after].sum() == 0
+    assert (gw.manager_posts[~before & ~after] > 0).mean() > 0.95  # about 20 a week in every open group-week
+
+
 def test_shared_rules_of_time_decay_spells_inflow_and_reply_window():
     assert rules.decayed_activity(8.0, 168.0) == pytest.approx(8.0 * 0.5 ** (1 / 168))
     a = 8.0
@@ -312,6 +327,9 @@ def test_shared_rules_of_time_decay_spells_inflow_and_reply_window():
     np.testing.assert_array_equal(rules.next_hunting(hunting, u, 0.01, 10.0), [True, False, False, True])
     assert rules.daily_join_candidates(2.0, 700) == pytest.approx(200.0)
     assert rules.manager_posts_per_hour(168.0) == pytest.approx(1.0)
+    opened = rules.is_open(np.array([2, 2, -5]), np.array([-1, -1, 3]), 2 * 168)
+    np.testing.assert_array_equal(opened, [True, True, False])
+    assert not rules.is_open(2, -1, 2 * 168 - 1)  # founding week not begun
     assert rules.open_for_replies(100 + 168, 100, 168) and not rules.open_for_replies(100 + 169, 100, 168)
     assert rules.is_digest_hour(0.5, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 8)
     assert not rules.is_digest_hour(0.0, 8, 168 + 8) and not rules.is_digest_hour(0.5, 8, 168 + 9)
