@@ -19,6 +19,7 @@ the simulated tick at which reported week 0 begins):
 ``groups``  group_id, charter, anchor (employer / university / industry / anyone),
     anchor_value, initial_size (founding members for a group founded during the run),
     founded_week (reported week of founding; negative in the spin-up or before it),
+    at_start (present when the simulation started: founded before the spin-up),
     closed_week (reported week at whose end the group closed, negative in the spin-up; <NA>
     while open), employer_defunct, final_members, final_state (NaN for a closed group),
     weeks_to_dormancy (weeks from founding to the end of the first week classified dormant,
@@ -243,6 +244,7 @@ def groups_columns(s: State, weeks: int) -> dict[str, Column]:
         "anchor_value": lambda r: g.anchor_value[r],
         "initial_size": lambda r: g.initial_size[r],
         "founded_week": lambda r: g.founded_week[r] - s.records.spinup,
+        "at_start": lambda r: g.founded_week[r] < 0,
         "closed_week": lambda r: _masked(g.closed_week[r] - s.records.spinup, "Int32", g.closed_week[r] < 0),
         "employer_defunct": lambda r: g.defunct[r],
         "final_members": lambda r: s.index.members[r],

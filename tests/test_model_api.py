@@ -16,7 +16,7 @@ COLUMNS = {
     "professionals": {"agent_id", "blocked_at_work", "office_hours_mindset", "job_search_fear",
                       "job_hunting_only", "attention_budget", "content_role", "profile_tidiness",
                       "employer", "past_employers", "university", "industry"},
-    "groups": {"group_id", "charter", "initial_size", "employer_defunct", "final_members",
+    "groups": {"group_id", "charter", "initial_size", "at_start", "employer_defunct", "final_members",
                "final_state", "weeks_to_dormancy", "posts"},
     "group_weeks": {"group_id", "week", "members", "posts", "replies", "distinct_posters",
                     "joins", "leaves", "state"},

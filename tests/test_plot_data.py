@@ -615,8 +615,8 @@ def test_weekly_median_interval_resamples_seeds():
     assert (one["median_ci_low"], one["median_ci_high"]) == stats.median_ci([1, 5, 9])
 
 
-def test_shares_thriving_count_a_group_closed_in_the_reported_weeks_and_leave_out_one_closed_before():
-    """Figures 2, 4 and 7 use the outcome view: closing is an outcome (not thriving), not an absence."""
+def test_shares_thriving_count_a_closed_group_as_not_thriving():
+    """Figures 2, 4 and 7 follow the cohort at the start: closing is an outcome, not an absence."""
     groups = pd.DataFrame({
         "job": ["a"] * 4, "group_id": range(4), "charter": ["industry_profession"] * 4,
         "initial_size": [50, 50, 50, 50], "intervention": ["none"] * 4,
@@ -624,7 +624,19 @@ def test_shares_thriving_count_a_group_closed_in_the_reported_weeks_and_leave_ou
         "closed_week": pd.array([None, None, 10, -20], dtype="Int32"),  # 2 closed in week 10, 3 in the spin-up
     })
     table = data.thriving_by_size(groups, edges=[0, 100], min_groups=1)
-    assert table[["n_groups", "n_thriving"]].values.tolist() == [[3, 1]]  # group 3 left out; group 2 counts
-    assert data.variant_effects(groups, "intervention")["share"].tolist() == pytest.approx([1 / 3])
-    without = data.thriving_by_size(groups.drop(columns="closed_week"), edges=[0, 100], min_groups=1)
-    assert without[["n_groups", "n_thriving"]].values.tolist() == [[4, 1]]  # tables without closure: every group
+    assert table[["n_groups", "n_thriving"]].values.tolist() == [[4, 1]]
+    assert data.variant_effects(groups, "intervention")["share"].tolist() == pytest.approx([1 / 4])
+
+
+def test_figures_of_shares_count_the_groups_present_at_the_start():
+    """A group founded during the run (a few founding members, any charter) is not a cell of a design."""
+    groups = pd.DataFrame({
+        "job": ["a"] * 4, "group_id": range(4), "charter": ["industry_profession"] * 4,
+        "initial_size": [30, 30, 4, 3], "intervention": ["none"] * 4, "at_start": [True, True, False, False],
+        "final_state": ["thriving", "dormant", "dormant", "dormant"],
+    })
+    table = data.thriving_by_size(groups, edges=[0, 100], min_groups=1)
+    assert table[["n_groups", "n_thriving", "size_median"]].values.tolist() == [[2, 1, 30]]
+    heat = data.thriving_heatmap(groups.assign(cell="x"), "charter", "cell")
+    assert heat[["n_groups", "n_thriving"]].values.tolist() == [[2, 1]]
+    assert data.variant_effects(groups, "intervention")["n_groups"].tolist() == [2]

@@ -73,17 +73,26 @@ def _units(groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def _outcomes(groups: pd.DataFrame) -> pd.DataFrame:
-    """:func:`_units` of the groups seen in the reported weeks, with ``_thriving`` (thriving at the horizon).
+    """:func:`_units` of the groups :func:`at_start`, with ``_thriving`` (thriving at the horizon).
 
-    The outcome view of the shares in figures 2, 4 and 7: a group that closed during the
-    reported weeks went dormant first (:func:`sim.states.outcome_states`), so it counts, as
-    not thriving; one that closed in the spin-up was never seen and is left out. (The
-    summary's ``share_thriving`` is the stock view instead: the groups open at the horizon.)
+    The shares of figures 2, 4 and 7 follow one cohort, the groups a design sets: a group of
+    it that closed (in the spin-up or the reported weeks) went dormant first
+    (:func:`sim.states.outcome_states`) and counts as not thriving. (The summary's
+    ``share_thriving`` is the stock view instead: every group open at the horizon, founded
+    during the run or not.)
     """
-    g = _units(groups)
-    if "closed_week" in g.columns:
-        g = g[~pd.to_numeric(g["closed_week"], errors="coerce").lt(0).fillna(False).to_numpy(bool)]
+    g = _units(at_start(groups))
     return g.assign(_thriving=g["final_state"].astype(str).eq("thriving"))
+
+
+def at_start(groups: pd.DataFrame) -> pd.DataFrame:
+    """The groups present when the simulation started (column ``at_start``; all, in tables without it).
+
+    Figures 2, 4 and 7 are about them: a design sets their charter and initial size, while a
+    group founded during the run (of any charter, with a few founding members) is not a
+    cell of the design; figure 3 and H5 follow those from their founding.
+    """
+    return groups[groups["at_start"].astype(bool).to_numpy()] if "at_start" in groups.columns else groups
 
 
 def _per_seed(g: pd.DataFrame, by: list[str], value: str) -> pd.Series:
@@ -241,7 +250,7 @@ def _sort_charters(df: pd.DataFrame, then: list[str]) -> pd.DataFrame:
 def thriving_by_size(
     groups: pd.DataFrame, edges=DEFAULT_SIZE_EDGES, min_groups: int = 3, null_groups: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Figure 2: share of groups thriving at the horizon by charter and initial-size bin.
+    """Figure 2: share of groups thriving at the horizon by charter and initial-size bin (of :func:`_outcomes`).
 
     Bins are ``[lo, hi)`` of ``initial_size``; bins with fewer than ``min_groups`` groups
     are dropped. ``null_groups`` (the null model's groups of the same jobs, see
@@ -373,7 +382,7 @@ def shared_cells(groups: pd.DataFrame, axes: list[str]) -> tuple[pd.DataFrame, l
 
 
 def thriving_heatmap(groups: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
-    """Figure 4: share of groups thriving for each combination of two parameters.
+    """Figure 4: share of groups thriving for each combination of two parameters (of :func:`_outcomes`).
 
     ``groups`` has one column per parameter (swept parameters are merged in from the job
     overrides). Returns ``<rows>, <columns>, n_groups, n_thriving, n_jobs, share, ci_low,

@@ -59,9 +59,8 @@ LINE_STYLES = (
 )
 HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo")
 GRAY = "0.35"
-OUTCOME = ("groups seen in the reported weeks: one that closed in them counts as not thriving,"
-           " one closed in the spin-up is left out")
-"""Which groups the shares thriving of figures 2, 4 and 7 count (``plotting.data._outcomes``)."""
+OUTCOME = "groups present when the simulation started (not those founded in it); one that closed counts as not thriving"
+"""Which groups the shares thriving of figures 2, 4 and 7 count, and how (``plotting.data._outcomes``)."""
 _plain = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if float(v).is_integer() else f"{v:g}")
 """Tick labels as plain numbers (1, 10, 1,000), not powers of ten."""
 
@@ -294,7 +293,8 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
         _note(
             fig,
             "groups binned by their own (realised) initial size (figure 4's charter x size cells are the same); "
-            f"points: bins of ≥3 groups, drawn at the bin's median size; {OUTCOME}; {n_seeds} seed(s), {seeds}; "
+            f"points: bins of ≥3 groups, drawn at the bin's median size; {OUTCOME}; {n_seeds} seed(s),"
+            f" {seeds}; "
             "dotted with x: null model (one constant per-capita posting rate, same classifier), band: its interval",
         )
     return fig

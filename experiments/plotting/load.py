@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from experiments import results as fmt
 from experiments.analysis.design import SET_COLUMN
 from experiments.sweep import JobRecord, read_jobs
-from sim.params import ClassificationParams, ClockParams
+from sim.params import ClassificationParams, ClockParams, DurationParams
 
 TABLES = ("groups", "group_weeks", "memberships", "hourly_activity", "professionals", "network")
 NOT_PARAMETERS = {"seed"}
@@ -152,9 +152,15 @@ class Results:
         return self._cache[key]
 
     def groups(self) -> pd.DataFrame:
-        """The groups table with each job's horizon (``horizon_weeks``) and swept parameters."""
+        """The groups table with each job's horizon (``horizon_weeks``) and swept parameters.
+
+        Tables written before the groups table had ``at_start`` get it from ``founded_week``
+        and the job's spin-up (a group present at the start was founded before it).
+        """
         groups = self.table("groups").copy()
         groups["horizon_weeks"] = groups["job"].map(self.horizon_weeks())
+        if "at_start" not in groups.columns and "founded_week" in groups.columns:
+            groups["at_start"] = groups["founded_week"] < -groups["job"].map(self.spinup_weeks())
         params = self.params()
         extra = [c for c in params.columns if c not in groups.columns or c == "job"]
         return groups.merge(params[extra], on="job", how="left")
@@ -177,6 +183,13 @@ class Results:
                 weeks = weekly.get(job.name, math.nan)
             out[job.name] = float(weeks)
         return out
+
+    def spinup_weeks(self) -> dict[str, float]:
+        """Spin-up weeks per job: its overrides, else its config, else the default."""
+        default = DurationParams().spinup_weeks
+        return {job.name: float(job.overrides.get("duration.spinup_weeks",
+                                                  job.setting("duration.spinup_weeks", default)))
+                for job in self.jobs}
 
     def population_sizes(self) -> dict[str, float]:
         """Professionals per job (rows of ``professionals.parquet``)."""
