@@ -271,7 +271,7 @@ def thriving_by_size(
     edges = list(edges)
     tables = []
     for source, frame in parts:
-        g = _outcomes(frame)
+        g = at_start(frame).copy()  # _share_table and set_band apply _outcomes
         g["_bin"] = pd.cut(g["initial_size"], edges, right=False, labels=False)
         out = _share_table(g, ["charter", "_bin"])
         band = set_band(g, ["charter", "_bin"])
