@@ -12,7 +12,9 @@ of each charter's groups (a total that holds still may be one charter growing wh
 another shrinks); the change of share dormant among the groups present at the start alone
 (the rest were founded in the run); the share of the groups present at the horizon that
 were founded during the reported weeks (target: at least 10%); the median age of the
-groups present in the first and the last week (group ages stop drifting); CPU seconds.
+groups present in the first and the last week (group ages stop drifting); each charter's
+memberships gained by joining and ended (leaves, exits, closures) per week, and their ratio
+(how the charters' inflows were balanced, docs/ODD.md 7.8); CPU seconds.
 Over the seeds: the mean of each change with its interval (experiments.intervals: the
 systematic drift) and its standard deviation (the noise a single seed's change carries).
 Writes ``docs/findings/stationarity.json`` (default ``--out``) and prints it.
@@ -71,7 +73,8 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
     dormant = _share_dormant(gw)
     stock = _share_dormant(gw[gw.group_id < at_start])  # ids: the groups present at the start come first
     per_person = gw.groupby("week").members.sum() / professionals
-    by_charter = _by_charter(gw, groups).groupby(["charter", "week"]).members.sum().unstack("charter")
+    tagged = _by_charter(gw, groups)
+    by_charter = tagged.groupby(["charter", "week"]).members.sum().unstack("charter")
     present = groups[_open(groups, weeks)]  # open at the horizon
     ages = [float(np.median(week - groups.founded_week[_open(groups, week)])) for week in (0, weeks - 1)]
     first, last = slice(0, QUARTER), slice(weeks - QUARTER, weeks)
@@ -87,6 +90,7 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
         "memberships_change_percent_by_charter": {
             str(c): round(float(100 * (col.iloc[last].mean() / col.iloc[first].mean() - 1)), 2)
             for c, col in by_charter.items()},
+        "flows_per_week_by_charter": _flows(tagged, weeks),
         "groups_at_horizon": len(present),
         "share_founded_in_reported_weeks": round(float((present.founded_week >= 0).mean()), 4),
         "median_group_age_weeks_first_last": ages,
@@ -96,6 +100,19 @@ def measure(tables: dict, professionals: int, at_start: int) -> dict:
         "closure_ends_per_week": round(float(gw.groupby("week").closures.sum().mean()), 1) if "closures" in gw else 0,
         "groups_closed_in_reported_weeks": int(groups.closed_week.ge(0).sum()) if "closed_week" in groups else 0,
     }
+
+
+def _flows(tagged: pd.DataFrame, weeks: int) -> dict:
+    """Per charter, memberships gained (joins, foundings) and ended (leaves, exits, closures) per reported week.
+
+    A charter's memberships hold still when the two balance: ``joins / ends`` is the
+    factor by which its joins would have to change (through ``charters.<name>.inflow``).
+    """
+    ends = [c for c in ("leaves", "exits", "closures") if c in tagged]
+    sums = tagged.groupby("charter")[["joins", *ends]].sum() / weeks
+    return {str(c): {"joins": round(float(r.joins), 1), "ends": round(float(r[ends].sum()), 1),
+                     "joins_over_ends": round(float(r.joins / max(r[ends].sum(), 1e-9)), 3)}
+            for c, r in sums.iterrows()}
 
 
 def passes(row: dict) -> bool:
@@ -148,7 +165,8 @@ def run(args: argparse.Namespace) -> None:
         "overrides": overrides, "seeds": rows, "all_pass": all(r["passes"] for r in rows),
         "drift_over_seeds": drift,
         "table": pd.DataFrame(rows).drop(columns=["median_group_age_weeks_first_last",
-                                                  "memberships_change_percent_by_charter"]).mean().round(3).to_dict()}
+                                                  "memberships_change_percent_by_charter",
+                                                  "flows_per_week_by_charter"]).mean().round(3).to_dict()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}; all seeds pass: {out['all_pass']}")

@@ -94,17 +94,23 @@ def test_switching_off_the_attention_split_gives_each_group_the_whole_budget():
     assert whole.tables()["memberships"].visits.mean() > 1.5 * split.tables()["memberships"].visits.mean()
 
 
-def _top1_share_of_posts(model):
+def _top_decile_share_of_posts(model):
     posts = model.tables()["professionals"].posts
     posts = np.sort(posts[posts > 0].to_numpy())[::-1]
-    return posts[: max(1, len(posts) // 100)].sum() / posts.sum()
+    return posts[: max(1, len(posts) // 10)].sum() / posts.sum()
 
 
 def test_a_heavier_tailed_activity_potential_concentrates_posting_in_fewer_people():
+    # The top 10% of posters, not the top 1%: a small world has ~100-150 posters, so its top
+    # 1% is one person and moves with who that is; three paired seeds, each must agree.
     world = {"population.size": 3000, "groups.count": 20}
-    heavy = run_model(**world, **{"population.activity_exponent": 2.1})
-    thin = run_model(**world, **{"population.activity_exponent": 6.0})
-    assert _top1_share_of_posts(heavy) > 1.3 * _top1_share_of_posts(thin)
+    heavy, thin = (
+        np.array([_top_decile_share_of_posts(run_model(**world, **{"population.activity_exponent": e, "seed": s}))
+                  for s in (1, 2, 3)])
+        for e in (2.1, 6.0)
+    )
+    assert (heavy > thin).all()
+    assert heavy.mean() > thin.mean() + 0.03
 
 
 def test_the_activity_potential_raises_both_visits_and_posts():
