@@ -72,7 +72,7 @@ EMPLOYMENT_ASSOCIATION = CharterParams(
     collaboration=0.1,
     news=0.4,
     job_posts=0.3,
-    inflow=9.0,  # inflows: set so each charter's joins balance its ended memberships (docs/ODD.md 7.8)
+    inflow=7.2,  # inflows: set so each charter's joins balance its ended memberships (docs/ODD.md 7.8)
     identity=0.1,
     defunct_share=0.25,
 )
@@ -85,7 +85,7 @@ UNIVERSITY_ALUMNI = CharterParams(
     collaboration=0.1,
     news=0.4,
     job_posts=0.2,
-    inflow=4.0,
+    inflow=2.95,
     identity=0.5,  # shared identity keeps members attached (Ren, Kraut & Kiesler 2007)
     defunct_share=0.0,
 )
@@ -98,7 +98,7 @@ INDUSTRY_PROFESSION = CharterParams(
     collaboration=0.2,
     news=0.2,
     job_posts=0.1,
-    inflow=2.0,
+    inflow=1.55,
     identity=0.0,
     defunct_share=0.0,
 )

@@ -47,9 +47,10 @@ class PopulationParams:
     job_hunting_only: float = _f(0.1, 0.0, 1.0, "share who think the site is only for job hunting")
     job_hunt_start_rate: float = _f(0.01, 0.0, 1.0, "weekly probability a job-hunting spell starts")
     job_hunt_mean_weeks: float = _f(10.0, 1.0, 520.0, "mean length of a job-hunting spell (weeks)")
-    attention_budget: float = _f(2.0, 0.0, 168.0, "mean community sessions per week (x activity potential)")
+    attention_budget: float = _f(3.696, 0.0, 168.0, "mean community sessions per week (x activity potential)")
     activity_exponent: float = _f(
-        2.99, 1.1, 10.0, "exponent gamma of the activity potential's power law F(x) ~ x^-gamma (Perra et al. 2012: 2-3)"
+        2.941, 1.1, 10.0,
+        "exponent gamma of the activity potential's power law F(x) ~ x^-gamma (Perra et al. 2012: 2-3)",
     )
     activity_cutoff: float = _f(0.01, 1e-6, 0.5, "lower cutoff epsilon of the activity potential (x in [epsilon, 1])")
     content_role: float = _f(0.02, 0.0, 1.0, "share for whom contributing content is part of the job")
@@ -153,16 +154,16 @@ class BehaviourParams:
         },
     )
     feed_prominence: float = _f(0.5, 0.0, 100.0, "extra visit weight per log1p(recent activity) of a group")
-    activity_halflife_hours: float = _f(168.0, 1.0, 10_000.0, "half-life of recent activity (decayed count of posts)")
+    activity_halflife_hours: float = _f(203.8, 1.0, 10_000.0, "half-life of recent activity (decayed count of posts)")
     defunct_relevance: float = _f(0.3, 0.0, 1.0, "relevance multiplier for a group whose employer is defunct")
-    reading_benefit: float = _f(0.25, 0.0, 100.0, "benefit of reading per log1p(recent activity) x relevance")
+    reading_benefit: float = _f(0.4929, 0.0, 100.0, "benefit of reading per log1p(recent activity) x relevance")
     overload_threshold: float = _f(4.0, 0.0, 1e6, "recent activity a member takes in without overload")
     overload_cost: float = _f(0.02, 0.0, 100.0, "cost of reading per unit of activity above the threshold")
-    visit_cost: float = _f(0.1, 0.0, 100.0, "fixed cost of a visit")
-    commitment_rate: float = _f(0.505, 0.0, 10.0, "commitment change per unit net benefit of a visit")
+    visit_cost: float = _f(0.07454, 0.0, 100.0, "fixed cost of a visit")
+    commitment_rate: float = _f(0.3609, 0.0, 10.0, "commitment change per unit net benefit of a visit")
     initial_commitment: float = _f(0.5, 0.0, 10.0, "mean initial commitment (exponential)")
     max_commitment: float = _f(3.0, 0.1, 100.0, "commitment ceiling")
-    post_base: float = _f(-7.38, -20.0, 20.0, "logit of posting on a visit: intercept")
+    post_base: float = _f(-7.567, -20.0, 20.0, "logit of posting on a visit: intercept")
     post_relevance: float = _f(1.5, -20.0, 20.0, "logit of posting: per unit relevance")
     post_social_proof: float = _f(0.28, -20.0, 20.0, "logit of posting: per log1p(recent distinct posters)")
     post_commitment: float = _f(1.0, -20.0, 20.0, "logit of posting: per unit commitment")
@@ -174,7 +175,7 @@ class BehaviourParams:
         0.0, 0.0, 20.0, "logit of posting: per log1p(own posts so far in the group); momentum, Wilkinson 2008 (0: off)"
     )
     reply_base: float = _f(
-        0.00523, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
+        0.001687, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"
     )
     reply_window_hours: int = _f(168, 1, 10_000, "a post can get replies for this long")
     open_posts_remembered: int = _f(
