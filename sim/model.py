@@ -96,7 +96,8 @@ class GroupCultureModel(Driver):
         simulate_hours(s, self.profiles, start, end, rng)
         if is_end_of_day(t):
             expire_posts(s, t)
-            found_groups(s, t, rng)
+            if found_groups(s, t, rng):
+                self._refresh_index()  # today's founders are members before today's joins (join reads the index)
             join(s, t, rng)
         if is_end_of_week(t):
             leave(s, t, rng)

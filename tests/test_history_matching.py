@@ -172,3 +172,47 @@ def test_the_committed_defaults_lie_in_the_committed_non_implausible_region():
     width = prior["prior_high"] - prior["prior_low"]
     off = (region[prior.index] - defaults).abs() / width  # per row and parameter, in prior widths
     assert (off.max(axis=1) <= 0.005).any(), off.max(axis=1).min()
+
+
+# ------------------------------------------------------------------ choosing the defaults by runs
+
+
+def _calibration_folder(tmp_path, s1_of_a):
+    """A calibration folder whose S1 is ``s1_of_a(a)`` (b does nothing) and whose other measures sit mid-range."""
+    rng = np.random.default_rng(0)
+    a = np.repeat(np.linspace(0, 1, 25), 2)
+    runs = pd.DataFrame({"draw": np.repeat(np.arange(25), 2), "wave": 1, "seed": np.tile([1, 2], 25),
+                         "a": a, "b": 0.5, "S1.never_posted": s1_of_a(a) + rng.normal(0, 0.005, a.size),
+                         "S2.top1_share": 0.65 + rng.normal(0, 0.01, a.size), "S3.posts": 1.9,
+                         "S3.replies": 0.55 + rng.normal(0, 0.01, a.size)})
+    runs["S3.posts"] += rng.normal(0, 0.05, a.size)
+    runs.to_csv(tmp_path / "calibration_runs.csv", index=False)
+    pd.DataFrame({"a": [0.05, 0.5, 0.95], "b": 0.5, "I.worst": [1.0, 2.0, 2.5]}).to_csv(
+        tmp_path / "calibration_region.csv", index=False)
+    pd.DataFrame({"parameter": ["a", "b"], "prior_low": [0.0, 0.0], "prior_high": [1.0, 1.0]}).to_csv(
+        tmp_path / "calibration_parameters.csv", index=False)
+    return tmp_path
+
+
+def test_the_defaults_are_ranked_by_their_expected_margin_inside_the_ranges_not_by_implausibility(tmp_path):
+    from experiments.analysis import select_defaults as sd
+
+    # S1 runs from 0.70 (a = 0) to 1.0 (a = 1): a = 0.5 gives 0.85, the middle of S1's range 0.75-0.95
+    ranked = sd.expected(_calibration_folder(tmp_path, lambda a: 0.70 + 0.30 * a))
+    assert ranked["a"].iloc[0] == 0.5  # the least implausible row (a = 0.05, I.worst 1.0) is not first
+    assert ranked["margin"].iloc[0] > 3 > 0 > ranked["margin"].iloc[-1]  # outside a range: a negative margin
+    assert abs(ranked["E.S1.never_posted"].iloc[0] - 0.85) < 0.02
+
+
+def test_a_measure_passes_the_selection_only_with_its_mean_and_80_percent_of_seeds_in_range():
+    from experiments.analysis import select_defaults as sd
+
+    ranges = pd.DataFrame({"low": [0.75], "high": [0.95]}, index=["S1.never_posted"])
+    eight = pd.DataFrame({"S1.never_posted": [0.90] * 6 + [0.96, 0.96]})  # 75% of seeds in range
+    assert sd.judge(eight, ranges)["pass.S1.never_posted"] == False  # noqa: E712
+    eight.iloc[6, 0] = 0.94  # 7 of 8
+    verdict = sd.judge(eight, ranges)
+    assert verdict["pass.S1.never_posted"] == True and verdict["in_range.S1.never_posted"] == 0.875  # noqa: E712
+    table = pd.DataFrame({"pass.x": [False, True, True], "pass.y": [False, False, True], "order": [0, 1, 2]})
+    assert sd.choose(table).query("chosen")["order"].tolist() == [2]
+    assert sd.choose(table.iloc[:2]).query("chosen")["order"].tolist() == [1]  # fewest failed, first of equals

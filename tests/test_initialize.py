@@ -122,9 +122,10 @@ def test_five_times_the_population_and_groups_keeps_the_outcomes():
     Group sizes are capped at 2,000 here so that the comparison is not about the lognormal's
     far tail, which only fits into the pools of large populations (docs/ODD.md, 5).
     """
-    # 600 groups a side: the standard error of a difference of shares is about 3 points (6 = 2 SE)
+    # 600 groups small, 1,200 large: the standard error of a difference of shares is about 2.5 points (6 > 2 SE);
+    # the large world's memberships per person move by 10% between seeds 1-4 and 5-8 (a few large groups hold most)
     small = _scale_outcomes(4000, 30, seeds=range(1, 21))
-    large = _scale_outcomes(20000, 150, seeds=range(1, 5))
+    large = _scale_outcomes(20000, 150, seeds=range(1, 9))
     assert abs(large[0] / small[0] - 1) < 0.10, (small, large)
     assert abs(large[1] - small[1]) < 0.06, (small, large)
     assert abs(large[2] - small[2]) < 0.06, (small, large)

@@ -39,6 +39,7 @@ import pandas as pd
 
 from experiments.analysis import calibration
 from experiments.analysis import history_matching as hm
+from sim import GroupCultureModel
 
 SELECTION_SEEDS = tuple(range(101, 109))
 """Seeds of the selection runs: disjoint from the validation's (experiment=validate, seeds 1-23)."""
@@ -72,8 +73,6 @@ def expected(folder: Path) -> pd.DataFrame:
 
 def _run(job) -> Dict[str, float]:
     """One selection run: the calibration measures of the model at a point and seed."""
-    from sim import GroupCultureModel
-
     point, seed = job
     model = GroupCultureModel(**{**point, "seed": seed})
     model.run()
@@ -104,12 +103,16 @@ def select(candidates: pd.DataFrame, seeds: List[int], jobs: int) -> pd.DataFram
     observed = pd.DataFrame(rows)
     verdicts = pd.DataFrame([judge(observed.iloc[i * len(seeds):(i + 1) * len(seeds)].reset_index(drop=True), ranges)
                              for i in range(len(points))])
-    table = pd.concat([candidates.reset_index(drop=True), verdicts], axis=1)
-    passes = table[[c for c in table if c.startswith("pass.")]]
-    table["failed"] = (~passes.astype(bool)).sum(axis=1)
+    table = choose(pd.concat([candidates.reset_index(drop=True), verdicts], axis=1))
     table["seeds"] = f"{min(seeds)}-{max(seeds)}"
-    table["chosen"] = False
-    table.loc[table.sort_values(["failed"], kind="stable").index[0], "chosen"] = True
+    return table
+
+
+def choose(table: pd.DataFrame) -> pd.DataFrame:
+    """``failed`` (measures not passed) and ``chosen``: the first row, in the table's order, with the fewest failed."""
+    passes = table[[c for c in table if c.startswith("pass.")]].astype(bool)
+    table = table.assign(failed=(~passes).sum(axis=1), chosen=False)
+    table.loc[table["failed"].idxmin(), "chosen"] = True  # idxmin: the first of equals
     return table
 
 
