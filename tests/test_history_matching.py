@@ -172,6 +172,9 @@ def test_the_committed_defaults_lie_in_the_committed_non_implausible_region():
     width = prior["prior_high"] - prior["prior_low"]
     off = (region[prior.index] - defaults).abs() / width  # per row and parameter, in prior widths
     assert (off.max(axis=1) <= 0.005).any(), off.max(axis=1).min()
+    # ... and the point the selection by runs chose (experiments.analysis.select_defaults)
+    chosen = pd.read_csv(folder / "defaults_selection.csv").query("chosen").iloc[0]
+    assert ((chosen[prior.index] - defaults).abs() / width).max() <= 0.005
 
 
 # ------------------------------------------------------------------ choosing the defaults by runs

@@ -110,7 +110,7 @@ def test_a_heavier_tailed_activity_potential_concentrates_posting_in_fewer_peopl
         for e in (2.1, 6.0)
     )
     assert (heavy > thin).all()
-    assert heavy.mean() > thin.mean() + 0.03
+    assert heavy.mean() > 1.1 * thin.mean()
 
 
 def test_the_activity_potential_raises_both_visits_and_posts():
@@ -211,9 +211,9 @@ def test_a_reply_to_a_first_post_raises_the_chance_of_posting_again():
     after_reply = rules.commitment_change(0.0, 1.0, 0.0, 0.0, B)
     after_silence = rules.commitment_change(0.0, 0.0, 1.0, 0.0, B)
     assert after_reply > 0 > after_silence
-    # Below the commitment ceiling: at the calibrated reading benefit (0.49) 90% of posters' memberships sit at
-    # max_commitment (default world, seed 1), so a reply's boost has no room to act (why H1 fails, VALIDATION.md);
-    # at 0.25 (the value before the calibration) about half do.
+    # Below the commitment ceiling: at the calibrated reading benefit (0.49) most posters' memberships sit at
+    # max_commitment (one run of the default world), so a reply's boost has little room to act (H1's likely
+    # failure, VALIDATION.md); at 0.25 (the value before the calibration) about half do.
     common = {"population.size": 3000, "groups.count": 20, "duration.weeks": 12, "duration.spinup_weeks": 0,
               "behaviour.reading_benefit": 0.25}
 
