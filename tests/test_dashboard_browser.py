@@ -143,7 +143,10 @@ def test_a_control_and_a_week_change_the_plotted_numbers(page, tmp_path):
     assert posts_changed != posts_default
     later = _step(page, again)
     assert later.startswith("Week 1:")
-    assert page.locator(".groupsim-posts").inner_text() != posts_changed
+    from playwright.sync_api import expect
+
+    # the posts line renders after the shares line: wait for it (on a loaded machine it lagged the shares)
+    expect(page.locator(".groupsim-posts")).not_to_have_text(posts_changed, timeout=30_000)
 
 
 def test_slider_values_show_without_dragging(page):
