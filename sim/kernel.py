@@ -13,8 +13,12 @@ model's ``numpy.random.Generator``, which numba drives through its bit generator
 generator's state advances as with numpy's own calls), so a seed gives one run.
 
 Compiled code is cached on disk (``cache=True``) with a key that also covers the source of
-:mod:`sim.rules` and :mod:`sim.clock`, which the kernel compiles in: editing a rule
-recompiles (numba's own key covers only this file).
+:mod:`sim.rules`, :mod:`sim.clock` and :mod:`sim.lowlevel`, which the kernel compiles in:
+editing a rule recompiles (numba's own key covers only this file).
+
+The hours are bound by memory latency, not arithmetic: the state's arrays are borrowed
+for the call (:func:`sim.lowlevel.unowned`) and the next sessions' loads are started early
+(:func:`prefetch_session`); neither changes a value (docs/SCALING.md, fourth round).
 """
 
 from __future__ import annotations
@@ -28,13 +32,16 @@ import numba
 import numpy as np
 from numba.core.caching import FunctionCache
 
-from sim import clock, rules
+from sim import clock, lowlevel, rules
 from sim.clock import HOURS_PER_WEEK
+from sim.lowlevel import prefetch, unowned
 from sim.params import BehaviourParams
 from sim.state import State
 
-SOURCE_DIGEST = hashlib.sha256("".join(inspect.getsource(m) for m in (rules, clock)).encode()).hexdigest()
-"""Digest of the modules compiled into the kernel besides this one (part of the cache key)."""
+COMPILED_IN = (rules, clock, lowlevel)
+"""The modules whose functions the kernel compiles in besides this one."""
+SOURCE_DIGEST = hashlib.sha256("".join(inspect.getsource(m) for m in COMPILED_IN).encode()).hexdigest()
+"""Digest of :data:`COMPILED_IN` (part of the cache key: editing any of them recompiles)."""
 
 
 class RulesAwareCache(FunctionCache):
@@ -116,7 +123,13 @@ def simulate_hours(s: State, profiles: np.ndarray, t0: int, t1: int, rng: np.ran
 
 
 def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
-    """The compiled hours (see :func:`simulate_hours`)."""
+    """The compiled hours (see :func:`simulate_hours`).
+
+    The state's arrays are borrowed (:func:`sim.lowlevel.unowned`: no reference counting
+    per visit), and the loads of the next sessions are started early (:func:`prefetch_session`).
+    """
+    sess, idx, people, grp, mem, rec = (unowned(sess), unowned(idx), unowned(people), unowned(grp),
+                                        unowned(mem), unowned(rec))
     scratch = np.empty(64)
     decay = rules.decayed_activity(1.0, b.activity_halflife_hours)  # the same factor for every group
     for t in range(t0, t1):
@@ -127,7 +140,10 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
             lo, hi = sess.ptr[c], sess.ptr[c + 1]
             if hi == lo:
                 continue
-            for agent in go_online(sess.agents[lo:hi], sess.cum[lo:hi], sess.guide[lo:hi], profiles[c, hour], rng):
+            online = go_online(sess.agents[lo:hi], sess.cum[lo:hi], sess.guide[lo:hi], profiles[c, hour], rng)
+            for j in range(len(online)):
+                agent = online[j]
+                prefetch_session(online, j, idx, people, mem)
                 if idx.ptr[agent + 1] - idx.ptr[agent] > len(scratch):
                     scratch = np.empty(2 * (idx.ptr[agent + 1] - idx.ptr[agent]))
                 entry = choose_group(agent, idx, people, grp, mem, b, rng, scratch)
@@ -152,6 +168,34 @@ def go_online(agents, cum, guide, availability, rng):
     for j in range(k):
         out[j] = agents[find_session(cum, guide, rng.random())]
     return out
+
+
+@numba.njit(inline="always")
+def prefetch_session(online, j, idx, people, mem):
+    """Start loading what the sessions after the ``j``-th of ``online`` will read (no effect on any value).
+
+    Each session's loads depend on the one before (its professional's index offsets, then
+    its entries, then their memberships), so they are started in stages: the offsets four
+    sessions ahead, the entries and the professional's traits two ahead, the memberships of
+    the next one.
+    """
+    k = len(online)
+    if j + 4 < k:
+        prefetch(idx.ptr, online[j + 4])
+    if j + 2 < k:
+        agent = online[j + 2]
+        prefetch(idx.rows, idx.ptr[agent])
+        prefetch(idx.groups, idx.ptr[agent])
+        prefetch(people.activity, agent)
+        prefetch(people.fear, agent)
+    if j + 1 < k:
+        agent = online[j + 1]
+        for e in range(idx.ptr[agent], idx.ptr[agent + 1]):
+            row = idx.rows[e]
+            prefetch(mem.commitment, row)
+            prefetch(mem.visits, row)
+            prefetch(mem.last_visit, row)
+            prefetch(mem.posts, row)
 
 
 @numba.njit(inline="always")

@@ -103,3 +103,31 @@ def test_expire_posts_closes_old_posts_and_only_unanswered_ones_cost_their_autho
     np.testing.assert_allclose(s.memberships.commitment[rows], [1.0 - loss, 1.0, 1.0])
     assert s.memberships.first_post_replied[rows[0]] == 0 and s.memberships.first_post_replied[rows[1]] == -1
     np.testing.assert_array_equal(g.ring_author[group, :4], [-1, -1, rows[2], -1])  # only the recent one stays open
+
+
+def test_borrowed_arrays_are_the_same_data_and_prefetching_changes_no_value():
+    """sim.lowlevel: the kernel's speed-ups are invisible in what it computes."""
+    import numba
+
+    from sim.lowlevel import prefetch, unowned
+
+    @numba.njit
+    def touch(pair, ahead):
+        a, b = unowned(pair)
+        total = 0.0
+        for i in range(len(a)):
+            if i + ahead < len(a):
+                prefetch(a, i + ahead)
+            a[i] += 1.0  # writes reach the caller's array
+            total += a[i] * b
+        return total
+
+    values = np.arange(5.0)
+    assert touch((values, 2.0), 2) == 2.0 * (1 + 2 + 3 + 4 + 5)
+    np.testing.assert_array_equal(values, np.arange(1.0, 6.0))
+
+
+def test_the_kernel_cache_key_covers_the_intrinsics_it_compiles_in():
+    from sim import lowlevel
+
+    assert lowlevel.__name__ in {m.__name__ for m in kernel.COMPILED_IN}
