@@ -369,3 +369,17 @@ def test_the_top_factors_weigh_each_answer_by_its_own_largest_index():
     top = sensitivity.top_factors(table, k=1)
     assert list(top.index) == ["b"]  # a: (1 + 0.25) / 2; b: (0.5 + 1) / 2
     assert sensitivity.top_text(top).splitlines()[-1] == "hydra.sweeper.select=[b]"
+
+
+def test_the_design_sweeper_composes_one_job_per_distinct_set_of_keys(monkeypatch):
+    """Hydra would compose all 2,560 jobs of a Sobol design first (minutes); one per key set catches a bad key."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+
+    from hydra_plugins.groupsim_design_sweeper import DesignSweeper
+
+    composed = []
+    monkeypatch.setattr(BasicSweeper, "validate_batch_is_legal", lambda self, batch: composed.extend(batch))
+    batch = [[f"behaviour.post_base={-8 + i / 10}", f"seed={i}"] for i in range(50)]
+    batch.append(["behaviour.no_such_key=1", "seed=1"])
+    DesignSweeper().validate_batch_is_legal(batch)
+    assert composed == [batch[0], batch[-1]]  # the design's points share their keys; the odd job is still composed
