@@ -18,7 +18,7 @@ editing a rule recompiles (numba's own key covers only this file).
 
 The hours are bound by memory latency, not arithmetic: the state's arrays are borrowed
 for the call (:func:`sim.lowlevel.unowned`) and the next sessions' loads are started early
-(:func:`prefetch_session`); neither changes a value (docs/SCALING.md, fourth round).
+(:func:`_prefetch_session`); neither changes a value (docs/SCALING.md, fourth round).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
     """The compiled hours (see :func:`simulate_hours`).
 
     The state's arrays are borrowed (:func:`sim.lowlevel.unowned`: no reference counting
-    per visit), and the loads of the next sessions are started early (:func:`prefetch_session`).
+    per visit), and the loads of the next sessions are started early (:func:`_prefetch_session`).
     """
     sess, idx, people, grp, mem, rec = (unowned(sess), unowned(idx), unowned(people), unowned(grp),
                                         unowned(mem), unowned(rec))
@@ -143,7 +143,7 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
             online = go_online(sess.agents[lo:hi], sess.cum[lo:hi], sess.guide[lo:hi], profiles[c, hour], rng)
             for j in range(len(online)):
                 agent = online[j]
-                prefetch_session(online, j, idx, people, mem)
+                _prefetch_session(online, j, idx, people, mem)
                 if idx.ptr[agent + 1] - idx.ptr[agent] > len(scratch):
                     scratch = np.empty(2 * (idx.ptr[agent + 1] - idx.ptr[agent]))
                 entry = choose_group(agent, idx, people, grp, mem, b, rng, scratch)
@@ -171,7 +171,7 @@ def go_online(agents, cum, guide, availability, rng):
 
 
 @numba.njit(inline="always")
-def prefetch_session(online, j, idx, people, mem):
+def _prefetch_session(online, j, idx, people, mem):
     """Start loading what the sessions after the ``j``-th of ``online`` will read (no effect on any value).
 
     Each session's loads depend on the one before (its professional's index offsets, then

@@ -162,7 +162,11 @@ def _called_names(function) -> set[str]:
 
 
 def kernel_submodels() -> set[str]:
-    """sim.kernel's compiled submodels that its hours kernel calls, directly or through others."""
+    """sim.kernel's compiled submodels that its hours kernel calls, directly or through others.
+
+    Private helpers (a leading underscore, such as the prefetching of the next sessions) are
+    followed but are not submodels.
+    """
     found, todo = set(), [sim.kernel.hours.py_func]
     while todo:
         for name in _called_names(todo.pop()):
@@ -170,7 +174,7 @@ def kernel_submodels() -> set[str]:
             if _is_kernel_submodel(fn) and name not in found:
                 found.add(name)
                 todo.append(fn.py_func)
-    return found
+    return {name for name in found if not name.startswith("_")}
 
 
 def submodels_in_schedule() -> set[str]:
