@@ -174,10 +174,10 @@ def go_online(agents, cum, guide, availability, rng):
 def _prefetch_session(online, j, idx, people, mem):
     """Start loading what the sessions after the ``j``-th of ``online`` will read (no effect on any value).
 
-    Each session's loads depend on the one before (its professional's index offsets, then
-    its entries, then their memberships), so they are started in stages: the offsets four
-    sessions ahead, the entries and the professional's traits two ahead, the memberships of
-    the next one.
+    Within a session each load needs the one before it (the professional's index offsets,
+    then its entries, then their memberships), so they are started in stages across the
+    coming sessions: the offsets four sessions ahead, the entries and the professional's
+    traits two ahead, the memberships of the next one.
     """
     k = len(online)
     if j + 4 < k:
