@@ -6,6 +6,7 @@ import pytest
 
 from experiments.analysis import design
 from experiments.analysis import history_matching as hm
+from sim import GroupCultureModel
 from tests.conftest import TINY, groupsim, groupsim_in_process
 
 PRIOR = pd.DataFrame({"low": [0.0, 10.0], "high": [1.0, 20.0]}, index=["a", "b"])
@@ -219,3 +220,17 @@ def test_a_measure_passes_the_selection_only_with_its_mean_and_80_percent_of_see
     table = pd.DataFrame({"pass.x": [False, True, True], "pass.y": [False, False, True], "order": [0, 1, 2]})
     assert sd.choose(table).query("chosen")["order"].tolist() == [2]
     assert sd.choose(table.iloc[:2]).query("chosen")["order"].tolist() == [1]  # fewest failed, first of equals
+
+
+def test_a_selection_run_reads_every_calibration_measure_of_its_summary():
+    from experiments.analysis import select_defaults as sd
+
+    point = {"population.size": 3000, "groups.count": 25, "duration.weeks": 8, "duration.spinup_weeks": 4}
+    measured = sd._run((point, 3))
+    model = GroupCultureModel(**{**point, "seed": 3})
+    model.run()
+    facts = model.summary()["stylized_facts"]
+    assert list(measured) == list(sd._ranges().index)
+    for name, value in measured.items():
+        fact, measure = name.split(".")
+        assert value == facts[fact]["measures"][measure]["value"]

@@ -36,6 +36,7 @@ from typing import Dict, List
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from experiments.analysis import calibration, validation
 from experiments.analysis import history_matching as hm
@@ -43,8 +44,18 @@ from sim import GroupCultureModel
 
 SELECTION_SEEDS = tuple(range(101, 109))
 """Seeds of the selection runs: disjoint from the validation's (experiment=validate, seeds 1-23)."""
-MARGIN_80 = 0.84
-"""The expected margin (in seed SDs) at which one seed falls in range with probability 0.8 (Phi^-1(0.8))."""
+MARGIN_80 = float(norm.ppf(validation.SEED_SHARE["calibration"]))
+"""The expected margin (in seed SDs) at which one seed falls in range with the share the pass rule asks (0.84)."""
+
+
+def _ranges() -> pd.DataFrame:
+    """The frozen ``low`` and ``high`` of every calibration measure (:func:`calibration.measure_table`)."""
+    return calibration.measure_table(pd.DataFrame(index=[0]))[1]
+
+
+def _parameters(table: pd.DataFrame) -> List[str]:
+    """The parameter columns of a table of candidates (not the expected measures ``E.*`` or ``margin``)."""
+    return [c for c in table.columns if not c.startswith("E.") and c != "margin"]
 
 
 def expected(folder: Path) -> pd.DataFrame:
@@ -53,7 +64,7 @@ def expected(folder: Path) -> pd.DataFrame:
     region = pd.read_csv(folder / "calibration_region.csv")
     prior = pd.read_csv(folder / "calibration_parameters.csv").set_index("parameter")
     prior = prior.rename(columns={"prior_low": "low", "prior_high": "high"})[["low", "high"]]
-    _, ranges = calibration.measure_table(pd.DataFrame(index=[0]))
+    ranges = _ranges()
     measures = [m for m in ranges.index if m in runs.columns and runs[m].notna().any()]
     draws = runs.groupby("draw")[list(prior.index)].first()
     stats = hm.draw_stats(runs[measures], runs["draw"])
@@ -76,9 +87,8 @@ def _run(job) -> Dict[str, float]:
     point, seed = job
     model = GroupCultureModel(**{**point, "seed": seed})
     model.run()
-    facts = model.summary()["stylized_facts"]
-    values, _ = calibration.measure_table(pd.DataFrame(index=[0]))
-    return {m: facts[m.split(".")[0]]["measures"][m.split(".")[1]]["value"] for m in values.columns}
+    values, _ = calibration.measure_table(pd.json_normalize(model.summary()))  # the calibration's own reading
+    return values.iloc[0].to_dict()
 
 
 def judge(observed: pd.DataFrame, ranges: pd.DataFrame) -> pd.Series:
@@ -98,12 +108,11 @@ def judge(observed: pd.DataFrame, ranges: pd.DataFrame) -> pd.Series:
 
 def select(candidates: pd.DataFrame, seeds: List[int], jobs: int) -> pd.DataFrame:
     """Run every candidate at ``seeds``; the candidates with their verdicts and a ``chosen`` column."""
-    params = [c for c in candidates.columns if not c.startswith("E.") and c != "margin"]
-    points = [{p: float(r[p]) for p in params} for _, r in candidates.iterrows()]
+    points = [{p: float(r[p]) for p in _parameters(candidates)} for _, r in candidates.iterrows()]
     work = [(pt, s) for pt in points for s in seeds]
     with ProcessPoolExecutor(jobs) as pool:
         rows = list(pool.map(_run, work))
-    _, ranges = calibration.measure_table(pd.DataFrame(index=[0]))
+    ranges = _ranges()
     observed = pd.DataFrame(rows)
     verdicts = pd.DataFrame([judge(observed.iloc[i * len(seeds):(i + 1) * len(seeds)].reset_index(drop=True), ranges)
                              for i in range(len(points))])
@@ -142,7 +151,7 @@ def main(argv: List[str] | None = None) -> None:
     if candidates["margin"].max() < MARGIN_80:
         print(f"# note: the best expected margin is {candidates['margin'].max():.2f} seed SDs, below {MARGIN_80}:"
               " no candidate was expected to pass every measure in 80% of seeds")
-    for p in [c for c in candidates.columns if not c.startswith("E.") and c != "margin"]:
+    for p in _parameters(candidates):
         print(f"{p}={chosen[p]:.6g}")
     print(f"# failed measures at seeds {chosen['seeds']}: {int(chosen['failed'])}; written {out}")
 
