@@ -46,7 +46,9 @@ class CalibrateKeys:
     n: int = 200
     """Draws per wave (wave 1: a Latin hypercube over the priors; later waves: inside the non-implausible region)."""
     seeds: int = 2
-    """Replicate seeds per draw (seeds 1..k; history matching needs 2 or more: the seed-to-seed variance)."""
+    """Replicate seeds per draw (history matching needs 2 or more: the seed-to-seed variance)."""
+    fresh_seeds: bool = True
+    """Each draw its own seeds (draw i: seeds i*k+1..i*k+k): no two draws share a world; false: seeds 1..k for all."""
     waves: int = 5
     """Most waves run (fewer when the region stops shrinking or is empty)."""
     cutoff: float = 3.0

@@ -113,6 +113,7 @@ def test_tiny_calibration_runs_its_waves_in_one_command_and_resumes_without_reru
     runs = pd.read_csv(root / "calibration_runs.csv")
     assert len(runs) == 2 * 4 * 2 and sorted(runs["wave"].unique()) == [1, 2]  # waves x draws x seeds
     assert set(runs.groupby("draw")["seed"].nunique()) == {2}
+    assert runs["seed"].nunique() == len(runs)  # fresh seeds: no two draws share a world, across waves too
     waves = pd.read_csv(root / "calibration_waves.csv")
     assert waves["wave"].tolist() == [1, 2] and waves["stop"].iloc[-1] == "2 waves run"
     params = pd.read_csv(root / "calibration_parameters.csv")
@@ -234,3 +235,21 @@ def test_a_selection_run_reads_every_calibration_measure_of_its_summary():
     for name, value in measured.items():
         fact, measure = name.split(".")
         assert value == facts[fact]["measures"][measure]["value"]
+
+
+def test_each_calibration_draw_runs_worlds_of_its_own_unless_fresh_seeds_is_off(cfg):
+    from experiments.analysis.sweeper import planned_jobs
+
+    def seeds_by_draw(*overrides):
+        config = cfg("experiment=calibrate", "calibrate.n=4", "calibrate.seeds=3", *overrides, hydra=True)
+        jobs = planned_jobs(config, [])
+        by_draw: dict = {}
+        for job in jobs:
+            o = dict(x.split("=", 1) for x in job)
+            by_draw.setdefault(o["behaviour.post_base"], []).append(int(o["seed"]))
+        return list(by_draw.values())
+
+    fresh = seeds_by_draw()
+    assert [len(s) for s in fresh] == [3] * 4
+    assert sorted(sum(fresh, [])) == list(range(1, 13))  # draw i: seeds 3i+1..3i+3, none shared
+    assert seeds_by_draw("calibrate.fresh_seeds=false") == [[1, 2, 3]] * 4

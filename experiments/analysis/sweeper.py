@@ -3,7 +3,7 @@
 The sweeper itself is :class:`hydra_plugins.groupsim_design_sweeper.DesignSweeper` (Hydra
 finds sweepers only there); its jobs are made here. Configured under ``hydra.sweeper``
 (``configs/hydra/sweeper/design.yaml``): ``method``, ``n``, ``seeds``, ``design_seed``,
-``factors``, ``select``, ``sets``. Each job receives the factor values of its point and its
+``factors``, ``select``, ``sets``, ``fresh_seeds``. Each job receives the factor values of its point and its
 seed as ordinary overrides, so it is a plain ``groupsim`` run: any launcher (basic, joblib,
 SLURM) runs it, ``resume=true`` skips finished jobs, and the analysis
 callbacks find each job's point again from its overrides. Other command-line sweeps
@@ -120,12 +120,34 @@ def design_jobs(config: DictConfig, overrides: List[Override]) -> List[List[str]
     return cross(config, design_of(config), overrides)
 
 
-def cross(config: DictConfig, points: "design.pd.DataFrame", overrides: List[Override]) -> List[List[str]]:
-    """The jobs of design ``points``: each point x the command line's sweeps x the replicate seeds."""
+def cross(config: DictConfig, points: "design.pd.DataFrame", overrides: List[Override],
+          first: int = 0) -> List[List[str]]:
+    """The jobs of design ``points``: each point x the command line's sweeps x the replicate seeds.
+
+    ``first`` is the design's number for the first of ``points`` (``waves``: the draws of
+    earlier waves), which :func:`point_seeds` needs for fresh seeds.
+    """
     base = BasicSweeper.split_arguments(overrides, None)[0]
-    points = design.overrides(points)
-    seeds = [[f"seed={s}"] for s in sweep_seeds(config)] or [[]]  # null: the seeds are a swept param
-    return [p + b + s for p, b, s in itertools.product(points, base, seeds)]
+    jobs = []
+    for i, p in enumerate(design.overrides(points)):
+        seeds = [[f"seed={s}"] for s in point_seeds(config, first + i)] or [[]]  # null: the seeds are swept
+        jobs += [p + b + s for b, s in itertools.product(base, seeds)]
+    return jobs
+
+
+def point_seeds(config: DictConfig, point: int) -> List[int]:
+    """The replicate seeds of design point number ``point`` (0 for the design's first).
+
+    The same seeds for every point (``hydra.sweeper.seeds``), unless
+    ``hydra.sweeper.fresh_seeds``: then point ``i`` with ``k`` seeds runs seeds
+    ``i*k + 1 .. i*k + k``, so no two points share a world (its network, its traits) and
+    the seed-to-seed variance an emulator models is the variance between worlds, not
+    within the few worlds every point shares.
+    """
+    seeds = sweep_seeds(config)
+    if not OmegaConf.select(config, "hydra.sweeper.fresh_seeds", default=False):
+        return seeds
+    return [point * len(seeds) + j + 1 for j in range(len(seeds))]
 
 
 def next_wave(config: DictConfig, overrides: List[Override], wave: int, cache: dict) -> List[List[str]]:
@@ -143,7 +165,7 @@ def next_wave(config: DictConfig, overrides: List[Override], wave: int, cache: d
     else:
         points = applied(config, points)
         waves.write_wave(root, wave + 1, points)
-    return cross(config, points, overrides)
+    return cross(config, points, overrides, first=len(waves.read_waves(root, wave)))
 
 
 def planned_jobs(config: DictConfig, task_overrides: List[str]) -> List[List[str]]:

@@ -13,7 +13,8 @@ from hydra.core.override_parser.types import Override
 class DesignSweeper(BasicSweeper):
     """The basic sweeper, with the design points x replicate seeds as the sweep."""
 
-    def __init__(self, method: str = "none", n: int = 1, seeds: Any = 1, design_seed: int = 0,
+    def __init__(self, method: str = "none", n: int = 1, seeds: Any = 1, fresh_seeds: bool = False,
+                 design_seed: int = 0,
                  factors: Optional[Dict[str, Sequence[float]]] = None, select: Optional[List[str]] = None,
                  sets: Optional[str] = None, max_batch_size: Optional[int] = None,
                  params: Optional[Dict[str, str]] = None) -> None:
