@@ -217,6 +217,20 @@ def find_session(cum, guide, u):
     return min(i, n - 1)
 
 
+def _weekly_sessions(by_agent_ptr, capacity, budget, hunting_only, hunting, attention_split, not_hunting_activity):
+    """Each professional's sessions per week (:func:`rules.session_rate_weight`); none without groups.
+
+    ``by_agent_ptr`` is the membership index's per-agent offsets (current memberships), the
+    rest the population's arrays (:func:`sim.submodels.refresh_session_rates`).
+    """
+    weekly = np.empty(len(budget))
+    for i in range(len(budget)):
+        k = rules.followed_groups(by_agent_ptr[i + 1] - by_agent_ptr[i], capacity[i])
+        weekly[i] = 0.0 if k == 0 else rules.session_rate_weight(
+            budget[i], k, hunting_only[i], hunting[i], attention_split, not_hunting_activity)
+    return weekly
+
+
 def _session_classes(weekly, order, class_ptr):
     """The arrays :func:`go_online` draws from: per availability class, the professionals with sessions.
 
@@ -462,4 +476,5 @@ def end_hour(activity, decay):
 
 hours = compiled(_hours)
 session_classes = compiled(_session_classes)
+weekly_sessions = compiled(_weekly_sessions)
 close_posts = compiled(_close_posts)

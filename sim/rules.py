@@ -85,6 +85,7 @@ def is_digest_hour(weekly_digest, work_start, tick) -> bool:
     return weekly_digest > 0 and tick % HOURS_PER_WEEK == work_start and tick > work_start
 
 
+@register_jitable
 def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split, not_hunting_activity):
     """Sessions per week of a professional (before the hour-of-week availability profile).
 
@@ -96,17 +97,14 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
     gets the whole budget. The "only for job hunting" mindset keeps a professional away
     outside job-hunting spells.
     """
-    k = np.maximum(n_groups, 1)
-    weight = budget * k ** (1.0 - attention_split)
-    idle = np.logical_and(hunting_only, np.logical_not(hunting))
-    return np.where(idle, weight * not_hunting_activity, weight)
+    weight = budget * max(n_groups, 1) ** (1.0 - attention_split)
+    return weight * not_hunting_activity if hunting_only and not hunting else weight
 
 
+@register_jitable
 def followed_groups(n_groups, capacity):
     """go_online: how many of one's groups get attention: at most ``capacity`` (0: all of them)."""
-    if not np.any(capacity):  # no limit for anyone (the default): one pass instead of three
-        return n_groups
-    return np.where(capacity > 0, np.minimum(n_groups, capacity), n_groups)
+    return min(n_groups, capacity) if capacity > 0 else n_groups
 
 
 @register_jitable

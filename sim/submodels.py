@@ -53,19 +53,17 @@ def _draws_below(rng: np.random.Generator, n: int, bound: float) -> tuple[np.nda
 def refresh_session_rates(s: State) -> None:
     """Precompute, per availability class, the agents with sessions and their cumulative weekly session rates.
 
+    Compiled: :func:`sim.kernel.weekly_sessions` (:func:`rules.session_rate_weight` per
+    professional, none without groups), then :func:`sim.kernel.session_classes`.
     ``s.session_classes`` is ``(agents, cum, ptr, guide)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
     with the running sum of their rates in ``cum`` (restarting at each class) and a guide
-    table into it, from which :func:`sim.kernel.go_online` draws who starts a session
-    (compiled: :func:`sim.kernel.session_classes`). Called when memberships or job-hunting
+    table into it, from which :func:`sim.kernel.go_online` draws who starts a session.
+    Called when memberships or job-hunting
     spells change.
     """
     pop, p = s.pop, s.params
-    n_groups = rules.followed_groups(s.index.by_agent.sizes(), s.capacity)
-    weekly = rules.session_rate_weight(
-        pop.attention_budget, n_groups, pop.job_hunting_only, pop.hunting,
-        p.behaviour.attention_split, p.clock.not_hunting_activity,
-    )
-    weekly = np.where(n_groups > 0, weekly, 0.0)  # no groups: every session is elsewhere
+    weekly = kernel.weekly_sessions(s.index.by_agent.ptr, s.capacity, pop.attention_budget, pop.job_hunting_only,
+                                    pop.hunting, p.behaviour.attention_split, p.clock.not_hunting_activity)
     s.session_classes = kernel.session_classes(weekly, *_by_availability_class(s))
 
 

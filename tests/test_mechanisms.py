@@ -391,7 +391,7 @@ def test_attention_capacity_threshold_groups_beyond_it_get_no_visits():
         visited = {int(s.index.rows[e]) for e in entries if e >= 0}
         assert visited == allowed  # capacity 2: only the two most attractive; no limit: all of them
     np.testing.assert_array_equal(rules.in_attention(np.arange(4), 2), [True, True, False, False])
-    np.testing.assert_array_equal(rules.followed_groups(np.array([1, 5]), np.array([2, 0])), [1, 5])
+    assert [rules.followed_groups(n, c) for n, c in ((1, 2), (5, 2), (5, 0))] == [1, 2, 5]
 
 
 def test_attention_capacity_in_the_reference_engine():
