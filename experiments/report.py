@@ -309,11 +309,11 @@ def render_indices(root: Path, key: str) -> str:
         return pending(e)
     main = sensitivity.main_index(table)
     lines = [f"| output | the three largest {main} [95% interval] |", "|---|---|"]
-    for output, part in table[table["index"] == main].groupby("output", sort=False):
-        top = part.sort_values("value", ascending=False).head(3)
+    for output, part in table.groupby("output", sort=False):
+        top = part[part["index"] == main].sort_values("value", ascending=False).head(3)
         cells = [f"{r.parameter} {r.value:.2f} [{r.value - r.conf:.2f}, {r.value + r.conf:.2f}]"
                  for r in top.itertuples()]
-        lines.append(f"| {output} | {'; '.join(cells)} |")
+        lines.append(f"| {output} | {sensitivity.degenerate(part) or '; '.join(cells)} |")
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 
 

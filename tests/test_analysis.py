@@ -383,3 +383,24 @@ def test_the_design_sweeper_composes_one_job_per_distinct_set_of_keys(monkeypatc
     batch.append(["behaviour.no_such_key=1", "seed=1"])
     DesignSweeper().validate_batch_is_legal(batch)
     assert composed == [batch[0], batch[-1]]  # the design's points share their keys; the odd job is still composed
+
+
+def test_sensitivity_reads_size50_as_its_log10_within_the_range_of_group_sizes():
+    """A logistic midpoint far beyond any group (up to 1e308) would make variance-based indices meaningless."""
+    from experiments.analysis import outputs
+
+    jobs = pd.DataFrame({"size50_by_charter.industry_profession": [300.0, 1e300, 2.0, np.nan]})
+    table = outputs.output_table(jobs, {"log10_size50_industry_profession": "size50_by_charter.industry_profession"})
+    np.testing.assert_allclose(table["log10_size50_industry_profession"], [np.log10(300.0), 4.0, 1.0, np.nan])
+
+
+def test_indices_of_a_constant_or_heavy_tailed_output_are_reported_as_unreadable():
+    def part(s1, st):
+        return pd.DataFrame({"parameter": ["a", "a", "b", "b"], "index": ["S1", "ST"] * 2,
+                             "value": [s1[0], st[0], s1[1], st[1]], "conf": 0.1})
+
+    assert sensitivity.degenerate(part((0.3, 0.5), (0.4, 0.6))) == ""
+    assert sensitivity.degenerate(part((0.0, 0.0), (0.0, 0.0))).startswith("constant")
+    assert sensitivity.degenerate(part((-36.9, 0.2), (17213.5, 0.3))).startswith("not interpretable")
+    morris = pd.DataFrame({"parameter": ["a", "b"], "index": "mu_star", "value": [36401.6, 5.0], "conf": 1.0})
+    assert sensitivity.degenerate(morris) == ""  # mu_star is in the output's units: any size reads

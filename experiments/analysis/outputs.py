@@ -54,9 +54,19 @@ OUTPUTS: Dict[str, str] = {
     "posts_per_1000_members_week": "posts_per_1000_members_week",
     "excess_share_thriving": "excess.share_thriving",
     "excess_share_dormant": "excess.share_dormant",
-    **{f"size50_{c}": f"size50_by_charter.{c}" for c in CHARTERS},
+    **{f"log10_size50_{c}": f"size50_by_charter.{c}" for c in CHARTERS},
 }
 """Output name -> dotted summary key (contract 5 of the parallel branches)."""
+
+SIZE50_LOG10_RANGE = (1.0, 4.0)
+"""``log10_size50_*`` outputs: log10 of a charter's size50, held within 10-10,000 members (the
+range of initial group sizes). size50 is a logistic fit's midpoint: where thriving barely
+rises with size it lies far beyond any group (up to 1e308), a tail that makes variance-based
+indices meaningless (Sobol ST of 17,000 at commit 6391e36); beyond the range the fit says only
+"smaller (larger) than any group"."""
+
+TRANSFORMS = {name: lambda v: np.clip(np.log10(v), *SIZE50_LOG10_RANGE) for name in OUTPUTS if "size50" in name}
+"""Output name -> the transform applied to its summary value."""
 
 FACT_FIELDS = ("value", "low", "high", "target", "pass", "source")
 
@@ -70,8 +80,8 @@ def output_table(jobs: pd.DataFrame, outputs: Dict[str, str] | None = None) -> p
     missing = [key for key in outputs.values() if key not in jobs.columns]
     if missing:
         log.warning("summary keys missing (their outputs are NaN): %s", ", ".join(missing))
-    data = {name: pd.to_numeric(jobs[key], errors="coerce") if key in jobs.columns else np.nan
-            for name, key in outputs.items()}
+    data = {name: TRANSFORMS.get(name, np.asarray)(pd.to_numeric(jobs[key], errors="coerce"))
+            if key in jobs.columns else np.nan for name, key in outputs.items()}
     return pd.DataFrame(data, index=jobs.index)
 
 

@@ -119,6 +119,27 @@ def main_index(table: pd.DataFrame) -> str:
     return "ST" if (table["index"] == "ST").any() else "mu_star"
 
 
+SOBOL_PLAUSIBLE = (-0.5, 1.5)
+"""Sobol indices are shares of variance (0 to 1): estimates beyond this band say the estimator failed."""
+
+
+def degenerate(part: pd.DataFrame) -> str:
+    """Why one output's indices cannot be read ('' when they can).
+
+    Every main index 0: the output did not vary over the design (or was undefined at all but
+    one value). Sobol estimates far outside 0-1: the output is too heavy-tailed for a
+    variance-based index (as a logistic midpoint far beyond any group is).
+    """
+    main = part[part["index"] == main_index(part)]["value"].to_numpy(float)
+    if np.all(np.nan_to_num(main) == 0):
+        return "constant over the design: no index"
+    sobol = part[part["index"].isin(["S1", "ST"])]["value"].to_numpy(float)
+    if len(sobol) and (np.nanmin(sobol) < SOBOL_PLAUSIBLE[0] or np.nanmax(sobol) > SOBOL_PLAUSIBLE[1]):
+        return (f"not interpretable: estimates from {np.nanmin(sobol):.3g} to {np.nanmax(sobol):.3g},"
+                " outside 0-1 (a heavy-tailed output)")
+    return ""
+
+
 def across_region(y: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Per answer (:data:`outputs.ANSWERS`) over the design points ``y`` (one row per point): does it hold?
 
