@@ -8,7 +8,10 @@ to ``PATH/figures/``, and the tidy table behind it as CSV to ``PATH/figures/data
 
 1. ``fig1_activity_over_time``: weekly posts per group by charter, with the thresholds;
 2. ``fig2_thriving_by_size``: probability of thriving against initial size, per charter;
-3. ``fig3_survival``: share of groups not yet dormant against weeks (Kaplan-Meier);
+3. ``fig3_survival``: share of groups not yet dormant (Kaplan-Meier), per charter, in two panels:
+   groups founded during the reported weeks, against weeks since founding, and groups alive
+   when the reported weeks began, against weeks since then (groups dormant before them are
+   left-truncated: in neither);
 4. ``fig4_thriving_heatmap``: share thriving over two swept parameters (sweeps only);
 5. ``fig5_participation``: Lorenz curve, 90-9-1 split and badge ratio;
 6. ``fig6_activity_by_hour``: posts by hour of day and weekday;
@@ -88,7 +91,7 @@ def fig2(r: Results):
 
 
 def fig3(r: Results):
-    """Figure 3: share of groups not yet dormant against weeks (Kaplan-Meier)."""
+    """Figure 3: share of groups not yet dormant (Kaplan-Meier), per cohort and charter."""
     table = data.survival_by_charter(r.groups())
     return {"fig3_survival": (draw.figure_survival(table, _horizon(r), r.thresholds()["dormant_window_weeks"]), table)}
 

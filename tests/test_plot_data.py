@@ -143,16 +143,54 @@ def test_kaplan_meier_without_entry_is_scipys_and_rejects_events_before_entry():
         stats.kaplan_meier([2], [True], entry=[3])
 
 
-def test_survival_from_founding_left_truncates_groups_dormant_before_the_reported_weeks():
-    groups = pd.DataFrame({
-        "group_id": range(4), "charter": "industry_profession",
-        "founded_week": [-20, -10, 2, 60],  # long before, before, during, after the 52 reported weeks
-        "weeks_to_dormancy": [12.0, 30.0, np.nan, np.nan],  # 0: dormant before week 0; 1: at age 30 (week 20)
-    })
-    km = data.survival_by_charter(groups, horizon_weeks=52)
-    assert km["entered"].iloc[0] == 2  # 0 was already dormant, 3 is not founded yet
-    assert km["time"].tolist() == [0, 30, 50]  # no event at week 1; 2 censored at age 50
-    assert km["at_risk"].tolist() == [1, 2, 1] and km["survival"].tolist() == pytest.approx([1, 0.5, 0.5])
+def cohort_groups() -> pd.DataFrame:
+    """Groups of a 52-week run, each placed by hand in a cohort of figure 3, or in neither."""
+    rows = [  # (founded_week, weeks_to_dormancy, cohort)
+        (-20, 12.0, None),  # dormant at week -8, before the reported weeks: left-truncated
+        (-30, 30.0, None),  # dormant at the end of week -1, the spin-up's last: left-truncated too
+        (60, np.nan, None),  # not founded by the horizon
+        (2, np.nan, "founded_during"),  # alive at the horizon: censored at age 50
+        (5, 8.0, "founded_during"),  # dormant at age 8, in week 12
+        (10, 9.0, "founded_during"),  # dormant at age 9
+        (-30, 31.0, "present_at_start"),  # dormant at the end of week 0: 1 week after the start
+        (-10, 30.0, "present_at_start"),  # dormant at age 30, in week 19: 20 weeks after the start
+        (-100, np.nan, "present_at_start"),  # never dormant: censored at the horizon
+    ]
+    founded, to_dormancy, cohort = zip(*rows, strict=True)
+    return pd.DataFrame({"group_id": range(len(rows)), "charter": "industry_profession",
+                         "founded_week": founded, "weeks_to_dormancy": to_dormancy, "cohort": cohort})
+
+
+def test_survival_puts_each_group_in_its_cohort_and_left_truncates_the_dead_before_the_start():
+    groups = cohort_groups()
+    km = data.survival_by_charter(groups.drop(columns="cohort"), horizon_weeks=52)
+    assert list(km["cohort"].unique()) == ["founded_during", "present_at_start"]
+    entered = km.groupby("cohort")["entered"].first()
+    assert entered.to_dict() == groups["cohort"].value_counts().to_dict()  # the first three are in neither
+    young = km[km["cohort"] == "founded_during"]  # from founding: ages
+    assert set(young["time_since"]) == {"weeks since founding"}
+    assert young["time"].tolist() == [0, 8, 9, 50]
+    assert young["events"].tolist() == [0, 1, 1, 0] and young["censored"].tolist() == [0, 0, 0, 1]
+    assert young["survival"].tolist() == pytest.approx([1, 2 / 3, 1 / 3, 1 / 3])
+    assert young["median_age_at_start"].isna().all()
+    old = km[km["cohort"] == "present_at_start"]  # from the start of the reported weeks
+    assert set(old["time_since"]) == {"weeks since the reported weeks began"}
+    assert old["time"].tolist() == [0, 1, 20, 52]  # ages 31 and 30 less the ages at the start
+    assert old["at_risk"].tolist() == [3, 3, 2, 1]  # every one at risk from week 0, none later
+    assert old["survival"].tolist() == pytest.approx([1, 2 / 3, 1 / 3, 1 / 3])
+    assert old["median_age_at_start"].iloc[0] == 30  # of ages 30, 10 and 100
+
+
+def test_each_survival_curve_starts_at_one_at_its_start_and_falls_only_at_events():
+    groups = pd.concat([cohort_groups().assign(charter=c) for c in ("university_alumni", "employment_association")])
+    km = data.survival_by_charter(groups.drop(columns="cohort"), horizon_weeks=52)
+    for (cohort, charter), curve in km.groupby(["cohort", "charter"]):
+        first = curve.iloc[0]
+        assert (first["time"], first["survival"], first["ci_low"], first["ci_high"]) == (0, 1, 1, 1), (cohort, charter)
+        falls = np.diff(curve["survival"].to_numpy()) < 0
+        assert (falls == (curve["events"].to_numpy()[1:] > 0)).all()
+    empty = data.survival_by_charter(cohort_groups().iloc[:3].drop(columns="cohort"), horizon_weeks=52)
+    assert empty.empty and "cohort" in empty.columns  # no group in either cohort: no curve
 
 
 @settings(max_examples=60, deadline=None)
@@ -562,6 +600,7 @@ def test_survival_band_is_over_seeds_not_groups_by_the_seed_count_rule():
     wide = data.survival_by_charter(pd.concat([same, other], ignore_index=True), horizon_weeks=5)
     at2 = wide[wide["time"] == 2].iloc[0]
     assert at2["ci_low"] < at2["survival"] < at2["ci_high"]
+    assert (at2["ci_low"], at2["ci_high"]) == (0, 1)  # t reaches past both ends of a share: cut there
     # two seeds: no band; ten: the seeds are resampled (a bootstrap over seeds)
     two = data.survival_by_charter(pd.concat([same[same.seed < 1], other], ignore_index=True), horizon_weeks=5)
     assert set(two["interval"]) == {"none (n<3)"} and two["ci_low"].isna().all()

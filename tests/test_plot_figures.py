@@ -208,9 +208,9 @@ def test_figures_are_print_friendly(sweep_dir):
                 continue
             assert ax.has_data() or ax.images, f"{stem}: an empty panel"
             assert ax.get_xlabel() or ax.get_xticklabels(), f"{stem}: an unlabelled axis"
-    # charters differ in line style (grayscale), not only in colour
-    survival = figures["fig3_survival"].axes[0]
-    styles = {(line.get_linestyle(), line.get_label()) for line in survival.get_lines() if "(n=" in line.get_label()}
+    # charters differ in line style (grayscale), not only in colour, and keep it across panels
+    styles = {(line.get_linestyle(), line.get_label().split("\n")[0])
+              for ax in figures["fig3_survival"].axes for line in ax.get_lines() if "(n=" in line.get_label()}
     assert len({s for s, _ in styles}) == len(styles) == 3
 
 
@@ -219,17 +219,13 @@ def test_figures_show_intervals(run_dir):
     figures = built_figures(run_dir)
     for stem in ("fig1_activity_over_time", "fig2_thriving_by_size", "fig3_survival"):
         for ax in figures[stem].axes:
-            assert ax.collections, f"{stem}: no band or error bar"
+            assert ax.collections or not ax.lines, f"{stem}: no band or error bar"
 
 
 def test_written_data_match_the_model_tables(run_dir, run_figures):
     groups = pd.read_parquet(run_dir / "groups.parquet")
     km = pd.read_csv(run_dir / "figures" / "data" / "fig3_survival.csv")
-    entered = km.groupby("charter")["entered"].first()
-    # every group founded by the horizon, less those already dormant when the reported weeks begin
-    age_at_start = (-groups["founded_week"]).clip(lower=0)
-    seen = (groups["founded_week"] < WEEKS) & ~(groups["weeks_to_dormancy"] <= age_at_start)
-    assert entered.to_dict() == groups[seen]["charter"].value_counts().to_dict()
+    assert cohort_counts(km) == expected_cohorts(groups, WEEKS)
     by_size = pd.read_csv(run_dir / "figures" / "data" / "fig2_thriving_by_size.csv")
     assert set(by_size["source"]) <= {"model", "null_model"}
     assert by_size.loc[by_size["source"] == "model", "n_groups"].sum() <= len(groups)
@@ -353,6 +349,59 @@ def test_fig5_shades_the_s1_band_only_when_some_group_is_large(large):
                           "ci_low": [0.8, None], "ci_high": [0.95, None]})
     fig = draw.figure_participation(lorenz, split, _badges(large), heavy_min=5, large_group=2000)
     assert any(t.startswith("S1 target") for t in _legend_texts(fig)) == large
+    _render_without_warnings(fig)
+
+
+FOUNDING = {f"charters.{c}.founding_rate": 40.0 for c in data.PRESET_ORDER}
+"""Founding rates (per 1,000 eligible a year) at which the tiny world founds a few groups in its 10 weeks."""
+
+
+@pytest.fixture(scope="session")
+def open_world_dir(tmp_path_factory) -> Path:
+    """A tiny run in which groups are founded during the reported weeks, besides those present at the start."""
+    return write_run(tmp_path_factory.mktemp("open") / "run", seed=1, model=FOUNDING)
+
+
+def expected_cohorts(groups: pd.DataFrame, horizon: float) -> dict:
+    """{(cohort, charter): groups} worked out from the groups table, not with the code under test."""
+    founded, to_dormancy = groups["founded_week"], groups["weeks_to_dormancy"]
+    during = (founded >= 0) & (founded < horizon)
+    alive_at_start = (founded < 0) & (to_dormancy.isna() | (to_dormancy > -founded))
+    out = {}
+    for cohort, members in (("founded_during", during), ("present_at_start", alive_at_start)):
+        out |= {(cohort, c): n for c, n in groups[members]["charter"].value_counts().items()}
+    return out
+
+
+def cohort_counts(km: pd.DataFrame) -> dict:
+    return {key: int(n) for key, n in km.groupby(["cohort", "charter"])["entered"].first().items()}
+
+
+def test_fig3_follows_both_cohorts_from_their_start(open_world_dir):
+    groups = pd.read_parquet(open_world_dir / "groups.parquet")
+    (fig, km), = plot.fig3(load(open_world_dir)).values()
+    expected = expected_cohorts(groups, WEEKS)
+    assert {c for c, _ in expected} == {"founded_during", "present_at_start"}  # the world has both
+    assert cohort_counts(km) == expected
+    for (cohort, _charter), curve in km.groupby(["cohort", "charter"]):
+        assert (curve["time"].iloc[0], curve["survival"].iloc[0]) == (0, 1)
+        assert curve["time"].max() <= WEEKS
+        if cohort == "founded_during":  # from founding: no dormancy before the classifier's window
+            assert (curve.loc[curve["events"] > 0, "time"] >= 8).all()
+    assert km.loc[km["cohort"] == "founded_during", "events"].sum() > 0  # some died young, at 8 weeks or later
+    # two panels side by side, one per cohort, with labelled axes and a curve and band per charter
+    assert len(fig.axes) == 2
+    (left, right) = fig.axes
+    assert left.get_xlabel() == "weeks since founding"
+    assert right.get_xlabel() == "weeks since the reported weeks began"
+    assert "not yet dormant" in left.get_ylabel()
+    assert left.get_title(loc="left").startswith("(a) founded during") and right.get_title(loc="left").startswith("(b)")
+    for ax, cohort in zip(fig.axes, ("founded_during", "present_at_start"), strict=True):
+        curves = [line for line in ax.get_lines() if "(n=" in line.get_label()]
+        assert len(curves) == len(km[km["cohort"] == cohort]["charter"].unique()) and ax.collections
+        assert all(line.get_xdata()[0] == 0 and line.get_ydata()[0] == 1 for line in curves)
+    note = fig._supxlabel.get_text().replace("-\n", "-").replace("\n", " ")  # wrapped, at hyphens too
+    assert "left truncation" in note and "Greenwood, log-log" in note  # one seed: the band within the run
     _render_without_warnings(fig)
 
 

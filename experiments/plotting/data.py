@@ -306,37 +306,70 @@ def null_groups(group_weeks: pd.DataFrame, groups: pd.DataFrame, thresholds: dic
 
 # ----------------------------------------------------------------- figure 3
 
+SURVIVAL_COHORTS = {
+    "founded_during": "weeks since founding",
+    "present_at_start": "weeks since the reported weeks began",
+}
+"""Figure 3's cohorts (panels, in this order) and what each one's ``time`` counts."""
+
 
 def survival_by_charter(groups: pd.DataFrame, horizon_weeks=None) -> pd.DataFrame:
-    """Figure 3: Kaplan-Meier share of groups not yet dormant, per charter, against weeks since founding.
+    """Figure 3: Kaplan-Meier share of groups not yet dormant, per cohort and charter.
 
-    A group's time is ``weeks_to_dormancy``, counted from its founding (``founded_week``, in
-    reported weeks; tables without it count from week 0). Groups founded before the reported
-    weeks enter the risk set at their age when the reported weeks begin (delayed entry, left
-    truncation); those already dormant by then are left out, never counted as dying in week
-    1; a group never dormant is censored at its age at the horizon (``horizon_weeks``: a
-    number, or the column of that name per group); groups not founded by the horizon are
-    left out. Returns the :func:`stats.kaplan_meier` columns with ``charter`` first and
-    ``interval``: with two or more seeds the band is a bootstrap over seeds
-    (:func:`stats.kaplan_meier_over_seeds`), else Greenwood's.
+    Time to dormancy is ``weeks_to_dormancy``, counted from founding (``founded_week``, in
+    reported weeks: negative before them; tables without it count every group as founded
+    at week 0). A group never dormant is censored at the horizon (``horizon_weeks``: a
+    number, or the column of that name per group). Two cohorts (column ``cohort``):
+
+    - ``founded_during``: founded during the reported weeks (``0 <= founded_week <
+      horizon``); time is the age, weeks since founding. Seen from birth, so nothing is
+      truncated.
+    - ``present_at_start``: founded before the reported weeks and not yet dormant when they
+      began (a group that closed was dormant first); time is weeks since the reported weeks
+      began, so the curve is survival conditional on being alive then, not from founding.
+      Their ages at that moment run from 1 week to years; a curve of age with delayed entry
+      at it would leave its young ages to the few groups founded just before, which go
+      dormant at the classifier's earliest age and take the product-limit curve to about 0
+      there, whatever the older groups do.
+
+    A group first dormant before the reported weeks is in neither (left truncation: it died
+    unseen and is never counted as dying in week 1); one not founded by the horizon neither.
+    Returns one curve per cohort and charter with groups: ``cohort, charter, time_since``
+    (what ``time`` counts), the :func:`stats.kaplan_meier` columns, ``interval`` (two or
+    more seeds: a band over seeds, :func:`stats.kaplan_meier_over_seeds`; one: Greenwood's),
+    ``entered`` (groups in the curve) and ``median_age_at_start`` (weeks since founding when
+    the reported weeks began; NaN for ``founded_during``).
     """
     if horizon_weeks is None:
         horizon = groups["horizon_weeks"].astype(float)
     else:
         horizon = pd.Series(float(horizon_weeks), index=groups.index)
     founded = groups["founded_week"].astype(float) if "founded_week" in groups else pd.Series(0.0, index=groups.index)
-    entry = (-founded).clip(lower=0.0)
-    dormant = groups["weeks_to_dormancy"].notna()
-    durations = groups["weeks_to_dormancy"].astype(float).where(dormant, horizon - founded)
-    seen = (durations > entry) & (founded < horizon)  # not dormant when first seen; founded by the horizon
+    to_dormancy = groups["weeks_to_dormancy"].astype(float)
+    dormant = to_dormancy.notna()
+    age_at_start = -founded
+    cohorts = {
+        "founded_during": ((founded >= 0) & (founded < horizon), to_dormancy.where(dormant, horizon - founded)),
+        "present_at_start": ((founded < 0) & ~(to_dormancy <= age_at_start),
+                             (to_dormancy - age_at_start).where(dormant, horizon)),
+    }
     seeds = _units(groups)["seed"].astype(str)
     parts = []
-    for charter in charter_order(groups["charter"]):
-        mask = (groups["charter"] == charter) & seen
-        km = stats.kaplan_meier_over_seeds(durations[mask], dormant[mask], seeds[mask], entry=entry[mask])
-        parts.append(km.assign(charter=charter, entered=int(mask.sum())))
+    for cohort, (members, durations) in cohorts.items():
+        for charter in charter_order(groups["charter"]):
+            mask = (groups["charter"] == charter) & members
+            if not mask.any():
+                continue
+            km = stats.kaplan_meier_over_seeds(durations[mask], dormant[mask], seeds[mask])
+            median_age = float(age_at_start[mask].median()) if cohort == "present_at_start" else math.nan
+            parts.append(km.assign(cohort=cohort, charter=charter, time_since=SURVIVAL_COHORTS[cohort],
+                                   entered=int(mask.sum()), median_age_at_start=median_age))
+    first = ["cohort", "charter", "time_since"]
+    if not parts:
+        return pd.DataFrame(columns=[*first, "time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high",
+                                     "interval", "entered", "median_age_at_start"])
     out = pd.concat(parts, ignore_index=True)
-    return out[["charter", *[c for c in out.columns if c != "charter"]]]
+    return out[[*first, *[c for c in out.columns if c not in first]]]
 
 
 # ----------------------------------------------------------------- figure 4

@@ -29,6 +29,7 @@ from experiments.plotting.data import (
     MEDIAN_OVER_SEEDS,
     MEDIAN_WITHIN_RUN,
     NULL_SOURCE,
+    SURVIVAL_COHORTS,
     charter_order,
     heatmap_matrix,
 )
@@ -142,14 +143,16 @@ def _wrap(text: str, width: int = 14) -> str:
 
 
 def _survival_band(methods: set) -> str:
-    """Figure 3's band in words, from its table's ``interval`` column."""
-    if "seeds" in methods:
-        return "band: 95% bootstrap CI over seeds (seeds resampled, not groups)"
-    if "greenwood" in methods:
-        return "band: 95% CI (Greenwood, log-log)"
-    if T in methods:
-        return f"band: 95% CI, {stats.describe(methods)}, of each seed's curve"
-    return f"no band ({stats.describe(methods)})"
+    """Figure 3's bands in words, from its table's ``interval`` column (curves of one seed and of several may mix)."""
+    methods = set(methods)
+    words = {
+        "seeds": "95% bootstrap CI over seeds (seeds resampled, not groups)",
+        T: f"95% CI, {stats.describe({T})}, of each seed's curve",
+        "greenwood": "95% CI (Greenwood, log-log)" + (" for a curve of one seed" if len(methods) > 1 else ""),
+    }
+    bands = [text for method, text in words.items() if method in methods]
+    rest = stats.describe(methods - set(words))
+    return "; ".join([f"band: {text}" for text in bands] + ([f"no band ({rest})"] if rest else [])) or "no band"
 
 
 # ----------------------------------------------------------------- figure 1
@@ -302,54 +305,66 @@ def figure_thriving_by_size(table: pd.DataFrame, horizon: float, n_seeds: int) -
 
 # ----------------------------------------------------------------- figure 3
 
+SURVIVAL_PANELS = {
+    "founded_during": "(a) founded during the reported weeks:\ntime from founding",
+    "present_at_start": "(b) alive when the reported weeks began:\ntime from then",
+}
+"""Figure 3's panel titles, one per cohort of :data:`experiments.plotting.data.SURVIVAL_COHORTS`."""
+
 
 def figure_survival(table: pd.DataFrame, horizon: float, earliest: float | None = None) -> Figure:
-    """Figure 3: Kaplan-Meier curves of the share of groups not yet dormant, per charter."""
+    """Figure 3: Kaplan-Meier curves of the share of groups not yet dormant, one panel per cohort, per charter.
+
+    ``earliest``: the classifier's earliest possible dormancy in weeks since founding, marked
+    in the panel whose time counts from founding.
+    """
     with _style():
-        fig = new_figure(4.2)
-        ax = fig.subplots()
-        charters = charter_order(table["charter"])
-        styles = charter_styles(charters)
-        for charter in charters:
-            t = table[table["charter"] == charter]
-            st = styles[charter]
-            n = int(t["entered"].iloc[0] if "entered" in t else t["at_risk"].iloc[0])
-            ax.step(
-                t["time"],
-                t["survival"],
-                where="post",
-                color=st["color"],
-                linestyle=st["linestyle"],
-                label=f"{label(charter)} (n={n})",
-            )
-            ax.fill_between(t["time"], t["ci_low"], t["ci_high"], step="post", color=st["color"], alpha=0.12, lw=0)
-            last = t.iloc[-1]
-            ax.plot([last["time"]], [last["survival"]], marker="|", markersize=12, color=st["color"], linestyle="none")
-        if earliest and earliest <= horizon:  # text outside the axes would collapse the layout
-            ax.axvline(earliest, color=GRAY, lw=1, linestyle=":")
-            ax.text(
-                earliest,
-                0.99,
-                f" earliest possible dormancy\n (no posts for {earliest:g} weeks)",
-                color=GRAY,
-                fontsize=9,
-                va="top",
-            )
-        ax.set_xlim(0, max(float(table["time"].max()), horizon) * 1.02)
-        ax.set_ylim(-0.02, 1.03)
-        ax.set_xlabel("weeks since founding")
-        ax.set_ylabel("share of groups not yet dormant")
-        ax.legend(title="charter", frameon=False, loc="upper right")
-        ax.grid(True, color="0.9")
-        fig.suptitle("How long do groups stay alive? Time to dormancy by charter")
+        fig = new_figure(4.6)
+        axes = fig.subplots(1, len(SURVIVAL_COHORTS), sharey=True, squeeze=False)[0]
+        styles = charter_styles(table["charter"])
+        for ax, (cohort, since) in zip(axes, SURVIVAL_COHORTS.items(), strict=True):
+            part = table[table["cohort"] == cohort]
+            for charter in charter_order(part["charter"]):
+                t = part[part["charter"] == charter]
+                st = styles[charter]
+                n = f"n={int(t['entered'].iloc[0])}"
+                age = t["median_age_at_start"].iloc[0]
+                ax.step(t["time"], t["survival"], where="post", color=st["color"], linestyle=st["linestyle"],
+                        label=f"{label(charter)}\n({n}{'' if pd.isna(age) else f'; median age then {age:.0f} wk'})")
+                ax.fill_between(t["time"], t["ci_low"], t["ci_high"], step="post", color=st["color"], alpha=0.15, lw=0)
+                last = t.iloc[-1]
+                if last["censored"] > 0:
+                    ax.plot([last["time"]], [last["survival"]], marker="|", markersize=12, color=st["color"],
+                            linestyle="none")
+            if part.empty:
+                ax.text(0.5, 0.5, "no groups in this cohort", transform=ax.transAxes, ha="center", va="center",
+                        color=GRAY)
+            else:
+                ax.legend(frameon=False, loc="best")
+            if cohort == "founded_during" and earliest and earliest <= horizon and not part.empty:
+                ax.axvline(earliest, color=GRAY, lw=1, linestyle=":")
+                right = earliest <= horizon / 2  # the words on the side of the line with room
+                ax.annotate(f"earliest possible dormancy:\n{earliest:g} weeks without posts",
+                            (earliest, 0.98), xycoords=ax.get_xaxis_transform(), xytext=(3 if right else -3, 0),
+                            textcoords="offset points", color=GRAY, fontsize=9, va="top",
+                            ha="left" if right else "right")
+            ax.set_title(SURVIVAL_PANELS[cohort], loc="left")
+            ax.set_xlim(0, horizon * 1.02)
+            ax.set_ylim(-0.02, 1.03)
+            ax.set_xlabel(since)
+            ax.grid(True, color="0.9")
+        axes[0].set_ylabel("share of groups not yet dormant")
+        fig.suptitle("How long do groups stay alive? Time to dormancy by cohort and charter")
         _note(
             fig,
-            "Kaplan-Meier from founding; groups founded before the reported weeks enter at their age when they "
-            "begin (delayed entry) and are left out if already dormant then (left truncation); groups never "
-            "dormant are censored at the horizon (|); "
+            "Kaplan-Meier. (a) groups founded during the reported weeks, from founding (none truncated); (b) groups "
+            "founded before them and not dormant when they began, from then on: survival given alive then, not from "
+            "founding (a curve of their age with delayed entry would be set at young ages by the few groups founded "
+            "just before, not by the older ones). Groups first dormant before the reported weeks are in neither "
+            "(left truncation); groups never dormant are censored at the horizon (|); "
             + _survival_band(set(table.get("interval", ())))
             + (
-                f"; no group can be dormant before week {earliest:g}, after this run's horizon"
+                f"; no group can be dormant before week {earliest:g} of its life, after this run's horizon"
                 if earliest and earliest > horizon
                 else ""
             ),

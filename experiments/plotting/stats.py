@@ -249,8 +249,8 @@ def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_re
     counts; the band is the percentile interval at each time (``interval`` = ``seeds``).
     With 2-9 seeds, each seed's own curve is computed and the band at each time is the
     interval of :func:`experiments.intervals.over_seeds` over them (``t``; none below 3
-    seeds). Same columns as :func:`kaplan_meier`, plus ``interval``; with one seed,
-    :func:`kaplan_meier` with ``interval`` = ``greenwood``. A band always holds the curve.
+    seeds), cut to [0, 1]. Same columns as :func:`kaplan_meier`, plus ``interval``; with one
+    seed, :func:`kaplan_meier` with ``interval`` = ``greenwood``. A band always holds the curve.
     ``entry``: delayed entry, as for :func:`kaplan_meier`.
     """
     table = kaplan_meier(durations, events, level, entry)
@@ -272,6 +272,7 @@ def kaplan_meier_over_seeds(durations, events, seeds, level: float = LEVEL, n_re
         bands = [intervals.over_seeds(curves[:, j], level) for j in range(len(times))]
         low, high = np.array([b.low for b in bands]), np.array([b.high for b in bands])
         survival = table["survival"].to_numpy()
+        low, high = np.clip(low, 0.0, None), np.clip(high, None, 1.0)  # a share: t's band may reach past 0 or 1
         table["ci_low"] = np.where(np.isfinite(low), np.minimum(low, survival), np.nan)
         table["ci_high"] = np.where(np.isfinite(high), np.maximum(high, survival), np.nan)
         return table.assign(interval=bands[0].method)
