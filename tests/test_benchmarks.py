@@ -15,7 +15,7 @@ from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
             "null-vs-model", "power", "steady-state", "stationarity", "scale-invariance", "calibration-probe",
-            "throughput", "cli-startup", "emulator"}
+            "throughput", "cli-startup", "emulator", "h1-ceiling"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
@@ -23,7 +23,7 @@ def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
         harness.main(["no-such-benchmark"])
     err = capsys.readouterr().err
     assert info.value.code == 2 and "invalid choice: 'no-such-benchmark'" in err
-    assert set(re.findall(r"'([a-z-]+)'", err.split("choose from")[1])) == COMMANDS
+    assert set(re.findall(r"'([a-z0-9-]+)'", err.split("choose from")[1])) == COMMANDS
     listing = harness.parser().format_help()
     for name in COMMANDS:
         assert re.search(rf"^ +{name}\s+\S", listing, re.M), f"{name}: a one-line help in the listing"
@@ -149,6 +149,38 @@ def test_stationarity_writes_its_result(tmp_path, capsys):
     result = json.loads(out.read_text())
     assert [row["seed"] for row in result["seeds"]] == [1] and result["overrides"]["groups.count"] == "6"
     assert "share_dormant_change_points" in result["seeds"][0] and "cpu_seconds" in result["seeds"][0]
+
+
+def test_h1_within_groups_compares_first_posts_within_each_group_only():
+    from benchmarks.h1_ceiling import h1_within_groups
+
+    # group 0: replied 1 of 2 post again, unanswered 0 of 2 (difference 0.5, weight 2 x 2 / 4 = 1); group 1: all
+    # post again (difference 0, weight 1 x 3 / 4); group 2 has no replied first post; NA: no first post resolved
+    m = pd.DataFrame({"group_id": [0] * 4 + [1] * 4 + [2, 2, 2],
+                      "first_post_replied": pd.array([1, 1, 0, 0, 1, 0, 0, 0, 0, 0, None], dtype="Int8"),
+                      "posts": [2, 1, 1, 1, 3, 2, 2, 2, 5, 5, 9]})
+    assert h1_within_groups(m) == pytest.approx(0.5 / 1.75)
+    assert np.isnan(h1_within_groups(m[m.group_id == 2]))
+
+
+def test_h1_ceiling_writes_each_arm_per_seed_and_the_paired_differences(tmp_path, monkeypatch, capsys):
+    from benchmarks import h1_ceiling
+
+    monkeypatch.setattr(h1_ceiling, "head_commit", lambda root: "abc1234")  # git would start a process
+    out = tmp_path / "h1.json"
+    harness.main(["h1-ceiling", "--seeds", "1", "2", "3", "--ceilings", "3", "100", "--out", str(out),
+                  "population.size=600", "groups.count=6", "duration.spinup_weeks=0", "duration.weeks=8"])
+    got = json.loads(out.read_text())
+    assert got["commit"] == "abc1234" and got["seeds"] == [1, 2, 3] and f"--out {out}" in got["command"]
+    arms = ["ceiling 3", "ceiling 3, no reply effect", "ceiling 100", "ceiling 100, no reply effect"]
+    assert list(got["arms"]) == arms and len(got["per_seed"]) == 12
+    assert set(got["paired"]) == {"ceiling 100 minus ceiling 3", "ceiling 3 minus ceiling 3, no reply effect",
+                                  "ceiling 100 minus ceiling 100, no reply effect"}
+    rows = pd.DataFrame(got["per_seed"]).pivot(index="seed", columns="arm", values="share_of_posters_at_ceiling")
+    paired = got["paired"]["ceiling 100 minus ceiling 3"]["share_of_posters_at_ceiling"]
+    assert paired["mean"] == pytest.approx((rows["ceiling 100"] - rows["ceiling 3"]).mean())
+    assert paired["method"] == "t" and paired["seeds"] == 3
+    assert "wrote" in capsys.readouterr().out
 
 
 def test_the_emulator_benchmark_writes_cpu_seconds_per_number_of_draws(tmp_path, monkeypatch):
