@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+from numba.extending import register_jitable
 
 
 @dataclass
@@ -116,22 +117,27 @@ def insert_sorted(buf: np.ndarray, n: int, at: np.ndarray, new: np.ndarray) -> N
         end = start
 
 
+@register_jitable
+def search_segment(a: np.ndarray, left: int, right: int, v) -> int:
+    """``left + np.searchsorted(a[left:right], v)`` (``a[left:right]`` sorted): a binary search."""
+    while left < right:
+        mid = (left + right) >> 1
+        if a[mid] < v:
+            left = mid + 1
+        else:
+            right = mid
+    return left
+
+
 @numba.njit(cache=True)
 def search_segments(a: np.ndarray, lo: np.ndarray, hi: np.ndarray, v: np.ndarray) -> np.ndarray:
     """``lo[i] + np.searchsorted(a[lo[i]:hi[i]], v[i])`` for every i (each ``a[lo:hi]`` sorted).
 
-    A binary search per query, compiled.
+    A binary search per query (:func:`search_segment`), compiled.
     """
     out = np.empty(len(lo), dtype=np.int64)
     for i in range(len(lo)):
-        left, right = lo[i], hi[i]
-        while left < right:
-            mid = (left + right) >> 1
-            if a[mid] < v[i]:
-                left = mid + 1
-            else:
-                right = mid
-        out[i] = left
+        out[i] = search_segment(a, lo[i], hi[i], v[i])
     return out
 
 

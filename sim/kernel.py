@@ -32,13 +32,14 @@ import numba
 import numpy as np
 from numba.core.caching import FunctionCache
 
-from sim import clock, lowlevel, rules
+from sim import clock, csr, lowlevel, rules
 from sim.clock import HOURS_PER_WEEK
+from sim.csr import search_segment
 from sim.lowlevel import prefetch, unowned
 from sim.params import BehaviourParams
 from sim.state import State
 
-COMPILED_IN = (rules, clock, lowlevel)
+COMPILED_IN = (rules, clock, lowlevel, csr)
 """The modules whose functions the kernel compiles in besides this one."""
 SOURCE_DIGEST = hashlib.sha256("".join(inspect.getsource(m) for m in COMPILED_IN).encode()).hexdigest()
 """Digest of :data:`COMPILED_IN` (part of the cache key: editing any of them recompiles)."""
@@ -215,6 +216,38 @@ def find_session(cum, guide, u):
     while i < n and cum[i] <= x:
         i += 1
     return min(i, n - 1)
+
+
+def _join_decisions(cand, grp, u, activity, ties_ptr, ties, members, idx, b):
+    """join: which of today's candidates join (:func:`sim.submodels.join` draws them and ``u``).
+
+    Candidate ``i`` joins group ``grp[i]`` when ``u[i]`` is below :func:`rules.join_probability`
+    with its ties among the group's current members, and it is not a member already. The
+    chance grows with those ties, so it lies between its values at none and at all of
+    one's ties (or of the group's members): ties are counted only for candidates whose
+    draw falls between the two (same decisions as counting them for all).
+    """
+    accept = np.zeros(len(cand), dtype=np.bool_)
+    for i in range(len(cand)):
+        agent, g = cand[i], grp[i]
+        if _member_row(idx, agent, g) >= 0:
+            continue
+        if u[i] < rules.join_probability(0, activity[g], b):
+            accept[i] = True
+        elif u[i] < rules.join_probability(min(ties_ptr[agent + 1] - ties_ptr[agent], members[g]), activity[g], b):
+            n = 0
+            for k in range(ties_ptr[agent], ties_ptr[agent + 1]):
+                n += _member_row(idx, ties[k], g) >= 0
+            accept[i] = u[i] < rules.join_probability(n, activity[g], b)
+    return accept
+
+
+@numba.njit(inline="always")
+def _member_row(idx, agent, group):
+    """The membership row of ``agent`` in ``group``, -1 if not a current member (a search of its index entries)."""
+    lo, hi = idx.ptr[agent], idx.ptr[agent + 1]
+    at = search_segment(idx.groups, lo, hi, group)
+    return idx.rows[at] if at < hi and idx.groups[at] == group else -1
 
 
 def _weekly_sessions(by_agent_ptr, capacity, budget, hunting_only, hunting, attention_split, not_hunting_activity):
@@ -476,5 +509,6 @@ def end_hour(activity, decay):
 
 hours = compiled(_hours)
 session_classes = compiled(_session_classes)
+join_decisions = compiled(_join_decisions)
 weekly_sessions = compiled(_weekly_sessions)
 close_posts = compiled(_close_posts)

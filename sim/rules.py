@@ -236,6 +236,7 @@ def clip_commitment(c, b: BehaviourParams):
     return np.minimum(np.maximum(c, 0.0), b.max_commitment)
 
 
+@register_jitable
 def join_probability(n_connections, recent_activity, b: BehaviourParams):
     """Join: chance that a discovered eligible professional joins.
 

@@ -130,22 +130,12 @@ def _join_candidates(s: State, tick: int, rng: np.random.Generator) -> tuple[np.
 def _decide_joins(s: State, cand: np.ndarray, grp: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Which candidates join: not yet members, and ``u`` below :func:`rules.join_probability`.
 
-    The chance grows with connections in the group, so it lies between its values at none and
-    at all of one's ties (or of the group's members): connections are counted only for the
-    candidates whose draw falls between the two (same result as counting them for all).
+    Compiled: :func:`sim.kernel.join_decisions`.
     """
-    activity, b, ties = s.groups.activity.take(grp), s.params.behaviour, s.neighbours.ptr
-    most = np.minimum(ties.take(cand + 1) - ties.take(cand), s.index.members.take(grp))
-    accept = u < rules.join_probability(0, activity, b)
-    open_ = np.flatnonzero(~accept & (u < rules.join_probability(most, activity, b)))
-    accept[open_] = u[open_] < rules.join_probability(_connections_in(s, cand[open_], grp[open_]), activity[open_], b)
-    return accept & (s.lookup(cand, grp) < 0)
-
-
-def _connections_in(s: State, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Number of each agent's ties who are current members of the paired group."""
-    seg, friends, _ = s.neighbours.gather(agents)
-    return np.bincount(seg, weights=s.lookup(friends, groups[seg]) >= 0, minlength=len(agents))
+    idx = s.index
+    return kernel.join_decisions(cand, grp, u, s.groups.activity, s.neighbours.ptr, s.neighbours.values,
+                                 idx.members, kernel.Index(idx.by_agent.ptr, idx.rows, idx.groups),
+                                 kernel.behaviour(s.params.behaviour))
 
 
 # ----------------------------------------------------------------------------- leave

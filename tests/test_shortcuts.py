@@ -56,7 +56,8 @@ def test_join_decisions_equal_counting_every_candidates_connections(state):
     cand, grp = (np.concatenate(x) for x in zip(*days, strict=True))
     s.groups.activity = rng.exponential(5.0, s.groups.count)  # a spread of activity, so both bounds matter
     u = rng.random(len(cand))
-    n_conn = submodels._connections_in(s, cand, grp)
+    seg, friends, _ = s.neighbours.gather(cand)  # every candidate's ties, counted the plain way
+    n_conn = np.bincount(seg, weights=s.lookup(friends, grp[seg]) >= 0, minlength=len(cand))
     p = rules.join_probability(n_conn, s.groups.activity[grp], s.params.behaviour)
     expected = (s.lookup(cand, grp) < 0) & (u < p)
     assert len(cand) > 200 and (n_conn > 0).sum() > 20 and 0 < expected.sum() < len(cand)
