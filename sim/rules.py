@@ -97,7 +97,10 @@ def session_rate_weight(budget, n_groups, hunting_only, hunting, attention_split
     gets the whole budget. The "only for job hunting" mindset keeps a professional away
     outside job-hunting spells.
     """
-    weight = budget * max(n_groups, 1) ** (1.0 - attention_split)
+    if attention_split == 1.0:  # k ** 0 is 1: the same weight without a pow per professional
+        weight = budget
+    else:
+        weight = budget * max(n_groups, 1) ** (1.0 - attention_split)
     return weight * not_hunting_activity if hunting_only and not hunting else weight
 
 
