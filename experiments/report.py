@@ -35,7 +35,7 @@ from typing import Callable, Dict, List
 import pandas as pd
 
 from experiments import intervals, probes
-from experiments.analysis import effects, path_dependence, sensitivity, validation
+from experiments.analysis import calibration, effects, path_dependence, sensitivity, validation
 from sim import facts
 from sim.params import parameter_table
 
@@ -210,9 +210,13 @@ OUTCOMES = {"share_dormant": ("share dormant", True),
             "posts_per_1000_members_week": ("posts per 1,000 member-weeks", False)}
 
 
-def render_seed_question(root: Path, _arg: str) -> str:
-    """The seed's seven causes ranked by effect, per outcome (``experiment=seed_question``)."""
-    e = entry(root, "seed_question")
+def render_seed_question(root: Path, key: str) -> str:
+    """The seed's seven causes ranked by effect, per outcome (``experiment=seed_question``).
+
+    ``key``: the manifest entry (default ``seed_question``, at the defaults; ``seed_question_region``
+    is the same question over the calibration's region, ``experiment=seed_question_region``).
+    """
+    e = entry(root, key or "seed_question")
     rows = pd.read_csv(root / e["file"])
     parts = []
     for outcome, (name, points) in OUTCOMES.items():
@@ -340,9 +344,14 @@ def render_calibration(root: Path, _arg: str) -> str:
                      f" | {'yes' if str(r.identified) == 'True' else 'no'} | {r.default:.4g}"
                      f" | {defaults.get(r.parameter, math.nan):.4g} |")
     total, best = int(waves.runs.sum()), region["I.worst"].min() if len(region) else math.nan
+    runs_file = folder / "calibration_runs.csv"
+    draws, means, every = (calibration.draws_in_range(pd.read_csv(runs_file), calibration.measure_table(
+        pd.DataFrame(index=[0]))[1]) if runs_file.exists() else (0, 0, 0))
+    reached = (f" Of its {draws} draws, {means} have every measure's mean over their seeds inside its frozen range"
+               f" and {every} have every measure inside it at each of their seeds." if draws else "")
     return (f"{total:,} runs in {len(waves)} waves (each draw over its replicate seeds); {len(region)} candidates"
             f" of the last wave are non-implausible, the least implausible with worst implausibility {best:.2f}"
-            f" (cutoff 3).\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
+            f" (cutoff 3).{reached}\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
 
 
 def render_status(root: Path, key: str) -> str:

@@ -292,3 +292,11 @@ def test_the_calibration_block_shows_the_waves_the_region_and_the_defaults_now(t
     assert text.startswith("400 runs in 2 waves") and "2 candidates" in text and "implausibility 2.40" in text
     assert f"| `behaviour.post_base` | -9 to -6 | -8.1 / -7.8 / -7.5 | yes | -7.9 | {now:.4g} |" in text
     assert "| 2 | 100 | 200 | 0.740% | 3.59 | 5 waves run |" in text
+    # draw 0: every seed in every range; draw 1: its means are, one seed's S1 is not; draw 2: S3 posts above
+    pd.DataFrame({"draw": [0, 0, 1, 1, 2, 2], "seed": [1, 2, 3, 4, 5, 6],
+                  "S1.never_posted": [0.9, 0.91, 0.96, 0.9, 0.9, 0.9], "S2.top1_share": 0.6,
+                  "S3.posts": [2.0, 2.0, 2.0, 2.0, 3.5, 3.2], "S3.replies": 0.5}).to_csv(
+        folder / "calibration_runs.csv", index=False)
+    text = report.render(tree, "calibration", "docs/calibration/calibration_region.csv")
+    assert ("Of its 3 draws, 2 have every measure's mean over their seeds inside its frozen range and 1 have"
+            " every measure inside it at each of their seeds.") in text
