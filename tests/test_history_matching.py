@@ -209,6 +209,15 @@ def test_the_defaults_are_ranked_by_their_expected_margin_inside_the_ranges_not_
     assert abs(ranked["E.S1.never_posted"].iloc[0] - 0.85) < 0.02
 
 
+def test_ranked_by_the_probability_of_passing_a_point_inside_every_range_comes_first(tmp_path):
+    from experiments.analysis import select_defaults as sd
+
+    ranked = sd.expected(_calibration_folder(tmp_path, lambda a: 0.70 + 0.30 * a), rank="p_pass")
+    assert ranked["a"].iloc[0] == 0.5  # S1 0.85; a = 0.05 and 0.95 give 0.715 and 0.985, both outside
+    assert 0.8 < ranked["p_pass"].iloc[0] <= 1 and ranked["p_pass"].iloc[1:].max() < 0.05
+    assert ranked["p_pass"].is_monotonic_decreasing
+
+
 def test_a_measure_passes_the_selection_only_with_its_mean_and_80_percent_of_seeds_in_range():
     from experiments.analysis import select_defaults as sd
 

@@ -1,6 +1,7 @@
 """Choose the defaults from a calibration's non-implausible region, checked by runs rather than by the emulator.
 
     python -m experiments.analysis.select_defaults docs/calibration [--k 8] [--seeds 101 ... 108] [--jobs 2]
+        [--rank margin|p_pass] [--out defaults_selection.csv]
 
 The least implausible point of the region (:mod:`experiments.analysis.defaults`) is where the
 emulators are least sure as much as where they expect the targets: implausibility divides by
@@ -16,6 +17,11 @@ chosen in two steps, both on points of ``calibration_region.csv`` (so they stay 
    emulators are refitted on ``calibration_runs.csv``, as the last wave fitted them; the
    implausibility's distance to the middle of each range would instead favour points far
    inside S1's range at the cost of S2 (S1's middle, 0.85, is out of the model's reach);
+   ``--rank p_pass`` ranks instead by the emulators' probability that one seed's run has
+   every measure in range (the product over the measures of the normal probability of the
+   range, with the emulator's variance added to the seed variance): a point close to one
+   bound of a single measure but far inside the others ranks higher than by its margin,
+   and one the emulators are unsure of ranks lower;
 2. run the ``k`` best at selection seeds (101-108 by default: not the validation's 1-23)
    and judge each measure by Revision 3's rule (mean over seeds in range, at least 80% of
    seeds in range). The defaults are the first point, in the ranking's order, with the
@@ -54,12 +60,19 @@ def _ranges() -> pd.DataFrame:
 
 
 def _parameters(table: pd.DataFrame) -> List[str]:
-    """The parameter columns of a table of candidates (not the expected measures ``E.*`` or ``margin``)."""
-    return [c for c in table.columns if not c.startswith("E.") and c != "margin"]
+    """The parameter columns of a table of candidates (not the expected measures ``E.*``, ``margin``, ``p_pass``)."""
+    return [c for c in table.columns if not c.startswith("E.") and c not in RANKINGS]
 
 
-def expected(folder: Path) -> pd.DataFrame:
-    """The region's points with the emulators' expected measures (``E.<measure>``) and ``margin``, best first."""
+RANKINGS = ("margin", "p_pass")
+"""How the region's points are ranked: expected margin in seed SDs, or probability that one seed passes."""
+
+
+def expected(folder: Path, rank: str = "margin") -> pd.DataFrame:
+    """The region's points with the emulators' expected measures (``E.<measure>``), ``margin`` and ``p_pass``.
+
+    Best first by ``rank`` (one of :data:`RANKINGS`).
+    """
     runs = pd.read_csv(folder / "calibration_runs.csv")
     region = pd.read_csv(folder / "calibration_region.csv")
     prior = pd.read_csv(folder / "calibration_parameters.csv").set_index("parameter")
@@ -72,14 +85,16 @@ def expected(folder: Path) -> pd.DataFrame:
     seed_var = hm.pooled_seed_variance(stats)
     x = hm.unit(region, prior)
     out = region[list(prior.index)].copy()
-    margin = np.full(len(region), np.inf)
+    margin, p_pass = np.full(len(region), np.inf), np.ones(len(region))
     for m, em in emulators.items():
-        mean, _ = em.predict(x)
+        mean, var = em.predict(x)
         out[f"E.{m}"] = mean
         low, high = ranges.loc[m, "low"], ranges.loc[m, "high"]
         margin = np.minimum(margin, np.minimum(mean - low, high - mean) / np.sqrt(seed_var[m]))
-    out["margin"] = margin
-    return out.sort_values("margin", ascending=False).reset_index(drop=True)
+        sd = np.sqrt(seed_var[m] + var)
+        p_pass *= norm.cdf((high - mean) / sd) - norm.cdf((low - mean) / sd)
+    out["margin"], out["p_pass"] = margin, p_pass
+    return out.sort_values(rank, ascending=False).reset_index(drop=True)
 
 
 def _run(job) -> Dict[str, float]:
@@ -137,13 +152,16 @@ def main(argv: List[str] | None = None) -> None:
     parser.add_argument("--k", type=int, default=8, help="candidates run (the region's best by expected margin)")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SELECTION_SEEDS))
     parser.add_argument("--jobs", type=int, default=2, help="processes")
+    parser.add_argument("--rank", choices=RANKINGS, default="margin",
+                        help="rank the region by expected margin (seed SDs) or by the probability one seed passes")
+    parser.add_argument("--out", default="defaults_selection.csv", help="file name, written in the folder")
     args = parser.parse_args(argv)
     try:
-        candidates = expected(args.folder).head(args.k)
+        candidates = expected(args.folder, args.rank).head(args.k)
     except (OSError, KeyError, ValueError) as err:
         sys.exit(f"{args.folder}: {err}")
     table = select(candidates, args.seeds, args.jobs)
-    out = args.folder / "defaults_selection.csv"
+    out = args.folder / args.out
     tmp = out.with_suffix(".tmp")
     table.to_csv(tmp, index=False)
     tmp.replace(out)
