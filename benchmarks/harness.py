@@ -16,6 +16,7 @@ from benchmarks import (
     cli_startup,
     dashboard,
     emulator,
+    facts_sweep,
     h1_ceiling,
     null_vs_model,
     parts,
@@ -33,7 +34,7 @@ from benchmarks import (
 # Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
 TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup, emulator)
 PROBES = (split_coupling, null_vs_model, power, steady_state, stationarity, scale_invariance, calibration_probe,
-          h1_ceiling)
+          h1_ceiling, facts_sweep)
 MODULES = TIMING + PROBES
 
 

@@ -15,7 +15,7 @@ from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
             "null-vs-model", "power", "steady-state", "stationarity", "scale-invariance", "calibration-probe",
-            "throughput", "cli-startup", "emulator", "h1-ceiling"}
+            "throughput", "cli-startup", "emulator", "h1-ceiling", "facts-sweep"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
@@ -180,6 +180,26 @@ def test_h1_ceiling_writes_each_arm_per_seed_and_the_paired_differences(tmp_path
     paired = got["paired"]["ceiling 100 minus ceiling 3"]["share_of_posters_at_ceiling"]
     assert paired["mean"] == pytest.approx((rows["ceiling 100"] - rows["ceiling 3"]).mean())
     assert paired["method"] == "t" and paired["seeds"] == 3
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_facts_sweep_writes_each_value_per_seed_and_the_paired_differences(tmp_path, monkeypatch, capsys):
+    from benchmarks import facts_sweep
+
+    monkeypatch.setattr(facts_sweep, "head_commit", lambda root: "abc1234")  # git would start a process
+    out = tmp_path / "sweep.json"
+    harness.main(["facts-sweep", "behaviour.post_momentum", "0", "2", "--seeds", "1", "2", "3", "--out", str(out),
+                  "--set", "population.size=4000", "groups.count=20", "duration.spinup_weeks=0", "duration.weeks=26"])
+    got = json.loads(out.read_text())
+    assert got["commit"] == "abc1234" and got["key"] == "behaviour.post_momentum" and len(got["per_seed"]) == 6
+    assert list(got["arms"]) == ["0", "2"] and list(got["paired"]) == ["2 minus 0"]
+    assert got["ranges"]["S2.top1_share"] == {"low": 0.5, "high": 0.8}
+    rows = pd.DataFrame(got["per_seed"]).pivot(index="seed", columns="value", values="S2.top1_share")
+    paired = got["paired"]["2 minus 0"]["S2.top1_share"]
+    assert paired["mean"] == pytest.approx((rows[2.0] - rows[0.0]).mean()) and paired["method"] == "t"
+    assert paired["low"] > 0  # momentum concentrates posting on those who posted: the top 1% write more ...
+    assert got["paired"]["2 minus 0"]["S1.never_posted"]["low"] > 0  # ... and fewer ever post
+    assert 0 <= got["arms"]["0"]["S2.top1_share"]["seeds_in_range"] <= 3
     assert "wrote" in capsys.readouterr().out
 
 
