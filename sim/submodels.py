@@ -58,8 +58,7 @@ def refresh_session_rates(s: State) -> None:
     ``s.session_classes`` is ``(agents, cum, ptr, guide)``: class ``c`` holds ``agents[ptr[c]:ptr[c + 1]]``
     with the running sum of their rates in ``cum`` (restarting at each class) and a guide
     table into it, from which :func:`sim.kernel.go_online` draws who starts a session.
-    Called when memberships or job-hunting
-    spells change.
+    Called when memberships or job-hunting spells change.
     """
     pop, p = s.pop, s.params
     weekly = kernel.weekly_sessions(s.index.by_agent.ptr, s.capacity, pop.attention_budget, pop.job_hunting_only,
