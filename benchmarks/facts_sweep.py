@@ -25,11 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.h1_ceiling import interval
-from benchmarks.stationarity import FINDINGS, parse_overrides
+from benchmarks.stationarity import FINDINGS, parse_overrides, write_findings
 from experiments.analysis import calibration
-from experiments.report import ROOT, head_commit
 from sim import GroupCultureModel
-from sim.summary import jsonable
 
 
 def measure(seed: int, key: str, value: float, overrides: dict) -> dict:
@@ -43,7 +41,7 @@ def measure(seed: int, key: str, value: float, overrides: dict) -> dict:
 
 def summarize(rows: list[dict], values: list[float]) -> dict:
     """Per arm: mean and interval of each measure and seeds in its frozen range; each arm minus the first."""
-    table, ranges = pd.DataFrame(rows), calibration.measure_table(pd.DataFrame(index=[0]))[1]
+    table, ranges = pd.DataFrame(rows), calibration.ranges()
     measures = [*ranges.index, "share_dormant"]
     arms = {}
     for value, part in table.groupby("value", sort=False):
@@ -77,17 +75,11 @@ def run(args: argparse.Namespace) -> None:
         for value in args.values:
             rows.append(measure(seed, args.key, value, overrides))
             print(json.dumps(rows[-1]), flush=True)
-    where = args.out.resolve()
-    out = {"command": "python -m benchmarks facts-sweep " + " ".join(
+    out = write_findings(args.out, "python -m benchmarks facts-sweep " + " ".join(
         [args.key, *(f"{v:g}" for v in args.values), f"--seeds {' '.join(map(str, args.seeds))}",
-         f"--out {where.relative_to(ROOT) if where.is_relative_to(ROOT) else where}",
          *(["--set", *args.overrides] if args.overrides else [])]),
-        "commit": head_commit(ROOT), "date": time.strftime("%Y-%m-%d", time.gmtime()), "key": args.key,
-        "overrides": overrides, "seeds": args.seeds, "per_seed": rows, **summarize(rows, args.values)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    partial = args.out.with_name(args.out.name + ".partial")
-    partial.write_text(json.dumps(jsonable(out), indent=1) + "\n", encoding="utf-8")
-    partial.replace(args.out)
+        {"key": args.key, "overrides": overrides, "seeds": args.seeds, "per_seed": rows,
+         **summarize(rows, args.values)})
     for value, r in out["arms"].items():
         print(f"{args.key}={value}: " + "; ".join(
             f"{m} {v['mean']:.3f} [{v['low']:.3f}, {v['high']:.3f}] ({v['method']})" for m, v in r.items()))

@@ -34,12 +34,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.stationarity import FINDINGS, parse_overrides
+from benchmarks.stationarity import FINDINGS, parse_overrides, write_findings
 from experiments.analysis.validation import HELD_OUT, judge
 from experiments.intervals import over_seeds
-from experiments.report import ROOT, head_commit
 from sim import GroupCultureModel
-from sim.summary import jsonable
 
 H1 = next(p for p in HELD_OUT if p.name == "H1")
 NO_REPLY_EFFECT = {"behaviour.reply_boost": 0.0, "behaviour.no_reply_penalty": 0.0}
@@ -140,16 +138,11 @@ def run(args: argparse.Namespace) -> None:
             for reply_effect in (True, False):
                 rows.append(measure(seed, ceiling, reply_effect, overrides))
                 print(json.dumps(rows[-1]), flush=True)
-    where = args.out.resolve()
-    out = {"command": "python -m benchmarks h1-ceiling " + " ".join(
+    out = write_findings(args.out, "python -m benchmarks h1-ceiling " + " ".join(
         [f"--seeds {' '.join(map(str, args.seeds))}", f"--ceilings {' '.join(f'{c:g}' for c in args.ceilings)}",
-         f"--out {where.relative_to(ROOT) if where.is_relative_to(ROOT) else where}", *args.overrides]),
-        "commit": head_commit(ROOT), "date": time.strftime("%Y-%m-%d", time.gmtime()), "overrides": overrides,
-        "seeds": args.seeds, "H1_target": [H1.low, H1.high], "per_seed": rows, **summarize(rows, args.ceilings)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    partial = args.out.with_name(args.out.name + ".partial")
-    partial.write_text(json.dumps(jsonable(out), indent=1) + "\n", encoding="utf-8")
-    partial.replace(args.out)
+         *args.overrides]),
+        {"overrides": overrides, "seeds": args.seeds, "H1_target": [H1.low, H1.high], "per_seed": rows,
+         **summarize(rows, args.ceilings)})
     for arm, r in out["arms"].items():
         h1, within, top = r["H1"], r["H1_within_groups"], r["share_of_posters_at_ceiling"]
         print(f"{arm}: H1 {h1['mean']:+.4f} [{h1['low']:+.4f}, {h1['high']:+.4f}] ({h1['method']}), passes"

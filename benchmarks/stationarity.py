@@ -31,7 +31,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.intervals import over_seeds
+from experiments.report import ROOT, head_commit
 from sim import GroupCultureModel
+from sim.summary import jsonable
 
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "findings"
 QUARTER = 13  # weeks compared at each end
@@ -119,6 +121,19 @@ def passes(row: dict) -> bool:
     """Issue 20's targets for one seed."""
     return (abs(row["share_dormant_change_points"]) <= 3 and abs(row["memberships_per_person_change_percent"]) <= 3
             and row["share_founded_in_reported_weeks"] >= 0.10)
+
+
+def write_findings(out: Path, command: str, record: dict) -> dict:
+    """Write a probe's findings file whole: ``command`` (with ``--out`` relative to the repository),
+    the checkout's commit and the date, then ``record``; a ``.partial`` file renamed at the end."""
+    where = out.resolve()
+    result = {"command": f"{command} --out {where.relative_to(ROOT) if where.is_relative_to(ROOT) else where}",
+              "commit": head_commit(ROOT), "date": time.strftime("%Y-%m-%d", time.gmtime()), **record}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(json.dumps(jsonable(result), indent=1) + "\n", encoding="utf-8")
+    partial.replace(out)
+    return result
 
 
 def parse_overrides(items: list[str]) -> dict:

@@ -345,8 +345,8 @@ def render_calibration(root: Path, _arg: str) -> str:
                      f" | {defaults.get(r.parameter, math.nan):.4g} |")
     total, best = int(waves.runs.sum()), region["I.worst"].min() if len(region) else math.nan
     runs_file = folder / "calibration_runs.csv"
-    draws, means, every = (calibration.draws_in_range(pd.read_csv(runs_file), calibration.measure_table(
-        pd.DataFrame(index=[0]))[1]) if runs_file.exists() else (0, 0, 0))
+    draws, means, every = (calibration.draws_in_range(pd.read_csv(runs_file), calibration.ranges())
+                           if runs_file.exists() else (0, 0, 0))
     reached = (f" Of its {draws} draws, {means} have every measure's mean over their seeds inside its frozen range"
                f" and {every} have every measure inside it at each of their seeds." if draws else "")
     return (f"{total:,} runs in {len(waves)} waves (each draw over its replicate seeds); {len(region)} candidates"

@@ -164,9 +164,9 @@ def test_h1_within_groups_compares_first_posts_within_each_group_only():
 
 
 def test_h1_ceiling_writes_each_arm_per_seed_and_the_paired_differences(tmp_path, monkeypatch, capsys):
-    from benchmarks import h1_ceiling
+    from benchmarks import stationarity
 
-    monkeypatch.setattr(h1_ceiling, "head_commit", lambda root: "abc1234")  # git would start a process
+    monkeypatch.setattr(stationarity, "head_commit", lambda root: "abc1234")  # git would start a process
     out = tmp_path / "h1.json"
     harness.main(["h1-ceiling", "--seeds", "1", "2", "3", "--ceilings", "3", "100", "--out", str(out),
                   "population.size=600", "groups.count=6", "duration.spinup_weeks=0", "duration.weeks=8"])
@@ -184,9 +184,9 @@ def test_h1_ceiling_writes_each_arm_per_seed_and_the_paired_differences(tmp_path
 
 
 def test_facts_sweep_writes_each_value_per_seed_and_the_paired_differences(tmp_path, monkeypatch, capsys):
-    from benchmarks import facts_sweep
+    from benchmarks import stationarity
 
-    monkeypatch.setattr(facts_sweep, "head_commit", lambda root: "abc1234")  # git would start a process
+    monkeypatch.setattr(stationarity, "head_commit", lambda root: "abc1234")  # git would start a process
     out = tmp_path / "sweep.json"
     harness.main(["facts-sweep", "behaviour.post_momentum", "0", "2", "--seeds", "1", "2", "3", "--out", str(out),
                   "--set", "population.size=4000", "groups.count=20", "duration.spinup_weeks=0", "duration.weeks=26"])

@@ -47,6 +47,11 @@ def measure_table(jobs: pd.DataFrame) -> Tuple[pd.DataFrame, pd.DataFrame]:
     return values, pd.DataFrame(bounds, index=names, columns=["low", "high"])
 
 
+def ranges() -> pd.DataFrame:
+    """The frozen ``low`` and ``high`` of every calibration measure (the ranges :func:`measure_table` returns)."""
+    return measure_table(pd.DataFrame(index=[0]))[1]
+
+
 def select(names, exclude=()) -> list:
     """The measure names (``<fact>.<measure>``) not excluded; ``exclude`` holds facts (``S2``) or measures."""
     unknown = sorted(set(exclude) - set(names) - {n.split(".")[0] for n in names})

@@ -56,7 +56,7 @@ MARGIN_80 = float(norm.ppf(validation.SEED_SHARE["calibration"]))
 
 def _ranges() -> pd.DataFrame:
     """The frozen ``low`` and ``high`` of every calibration measure (:func:`calibration.measure_table`)."""
-    return calibration.measure_table(pd.DataFrame(index=[0]))[1]
+    return calibration.ranges()
 
 
 def _parameters(table: pd.DataFrame) -> List[str]:

@@ -99,7 +99,7 @@ def advance(root: Path, config: DictConfig, wave: int, cache: Optional[dict] = N
     root, s, prior = Path(root), settings(config), prior_of(config)
     draws = read_waves(root, wave)
     table = runs(root, config, draws)
-    _, ranges = calibration.measure_table(pd.DataFrame(index=[0]))
+    ranges = calibration.ranges()
     used = measures(config, table, ranges) if len(table) else []
     if not used:
         print(f"calibration: no calibration measure judged by any run of waves 1-{wave}: the waves stop",
