@@ -361,7 +361,7 @@ def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
     p_post = rules.posting_probability(
         relevance, posters, commitment, people.content_role[agent],
         people.activity[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g],
-        mem.posts[row], b,
+        mem.posts[row], mem.visits[row], b,
     )
     p_reply = rules.reply_probability(commitment, grp.conversation[g], iv.moderation, b)
     if rng.random() < p_post:

@@ -53,7 +53,7 @@ class PopulationParams:
         "exponent gamma of the activity potential's power law F(x) ~ x^-gamma (Perra et al. 2012: 2-3)",
     )
     activity_cutoff: float = _f(0.01, 1e-6, 0.5, "lower cutoff epsilon of the activity potential (x in [epsilon, 1])")
-    content_role: float = _f(0.02, 0.0, 1.0, "share for whom contributing content is part of the job")
+    content_role: float = _f(0.01, 0.0, 1.0, "share for whom contributing content is part of the job")
     content_role_attention: float = _f(4.0, 1.0, 100.0, "attention budget multiplier for the content role")
     profile_tidiness: float = _f(0.2, 0.0, 1.0, "share who drop groups they never use")
     platform_exit_rate: float = _f(
@@ -170,9 +170,13 @@ class BehaviourParams:
     post_fear: float = _f(3.0, 0.0, 50.0, "logit of posting: minus fear x employer visibility x this")
     post_overload: float = _f(0.3, 0.0, 50.0, "logit of posting: minus this per unit of activity above the threshold")
     post_job_hunting: float = _f(10.0, 0.0, 50.0, "logit of posting while job hunting: x job-post share")
-    content_role_boost: float = _f(2.8, 0.0, 20.0, "logit of posting: added for the content role")
+    content_role_boost: float = _f(6.75, 0.0, 20.0, "logit of posting: added for the content role")
     post_momentum: float = _f(
-        0.0, 0.0, 20.0, "logit of posting: per log1p(own posts so far in the group); momentum, Wilkinson 2008 (0: off)"
+        -1.0, -20.0, 20.0,
+        "logit of posting: per log1p(own posts so far in the group); below 0 fatigue, above 0 momentum (0: off)",
+    )
+    post_newcomer: float = _f(
+        0.0, 0.0, 20.0, "logit of posting: added on a member's first visit to a group (an introduction; 0: off)"
     )
     reply_base: float = _f(
         0.001687, 0.0, 1.0, "chance a visitor replies to an open post (x conversation share x commitment)"

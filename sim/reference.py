@@ -205,7 +205,7 @@ class RefProfessional(mesa.Agent):
         m.last_visit = model.tick
         p_post = rules.posting_probability(
             relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.activity,
-            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, m.posts, b,
+            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, m.posts, m.visits, b,
         )
         p_reply = rules.reply_probability(m.commitment, g.conversation, model.interventions.moderation, b)
         if rng.random() < p_post:

@@ -183,7 +183,7 @@ def reading_net_benefit(relevance, signal, recent_activity, b: BehaviourParams):
 @register_jitable
 def posting_probability(
     relevance, recent_posters, commitment, content_role, activity, fear, visibility,
-    recent_activity, hunting, job_posts, own_posts, b: BehaviourParams,
+    recent_activity, hunting, job_posts, own_posts, own_visits, b: BehaviourParams,
 ):
     """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit.
 
@@ -193,6 +193,9 @@ def posting_probability(
     the odds of posting, as it multiplies the rate of visits (:func:`session_rate_weight`).
     ``own_posts`` is what the member has posted in the group so far: with ``post_momentum``
     above 0 each post makes the next more likely (Wilkinson 2008; off by default).
+    ``own_visits`` counts the member's visits to the group, this one included: on the first
+    (``own_visits == 1``) ``post_newcomer`` is added, a newcomer's introduction (Burke,
+    Kraut & Joyce 2010).
     """
     logit = (
         b.post_base
@@ -205,6 +208,7 @@ def posting_probability(
         - b.post_overload * overload(recent_activity, b)
         + b.post_job_hunting * hunting * job_posts
         + b.post_momentum * np.log1p(own_posts)
+        + b.post_newcomer * (own_visits == 1)
     )
     return sigmoid(logit)
 
