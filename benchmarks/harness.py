@@ -21,6 +21,7 @@ from benchmarks import (
     null_vs_model,
     parts,
     power,
+    s3_groups,
     scale_invariance,
     setup_time,
     split_coupling,
@@ -34,7 +35,7 @@ from benchmarks import (
 # Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
 TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup, emulator)
 PROBES = (split_coupling, null_vs_model, power, steady_state, stationarity, scale_invariance, calibration_probe,
-          h1_ceiling, facts_sweep)
+          h1_ceiling, facts_sweep, s3_groups)
 MODULES = TIMING + PROBES
 
 

@@ -454,6 +454,48 @@ def render_throughput(root: Path, _arg: str) -> str:
             f" `{THROUGHPUT}`, made by `python -m benchmarks throughput CASE`.")
 
 
+def render_facts_sweep(root: Path, key: str) -> str:
+    """A facts sweep (``python -m benchmarks facts-sweep``): per value of its parameter, the calibration
+    measures and share dormant over seeds, with the seeds in each frozen range."""
+    e = entry(root, key)
+    if not (root / e["file"]).exists():
+        return pending(e)
+    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
+    arms = data["arms"]
+    measures = list(next(iter(arms.values())))
+    ranges = data["ranges"]
+    head = [f"{m} ({ranges[m]['low']:g}-{ranges[m]['high']:g})" if m in ranges else m for m in measures]
+    lines = [f"| `{data['key']}` | " + " | ".join(head) + " |", "|---|" + "---|" * len(measures)]
+    for value, arm in arms.items():
+        cells = []
+        for m in measures:
+            c = arm[m]
+            span = f" [{c['low']:.3g}, {c['high']:.3g}]" if math.isfinite(c["low"]) else ""
+            inside = f", {c['seeds_in_range']} of {c['seeds']} in range" if "seeds_in_range" in c else ""
+            cells.append(f"{c['mean']:.3g}{span} ({c['method']}{inside})")
+        lines.append(f"| {value} | " + " | ".join(cells) + " |")
+    fixed = ", ".join(f"`{k}={v}`" for k, v in data.get("overrides", {}).items()) or "none"
+    return (f"Mean over seeds [95% interval over seeds] (method, seeds in the frozen range); every value on the"
+            f" same seeds; other overrides: {fixed}.\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
+
+
+def render_s3_groups(root: Path, key: str) -> str:
+    """S3's posts with and without its fallback to the 30 largest groups (``python -m benchmarks s3-groups``)."""
+    e = entry(root, key or "s3_groups")
+    if not (root / e["file"]).exists():
+        return pending(e)
+    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
+    low, high = data["range"]
+    lines = [f"| seeds | count | S3 posts in range ({low:g}-{high:g}) | S3 posts per 1,000 member-weeks:"
+             " mean [95% interval over seeds] |", "|---|---|---|---|"]
+    for name, p in data["parts"].items():
+        posts = p.get("posts")
+        cell = (f"{posts['mean']:.2f} [{posts['low']:.2f}, {posts['high']:.2f}] ({posts['method']})"
+                if posts and math.isfinite(posts["low"]) else "n/a")
+        lines.append(f"| {name} | {p['seeds']} | {p['in_range']} | {cell} |")
+    return "\n".join(lines) + f"\n\n{provenance(e)}"
+
+
 @dataclass(frozen=True)
 class Block:
     """A kind of generated block: the file it is rendered from, and how."""
@@ -487,6 +529,8 @@ BLOCKS: Dict[str, Block] = {
     "indices": Block(_file_of(""), render_indices),
     "calibration": Block(_file_of("calibration"), render_calibration),
     "throughput": Block(_fixed(THROUGHPUT), render_throughput),
+    "s3-groups": Block(_file_of("s3_groups"), render_s3_groups),
+    "facts-sweep": Block(_file_of(""), render_facts_sweep),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

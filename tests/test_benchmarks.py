@@ -219,3 +219,28 @@ def test_a_failed_benchmark_command_stops_with_one_line_instead_of_recording_zer
 
     with pytest.raises(SystemExit, match=r"benchmark command failed \(exit 2\): .*population.size=-1"):
         throughput.timed_command([throughput.groupsim(), "population.size=-1"])
+
+
+def test_s3_groups_splits_seeds_by_the_fallback_to_the_30_largest_groups(tmp_path, monkeypatch, capsys):
+    from benchmarks import stationarity
+
+    monkeypatch.setattr(stationarity, "head_commit", lambda root: "abc1234")
+    for seed, (large, posts) in enumerate([(6, 2.0), (5, 3.5), (4, 5.0), (0, 2.5)], start=1):
+        job = tmp_path / "sweep" / str(seed)
+        job.mkdir(parents=True)
+        sizes = [2500] * large + [1500] * 30
+        groups = pd.DataFrame({"anchor": "industry", "final_members": sizes, "final_state": "active",
+                               "closed_week": np.nan})
+        groups.to_parquet(job / "groups.parquet")
+        s3 = {"measures": {"posts": {"value": posts}}, "groups_used": large if large >= 5 else 30}
+        (job / "summary.json").write_text(json.dumps({"seed": seed, "stylized_facts": {"S3": s3}}))
+    out = tmp_path / "s3.json"
+    harness.main(["s3-groups", str(tmp_path / "sweep"), "--out", str(out)])
+    got = json.loads(out.read_text())
+    assert [r["fallback"] for r in got["per_seed"]] == [False, False, True, True]
+    parts = list(got["parts"].values())
+    assert [p["seeds"] for p in parts] == [4, 2, 2] and [p["in_range"] for p in parts] == [2, 1, 1]
+    assert parts[2]["posts"]["mean"] == pytest.approx(3.75)
+    assert got["range"] == [0.8, 3.0] and got["commit"] == "abc1234"
+    with pytest.raises(SystemExit, match="no \\*/summary.json"):
+        harness.main(["s3-groups", str(tmp_path / "empty"), "--out", str(out)])

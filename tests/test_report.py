@@ -300,3 +300,29 @@ def test_the_calibration_block_shows_the_waves_the_region_and_the_defaults_now(t
     text = report.render(tree, "calibration", "docs/calibration/calibration_region.csv")
     assert ("Of its 3 draws, 2 have every measure's mean over their seeds inside its frozen range and 1 have"
             " every measure inside it at each of their seeds.") in text
+
+
+def test_a_facts_sweep_block_shows_each_value_with_seeds_in_range_and_goes_stale_with_its_data(tree, capsys):
+    path = tree / "docs" / "findings" / "momentum_probe.json"
+    data = json.loads(path.read_text())
+    block = report.render(tree, "facts-sweep:momentum_probe", "docs/findings/momentum_probe.json")
+    rows = [line for line in block.splitlines() if line.startswith("| ") and not line.startswith("| `")]
+    assert len(rows) == len(data["arms"])
+    first_value, first = next(iter(data["arms"].items()))
+    s1 = first["S1.never_posted"]
+    assert rows[0].startswith(f"| {first_value} | {s1['mean']:.3g} [")
+    assert f"{s1['seeds_in_range']} of {s1['seeds']} in range" in rows[0]
+    s1["mean"] += 0.01
+    path.write_text(json.dumps(data))
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    assert "generated block facts-sweep:momentum_probe differs" in capsys.readouterr().err
+
+
+def test_the_s3_groups_block_splits_seeds_by_the_fallback(tree):
+    path = tree / "docs" / "findings" / "s3_groups.json"
+    data = json.loads(path.read_text())
+    block = report.render(tree, "s3-groups", "docs/findings/s3_groups.json")
+    for name, part in data["parts"].items():
+        assert f"| {name} | {part['seeds']} | {part['in_range']} |" in block
+    path.unlink()
+    assert "Not yet regenerated" in report.render(tree, "s3-groups", "docs/findings/s3_groups.json")
