@@ -49,9 +49,9 @@ def summarize(table: pd.DataFrame) -> dict:
     low, high = FACTS["S3"].measures[0][1:]
     parts = {"all seeds": table, "seeds with 5+ industry groups of 2,000+": table[~table.fallback],
              "fallback seeds (the 30 largest)": table[table.fallback]}
-    return {"range": [low, high], "parts": {name: {"seeds": int(len(p)), "in_range": int(p.posts.between(low, high).sum()),
-                                                  **({"posts": interval(p.posts)} if len(p) else {})}
-                                           for name, p in parts.items()}}
+    return {"range": [low, high],
+            "parts": {name: {"seeds": int(len(p)), "in_range": int(p.posts.between(low, high).sum()),
+                             **({"posts": interval(p.posts)} if len(p) else {})} for name, p in parts.items()}}
 
 
 def register(commands) -> None:

@@ -455,8 +455,10 @@ def render_throughput(root: Path, _arg: str) -> str:
 
 
 def render_facts_sweep(root: Path, key: str) -> str:
-    """A facts sweep (``python -m benchmarks facts-sweep``): per value of its parameter, the calibration
-    measures and share dormant over seeds, with the seeds in each frozen range."""
+    """A facts sweep (``python -m benchmarks facts-sweep``), one row per value of its parameter.
+
+    Each row: the calibration measures and share dormant over seeds, with the seeds in each frozen range.
+    """
     e = entry(root, key)
     if not (root / e["file"]).exists():
         return pending(e)
