@@ -82,6 +82,8 @@ class ParamSetsKeys:
     """``calibration_accepted.csv`` of a calibration sweep (columns named by model keys are the parameters)."""
     k: int = 20
     """Parameter sets taken from the file (its first k rows; all when it has fewer)."""
+    sample: Optional[int] = None
+    """A seed: draw the k sets at random from the file's rows instead of taking the first k."""
 
 
 RUN_SECTIONS = ("sensitivity", "calibrate", "validate", "param_sets")

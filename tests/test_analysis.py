@@ -404,3 +404,18 @@ def test_indices_of_a_constant_or_heavy_tailed_output_are_reported_as_unreadable
     assert sensitivity.degenerate(part((-36.9, 0.2), (17213.5, 0.3))).startswith("not interpretable")
     morris = pd.DataFrame({"parameter": ["a", "b"], "index": "mu_star", "value": [36401.6, 5.0], "conf": 1.0})
     assert sensitivity.degenerate(morris) == ""  # mu_star is in the output's units: any size reads
+
+
+def test_parameter_sets_can_be_drawn_at_random_reproducibly_instead_of_the_first_rows(tmp_path):
+    region = pd.DataFrame({"behaviour.post_base": np.linspace(-9, -6, 40), "I.S1": np.linspace(0, 2, 40)})
+    region.to_csv(tmp_path / "calibration_region.csv", index=False)
+    path = str(tmp_path / "calibration_region.csv")
+    first = design.parameter_sets(path, 10)
+    drawn = design.parameter_sets(path, 10, sample=1)
+    assert first["behaviour.post_base"].tolist() == region["behaviour.post_base"].head(10).tolist()
+    assert drawn["behaviour.post_base"].is_unique and drawn["param_set"].tolist() == list(range(10))
+    assert set(drawn["behaviour.post_base"]) <= set(region["behaviour.post_base"])
+    assert drawn["behaviour.post_base"].max() > first["behaviour.post_base"].max()  # beyond the first rows
+    assert drawn.equals(design.parameter_sets(path, 10, sample=1))  # same seed, same sets
+    assert not drawn.equals(design.parameter_sets(path, 10, sample=2))
+    assert len(design.parameter_sets(path, 100, sample=1)) == 40  # all when the file has fewer

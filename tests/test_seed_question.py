@@ -96,9 +96,18 @@ def test_the_region_preset_runs_every_arm_and_seed_at_each_parameter_set(cfg, tm
 
     region = tmp_path / "calibration_region.csv"
     region.write_text("behaviour.post_base,behaviour.reply_base,I.S1\n-7.9,0.0027,1.0\n-7.5,0.002,2.0\n-8.2,0.003,1.5\n")
-    config = cfg("experiment=seed_question_region", f"param_sets.path={region}", "param_sets.k=2", hydra=True)
+    config = cfg("experiment=seed_question_region", f"param_sets.path={region}", "param_sets.k=2",
+                 "param_sets.sample=null", hydra=True)
     jobs = [dict(o.split("=", 1) for o in job) for job in planned_jobs(config, [])]
     assert len(jobs) == 2 * len(ARMS) * 5
     assert {(j["param_set"], j["behaviour.post_base"]) for j in jobs} == {("0", "-7.9"), ("1", "-7.5")}
     assert {(j["ablation"], j["seed"]) for j in jobs if j["param_set"] == "1"} == {
         (a, str(s)) for a in ARMS for s in range(1, 6)}
+    # by default the preset draws its sets at random (param_sets.sample=1), not the file's first rows
+    from experiments.analysis import design
+
+    drawn = cfg("experiment=seed_question_region", f"param_sets.path={region}", "param_sets.k=2", hydra=True)
+    jobs = [dict(o.split("=", 1) for o in job) for job in planned_jobs(drawn, [])]
+    want = design.parameter_sets(str(region), 2, sample=1)["behaviour.post_base"]
+    got = {(j["param_set"], float(j["behaviour.post_base"])) for j in jobs}
+    assert got == {(str(i), v) for i, v in enumerate(want)}

@@ -67,8 +67,12 @@ def design(method: str, n: int, factors: Mapping[str, Sequence[float]], seed: in
     return pd.DataFrame(x, columns=prob["names"])
 
 
-def parameter_sets(path: str, n: int) -> pd.DataFrame:
-    """The first ``n`` parameter sets of a CSV, one column per parameter, and ``param_set`` (0, 1, ...).
+def parameter_sets(path: str, n: int, sample: int | None = None) -> pd.DataFrame:
+    """``n`` parameter sets of a CSV, one column per parameter, and ``param_set`` (0, 1, ...).
+
+    The file's first ``n`` rows; with ``sample`` (a seed), ``n`` rows drawn at random without
+    replacement by numpy's generator of that seed, in the order drawn (a region's file is
+    not in random order: its first rows can sit in one corner of it).
 
     The parameters are the columns named by config keys: in ``calibration_accepted.csv`` every
     column but the fact values (``fact.*``) and ``distance``; in ``calibration_region.csv`` of
@@ -84,7 +88,9 @@ def parameter_sets(path: str, n: int) -> pd.DataFrame:
     if not keys or table.empty or not table[keys].map(np.isreal).all().all():
         raise ValueError(f"param_sets.path = {path!r} holds no numeric parameter columns: allowed"
                          " calibration_accepted.csv (one column per model key, one row per accepted set)")
-    sets = table[keys].head(n).astype(float).reset_index(drop=True)
+    rows = (np.random.default_rng(sample).choice(len(table), size=min(n, len(table)), replace=False)
+            if sample is not None else np.arange(min(n, len(table))))
+    sets = table[keys].iloc[rows].astype(float).reset_index(drop=True)
     return sets.assign(**{SET_COLUMN: np.arange(len(sets))})
 
 

@@ -45,7 +45,8 @@ def raw_design(config: DictConfig) -> "design.pd.DataFrame":
     if str(sw.method) == "sets":
         if not sw.get("sets"):
             raise ValueError("param_sets.path is not set: allowed the path of calibration_accepted.csv")
-        return design.parameter_sets(str(sw.sets), int(sw.n))
+        sample = sw.get("sample")
+        return design.parameter_sets(str(sw.sets), int(sw.n), None if sample is None else int(sample))
     return design.design(str(sw.method), int(sw.n), factor_table(config), int(sw.design_seed))
 
 

@@ -16,7 +16,7 @@ class DesignSweeper(BasicSweeper):
     def __init__(self, method: str = "none", n: int = 1, seeds: Any = 1, fresh_seeds: bool = False,
                  design_seed: int = 0,
                  factors: Optional[Dict[str, Sequence[float]]] = None, select: Optional[List[str]] = None,
-                 sets: Optional[str] = None, max_batch_size: Optional[int] = None,
+                 sets: Optional[str] = None, sample: Optional[int] = None, max_batch_size: Optional[int] = None,
                  params: Optional[Dict[str, str]] = None) -> None:
         super().__init__(max_batch_size=max_batch_size, params=params)
         # the design is read from the composed config (self.config), the one the callbacks see
