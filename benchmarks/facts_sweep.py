@@ -9,7 +9,8 @@ unless ``key=value`` overrides are given. One arm per value of the parameter, th
 the baseline; every arm runs the same seeds (the same initial world per seed), so the
 differences from the baseline are paired by seed. Per seed and arm: every calibration
 measure (S1 never posted, S2 top-1% share, S3 posts and replies, as the calibration reads
-them: :func:`experiments.analysis.calibration.measure_table`) and share dormant. Over the
+them: :func:`experiments.analysis.calibration.measure_table`), share dormant, and whether
+S3 fell back to the 30 largest industry groups (fewer than 5 reach 2,000 members). Over the
 seeds (:func:`experiments.intervals.over_seeds`, which names its method): each arm's mean
 and interval per measure, how many seeds put it in its frozen range, and each arm minus
 the baseline. Writes ``--out`` whole at the end.
@@ -36,6 +37,7 @@ def measure(seed: int, key: str, value: float, overrides: dict) -> dict:
     summary = GroupCultureModel(seed=seed, **{**overrides, key: value}).run().summary()
     values, _ = calibration.measure_table(pd.json_normalize(summary))
     return {"seed": seed, "value": value, **values.iloc[0].to_dict(), "share_dormant": summary["share_dormant"],
+            "S3.fallback": bool(summary["stylized_facts"]["S3"]["fallback"]),
             "cpu_seconds": round(time.process_time() - start, 1)}
 
 
@@ -48,6 +50,8 @@ def summarize(rows: list[dict], values: list[float]) -> dict:
         arms[f"{value:g}"] = {m: {**interval(part[m]), **({"seeds_in_range": int(
             part[m].between(ranges.loc[m, "low"], ranges.loc[m, "high"]).sum())} if m in ranges.index else {})}
             for m in measures}
+        # S3 measures the 30 largest industry groups in seeds where fewer than 5 reach 2,000 (sim.facts.falls_back)
+        arms[f"{value:g}"]["S3.posts"]["fallback_seeds"] = int(part["S3.fallback"].sum())
     wide = {m: table.pivot(index="seed", columns="value", values=m) for m in measures}
     paired = {f"{v:g} minus {values[0]:g}": {m: interval(w[v] - w[values[0]]) for m, w in wide.items()}
               for v in values[1:]}

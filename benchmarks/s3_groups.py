@@ -20,25 +20,21 @@ import pandas as pd
 
 from benchmarks.h1_ceiling import interval
 from benchmarks.stationarity import FINDINGS, write_findings
-from sim.facts import FACTS, FALLBACK_MIN, LARGE, live_groups
+from sim import facts
 
 
 def per_seed(sweep: Path) -> pd.DataFrame:
-    """One row per job of ``sweep``: seed, S3's posts, the groups it used, whether it fell back.
-
-    The fallback is read from the job's groups table as S3 reads it (:func:`sim.facts.industry_rates`):
-    fewer than 5 non-dormant industry groups of 2,000+ members at the horizon.
-    """
+    """One row per job of ``sweep``: seed, S3's posts, the groups it measured (count, smallest and median
+    members at the horizon) and whether it fell back, read from the job's groups table as S3 reads it
+    (:func:`sim.facts.live_industry`, :func:`sim.facts.largest`, :func:`sim.facts.falls_back`)."""
     rows = []
     for path in sorted(sweep.glob("*/summary.json")):
         summary = json.loads(path.read_text(encoding="utf-8"))
-        s3 = summary["stylized_facts"]["S3"]
-        groups = pd.read_parquet(path.parent / "groups.parquet")
-        live = groups[(groups.anchor == "industry") & live_groups(groups)]
-        large = int((live.final_members >= LARGE).sum())
-        rows.append({"seed": summary["seed"], "posts": s3["measures"]["posts"]["value"],
-                     "groups_used": s3["groups_used"], "live_industry_groups_2000_plus": large,
-                     "fallback": large < FALLBACK_MIN})
+        live = facts.live_industry(pd.read_parquet(path.parent / "groups.parquet"))
+        chosen = facts.largest(live).final_members
+        rows.append({"seed": summary["seed"], "posts": summary["stylized_facts"]["S3"]["measures"]["posts"]["value"],
+                     "groups_used": int(len(chosen)), "smallest_members": int(chosen.min()),
+                     "median_members": float(chosen.median()), "fallback": facts.falls_back(live)})
     if not rows:
         raise SystemExit(f"s3-groups: no */summary.json under {sweep}: allowed a sweep directory of finished jobs")
     return pd.DataFrame(rows).sort_values("seed", ignore_index=True)
@@ -46,12 +42,14 @@ def per_seed(sweep: Path) -> pd.DataFrame:
 
 def summarize(table: pd.DataFrame) -> dict:
     """S3's posts and seeds in range over all seeds, the seeds with 5+ large groups, and the fallback seeds."""
-    low, high = FACTS["S3"].measures[0][1:]
+    low, high = facts.FACTS["S3"].measures[0][1:]
     parts = {"all seeds": table, "seeds with 5+ industry groups of 2,000+": table[~table.fallback],
              "fallback seeds (the 30 largest)": table[table.fallback]}
     return {"range": [low, high],
             "parts": {name: {"seeds": int(len(p)), "in_range": int(p.posts.between(low, high).sum()),
-                             **({"posts": interval(p.posts)} if len(p) else {})} for name, p in parts.items()}}
+                             **({"posts": interval(p.posts), "median_members": interval(p.median_members),
+                                 "smallest_members": [int(p.smallest_members.min()), int(p.smallest_members.max())]}
+                                if len(p) else {})} for name, p in parts.items()}}
 
 
 def register(commands) -> None:

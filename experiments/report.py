@@ -474,11 +474,15 @@ def render_facts_sweep(root: Path, key: str) -> str:
             c = arm[m]
             span = f" [{c['low']:.3g}, {c['high']:.3g}]" if math.isfinite(c["low"]) else ""
             inside = f", {c['seeds_in_range']} of {c['seeds']} in range" if "seeds_in_range" in c else ""
+            if "fallback_seeds" in c:  # S3's posts: seeds where S3 measured the 30 largest groups instead
+                inside += f"; {c['fallback_seeds']} fell back"
             cells.append(f"{c['mean']:.3g}{span} ({c['method']}{inside})")
         lines.append(f"| {value} | " + " | ".join(cells) + " |")
     fixed = ", ".join(f"`{k}={v}`" for k, v in data.get("overrides", {}).items()) or "none"
-    return (f"Mean over seeds [95% interval over seeds] (method, seeds in the frozen range); every value on the"
-            f" same seeds; other overrides: {fixed}.\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
+    return ("Mean over seeds [95% interval over seeds] (method, seeds in the frozen range; for S3's posts, also"
+            " the seeds where S3 fell back to the 30 largest industry groups, fewer than 5 reaching 2,000 members);"
+            f" every value on the same seeds; other overrides: {fixed}.\n\n" + "\n".join(lines)
+            + f"\n\n{provenance(e)}")
 
 
 def render_s3_groups(root: Path, key: str) -> str:
@@ -489,12 +493,19 @@ def render_s3_groups(root: Path, key: str) -> str:
     data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
     low, high = data["range"]
     lines = [f"| seeds | count | S3 posts in range ({low:g}-{high:g}) | S3 posts per 1,000 member-weeks:"
-             " mean [95% interval over seeds] |", "|---|---|---|---|"]
+             " mean [95% interval over seeds] | median members of the groups S3 measured: mean over seeds [95%"
+             " interval] | smallest group S3 measured (members; lowest and highest over seeds) |",
+             "|---|---|---|---|---|---|"]
+
+    def cell(c, f):
+        return (f"{c['mean']:{f}} [{c['low']:{f}}, {c['high']:{f}}] ({c['method']})" if c and math.isfinite(c["low"])
+                else (f"{c['mean']:{f}} ({c['method']})" if c else "n/a"))
+
     for name, p in data["parts"].items():
-        posts = p.get("posts")
-        cell = (f"{posts['mean']:.2f} [{posts['low']:.2f}, {posts['high']:.2f}] ({posts['method']})"
-                if posts and math.isfinite(posts["low"]) else "n/a")
-        lines.append(f"| {name} | {p['seeds']} | {p['in_range']} | {cell} |")
+        smallest = p.get("smallest_members")
+        lines.append(f"| {name} | {p['seeds']} | {p['in_range']} | {cell(p.get('posts'), '.2f')}"
+                     f" | {cell(p.get('median_members'), ',.0f')}"
+                     f" | {f'{smallest[0]:,}-{smallest[1]:,}' if smallest else 'n/a'} |")
     return "\n".join(lines) + f"\n\n{provenance(e)}"
 
 

@@ -241,10 +241,20 @@ def top1_share(memberships: pd.DataFrame) -> float:
     return top_share(posts[posts > 0].to_numpy(dtype=float), 0.01)
 
 
+def falls_back(groups: pd.DataFrame) -> bool:
+    """Whether :func:`largest` takes the 30 largest groups: fewer than 5 reach 2,000 members."""
+    return int((groups.final_members >= LARGE).sum()) < FALLBACK_MIN
+
+
 def largest(groups: pd.DataFrame) -> pd.DataFrame:
     """The groups of 2,000+ members at the horizon, or the 30 largest if fewer than 5 reach 2,000."""
-    chosen = groups[groups.final_members >= LARGE]
-    return groups.nlargest(FALLBACK_LARGEST, "final_members") if len(chosen) < FALLBACK_MIN else chosen
+    return groups.nlargest(FALLBACK_LARGEST, "final_members") if falls_back(groups) else (
+        groups[groups.final_members >= LARGE])
+
+
+def live_industry(groups: pd.DataFrame) -> pd.DataFrame:
+    """The groups S3 chooses from: industry groups neither dormant nor closed at the horizon."""
+    return groups[(groups.anchor == "industry") & live_groups(groups)]
 
 
 def top1_share_in_groups(groups: pd.DataFrame, memberships: pd.DataFrame, report_start: int) -> dict:
@@ -269,14 +279,14 @@ def industry_rates(groups: pd.DataFrame, group_weeks: pd.DataFrame) -> dict:
     The groups are the non-dormant industry groups of 2,000+ members, or the 30 largest
     non-dormant industry groups if fewer than 5 reach 2,000.
     """
-    live = groups[(groups.anchor == "industry") & live_groups(groups)]
-    chosen = largest(live)
+    live = live_industry(groups)
+    chosen, fallback = largest(live), falls_back(live)
     gw = group_weeks[group_weeks.group_id.isin(chosen.group_id)]
     exposure = gw.members.sum()
     if exposure == 0:
-        return {"posts": math.nan, "replies": math.nan, "groups": 0}
+        return {"posts": math.nan, "replies": math.nan, "groups": 0, "fallback": fallback}
     return {"posts": 1000.0 * gw.posts.sum() / exposure, "replies": 1000.0 * gw.replies.sum() / exposure,
-            "groups": int(len(chosen))}
+            "groups": int(len(chosen)), "fallback": fallback}
 
 
 def size_bins(sizes) -> np.ndarray:
@@ -454,7 +464,7 @@ def evaluate(tables: dict, report_start: int) -> dict:
         "S1": result("S1", {"never_posted": never_posted_large(groups, members)}),
         "S2": result("S2", s2, groups_used=s2["groups_used"]),
         "S2_posters": result("S2_posters", {"top1_share": top1_share(members)}),
-        "S3": result("S3", s3, groups_used=s3["groups"]),
+        "S3": result("S3", s3, groups_used=s3["groups"], fallback=s3["fallback"]),
         "S4": result("S4", {}, note="not evaluated in a single run: needs replicate runs of one initial state "
                      "(sim.facts.path_dependence)"),
         "S5": result("S5", s5, comparison={k: v for k, v in s5.items() if k != "kept_dormant"}),

@@ -72,7 +72,8 @@ GroupArrays = namedtuple(
     "ring_author ring_tick ring_replied ring_first ring_pos founded_week closed_week",
 )
 MemberArrays = namedtuple(
-    "MemberArrays", "commitment visits last_visit posts last_post replies replies_received first_post_replied"
+    "MemberArrays",
+    "commitment visits last_visit posts last_post replies replies_received first_post_replied initial",
 )
 Records = namedtuple(
     "Records", "week_posts week_posters week_replies week_manager_posts hour_visits hour_posts hour_replies"
@@ -108,7 +109,7 @@ def parts(s: State) -> Parts:
                     g.recent_posters, g.visibility, g.identity, g.conversation, g.ring_author, g.ring_tick,
                     g.ring_replied, g.ring_first, g.ring_pos, g.founded_week, g.closed_week),
         MemberArrays(m.commitment, m.visits, m.last_visit, m.posts, m.last_post, m.replies,
-                     m.replies_received, m.first_post_replied),
+                     m.replies_received, m.first_post_replied, m.initial),
         Records(rec.week_posts, rec.week_posters, rec.week_replies, rec.week_manager_posts,
                 rec.hour_visits, rec.hour_posts, rec.hour_replies),
     )
@@ -361,7 +362,8 @@ def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
     p_post = rules.posting_probability(
         relevance, posters, commitment, people.content_role[agent],
         people.activity[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g],
-        mem.posts[row], mem.visits[row], b,
+        # initial is read only on a first visit, the one visit the rule uses it (no extra load per visit)
+        mem.posts[row], mem.visits[row], mem.visits[row] == 1 and mem.initial[row], b,
     )
     p_reply = rules.reply_probability(commitment, grp.conversation[g], iv.moderation, b)
     if rng.random() < p_post:

@@ -76,7 +76,7 @@ class Membership:
 
     __slots__ = (
         "professional", "group", "joined", "left", "commitment", "posts", "replies", "visits",
-        "last_visit", "last_post", "replies_received", "first_post_replied",
+        "last_visit", "last_post", "replies_received", "first_post_replied", "initial",
     )
 
     def __init__(self, professional: "RefProfessional", group: "RefGroup", tick: int, commitment: float):
@@ -86,6 +86,7 @@ class Membership:
         self.posts = self.replies = self.visits = self.replies_received = 0
         self.last_visit, self.last_post = tick, NO_TICK
         self.first_post_replied = -1  # -1 unresolved, 1 the first post got a reply, 0 it did not
+        self.initial = False  # held when the simulation started (set by the initial state)
 
     def change_commitment(self, net_benefit=0.0, replies_received=0, unanswered_posts=0) -> None:
         """update_commitment: :func:`rules.commitment_change`, kept within 0..max_commitment."""
@@ -205,7 +206,7 @@ class RefProfessional(mesa.Agent):
         m.last_visit = model.tick
         p_post = rules.posting_probability(
             relevance, g.social(g.recent_posters), m.commitment, self.content_role, self.activity,
-            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, m.posts, m.visits, b,
+            self.job_search_fear, g.visibility, g.activity, self.hunting, g.job_posts, m.posts, m.visits, m.initial, b,
         )
         p_reply = rules.reply_probability(m.commitment, g.conversation, model.interventions.moderation, b)
         if rng.random() < p_post:
@@ -488,6 +489,7 @@ class ReferenceModel(Driver):
             professional, group = self.professionals[m.agent[row]], self.groups[m.group[row]]
             membership = Membership(professional, group, int(m.joined[row]), m.commitment[row])
             membership.last_visit = int(m.last_visit[row])  # spread over the past idle window
+            membership.initial = bool(m.initial[row])
             professional.memberships[group.index] = membership
             group.members[professional.index] = membership
         for professional in self.professionals:

@@ -183,7 +183,7 @@ def reading_net_benefit(relevance, signal, recent_activity, b: BehaviourParams):
 @register_jitable
 def posting_probability(
     relevance, recent_posters, commitment, content_role, activity, fear, visibility,
-    recent_activity, hunting, job_posts, own_posts, own_visits, b: BehaviourParams,
+    recent_activity, hunting, job_posts, own_posts, own_visits, initial, b: BehaviourParams,
 ):
     """post: cost-benefit of posting on a visit (Ren & Kraut 2014), as a logit.
 
@@ -191,11 +191,14 @@ def posting_probability(
     distinct posters); overload uses ``recent_activity`` itself. ``activity`` is the
     person's activity potential relative to its mean (Perra et al. 2012): it multiplies
     the odds of posting, as it multiplies the rate of visits (:func:`session_rate_weight`).
-    ``own_posts`` is what the member has posted in the group so far: with ``post_momentum``
-    above 0 each post makes the next more likely (Wilkinson 2008; off by default).
-    ``own_visits`` counts the member's visits to the group, this one included: on the first
-    (``own_visits == 1``) ``post_newcomer`` is added, a newcomer's introduction (Burke,
-    Kraut & Joyce 2010).
+    ``own_posts`` is what the member has posted in the group so far (every post since
+    joining, never forgotten): ``post_momentum`` times its log1p, below 0 (the default, -1)
+    fatigue, each post dividing the odds of the next by one plus the posts so far; above 0
+    momentum, each post making the next more likely (Wilkinson 2008). ``own_visits`` counts
+    the member's visits to the group, this one included: on the first (``own_visits == 1``)
+    of a membership that began in the simulation (not ``initial``: those joined before it
+    started, so their introduction is behind them) ``post_newcomer`` is added, a newcomer's
+    introduction (Burke, Kraut & Joyce 2010; off by default).
     """
     logit = (
         b.post_base
@@ -208,7 +211,7 @@ def posting_probability(
         - b.post_overload * overload(recent_activity, b)
         + b.post_job_hunting * hunting * job_posts
         + b.post_momentum * np.log1p(own_posts)
-        + b.post_newcomer * (own_visits == 1)
+        + b.post_newcomer * ((own_visits == 1) and not initial)
     )
     return sigmoid(logit)
 

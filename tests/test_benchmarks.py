@@ -194,6 +194,9 @@ def test_facts_sweep_writes_each_value_per_seed_and_the_paired_differences(tmp_p
     assert got["commit"] == "abc1234" and got["key"] == "behaviour.post_momentum" and len(got["per_seed"]) == 6
     assert list(got["arms"]) == ["0", "2"] and list(got["paired"]) == ["2 minus 0"]
     assert got["ranges"]["S2.top1_share"] == {"low": 0.5, "high": 0.8}
+    assert all(isinstance(r["S3.fallback"], bool) for r in got["per_seed"])
+    assert got["arms"]["0"]["S3.posts"]["fallback_seeds"] == sum(r["S3.fallback"] for r in got["per_seed"]
+                                                                  if r["value"] == 0)
     rows = pd.DataFrame(got["per_seed"]).pivot(index="seed", columns="value", values="S2.top1_share")
     paired = got["paired"]["2 minus 0"]["S2.top1_share"]
     assert paired["mean"] == pytest.approx((rows[2.0] - rows[0.0]).mean()) and paired["method"] == "t"
@@ -223,21 +226,28 @@ def test_a_failed_benchmark_command_stops_with_one_line_instead_of_recording_zer
 
 def test_s3_groups_splits_seeds_by_the_fallback_to_the_30_largest_groups(tmp_path, monkeypatch, capsys):
     from benchmarks import stationarity
+    from sim import facts
 
     monkeypatch.setattr(stationarity, "head_commit", lambda root: "abc1234")
     for seed, (large, posts) in enumerate([(6, 2.0), (5, 3.5), (4, 5.0), (0, 2.5)], start=1):
         job = tmp_path / "sweep" / str(seed)
         job.mkdir(parents=True)
-        sizes = [2500] * large + [1500] * 30
-        groups = pd.DataFrame({"anchor": "industry", "final_members": sizes, "final_state": "active",
-                               "closed_week": np.nan})
+        # S3 counts live industry groups only: large dormant or non-industry groups must not count
+        groups = pd.DataFrame({"group_id": range(large + 33), "anchor": ["industry"] * (large + 31) + ["employer"] * 2,
+                               "final_members": [2500] * large + [1500] * 30 + [5000, 5000, 5000],
+                               "final_state": ["active"] * (large + 30) + ["dormant", "thriving", "thriving"]})
         groups.to_parquet(job / "groups.parquet")
+        gw = pd.DataFrame({"group_id": groups.group_id, "week": 0, "members": groups.final_members, "posts": 1,
+                           "replies": 0})
+        assert facts.industry_rates(groups, gw)["groups"] == (large if large >= 5 else 30)
         s3 = {"measures": {"posts": {"value": posts}}, "groups_used": large if large >= 5 else 30}
         (job / "summary.json").write_text(json.dumps({"seed": seed, "stylized_facts": {"S3": s3}}))
     out = tmp_path / "s3.json"
     harness.main(["s3-groups", str(tmp_path / "sweep"), "--out", str(out)])
     got = json.loads(out.read_text())
-    assert [r["fallback"] for r in got["per_seed"]] == [False, False, True, True]
+    rows = pd.DataFrame(got["per_seed"])
+    assert rows.fallback.tolist() == [False, False, True, True] and rows.groups_used.tolist() == [6, 5, 30, 30]
+    assert rows.smallest_members.tolist() == [2500, 2500, 1500, 1500]
     parts = list(got["parts"].values())
     assert [p["seeds"] for p in parts] == [4, 2, 2] and [p["in_range"] for p in parts] == [2, 1, 1]
     assert parts[2]["posts"]["mean"] == pytest.approx(3.75)

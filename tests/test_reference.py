@@ -246,3 +246,14 @@ def test_engines_agree_with_momentum():
     result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
     for key in ("posts", "replies"):
         assert abs(result[key]["z"]) < Z_MAX, f"{key}: engines disagree: {result[key]}"
+
+
+@pytest.mark.slow
+def test_engines_agree_with_a_newcomer_introduction():
+    """A first visit's introduction (behaviour.post_newcomer; off by default), on a shorter run: both engines give it
+    to memberships begun during the run only."""
+    config = {**_config(post_newcomer=4.0), "duration": {"weeks": 4, "spinup_weeks": 0}}
+    seeds = range(310, 315)
+    result = compare([reference_outcomes(s, config) for s in seeds], [fast_outcomes(s, config) for s in seeds])
+    for key in ("posts", "replies"):
+        assert abs(result[key]["z"]) < Z_MAX, f"{key}: engines disagree: {result[key]}"
