@@ -27,6 +27,7 @@ from benchmarks import (
     split_coupling,
     stationarity,
     steady_state,
+    stopping,
     submodels,
     suite,
     throughput,
@@ -35,7 +36,7 @@ from benchmarks import (
 # Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
 TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup, emulator)
 PROBES = (split_coupling, null_vs_model, power, steady_state, stationarity, scale_invariance, calibration_probe,
-          h1_ceiling, facts_sweep, s3_groups)
+          h1_ceiling, facts_sweep, s3_groups, stopping)
 MODULES = TIMING + PROBES
 
 

@@ -485,6 +485,25 @@ def render_facts_sweep(root: Path, key: str) -> str:
             + f"\n\n{provenance(e)}")
 
 
+def render_stopping(root: Path, key: str) -> str:
+    """The chance of stopping after n posts, per person over the population (``python -m benchmarks stopping``)."""
+    e = entry(root, key or "stopping")
+    if not (root / e["file"]).exists():
+        return pending(e)
+    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
+    counts = data["counts"]
+    lines = ["| posts made, n | " + " | ".join(str(n) for n in counts) + " |", "|---|" + "---|" * len(counts),
+             "| P(stop after n): mean over seeds [95% interval] | " + " | ".join(
+                 f"{c['mean']:.3f} [{c['low']:.3f}, {c['high']:.3f}] ({c['method']})"
+                 for c in (data["stop_after"][str(n)] for n in counts)) + " |"]
+    drop = data[f"stop_after_{counts[0]}_minus_{counts[-1]}"]
+    verdict = "falls" if data["falls_with_n"] else "does not fall detectably"
+    return (f"Per person (reported-week posts over all their groups), the share of those with at least n posts who"
+            f" posted no more, over {drop['seeds']} seeds. It {verdict} with n: P(stop after {counts[0]}) minus"
+            f" P(stop after {counts[-1]}), paired by seed, {drop['mean']:.3f} [{drop['low']:.3f}, {drop['high']:.3f}]"
+            f" ({drop['method']}).\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
+
+
 def render_s3_groups(root: Path, key: str) -> str:
     """S3's posts with and without its fallback to the 30 largest groups (``python -m benchmarks s3-groups``)."""
     e = entry(root, key or "s3_groups")
@@ -544,6 +563,7 @@ BLOCKS: Dict[str, Block] = {
     "throughput": Block(_fixed(THROUGHPUT), render_throughput),
     "s3-groups": Block(_file_of("s3_groups"), render_s3_groups),
     "facts-sweep": Block(_file_of(""), render_facts_sweep),
+    "stopping": Block(_file_of("stopping"), render_stopping),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

@@ -254,3 +254,30 @@ def test_s3_groups_splits_seeds_by_the_fallback_to_the_30_largest_groups(tmp_pat
     assert got["range"] == [0.8, 3.0] and got["commit"] == "abc1234"
     with pytest.raises(SystemExit, match="no \\*/summary.json"):
         harness.main(["s3-groups", str(tmp_path / "empty"), "--out", str(out)])
+
+
+def test_stopping_reads_the_chance_of_stopping_after_n_posts_per_person(tmp_path, monkeypatch):
+    from benchmarks import stationarity, stopping
+
+    assert stopping.stop_shares(np.array([1, 1, 2, 3, 0]))["1"] == pytest.approx(2 / 4)  # 4 reached 1, 2 stopped
+    assert stopping.stop_shares(np.array([1, 1, 2, 3, 0]))["2"] == pytest.approx(1 / 2)
+    monkeypatch.setattr(stationarity, "head_commit", lambda root: "abc1234")
+    for seed in (1, 2, 3):
+        job = tmp_path / "sweep" / str(seed)
+        job.mkdir(parents=True)
+        # people with many posts keep posting (few stop late), as selection of the most active would give
+        posts = [1] * 60 + [2] * 20 + [3] * 10 + [5] * 5 + [10] * 2 + [20] * 1 + [40] * (9 + seed)
+        pd.DataFrame({"agent_id": range(len(posts)), "posts": posts}).to_parquet(job / "memberships.parquet")
+        (job / "summary.json").write_text(json.dumps({"seed": seed}))
+    out = tmp_path / "stop.json"
+    harness.main(["stopping", str(tmp_path / "sweep"), "--out", str(out)])
+    got = json.loads(out.read_text())
+    assert got["falls_with_n"] and got["stop_after"]["1"]["mean"] > got["stop_after"]["20"]["mean"]
+    assert got["stop_after"]["1"]["seeds"] == 3 and got["stop_after"]["1"]["method"] == "t"
+    # as many people stop at each count from 1 to 20: stopping grows likelier with n, no fall
+    for seed in (1, 2, 3):
+        even = np.repeat(np.arange(1, 21), 10 + seed)
+        pd.DataFrame({"agent_id": range(len(even)), "posts": even}).to_parquet(
+            tmp_path / "sweep" / str(seed) / "memberships.parquet")
+    harness.main(["stopping", str(tmp_path / "sweep"), "--out", str(out)])
+    assert not json.loads(out.read_text())["falls_with_n"]

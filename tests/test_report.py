@@ -326,3 +326,15 @@ def test_the_s3_groups_block_splits_seeds_by_the_fallback(tree):
         assert f"| {name} | {part['seeds']} | {part['in_range']} |" in block
     path.unlink()
     assert "Not yet regenerated" in report.render(tree, "s3-groups", "docs/findings/s3_groups.json")
+
+
+def test_the_stopping_block_shows_each_count_and_says_whether_it_falls(tree, capsys):
+    path = tree / "docs" / "findings" / "stopping.json"
+    data = json.loads(path.read_text())
+    block = report.render(tree, "stopping", "docs/findings/stopping.json")
+    assert ("It falls with n" if data["falls_with_n"] else "does not fall detectably") in block
+    assert f"{data['stop_after']['1']['mean']:.3f} [" in block
+    data["stop_after"]["1"]["mean"] += 0.01
+    path.write_text(json.dumps(data))
+    assert report.main(["--check", "--root", str(tree)]) == 1
+    assert "generated block stopping differs" in capsys.readouterr().err
