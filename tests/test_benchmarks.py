@@ -15,7 +15,7 @@ from tests.conftest import TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
             "null-vs-model", "power", "steady-state", "stationarity", "scale-invariance", "calibration-probe",
-            "throughput", "cli-startup", "emulator", "h1-ceiling", "facts-sweep"}
+            "throughput", "cli-startup", "emulator", "h1-ceiling", "facts-sweep", "s3-groups", "stopping"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
