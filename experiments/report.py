@@ -504,6 +504,34 @@ def render_stopping(root: Path, key: str) -> str:
             f" ({drop['method']}).\n\n" + "\n".join(lines) + f"\n\n{provenance(e)}")
 
 
+def render_h1_ceiling(root: Path, key: str) -> str:
+    """H1 at each commitment ceiling, with and without the reply's effect (``python -m benchmarks h1-ceiling``)."""
+    e = entry(root, key or "h1_ceiling")
+    if not (root / e["file"]).exists():
+        return pending(e)
+    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
+
+    def cell(c, f=".3f"):
+        span = f" [{c['low']:{f}}, {c['high']:{f}}]" if math.isfinite(c["low"]) else ""
+        return f"{c['mean']:{f}}{span} ({c['method']})"
+
+    lines = ["| arm | H1 (pooled) | H1 within groups | posters at the ceiling | posts per 1,000 member-weeks"
+             " | H1 passes |", "|---|---|---|---|---|---|"]
+    for arm, a in data["arms"].items():
+        ceiling, posts = cell(a["share_of_posters_at_ceiling"], ".2f"), cell(a["posts_per_1000_members_week"], ".1f")
+        lines.append(f"| {arm} | {cell(a['H1'])} | {cell(a['H1_within_groups'])} | {ceiling} | {posts}"
+                     f" | {'yes' if a['H1_passes'] else 'no'} |")
+    effect = ["| the reply's effect on H1 (with minus without, paired by seed) | pooled | within groups |",
+              "|---|---|---|"]
+    for name, d in data["paired"].items():
+        if "no reply effect" in name:
+            effect.append(f"| {name.split(' minus ')[0]} | {cell(d['H1'])} | {cell(d['H1_within_groups'])} |")
+    return ("Default world, every arm on the same seeds; mean over seeds [95% interval over seeds] (method). H1's"
+            " range is frozen (`sim/facts.py`); 'no reply effect': `behaviour.reply_boost` and"
+            " `behaviour.no_reply_penalty` at 0.\n\n" + "\n".join(lines) + "\n\n" + "\n".join(effect)
+            + f"\n\n{provenance(e)}")
+
+
 def render_s3_groups(root: Path, key: str) -> str:
     """S3's posts with and without its fallback to the 30 largest groups (``python -m benchmarks s3-groups``)."""
     e = entry(root, key or "s3_groups")
@@ -564,6 +592,7 @@ BLOCKS: Dict[str, Block] = {
     "s3-groups": Block(_file_of("s3_groups"), render_s3_groups),
     "facts-sweep": Block(_file_of(""), render_facts_sweep),
     "stopping": Block(_file_of("stopping"), render_stopping),
+    "h1-ceiling": Block(_file_of("h1_ceiling"), render_h1_ceiling),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

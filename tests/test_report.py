@@ -338,3 +338,13 @@ def test_the_stopping_block_shows_each_count_and_says_whether_it_falls(tree, cap
     path.write_text(json.dumps(data))
     assert report.main(["--check", "--root", str(tree)]) == 1
     assert "generated block stopping differs" in capsys.readouterr().err
+
+
+def test_the_h1_ceiling_block_shows_every_arm_and_the_reply_effect_at_each_ceiling(tree):
+    data = json.loads((tree / "docs" / "findings" / "h1_ceiling.json").read_text())
+    block = report.render(tree, "h1-ceiling", "docs/findings/h1_ceiling.json")
+    for arm, a in data["arms"].items():
+        assert f"| {arm} | {a['H1']['mean']:.3f} [" in block
+    effects = [name for name in data["paired"] if "no reply effect" in name]
+    after = block.split("the reply's effect")[1].splitlines()
+    assert len(effects) == sum(line.startswith("| ceiling") for line in after)
