@@ -1,4 +1,4 @@
-"""Probe: how do the calibration facts move with one parameter? (docs/VALIDATION.md, "The posting structure that meets S1 and S2")
+"""Probe: how do the calibration facts move with one parameter? (docs/VALIDATION.md, posting structure)
 
     python -m benchmarks facts-sweep behaviour.post_momentum 0 0.5 1 2 --seeds 1 2 3 4 5 \\
         --out docs/findings/momentum_probe.json
