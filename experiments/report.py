@@ -454,15 +454,21 @@ def render_throughput(root: Path, _arg: str) -> str:
             f" `{THROUGHPUT}`, made by `python -m benchmarks throughput CASE`.")
 
 
+def _findings_json(root: Path, key: str) -> tuple[Dict, Dict | None]:
+    """A manifest entry and its JSON findings file (None until the file exists)."""
+    e = entry(root, key)
+    path = root / e["file"]
+    return e, (json.loads(path.read_text(encoding="utf-8")) if path.exists() else None)
+
+
 def render_facts_sweep(root: Path, key: str) -> str:
     """A facts sweep (``python -m benchmarks facts-sweep``), one row per value of its parameter.
 
     Each row: the calibration measures and share dormant over seeds, with the seeds in each frozen range.
     """
-    e = entry(root, key)
-    if not (root / e["file"]).exists():
+    e, data = _findings_json(root, key)
+    if data is None:
         return pending(e)
-    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
     arms = data["arms"]
     measures = list(next(iter(arms.values())))
     ranges = data["ranges"]
@@ -487,10 +493,9 @@ def render_facts_sweep(root: Path, key: str) -> str:
 
 def render_stopping(root: Path, key: str) -> str:
     """The chance of stopping after n posts, per person over the population (``python -m benchmarks stopping``)."""
-    e = entry(root, key or "stopping")
-    if not (root / e["file"]).exists():
+    e, data = _findings_json(root, key or "stopping")
+    if data is None:
         return pending(e)
-    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
     counts = data["counts"]
     lines = ["| posts made, n | " + " | ".join(str(n) for n in counts) + " |", "|---|" + "---|" * len(counts),
              "| P(stop after n): mean over seeds [95% interval] | " + " | ".join(
@@ -506,10 +511,9 @@ def render_stopping(root: Path, key: str) -> str:
 
 def render_h1_ceiling(root: Path, key: str) -> str:
     """H1 at each commitment ceiling, with and without the reply's effect (``python -m benchmarks h1-ceiling``)."""
-    e = entry(root, key or "h1_ceiling")
-    if not (root / e["file"]).exists():
+    e, data = _findings_json(root, key or "h1_ceiling")
+    if data is None:
         return pending(e)
-    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
 
     def cell(c, f=".3f"):
         span = f" [{c['low']:{f}}, {c['high']:{f}}]" if math.isfinite(c["low"]) else ""
@@ -534,10 +538,9 @@ def render_h1_ceiling(root: Path, key: str) -> str:
 
 def render_s3_groups(root: Path, key: str) -> str:
     """S3's posts with and without its fallback to the 30 largest groups (``python -m benchmarks s3-groups``)."""
-    e = entry(root, key or "s3_groups")
-    if not (root / e["file"]).exists():
+    e, data = _findings_json(root, key or "s3_groups")
+    if data is None:
         return pending(e)
-    data = json.loads((root / e["file"]).read_text(encoding="utf-8"))
     low, high = data["range"]
     lines = [f"| seeds | count | S3 posts in range ({low:g}-{high:g}) | S3 posts per 1,000 member-weeks:"
              " mean [95% interval over seeds] | median members of the groups S3 measured: mean over seeds [95%"
