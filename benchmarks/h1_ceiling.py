@@ -16,9 +16,10 @@ Per seed and arm: H1 as ``experiment=validate`` measures it (the held-out patter
 post minus the share after an unanswered one) and its two shares; the share of first
 posts unanswered (H2); H1 within groups (:func:`h1_within_groups`: what of H1 is not a
 difference between groups); the share of posters at the ceiling at the horizon
-(:func:`share_of_posters_at_ceiling`); posts per 1,000 members per week and share dormant
-(what else the ceiling moves); CPU seconds. Over the seeds (:func:`experiments.intervals.over_seeds`,
-which names its method): each arm's mean and interval, H1's verdict by validate's rule, and
+(:func:`share_of_posters_at_ceiling`); posts per 1,000 members per week, share dormant
+and S3's posts and replies (what else the ceiling moves; S3 as the calibration judges
+it); CPU seconds. Over the seeds (:func:`experiments.intervals.over_seeds`, which names
+its method): each arm's mean and interval, H1's verdict by validate's rule, and
 the paired differences: each ceiling minus the first (reply effect on), and in each
 ceiling the reply's own effect (on minus off). Writes ``--out`` (default
 ``docs/findings/h1_ceiling.json``) whole at the end.
@@ -35,14 +36,17 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.stationarity import FINDINGS, parse_overrides, write_findings
+from experiments.analysis.outputs import ANSWERS
 from experiments.analysis.validation import HELD_OUT, judge
 from experiments.intervals import over_seeds
+from experiments.objective import objective_value
 from sim import GroupCultureModel
 
 H1 = next(p for p in HELD_OUT if p.name == "H1")
 NO_REPLY_EFFECT = {"behaviour.reply_boost": 0.0, "behaviour.no_reply_penalty": 0.0}
 MEASURES = ("H1", "H1_within_groups", "post_again_if_replied", "post_again_if_not_replied", "first_post_no_reply_share",
-            "share_of_posters_at_ceiling", "posts_per_1000_members_week", "share_dormant")
+            "share_of_posters_at_ceiling", "posts_per_1000_members_week", "share_dormant", "S3_posts", "S3_replies")
+FACT_MEASURES = ("S3_posts", "S3_replies")  # read from the summary's facts as the sensitivity answers read them
 
 
 def share_of_posters_at_ceiling(model: GroupCultureModel) -> float:
@@ -84,8 +88,10 @@ def measure(seed: int, ceiling: float, reply_effect: bool, overrides: dict) -> d
     config = {**overrides, "behaviour.max_commitment": ceiling, **({} if reply_effect else NO_REPLY_EFFECT)}
     model = GroupCultureModel(seed=seed, **config).run()
     tables = model.tables()
-    s = model.summary(tables)
-    s = {k: math.nan if s.get(k) is None else float(s[k]) for k in MEASURES if k in s}  # None: not measured
+    summary = model.summary(tables)
+    s = {k: summary.get(k) for k in MEASURES if k in summary}
+    s.update({k: objective_value(summary, ANSWERS[k]) for k in FACT_MEASURES})
+    s = {k: math.nan if v is None else float(v) for k, v in s.items()}  # None: not measured
     row = {"seed": seed, "arm": arm_name(ceiling, reply_effect), "max_commitment": ceiling,
            "reply_effect": reply_effect, "H1": float(H1.measure(s)), **s,
            "H1_within_groups": h1_within_groups(tables["memberships"]),

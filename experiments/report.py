@@ -36,6 +36,7 @@ import pandas as pd
 
 from experiments import intervals, probes
 from experiments.analysis import calibration, effects, path_dependence, sensitivity, validation
+from experiments.analysis.outputs import FACT_RANGES
 from sim import facts
 from sim.params import parameter_table
 
@@ -519,20 +520,23 @@ def render_h1_ceiling(root: Path, key: str) -> str:
         span = f" [{c['low']:{f}}, {c['high']:{f}}]" if math.isfinite(c["low"]) else ""
         return f"{c['mean']:{f}}{span} ({c['method']})"
 
+    s3 = all("S3_posts" in a for a in data["arms"].values())  # measured since the probe read S3 (older files lack it)
     lines = ["| arm | H1 (pooled) | H1 within groups | posters at the ceiling | posts per 1,000 member-weeks"
-             " | H1 passes |", "|---|---|---|---|---|---|"]
+             + (" | S3 posts (large industry groups)" if s3 else "") + " | H1 passes |", "|---" * (6 + s3) + "|"]
     for arm, a in data["arms"].items():
         ceiling, posts = cell(a["share_of_posters_at_ceiling"], ".2f"), cell(a["posts_per_1000_members_week"], ".1f")
         lines.append(f"| {arm} | {cell(a['H1'])} | {cell(a['H1_within_groups'])} | {ceiling} | {posts}"
-                     f" | {'yes' if a['H1_passes'] else 'no'} |")
+                     + (f" | {cell(a['S3_posts'], '.1f')}" if s3 else "") + f" | {'yes' if a['H1_passes'] else 'no'} |")
     effect = ["| the reply's effect on H1 (with minus without, paired by seed) | pooled | within groups |",
               "|---|---|---|"]
     for name, d in data["paired"].items():
         if "no reply effect" in name:
             effect.append(f"| {name.split(' minus ')[0]} | {cell(d['H1'])} | {cell(d['H1_within_groups'])} |")
+    s3_range = " S3's frozen range for posts: {:g}-{:g}.".format(*FACT_RANGES["S3_posts"]) if s3 else ""
     return ("Default world, every arm on the same seeds; mean over seeds [95% interval over seeds] (method). H1's"
             " range is frozen (`sim/facts.py`); 'no reply effect': `behaviour.reply_boost` and"
-            " `behaviour.no_reply_penalty` at 0.\n\n" + "\n".join(lines) + "\n\n" + "\n".join(effect)
+            " `behaviour.no_reply_penalty` at 0." + s3_range
+            + "\n\n" + "\n".join(lines) + "\n\n" + "\n".join(effect)
             + f"\n\n{provenance(e)}")
 
 

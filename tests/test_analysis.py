@@ -188,7 +188,7 @@ def test_reduced_validation_passes_on_the_defaults_against_the_committed_baselin
 
 @pytest.mark.slow
 def test_reduced_validation_fails_when_a_calibration_target_drifts(tmp_path):
-    # replies x 11: S3.replies, in range in the baseline, leaves it (posting alone no longer moves an in-range measure)
+    # replies x 18: S3.replies, in range in the baseline, leaves it (posting alone no longer moves an in-range measure)
     base, proc, root = _reduced_validation(tmp_path, "behaviour.reply_base=0.03")
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert "validation failed: calibration measure(s) in range in the baseline" in proc.stderr

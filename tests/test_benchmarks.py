@@ -180,6 +180,10 @@ def test_h1_ceiling_writes_each_arm_per_seed_and_the_paired_differences(tmp_path
     paired = got["paired"]["ceiling 100 minus ceiling 3"]["share_of_posters_at_ceiling"]
     assert paired["mean"] == pytest.approx((rows["ceiling 100"] - rows["ceiling 3"]).mean())
     assert paired["method"] == "t" and paired["seeds"] == 3
+    # S3 as the calibration reads it (the summary's facts), beside the posting rate over all groups
+    assert all("S3_posts" in r and "S3_replies" in r for r in got["per_seed"])
+    s3 = pd.DataFrame(got["per_seed"]).query("arm == 'ceiling 3'").S3_posts
+    assert got["arms"]["ceiling 3"]["S3_posts"]["mean"] == pytest.approx(s3.mean(), nan_ok=True)
     assert "wrote" in capsys.readouterr().out
 
 

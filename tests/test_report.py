@@ -348,3 +348,16 @@ def test_the_h1_ceiling_block_shows_every_arm_and_the_reply_effect_at_each_ceili
     effects = [name for name in data["paired"] if "no reply effect" in name]
     after = block.split("the reply's effect")[1].splitlines()
     assert len(effects) == sum(line.startswith("| ceiling") for line in after)
+
+
+def test_the_h1_ceiling_block_shows_s3_posts_when_the_probe_measured_them(tree):
+    path = tree / "docs" / "findings" / "h1_ceiling.json"
+    data = json.loads(path.read_text())
+    for i, a in enumerate(data["arms"].values()):
+        a["S3_posts"] = {"mean": 1.5 + i, "low": 1.0 + i, "high": 2.0 + i, "method": "t", "seeds": 3}
+    path.write_text(json.dumps(data))
+    block = report.render(tree, "h1-ceiling", "docs/findings/h1_ceiling.json")
+    assert "| S3 posts (large industry groups) |" in block and "S3's frozen range for posts: 0.8-3." in block
+    for i, arm in enumerate(data["arms"]):
+        row = next(line for line in block.splitlines() if line.startswith(f"| {arm} |"))
+        assert f"| {1.5 + i:.1f} [{1.0 + i:.1f}, {2.0 + i:.1f}] (t) |" in row
