@@ -70,9 +70,14 @@ def entry(root: Path, key: str) -> Dict:
 
 
 def provenance(e: Dict, command: bool = True) -> str:
-    """One sentence: how a findings file was made (command, commit, seeds, date)."""
+    """One sentence: how a findings file was made (command, the model's commit, seeds, date).
+
+    The commit is the model's (``sim/``, ``configs/``): a file made from a later checkout of
+    the same model (docs or probe code changed since) carries the commit where that model
+    landed; the file's own ``commit`` field, where it has one, is the checkout it ran from.
+    """
     made = f", made by `{e['command']}`" if command else ""
-    return f"Data: `{e['file']}`{made} at commit `{e['commit']}` (seeds {e['seeds']}, {e['date']})."
+    return f"Data: `{e['file']}`{made} on the model of commit `{e['commit']}` (seeds {e['seeds']}, {e['date']})."
 
 
 def pending(e: Dict) -> str:
