@@ -545,6 +545,81 @@ def render_h1_ceiling(root: Path, key: str) -> str:
             + f"\n\n{provenance(e)}")
 
 
+def _sweep_rows(root: Path, key: str) -> tuple[Dict, pd.DataFrame | None]:
+    """A manifest entry and its sweep summary (one row per job; None until the file exists)."""
+    e = entry(root, key)
+    path = root / e["file"]
+    return e, (pd.read_csv(path) if path.exists() else None)
+
+
+def _over_seeds_cell(values, points: bool = False) -> str:
+    """Mean over seeds in percent (or points) and its interval by the module's rule."""
+    ci = intervals.over_seeds(values)
+    mean = f"{100 * ci.mean:+.1f}" if points else f"{100 * ci.mean:.1f}%"
+    if not math.isfinite(ci.low):
+        return f"{mean} (no interval: {ci.n} seeds)"
+    return f"{mean} {_interval(ci.low, ci.high, ci.method, points)}"
+
+
+CAPACITY = "behaviour.attention_capacity"
+ATTENTION_RULES = {0: "1/k split", 3: "threshold (1 + Poisson(2) groups)"}
+
+
+def render_attention_tipping_point(root: Path, key: str) -> str:
+    """Share thriving and dormant by groups per person, per attention rule (``experiment=attention_tipping_point``)."""
+    e, rows = _sweep_rows(root, key or "attention_tipping_point")
+    if rows is None:
+        return pending(e)
+    rules = sorted(rows[CAPACITY].unique())
+    lines = ["| groups | groups per person | attention rule | share thriving | share dormant |",
+             "|---|---|---|---|---|"]
+    for (count, rule), part in rows.groupby(["groups.count", CAPACITY]):
+        lines.append(f"| {count} | {part.mean_groups_per_person.mean():.2f} | {ATTENTION_RULES.get(rule, rule)}"
+                     f" | {_over_seeds_cell(part.share_thriving)} | {_over_seeds_cell(part.share_dormant)} |")
+    paired = ["| groups | share dormant, threshold minus split (points, paired by seed) |", "|---|---|"]
+    wide = rows.pivot_table(index=["groups.count", "seed"], columns=CAPACITY, values="share_dormant")
+    for count, part in wide.groupby(level=0):
+        paired.append(f"| {count} | {_over_seeds_cell(part[rules[-1]] - part[rules[0]], points=True)} |")
+    seeds = rows.seed.nunique()
+    return (f"All groups of 300 members on the small population; more groups mean more groups per person. Mean over"
+            f" {seeds} seeds [95% interval over seeds] (method).\n\n" + "\n".join(lines) + "\n\n"
+            + "\n".join(paired) + f"\n\n{provenance(e)}")
+
+
+HYSTERESIS_CELLS = {(300.0, 0.75): "up then down", (75.0, 0.0): "low", (300.0, 0.0): "high", (75.0, 0.75): "very low"}
+
+
+def render_attention_hysteresis(root: Path, key: str) -> str:
+    """Whether groups recover when attention returns (``experiment=attention_hysteresis``).
+
+    Each cell, then "up then down" minus "low", paired by seed, under each attention rule.
+    """
+    e, rows = _sweep_rows(root, key or "attention_hysteresis")
+    if rows is None:
+        return pending(e)
+    cells = zip(rows["groups.size_median"].astype(float), rows["interventions.membership_cut_share"].astype(float),
+                strict=True)
+    rows = rows[["seed", CAPACITY, "mean_groups_per_person", "share_thriving", "share_dormant"]].assign(
+        cell=[HYSTERESIS_CELLS.get(c) for c in cells])
+    lines = ["| attention rule | cell | groups per person at the end | share thriving | share dormant |",
+             "|---|---|---|---|---|"]
+    for (rule, name), part in rows.groupby([CAPACITY, "cell"]):
+        lines.append(f"| {ATTENTION_RULES.get(rule, rule)} | {name} | {part.mean_groups_per_person.mean():.2f}"
+                     f" | {_over_seeds_cell(part.share_thriving)} | {_over_seeds_cell(part.share_dormant)} |")
+    paired = ["| attention rule | up then down minus low: share thriving (points) | share dormant (points) |",
+              "|---|---|---|"]
+    for rule, part in rows.groupby(CAPACITY):
+        wide = part.pivot_table(index="seed", columns="cell", values=["share_thriving", "share_dormant"])
+        both = {"up then down", "low"} <= set(wide.columns.get_level_values("cell"))
+        diff = [_over_seeds_cell(wide[k]["up then down"] - wide[k]["low"], True) if both else "n/a (a cell missing)"
+                for k in ("share_thriving", "share_dormant")]
+        paired.append(f"| {ATTENTION_RULES.get(rule, rule)} | {diff[0]} | {diff[1]} |")
+    return (f"96 groups on the small population; 'up then down': 300 members per group, three quarters of all"
+            f" memberships cut at the end of week 20; 'low': 75 members from the start. Mean over"
+            f" {rows.seed.nunique()} seeds [95% interval over seeds] (method).\n\n" + "\n".join(lines) + "\n\n"
+            + "\n".join(paired) + f"\n\n{provenance(e)}")
+
+
 def render_s3_groups(root: Path, key: str) -> str:
     """S3's posts with and without its fallback to the 30 largest groups (``python -m benchmarks s3-groups``)."""
     e, data = _findings_json(root, key or "s3_groups")
@@ -605,6 +680,8 @@ BLOCKS: Dict[str, Block] = {
     "facts-sweep": Block(_file_of(""), render_facts_sweep),
     "stopping": Block(_file_of("stopping"), render_stopping),
     "h1-ceiling": Block(_file_of("h1_ceiling"), render_h1_ceiling),
+    "attention-tipping-point": Block(_file_of("attention_tipping_point"), render_attention_tipping_point),
+    "attention-hysteresis": Block(_file_of("attention_hysteresis"), render_attention_hysteresis),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 

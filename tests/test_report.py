@@ -71,7 +71,9 @@ def test_missing_findings_give_the_command_never_a_number(tree):
     note = report.render(tree, "status:attention_hysteresis", report.MANIFEST)
     assert "Not yet regenerated" in note and e["command"] in note
     # once the file is there the block names its provenance instead, and the check sees it
-    (tree / e["file"]).write_text("x\n1\n")
+    pd.DataFrame({"groups.size_median": [75.0], "interventions.membership_cut_share": [0.0], "seed": [1],
+                  "behaviour.attention_capacity": [0], "mean_groups_per_person": [1.0], "share_thriving": [0.5],
+                  "share_dormant": [0.2]}).to_csv(tree / e["file"], index=False)
     manifest = json.loads((tree / report.MANIFEST).read_text())
     manifest["attention_hysteresis"].update(commit="abc1234", seeds="1-25", date="2026-12-07")
     (tree / report.MANIFEST).write_text(json.dumps(manifest))
@@ -361,3 +363,34 @@ def test_the_h1_ceiling_block_shows_s3_posts_when_the_probe_measured_them(tree):
     for i, arm in enumerate(data["arms"]):
         row = next(line for line in block.splitlines() if line.startswith(f"| {arm} |"))
         assert f"| {1.5 + i:.1f} [{1.0 + i:.1f}, {2.0 + i:.1f}] (t) |" in row
+
+
+def _sweep(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows).assign(share_thriving=lambda d: 1 - d.share_dormant)
+
+
+def test_the_attention_tipping_point_block_pairs_the_two_rules_by_seed_at_each_group_count(tree):
+    # threshold minus split: +10 points at 6 groups in every seed, -5 (+-1) at 96 groups
+    rows = [{"groups.count": n, "behaviour.attention_capacity": cap, "seed": seed, "mean_groups_per_person": n / 10,
+             "share_dormant": 0.3 + (0.1 if n == 6 else -0.05 + 0.01 * (seed - 2)) * (cap == 3)}
+            for n in (6, 96) for cap in (0, 3) for seed in (1, 2, 3)]
+    e = report.entry(tree, "attention_tipping_point")
+    _sweep(rows).to_csv(tree / e["file"], index=False)
+    block = report.render(tree, "attention-tipping-point", e["file"])
+    assert "| 6 | +10.0 [+10.0, +10.0] (t) |" in block
+    assert "| 96 | -5.0 [" in block and "(t) |" in block
+    assert "| 96 | 9.60 | threshold (1 + Poisson(2) groups) | 75.0% [" in block
+    assert "Mean over 3 seeds" in block and "on the model of commit" in block
+
+
+def test_the_attention_hysteresis_block_compares_up_then_down_with_low_by_seed(tree):
+    cells = {(300, 0.75): 0.40, (75, 0.0): 0.30, (300, 0.0): 0.2, (75, 0.75): 0.5}  # share dormant per cell
+    rows = [{"groups.size_median": size, "interventions.membership_cut_share": cut, "behaviour.attention_capacity": cap,
+             "seed": seed, "mean_groups_per_person": size / 50, "share_dormant": dormant + 0.01 * seed * (cap == 3)}
+            for (size, cut), dormant in cells.items() for cap in (0, 3) for seed in (1, 2)]
+    e = report.entry(tree, "attention_hysteresis")
+    _sweep(rows).to_csv(tree / e["file"], index=False)
+    block = report.render(tree, "attention-hysteresis", e["file"])
+    assert "| 1/k split | -10.0 (no interval: 2 seeds) | +10.0 (no interval: 2 seeds) |" in block
+    assert "| 1/k split | up then down | 6.00 | 60.0% (no interval: 2 seeds) |" in block
+    assert block.count("| threshold (1 + Poisson(2) groups) |") == 5  # four cells and the paired row
