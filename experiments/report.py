@@ -799,11 +799,14 @@ def main(argv: List[str] | None = None) -> int:
     what.add_argument("--collect", nargs=2, metavar=("KEY", "SWEEP_DIR"),
                       help="write a sweep's per-job columns as findings file KEY and record its provenance")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    parser.add_argument("--commit", help="with --collect: the commit of the model the sweep ran on, when it ran from"
+                                         " another checkout (default: this checkout's)")
     args = parser.parse_args(argv)
     try:
         if args.collect:
             key, sweep = args.collect
-            print(f"wrote {collect(args.root, key, Path(sweep), head_commit(args.root), date.today().isoformat())}")
+            commit = args.commit or head_commit(args.root)
+            print(f"wrote {collect(args.root, key, Path(sweep), commit, date.today().isoformat())}")
             return 0
         if args.commands:
             print("\n".join(commands(args.root)))

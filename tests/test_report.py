@@ -162,6 +162,18 @@ def test_a_collected_sweep_is_ranked_by_paired_effects_with_its_provenance(tree)
     assert "mean over 3 seeds" in text and "commit `abc1234`" in text
 
 
+def test_collect_records_the_model_commit_given_on_the_command_line(tree, capsys):
+    """A sweep run from another checkout of the same model is collected under that model's commit."""
+    (tree / "sweep").mkdir()
+    pd.DataFrame({"seed": [1, 2, 3], "intervention": ["none"] * 3, "share_dormant": [0.1] * 3,
+                  "posts_per_1000_members_week": [1.0] * 3, "share_thriving": [0.5] * 3}).to_csv(
+        tree / "sweep" / "sweep_summary.csv", index=False)
+    assert report.main(["--root", str(tree), "--collect", "interventions", str(tree / "sweep"),
+                        "--commit", "fedcba9"]) == 0
+    assert report.entry(tree, "interventions")["commit"] == "fedcba9"
+    assert "wrote" in capsys.readouterr().out
+
+
 def test_collect_names_a_missing_column_in_one_line(tree, capsys):
     (tree / "sweep").mkdir()
     pd.DataFrame({"seed": [1], "intervention": ["none"]}).to_csv(tree / "sweep" / "sweep_summary.csv", index=False)
