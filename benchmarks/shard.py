@@ -40,7 +40,7 @@ GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founde
 
 # State: how each field is restricted (caches are left None and recomputed on first use)
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
-                 "dirty", "left_pending", "interventions",  # interventions: none before any hour
+                 "dirty", "left_rows", "interventions",  # interventions: none before any hour
                  "renewal", "closure")  # renewal, closure: fresh copies of the streams
 STATE_CACHES = ("session_classes", "by_class", "availability")
 

@@ -100,23 +100,6 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
 
 
-@numba.njit(cache=True)
-def insert_sorted(buf: np.ndarray, n: int, at: np.ndarray, new: np.ndarray) -> None:
-    """Insert ``new[i]`` before ``buf[at[i]]`` in place (``at`` sorted, as ``np.searchsorted`` gives).
-
-    Same result as ``np.insert(buf[:n], at, new)``, written into ``buf[:n + len(new)]``
-    (``buf`` must have the room): segments move right from the last one, so each value is
-    moved once and nothing of the size of ``buf`` is allocated. Compiled: a day's few
-    hundred insertions cost one pass, not a numpy call each.
-    """
-    end = n
-    for i in range(len(new), 0, -1):  # the segment from insertion point i-1 moves right by i
-        start = at[i - 1]
-        buf[start + i : end + i] = buf[start:end]
-        buf[start + i - 1] = new[i - 1]
-        end = start
-
-
 @register_jitable
 def search_segment(a: np.ndarray, left: int, right: int, v) -> int:
     """``left + np.searchsorted(a[left:right], v)`` (``a[left:right]`` sorted): a binary search."""

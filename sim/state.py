@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from sim.csr import Csr, Slices, insert_sorted, search_segments, stable_order, upper_pairs
+from sim.csr import Csr, Slices, search_segment, search_segments, stable_order, upper_pairs
 from sim.params import InterventionParams, ModelParams
 from sim.population import Population
 
@@ -206,25 +206,67 @@ class Records:
 
 
 @numba.njit(cache=True)
-def compact_index(rows: np.ndarray, groups: np.ndarray, n: int, left: np.ndarray) -> tuple:
-    """Remove from ``rows[:n]`` (and the aligned ``groups``) the entries whose membership ended, in place.
+def merge_index(rows, groups, n, ptr, gone, new_rows, new_agents, new_groups, members):
+    """The index brought up to date in place; returns the new per-agent offsets and entry count.
 
-    Returns the number kept (at the front, in order) and the rows and groups removed, in
-    order. Compiled: one pass, each entry written at or before where it was read.
+    ``rows[:n]`` and ``groups[:n]`` are the entries by (agent, group) with offsets ``ptr``.
+    First the entries at positions ``gone`` (sorted, distinct: memberships that ended) are
+    removed, each stretch between two of them moved left at once; then ``new_*`` (sorted by
+    (agent, group), distinct from every current membership) are inserted at their place, the
+    stretches moved right from the last one (the buffers must have room for them). Each entry
+    moves at most twice, as whole stretches (no pass over the index entry by entry).
+    ``members`` (per group) is adjusted by both. Same result as dropping with a boolean mask
+    and ``np.insert`` at ``np.searchsorted`` positions within each agent's entries
+    (``tests/test_index.py``).
     """
-    gone = 0
-    for i in range(n):
-        gone += left[rows[i]] >= 0
-    rows_gone, groups_gone = np.empty(gone, dtype=rows.dtype), np.empty(gone, dtype=groups.dtype)
-    kept = gone = 0
-    for i in range(n):
-        if left[rows[i]] >= 0:
-            rows_gone[gone], groups_gone[gone] = rows[i], groups[i]
-            gone += 1
-        else:
-            rows[kept], groups[kept] = rows[i], groups[i]
-            kept += 1
-    return kept, rows_gone, groups_gone
+    n_pop, d = len(ptr) - 1, len(gone)
+    out = ptr.copy()
+    if d:
+        for i in range(d):
+            members[groups[gone[i]]] -= 1
+        write = gone[0]
+        for i in range(d):  # the stretch after the i-th removed entry moves left by i + 1
+            start, stop = gone[i] + 1, gone[i + 1] if i + 1 < d else n
+            rows[write : write + stop - start] = rows[start:stop]
+            groups[write : write + stop - start] = groups[start:stop]
+            write += stop - start
+        i = 0
+        for a in range(n_pop):  # an agent's end moves left by the removed entries before it
+            while i < d and gone[i] < ptr[a + 1]:
+                i += 1
+            out[a + 1] -= i
+        n -= d
+    k = len(new_rows)
+    at = np.empty(k, dtype=np.int64)
+    for j in range(k):
+        at[j] = search_segment(groups, out[new_agents[j]], out[new_agents[j] + 1], new_groups[j])
+        members[new_groups[j]] += 1
+    end = n
+    for j in range(k, 0, -1):  # the entries from insertion point j-1 on move right by j
+        start = at[j - 1]
+        rows[start + j : end + j] = rows[start:end]
+        groups[start + j : end + j] = groups[start:end]
+        rows[start + j - 1], groups[start + j - 1] = new_rows[j - 1], new_groups[j - 1]
+        end = start
+    j = 0
+    for a in range(n_pop):  # an agent's end moves right by the new entries up to and including it
+        while j < k and new_agents[j] <= a:
+            j += 1
+        out[a + 1] += j
+    return out, n + k
+
+
+@numba.njit(cache=True)
+def entry_positions(rows, groups, ptr, agent, group, left_rows):
+    """Sorted distinct index positions of the membership rows ``left_rows`` (each a current entry).
+
+    A binary search of each row's group within its agent's entries (:func:`sim.csr.search_segment`).
+    """
+    at = np.empty(len(left_rows), dtype=np.int64)
+    for i in range(len(left_rows)):
+        r = left_rows[i]
+        at[i] = search_segment(groups, ptr[agent[r]], ptr[agent[r] + 1], group[r])
+    return np.unique(at)
 
 
 @dataclass
@@ -242,7 +284,7 @@ class State:
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     availability: np.ndarray = None  # availability class of each professional (sim.clock; set on first use)
     dirty: bool = True  # memberships changed since the index was built
-    left_pending: bool = False  # members left since the index was built
+    left_rows: list = field(default_factory=list)  # rows of memberships that ended since the index was built
     interventions: InterventionParams = field(default_factory=InterventionParams)  # acting now (Driver.interventions)
     renewal: np.random.Generator = None  # the stream of platform exits and newcomers' traits (sim.submodels.renew)
     closure: np.random.Generator = None  # the stream of group closures (sim.submodels.close_groups)
@@ -287,51 +329,33 @@ class State:
         Incremental, with the same result as :meth:`rebuild_index`: rows that left are
         dropped, rows appended since the last update are merged in at their (agent, group)
         place (current memberships are distinct pairs), and the per-agent offsets and
-        per-group counts are adjusted by the few rows that changed. The index lives in
-        buffers with spare room, so a day's joins shift it in place
-        (:func:`sim.csr.insert_sorted`), without a sort or a fresh allocation of the whole index.
+        per-group counts follow, all in one compiled call (:func:`merge_index`). The index
+        lives in buffers with spare room, so a day's joins shift it in place, without a sort
+        or a fresh allocation of the whole index.
         """
-        m, idx, n_groups, n_pop = self.memberships, self.index, self.groups.count, self.pop.size
+        m, idx = self.memberships, self.index
         row_buf, group_buf, n = idx.row_buf, idx.group_buf, len(idx.groups)
-        ptr = idx.by_agent.ptr  # the offsets before the drops (copied below)
-        agents_delta = np.zeros(n_pop, dtype=np.int64)
-        members = idx.members.copy()
-        gone = np.empty(0, dtype=np.int32)  # agents of the dropped entries, in index order (sorted)
-        if self.left_pending:
-            n, gone_rows, gone_groups = self._drop_left()
-            gone = m.agent.take(gone_rows)
-            agents_delta -= np.bincount(gone, minlength=n_pop)
-            members -= np.bincount(gone_groups, minlength=n_groups)
         new = np.arange(idx.indexed_rows, m.n)
         new = new[m.left[new] < 0]
-        if len(new):
-            agent, group = m.agent[new], m.group[new]
-            order = stable_order(self.key(agent, group))
-            new, agent, group = new[order], agent[order], group[order]
-            if n + len(new) > len(row_buf):
-                row_buf, group_buf = _grown(row_buf, n, n + len(new)), _grown(group_buf, n, n + len(new))
-            # an agent's entries after the drops: its offsets less the entries dropped before them
-            lo = ptr.take(agent) - np.searchsorted(gone, agent, side="left")
-            hi = ptr.take(agent + 1) - np.searchsorted(gone, agent, side="right")
-            at = search_segments(group_buf, lo, hi, group)
-            insert_sorted(row_buf, n, at, new)
-            insert_sorted(group_buf, n, at, group)
-            n += len(new)
-            agents_delta += np.bincount(agent, minlength=n_pop)
-            members += np.bincount(group, minlength=n_groups)
-        ptr = ptr.copy()
-        ptr[1:] += np.cumsum(agents_delta)
+        agent, group = m.agent[new], m.group[new]
+        order = stable_order(self.key(agent, group))
+        if n + len(new) > len(row_buf):  # room for every new entry, before any is dropped
+            row_buf, group_buf = _grown(row_buf, n, n + len(new)), _grown(group_buf, n, n + len(new))
+        gone = np.empty(0, dtype=np.int64)
+        if self.left_rows:
+            gone = entry_positions(idx.rows, idx.groups, idx.by_agent.ptr, m.agent, m.group,
+                                   np.concatenate(self.left_rows))
+        members = idx.members.copy()
+        ptr, n = merge_index(row_buf, group_buf, n, idx.by_agent.ptr, gone, new[order].astype(row_buf.dtype),
+                             agent[order], group[order].astype(group_buf.dtype), members)
         self.index = Index(Csr(ptr, row_buf[:n]), group_buf[:n], members, m.n, row_buf, group_buf)
-        self.dirty = self.left_pending = False
+        self.dirty, self.left_rows = False, []
 
-    def _drop_left(self) -> tuple[int, np.ndarray, np.ndarray]:
-        """Drop the rows of memberships that ended from the index buffers, in place.
-
-        Returns the number of entries kept (at the front of the buffers) and the rows and
-        groups dropped, in index order (:func:`compact_index`: no copy of the whole index).
-        """
-        idx = self.index
-        return compact_index(idx.row_buf, idx.group_buf, len(idx.groups), self.memberships.left)
+    def mark_left(self, rows: np.ndarray) -> None:
+        """Memberships ``rows`` (current entries of the index) ended: the next :meth:`update_index` drops them."""
+        if len(rows):
+            self.left_rows.append(np.asarray(rows))
+            self.dirty = True
 
     def lookup(self, agents: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Membership row of each (agent, group) pair, -1 where not a current member.

@@ -157,8 +157,7 @@ def leave(s: State, tick: int, rng: np.random.Generator) -> int:
     out = rows[u < p]
     m.left[out] = tick
     s.records.week_leaves[tick // HOURS_PER_WEEK] += _count(m.group[out], s.groups.count)
-    s.dirty = s.dirty or len(out) > 0
-    s.left_pending = s.left_pending or len(out) > 0
+    s.mark_left(out)
     return len(out)
 
 
@@ -191,8 +190,7 @@ def renew(s: State, tick: int) -> int:
         getattr(pop, name)[slots] = values
     pop.arrived[slots] = tick
     s.by_class = s.availability = None  # availability classes follow the traits (session rates: refreshed weekly)
-    s.dirty = s.dirty or len(rows) > 0
-    s.left_pending = s.left_pending or len(rows) > 0
+    s.mark_left(rows)
     return len(slots)
 
 
@@ -278,8 +276,7 @@ def close_groups(s: State, tick: int) -> int:
     rows = s.index.rows[closing[s.index.groups]]  # the closing groups' current memberships
     s.memberships.left[rows] = tick
     s.records.week_closures[week] += _count(s.memberships.group.take(rows), g.count)
-    s.dirty = s.dirty or len(rows) > 0
-    s.left_pending = s.left_pending or len(rows) > 0
+    s.mark_left(rows)
     return len(due)
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from sim import GroupCultureModel
-from sim.csr import insert_sorted, search_segments, stable_order
+from sim.csr import search_segments, stable_order
+from sim.state import entry_positions, merge_index
 
 
 def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves():
@@ -22,16 +23,47 @@ def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves():
     np.testing.assert_array_equal(s.index.by_agent.ptr, rebuilt.index.by_agent.ptr)
 
 
-def test_insert_sorted_matches_numpy_insert():
+def test_merge_index_equals_a_mask_and_numpy_insert():
+    """Drops at found positions, then joins at their (agent, group) place: offsets, entries and counts."""
     rng = np.random.default_rng(0)
+    n_pop, n_groups = 40, 12
     for _ in range(100):
-        old = np.sort(rng.choice(500, int(rng.integers(0, 40)), replace=False))
-        new = np.sort(rng.integers(0, 500, int(rng.integers(0, 15))))
-        at = np.searchsorted(old, new)
-        buf = np.empty(len(old) + len(new) + 3, dtype=np.int64)
-        buf[: len(old)] = old
-        insert_sorted(buf, len(old), at, new)
-        np.testing.assert_array_equal(buf[: len(old) + len(new)], np.insert(old, at, new))
+        pairs = sorted({(int(a), int(g)) for a, g in zip(rng.integers(0, n_pop, 120), rng.integers(0, n_groups, 120),
+                                                          strict=True)})
+        agent, group = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs], dtype=np.int32)
+        rows = rng.permutation(len(pairs)).astype(np.int32)  # membership rows in any order
+        ptr = np.concatenate([[0], np.cumsum(np.bincount(agent, minlength=n_pop))]).astype(np.int64)
+        members = np.bincount(group, minlength=n_groups)
+        left = rows[rng.random(len(rows)) < 0.2]  # memberships that ended
+        free = [(a, g) for a in range(n_pop) for g in range(n_groups) if (a, g) not in set(pairs)]
+        joins = sorted(free[i] for i in rng.choice(len(free), int(rng.integers(0, 10)), replace=False))
+        new_agents = np.array([a for a, _ in joins], dtype=np.int64)
+        new_groups = np.array([g for _, g in joins], dtype=np.int32)
+        new_rows = np.arange(len(rows), len(rows) + len(joins), dtype=np.int32)
+        # the plain computation: drop by mask, insert at each agent's searchsorted place, recount
+        keep = ~np.isin(rows, left)
+        k_agent, k_group, k_rows = agent[keep], group[keep], rows[keep]
+        key = np.concatenate([k_agent * n_groups + k_group, new_agents * n_groups + new_groups])
+        order = np.argsort(key, kind="stable")
+        want_rows = np.concatenate([k_rows, new_rows])[order]
+        want_groups = np.concatenate([k_group, new_groups])[order]
+        want_agents = np.concatenate([k_agent, new_agents])[order]
+        # the index's way, in place in buffers with room
+        agent_of_row, group_of_row = np.empty(len(rows) + len(joins), np.int64), np.empty(len(rows) + len(joins),
+                                                                                           np.int32)
+        agent_of_row[rows], group_of_row[rows] = agent, group
+        gone = entry_positions(rows, group, ptr, agent_of_row, group_of_row, left)
+        np.testing.assert_array_equal(gone, np.flatnonzero(np.isin(rows, left)))
+        row_buf, group_buf = np.zeros(len(rows) + len(joins) + 2, np.int32), np.zeros(len(rows) + len(joins) + 2,
+                                                                                        np.int32)
+        row_buf[: len(rows)], group_buf[: len(rows)] = rows, group
+        counts = members.copy()
+        out, n = merge_index(row_buf, group_buf, len(rows), ptr, gone, new_rows, new_agents, new_groups, counts)
+        assert n == len(want_rows)
+        np.testing.assert_array_equal(row_buf[:n], want_rows)
+        np.testing.assert_array_equal(group_buf[:n], want_groups)
+        np.testing.assert_array_equal(out, np.concatenate([[0], np.cumsum(np.bincount(want_agents, minlength=n_pop))]))
+        np.testing.assert_array_equal(counts, np.bincount(want_groups, minlength=n_groups))
 
 
 @pytest.mark.parametrize("keys", [
