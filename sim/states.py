@@ -19,7 +19,15 @@ CODES = {name: code for code, name in STATE_NAMES.items()}
 
 
 def state_codes(states) -> np.ndarray:
-    """State codes of a column of state names (e.g. ``groups.final_state``); no state -> NOT_FOUNDED."""
+    """State codes of a column of state names (e.g. ``groups.final_state``); no state -> NOT_FOUNDED.
+
+    A categorical column (as the tables and the null's draws give) is translated through
+    its categories, one look-up per category instead of one per group.
+    """
+    values = states.array if isinstance(states, pd.Series) else states
+    if isinstance(values, pd.Categorical):
+        lookup = np.array([CODES.get(c, NOT_FOUNDED) for c in values.categories] + [NOT_FOUNDED], dtype=np.int64)
+        return lookup[values.codes]  # code -1 (no state) takes the last entry
     return pd.Series(np.asarray(states, dtype=object)).map(CODES).fillna(NOT_FOUNDED).to_numpy(dtype=np.int64)
 
 

@@ -189,6 +189,37 @@ def test_s6_risk_differences_within_size_classes():
     assert got["groups"] == {"defunct": 7, "live_employment": 8, "industry": 5}
 
 
+def _risk_difference_by_groupby(dormant, size_class, case, live):
+    """The plain computation: a pandas group-by of the outcome by (size class, kind)."""
+    kind = pd.Series(np.select([case, live], ["case", "live"], ""), index=dormant.index)
+    table = dormant[kind != ""].groupby([size_class[kind != ""], kind[kind != ""]]).agg(["mean", "size"]).unstack()
+    if table.empty or ("mean", "case") not in table or ("mean", "live") not in table:
+        return math.nan
+    share, count = table["mean"], table["size"].fillna(0)
+    used = share.notna().all(axis=1) & (share["live"] < facts.LIVE_MAX_DORMANT)
+    if not used.any():
+        return math.nan
+    return float(np.average(share.loc[used, "case"] - share.loc[used, "live"], weights=count.loc[used].sum(axis=1)))
+
+
+def test_risk_difference_equals_a_pandas_group_by_bit_for_bit():
+    rng = np.random.default_rng(7)
+    finite = 0
+    for trial in range(200):
+        n = int(rng.integers(0, 60))
+        index = pd.Index(rng.permutation(1000)[:n])
+        dormant = pd.Series(rng.integers(0, 2, n).astype(float), index=index)
+        dormant[rng.random(n) < 0.1] = np.nan  # groups a null draw does not hold
+        size_class = pd.Series(rng.integers(3, 9, n), index=index)
+        kind = rng.integers(0, 3, n)  # 0: case, 1: live, 2: neither
+        case, live = pd.Series(kind == 0, index=index), pd.Series(kind == 1, index=index)
+        want = _risk_difference_by_groupby(dormant, size_class, case, live)
+        got = facts.risk_difference(dormant, size_class, case, live)
+        assert (math.isnan(want) and math.isnan(got)) or got == want, trial
+        finite += math.isfinite(want)
+    assert finite > 100  # most trials have classes that count
+
+
 def test_s6_is_not_judged_in_a_single_run():
     entry = facts.result("S6", facts.defunct_risk(*s6_tables()))
     assert entry["pass"] is None and "t-interval" in entry["judged_over_seeds"]

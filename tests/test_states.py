@@ -26,6 +26,11 @@ def test_state_names_read_back_as_codes():
     names = pd.Categorical(["thriving", None, "dormant", "active"], categories=["dormant", "active", "thriving"])
     assert state_codes(names).tolist() == [THRIVING, NOT_FOUNDED, DORMANT, ACTIVE]
     assert state_codes(["thriving", "nan"]).tolist() == [THRIVING, NOT_FOUNDED]  # a CSV's missing state
+    # a categorical Series (the tables' column) reads the same as its names one by one
+    column = pd.Series(pd.Categorical(["dormant", None, "closed?", "active"],
+                                      categories=["closed?", "dormant", "active"]))
+    assert state_codes(column).tolist() == state_codes(column.astype(object).tolist()).tolist() == [
+        DORMANT, NOT_FOUNDED, NOT_FOUNDED, ACTIVE]
     by = state_shares_by(state_codes(names), ["b", "a", "a", "b"])
     assert list(by) == ["a", "b"] and by["a"]["dormant"] == 1.0 and by["b"]["thriving"] == 0.5
 
