@@ -580,10 +580,17 @@ def render_attention_tipping_point(root: Path, key: str) -> str:
     wide = rows.pivot_table(index=["groups.count", "seed"], columns=CAPACITY, values="share_dormant")
     for count, part in wide.groupby(level=0):
         paired.append(f"| {count} | {_over_seeds_cell(part[rules[-1]] - part[rules[0]], points=True)} |")
+    header = " | ".join(f"share thriving, {ATTENTION_RULES.get(r, r)}: change (points, paired by seed)" for r in rules)
+    steps = [f"| groups | {header} |", "|---" * (1 + len(rules)) + "|"]
+    thriving = rows.pivot_table(index="seed", columns=["groups.count", CAPACITY], values="share_thriving")
+    counts = sorted(rows["groups.count"].unique())
+    for before, after in zip(counts, counts[1:], strict=False):
+        cells = [_over_seeds_cell(thriving[(after, r)] - thriving[(before, r)], points=True) for r in rules]
+        steps.append(f"| {before} -> {after} | " + " | ".join(cells) + " |")
     seeds = rows.seed.nunique()
     return (f"All groups of 300 members on the small population; more groups mean more groups per person. Mean over"
             f" {seeds} seeds [95% interval over seeds] (method).\n\n" + "\n".join(lines) + "\n\n"
-            + "\n".join(paired) + f"\n\n{provenance(e)}")
+            + "\n".join(steps) + "\n\n" + "\n".join(paired) + f"\n\n{provenance(e)}")
 
 
 HYSTERESIS_CELLS = {(300.0, 0.75): "up then down", (75.0, 0.0): "low", (300.0, 0.0): "high", (75.0, 0.75): "very low"}

@@ -392,6 +392,8 @@ def test_the_attention_tipping_point_block_pairs_the_two_rules_by_seed_at_each_g
     assert "| 6 | +10.0 [+10.0, +10.0] (t) |" in block
     assert "| 96 | -5.0 [" in block and "(t) |" in block
     assert "| 96 | 9.60 | threshold (1 + Poisson(2) groups) | 75.0% [" in block
+    # each rule's change in share thriving between neighbouring group counts, paired by seed
+    assert "| 6 -> 96 | +0.0 [+0.0, +0.0] (t) | +15.0 [" in block
     assert "Mean over 3 seeds" in block and "on the model of commit" in block
 
 
