@@ -39,11 +39,16 @@ def machine() -> dict:
 
 
 def commit() -> str:
-    """The checkout's short commit, ``+`` when it has uncommitted changes (what was measured)."""
+    """The checkout's short commit, ``+`` when it has uncommitted changes (what was measured).
+
+    The benchmarks' own results (``benchmarks/results/``, which each case rewrites) do not
+    count: a case run after another in the same checkout measures the same code.
+    """
     def git(*args: str) -> str:
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True).stdout.strip()
 
-    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)benchmarks/results")
+    return git("rev-parse", "--short", "HEAD") + ("+" if changed else "")
 
 
 def save(command: str, rows: list, **extra) -> None:
