@@ -258,15 +258,20 @@ def merge_index(rows, groups, n, ptr, gone, new_rows, new_agents, new_groups, me
 
 @numba.njit(cache=True)
 def entry_positions(rows, groups, ptr, agent, group, left_rows):
-    """Sorted distinct index positions of the membership rows ``left_rows`` (each a current entry).
+    """Sorted distinct index positions of the membership rows ``left_rows``.
 
-    A binary search of each row's group within its agent's entries (:func:`sim.csr.search_segment`).
+    A binary search of each row's group within its agent's entries (:func:`sim.csr.search_segment`);
+    a row that is not a current entry (marked twice, or never indexed) has no position.
     """
     at = np.empty(len(left_rows), dtype=np.int64)
+    found = 0
     for i in range(len(left_rows)):
         r = left_rows[i]
-        at[i] = search_segment(groups, ptr[agent[r]], ptr[agent[r] + 1], group[r])
-    return np.unique(at)
+        pos, end = search_segment(groups, ptr[agent[r]], ptr[agent[r] + 1], group[r]), ptr[agent[r] + 1]
+        if pos < end and rows[pos] == r:
+            at[found] = pos
+            found += 1
+    return np.unique(at[:found])
 
 
 @dataclass
@@ -321,7 +326,7 @@ class State:
         row_buf, group_buf = _grown(current, n, n), _grown(groups, n, n)
         members = np.bincount(groups, minlength=n_groups)
         self.index = Index(Csr(ptr, row_buf[:n]), group_buf[:n], members, m.n, row_buf, group_buf)
-        self.dirty = False
+        self.dirty, self.left_rows = False, []
 
     def update_index(self) -> None:
         """Bring the index up to date after joins and leaves (daily at most).

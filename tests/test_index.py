@@ -23,6 +23,24 @@ def test_incremental_index_equals_a_rebuilt_one_after_joins_and_leaves():
     np.testing.assert_array_equal(s.index.by_agent.ptr, rebuilt.index.by_agent.ptr)
 
 
+def test_a_membership_marked_twice_or_never_indexed_is_dropped_once():
+    model = GroupCultureModel(**{"population.size": 2000, "groups.count": 20, "duration.weeks": 1,
+                                 "duration.spinup_weeks": 0, "seed": 3})
+    s = model.state
+    rows = s.index.rows[:5].copy()
+    s.memberships.left[rows] = 0
+    s.mark_left(rows)
+    s.mark_left(rows[:2])  # the same rows again, before the update
+    s.update_index()
+    s.mark_left(rows[2:])  # already dropped: nothing more to drop
+    s.update_index()
+    rebuilt = copy.copy(s)
+    rebuilt.rebuild_index()
+    for name in ("rows", "groups", "members"):
+        np.testing.assert_array_equal(getattr(s.index, name), getattr(rebuilt.index, name))
+    assert not np.isin(rows, s.index.rows).any()
+
+
 def test_merge_index_equals_a_mask_and_numpy_insert():
     """Drops at found positions, then joins at their (agent, group) place: offsets, entries and counts."""
     rng = np.random.default_rng(0)
