@@ -186,7 +186,10 @@ def test_ctrl_c_during_a_sweep_prints_the_sweeps_real_directory(tmp_path):
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     root = next(tmp_path.glob("results/multirun/*/*"))
-    assert proc.returncode == 130, err
+    # 130 as a shell reports it: exit(130), or death by SIGINT, which CPython chooses after our
+    # SystemExit(130) when the interrupt landed inside code run by exec() of a string (numba's and
+    # dataclasses' generated code; CPython then flags the KeyboardInterrupt as unhandled)
+    assert proc.returncode in (130, -signal.SIGINT), err
     line = err.strip().splitlines()[-1]
     assert line == (f"interrupted: finish the sweep later with the same command and"
                     f" hydra.sweep.dir={root.relative_to(tmp_path)} resume=true")
