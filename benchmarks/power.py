@@ -10,10 +10,10 @@ two-sided 5% test with 80% power.
 
 import argparse
 import math
-from statistics import NormalDist
 
 import pandas as pd
 
+from experiments.analysis.power import seeds_needed
 from experiments.plotting.load import load
 
 
@@ -29,13 +29,12 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> None:
     """Read the sweep and print the per-cell spread and the seeds needed."""
     r = load(args.path)
-    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
     rows = [{"seed": j.seed, **{k: v for k, v in j.overrides.items() if k != "seed"},
              "model": j.summary["share_thriving"], "null": j.summary["null"]["share_thriving"],
              "excess": j.summary["excess"]["share_thriving"]} for j in r.jobs]
     df = pd.DataFrame(rows)
     cells = [c for c in df.columns if c not in ("seed", "model", "null", "excess")]
-    n = lambda sd: math.ceil((z * sd / args.delta) ** 2)  # noqa: E731
+    n = lambda sd: seeds_needed(sd, args.delta)  # noqa: E731
     per_cell = df.groupby(cells)[["model", "null", "excess"]].agg(["mean", "std"])
     per_cell["seeds_for_model_vs_null"] = per_cell[("excess", "std")].map(n)
     print(per_cell.round(3).to_string())

@@ -35,7 +35,7 @@ from typing import Callable, Dict, List
 import pandas as pd
 
 from experiments import intervals, probes
-from experiments.analysis import calibration, effects, path_dependence, sensitivity, validation
+from experiments.analysis import calibration, effects, path_dependence, power, sensitivity, validation
 from experiments.analysis.outputs import FACT_RANGES
 from sim import facts
 from sim.params import parameter_table
@@ -593,38 +593,94 @@ def render_attention_tipping_point(root: Path, key: str) -> str:
             + "\n".join(steps) + "\n\n" + "\n".join(paired) + f"\n\n{provenance(e)}")
 
 
-HYSTERESIS_CELLS = {(300.0, 0.75): "up then down", (75.0, 0.0): "low", (300.0, 0.0): "high", (75.0, 0.75): "very low"}
+HYSTERESIS_CELLS = {(300.0, 0.0): "high", (300.0, 0.5): "high, then halved", (300.0, 0.75): "high, then quartered",
+                    (75.0, 0.0): "low", (75.0, 0.5): "low, then halved", (75.0, 0.75): "low, then quartered"}
+"""The cells of ``experiment=attention_hysteresis`` by (groups.size_median, membership_cut_share)."""
+HYSTERESIS_PAIRS = (("high, then halved", "low"), ("high, then quartered", "low, then halved"))
+"""(overloaded first, never overloaded): pairs of cells at about the same groups per person after the cut."""
 
 
 def render_attention_hysteresis(root: Path, key: str) -> str:
     """Whether groups recover when attention returns (``experiment=attention_hysteresis``).
 
-    Each cell, then "up then down" minus "low", paired by seed, under each attention rule.
+    Each cell, then each pair of :data:`HYSTERESIS_PAIRS` (a cell that was overloaded
+    before the cut minus one that never was, at about the same groups per person after
+    it), paired by seed, under each attention rule, with how far apart the pair ends in
+    groups per person.
     """
     e, rows = _sweep_rows(root, key or "attention_hysteresis")
     if rows is None:
         return pending(e)
     cells = zip(rows["groups.size_median"].astype(float), rows["interventions.membership_cut_share"].astype(float),
                 strict=True)
+    open_groups = rows[[c for c in rows.columns if c.startswith("final_state_counts.")]].sum(axis=1)
     rows = rows[["seed", CAPACITY, "mean_groups_per_person", "share_thriving", "share_dormant"]].assign(
-        cell=[HYSTERESIS_CELLS.get(c) for c in cells])
-    lines = ["| attention rule | cell | groups per person at the end | share thriving | share dormant |",
-             "|---|---|---|---|---|"]
-    for (rule, name), part in rows.groupby([CAPACITY, "cell"]):
+        cell=[HYSTERESIS_CELLS.get(c) for c in cells], open_groups=open_groups)
+    lines = ["| attention rule | cell | groups per person at the end | groups open at the end | share thriving"
+             " | share dormant |", "|---|---|---|---|---|---|"]
+    order = {name: i for i, name in enumerate(HYSTERESIS_CELLS.values())}
+    for (rule, name), part in sorted(rows.groupby([CAPACITY, "cell"]), key=lambda kv: (kv[0][0], order[kv[0][1]])):
         lines.append(f"| {ATTENTION_RULES.get(rule, rule)} | {name} | {part.mean_groups_per_person.mean():.2f}"
-                     f" | {_over_seeds_cell(part.share_thriving)} | {_over_seeds_cell(part.share_dormant)} |")
-    paired = ["| attention rule | up then down minus low: share thriving (points) | share dormant (points) |",
-              "|---|---|---|"]
+                     f" | {part.open_groups.mean():.1f} | {_over_seeds_cell(part.share_thriving)}"
+                     f" | {_over_seeds_cell(part.share_dormant)} |")
+    paired = ["| attention rule | overloaded first minus never overloaded | groups per person at the end"
+              " (overloaded / never) | share thriving (points) | share dormant (points) |", "|---|---|---|---|---|"]
     for rule, part in rows.groupby(CAPACITY):
-        wide = part.pivot_table(index="seed", columns="cell", values=["share_thriving", "share_dormant"])
-        both = {"up then down", "low"} <= set(wide.columns.get_level_values("cell"))
-        diff = [_over_seeds_cell(wide[k]["up then down"] - wide[k]["low"], True) if both else "n/a (a cell missing)"
-                for k in ("share_thriving", "share_dormant")]
-        paired.append(f"| {ATTENTION_RULES.get(rule, rule)} | {diff[0]} | {diff[1]} |")
-    return (f"96 groups on the small population; 'up then down': 300 members per group, three quarters of all"
-            f" memberships cut at the end of week 20; 'low': 75 members from the start. Mean over"
+        wide = part.pivot_table(index="seed", columns="cell",
+                                values=["share_thriving", "share_dormant", "mean_groups_per_person"])
+        present = set(wide.columns.get_level_values("cell"))
+        for over, never in HYSTERESIS_PAIRS:
+            if not {over, never} <= present:
+                diff, gpp = ["n/a (a cell missing)"] * 2, "n/a"
+            else:
+                diff = [_over_seeds_cell(wide[k][over] - wide[k][never], True)
+                        for k in ("share_thriving", "share_dormant")]
+                ends = wide["mean_groups_per_person"]
+                gpp = f"{ends[over].mean():.2f} / {ends[never].mean():.2f}"
+            paired.append(f"| {ATTENTION_RULES.get(rule, rule)} | {over} minus {never} | {gpp} | {diff[0]}"
+                          f" | {diff[1]} |")
+    return (f"96 groups on the small population, groups of 300 ('high') or 75 ('low') members at the start; at the"
+            f" end of reported week 20 half or three quarters of all memberships cut, or none. Mean over"
             f" {rows.seed.nunique()} seeds [95% interval over seeds] (method).\n\n" + "\n".join(lines) + "\n\n"
             + "\n".join(paired) + f"\n\n{provenance(e)}")
+
+
+def render_seed_power(root: Path, _arg: str) -> str:
+    """Seeds each preset needs, from its committed per-seed findings (:mod:`experiments.analysis.power`).
+
+    One row per preset (the median and the largest over its comparisons), or one per
+    measure where the change to detect differs between measures (validate).
+    """
+    lines = ["| experiment | what is compared (paired by seed) | change to detect | seeds in the data | SD over seeds:"
+             " median comparison (largest) | seeds needed: median comparison (largest) | smallest change detectable"
+             " with the preset's seeds: median (largest) | seeds in the preset |", "|---|---|---|---|---|---|---|---|"]
+    pending_notes = []
+    for key, preset in power.PRESETS.items():
+        e, frame = _sweep_rows(root, key)
+        if frame is None:
+            pending_notes.append(f"- `{preset.config}`: {pending(e)}")
+            continue
+        table = power.needs(key, frame).dropna(subset=["sd"])
+        if table.empty:
+            pending_notes.append(f"- `{preset.config}`: no comparison with two or more seeds in `{e['file']}`")
+            continue
+        n = power.preset_seeds(root, preset.config)
+        points = preset.outcome.startswith(("share", "employment"))  # shares: in points
+        parts = [(preset.compared, preset.outcome, table)] if points else [
+            (f"{preset.compared}: {r.comparison}", f"{r.delta:.3g} ({preset.outcome})", table.iloc[[i]])
+            for i, r in enumerate(table.itertuples())]
+        for compared, outcome, rows in parts:
+            sd = rows["sd"] * (100 if points else 1)
+            detectable, need = power.Z * sd / math.sqrt(n), rows["seeds_needed"]
+            f, unit = (".1f", " points") if points else (".3g", "")
+            lines.append(f"| `{preset.config}` | {compared} | {outcome} | {int(rows['seeds'].max())}"
+                         f" | {sd.median():{f}}{unit} ({sd.max():{f}}) | {need.median():.0f} ({need.max():.0f})"
+                         f" | {detectable.median():{f}}{unit} ({detectable.max():{f}}) | {n} |")
+    note = ("Seeds needed: n = ((z_0.975 + z_0.8) x SD / change)^2 (a two-sided 5% test with 80% power), SD the"
+            " standard deviation over seeds of each comparison's paired difference (for validate, of the measure,"
+            " in its own unit); smallest change detectable: (z_0.975 + z_0.8) x SD / sqrt(seeds in the preset)."
+            " Data: each preset's per-seed findings file (docs/findings/manifest.json).")
+    return note + "\n\n" + "\n".join(lines) + ("\n\n" + "\n".join(pending_notes) if pending_notes else "")
 
 
 def render_s3_groups(root: Path, key: str) -> str:
@@ -689,6 +745,7 @@ BLOCKS: Dict[str, Block] = {
     "h1-ceiling": Block(_file_of("h1_ceiling"), render_h1_ceiling),
     "attention-tipping-point": Block(_file_of("attention_tipping_point"), render_attention_tipping_point),
     "attention-hysteresis": Block(_file_of("attention_hysteresis"), render_attention_hysteresis),
+    "seed-power": Block(_fixed(MANIFEST), render_seed_power),
 }
 """Every kind of block; ``KIND:KEY`` passes ``KEY`` (a manifest entry) to its renderer."""
 
@@ -762,8 +819,8 @@ def collect(root: Path, key: str, sweep: Path, commit: str, today: str) -> Path:
 
     Reads ``sweep_summary.csv`` of ``sweep`` (the jobs that ran). An entry with ``from`` takes
     that file of the sweep root as it is (a sweep's report: ``path_dependence.csv``,
-    ``sensitivity.csv``); otherwise it keeps ``seed``, the entry's ``column`` and ``columns`` of
-    the jobs. Sets the entry's ``commit``, ``seeds`` (of the jobs) and ``date`` in the manifest:
+    ``sensitivity.csv``); otherwise it keeps ``seed``, the entry's ``column`` (if it names one)
+    and ``columns`` of the jobs. Sets the entry's ``commit``, ``seeds`` (of the jobs) and ``date`` in the manifest:
     provenance is written by the tool, never typed.
     """
     e = entry(root, key)
@@ -778,7 +835,7 @@ def collect(root: Path, key: str, sweep: Path, commit: str, today: str) -> Path:
             raise ReportError(f"--collect {key} {sweep}: no {e['from']} there ({exc.strerror}): run the sweep's"
                               " report first") from exc
     else:
-        wanted = ["seed", e["column"], *e["columns"]]
+        wanted = ["seed", *([e["column"]] if "column" in e else []), *e["columns"]]
         missing = [c for c in wanted if c not in jobs.columns]
         if missing:
             raise ReportError(f"--collect {key} {sweep}: the sweep has no column(s) {', '.join(missing)}")

@@ -16,10 +16,12 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 from omegaconf.errors import ValidationError
 
+from experiments.analysis import power
 from experiments.analysis.sections import check_run_sections
 from experiments.config import model_dict, model_params
 from experiments.digest import config_hash
 from experiments.errors import OverrideError
+from experiments.report import HYSTERESIS_CELLS
 from experiments.schema import CONFIG_DIR, RUN_KEYS, ValidateKeys, allowed_keys
 from sim.charters import PRESETS
 from sim.params import CharterParams, ModelParams, ParamError
@@ -136,8 +138,10 @@ def test_attention_tipping_point_raises_groups_per_person(cfg):
 
 def test_attention_hysteresis_raises_then_lowers_groups_per_person(cfg):
     params = sweep_params(cfg, "attention_hysteresis")
-    assert {float(v) for v in params["interventions.membership_cut_share"]} == {0.0, 0.75}
-    assert {float(v) for v in params["groups.size_median"]} == {75.0, 300.0}  # 300 x (1 - 0.75) = 75
+    # the report's pairs: 300 halved against 75 uncut, 300 cut to a quarter against 75 halved
+    assert {float(v) for v in params["interventions.membership_cut_share"]} == {0.0, 0.5, 0.75}
+    assert {float(v) for v in params["groups.size_median"]} == {75.0, 300.0}
+    assert {(300.0, 0.5), (75.0, 0.0), (300.0, 0.75), (75.0, 0.5)} <= set(HYSTERESIS_CELLS)
     c = cfg("experiment=attention_hysteresis")
     assert 0 < c.interventions.membership_cut_week < c.duration.weeks
 
@@ -314,7 +318,7 @@ def test_config_dir_is_absolute_and_top_level():
     assert CONFIG_DIR.parent == Path(__file__).resolve().parent.parent
 
 
-def test_validate_runs_the_seeds_the_power_analysis_asks_for(cfg):
-    readme = (CONFIG_DIR.parent / "experiments" / "README.md").read_text()
-    assert "| validate | 150 |" in readme and f"{ValidateKeys().seeds} seeds |" in readme
-    assert cfg("experiment=validate", hydra=True).hydra.sweeper.seeds == ValidateKeys().seeds == 23
+def test_validate_runs_the_seeds_its_power_analysis_row_counts(cfg):
+    # the power analysis (experiments/README.md, block seed-power) sets the preset's seeds beside its needs
+    seeds = cfg("experiment=validate", hydra=True).hydra.sweeper.seeds
+    assert seeds == ValidateKeys().seeds == power.preset_seeds(CONFIG_DIR.parent, "validate")

@@ -27,6 +27,7 @@ def tree(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "docs" / "findings", tmp_path / "docs" / "findings")
     shutil.copytree(ROOT / "benchmarks" / "results", tmp_path / "benchmarks" / "results")
     shutil.copytree(ROOT / "docs" / "calibration", tmp_path / "docs" / "calibration")
+    shutil.copytree(ROOT / "configs", tmp_path / "configs")  # the presets' seed lists (block seed-power)
     return tmp_path
 
 
@@ -397,14 +398,24 @@ def test_the_attention_tipping_point_block_pairs_the_two_rules_by_seed_at_each_g
     assert "Mean over 3 seeds" in block and "on the model of commit" in block
 
 
-def test_the_attention_hysteresis_block_compares_up_then_down_with_low_by_seed(tree):
-    cells = {(300, 0.75): 0.40, (75, 0.0): 0.30, (300, 0.0): 0.2, (75, 0.75): 0.5}  # share dormant per cell
+def test_the_attention_hysteresis_block_compares_overloaded_cells_with_never_overloaded_ones_by_seed(tree):
+    dormant = {(300, 0.0): 0.2, (300, 0.5): 0.40, (300, 0.75): 0.45,
+               (75, 0.0): 0.30, (75, 0.5): 0.5, (75, 0.75): 0.6}
     rows = [{"groups.size_median": size, "interventions.membership_cut_share": cut, "behaviour.attention_capacity": cap,
-             "seed": seed, "mean_groups_per_person": size / 50, "share_dormant": dormant + 0.01 * seed * (cap == 3)}
-            for (size, cut), dormant in cells.items() for cap in (0, 3) for seed in (1, 2)]
+             "seed": seed, "mean_groups_per_person": size * (1 - cut) / 50,
+             "share_dormant": d + 0.01 * seed * (cap == 3), "final_state_counts.dormant": size // 25,
+             "final_state_counts.thriving": 10}
+            for (size, cut), d in dormant.items() for cap in (0, 3) for seed in (1, 2)]
     e = report.entry(tree, "attention_hysteresis")
     _sweep(rows).to_csv(tree / e["file"], index=False)
     block = report.render(tree, "attention-hysteresis", e["file"])
-    assert "| 1/k split | -10.0 (no interval: 2 seeds) | +10.0 (no interval: 2 seeds) |" in block
-    assert "| 1/k split | up then down | 6.00 | 60.0% (no interval: 2 seeds) |" in block
-    assert block.count("| threshold (1 + Poisson(2) groups) |") == 5  # four cells and the paired row
+    # each pair: the overloaded cell minus the never overloaded one, paired by seed, with both ends in groups per person
+    assert ("| 1/k split | high, then halved minus low | 3.00 / 1.50 | -10.0 (no interval: 2 seeds)"
+            " | +10.0 (no interval: 2 seeds) |") in block
+    assert ("| 1/k split | high, then quartered minus low, then halved | 1.50 / 0.75 | +5.0 (no interval: 2 seeds)"
+            in block)
+    assert "| 1/k split | high, then halved | 3.00 | 22.0 | 60.0% (no interval: 2 seeds) |" in block
+    assert block.count("| threshold (1 + Poisson(2) groups) |") == 8  # six cells and the two pairs
+    _sweep([r for r in rows if r["interventions.membership_cut_share"] != 0.5]).to_csv(tree / e["file"], index=False)
+    assert "| high, then quartered minus low, then halved | n/a | n/a (a cell missing) |" in report.render(
+        tree, "attention-hysteresis", e["file"])

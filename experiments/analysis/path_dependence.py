@@ -31,7 +31,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments import results
-from experiments.analysis.seed_question import seeds_needed
+from experiments.analysis.power import seeds_needed
 from experiments.config import model_dict
 from experiments.digest import config_hash
 from experiments.intervals import RULE, over_seeds
@@ -124,7 +124,7 @@ def per_cell(states: pd.DataFrame) -> pd.DataFrame:
 
     ``seeds_needed``: initial-state seeds for a two-sided 5% test with 80% power to tell the
     cell's mean from the target's 10% at the distance observed, from the SD over seeds
-    (:func:`experiments.analysis.seed_question.seeds_needed`; NaN without a spread).
+    (:func:`experiments.analysis.power.seeds_needed`; NaN without a spread).
     """
     rows = []
     for cell, part in states.groupby("cell", sort=False):

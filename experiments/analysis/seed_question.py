@@ -35,10 +35,8 @@ difference from the SD of the paired differences.
 
 from __future__ import annotations
 
-import math
 import subprocess
 from pathlib import Path
-from statistics import NormalDist
 from typing import Dict, List
 
 import numpy as np
@@ -46,6 +44,7 @@ import pandas as pd
 
 from experiments import results
 from experiments.analysis.design import SET_COLUMN
+from experiments.analysis.power import seeds_needed
 from experiments.intervals import RULE, over_seeds
 
 BASELINE = "none"
@@ -113,14 +112,6 @@ def structural(base: pd.DataFrame) -> List[Dict]:
                          "posts_per_1000_members_week", "elasticity (no unit: not ranked)", base[SIZE_ELASTICITY],
                          False))
     return rows
-
-
-def seeds_needed(sd: float, delta: float) -> float:
-    """Seeds for a two-sided 5% test with 80% power to detect ``delta`` when paired differences have SD ``sd``."""
-    if not (math.isfinite(sd) and math.isfinite(delta) and delta > 0):
-        return math.nan
-    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
-    return float(max(3, math.ceil((z * sd / delta) ** 2)))
 
 
 def table(jobs: pd.DataFrame) -> pd.DataFrame:
