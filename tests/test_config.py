@@ -261,7 +261,7 @@ def test_a_fourth_charter_is_configuration_only(cfg):
      {"method": "sobol", "n": 256, "seeds": 3}),
     ("calibrate", ["calibrate.n=50", "calibrate.seeds=4"], {"method": "waves", "n": 50, "seeds": 4}),
     ("calibrate_abc", ["calibrate.n=50", "calibrate.seeds=4"], {"method": "prior", "n": 50, "seeds": 4}),
-    ("validate", [], {"method": "none", "seeds": 23}),
+    ("validate", [], {"method": "none", "seeds": 100}),
     ("validate", ["validate.seeds=7"], {"method": "none", "seeds": 7}),
     ("sensitivity", ["hydra.sweeper.n=4", "hydra.sweeper.method=sobol"], {"method": "sobol", "n": 4}),  # old spelling
 ])

@@ -22,7 +22,7 @@ chosen in two steps, both on points of ``calibration_region.csv`` (so they stay 
    range, with the emulator's variance added to the seed variance): a point close to one
    bound of a single measure but far inside the others ranks higher than by its margin,
    and one the emulators are unsure of ranks lower;
-2. run the ``k`` best at selection seeds (101-108 by default: not the validation's 1-23)
+2. run the ``k`` best at selection seeds (101-108 by default: not the validation's 1-100)
    and judge each measure by Revision 3's rule (mean over seeds in range, at least 80% of
    seeds in range). The defaults are the first point, in the ranking's order, with the
    fewest failed measures (none, when one passes them all).
@@ -49,7 +49,7 @@ from experiments.analysis import history_matching as hm
 from sim import GroupCultureModel
 
 SELECTION_SEEDS = tuple(range(101, 109))
-"""Seeds of the selection runs: disjoint from the validation's (experiment=validate, seeds 1-23)."""
+"""Seeds of the selection runs: disjoint from the validation's (experiment=validate, seeds 1-100)."""
 MARGIN_80 = float(norm.ppf(validation.SEED_SHARE["calibration"]))
 """The expected margin (in seed SDs) at which one seed falls in range with the share the pass rule asks (0.84)."""
 
