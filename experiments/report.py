@@ -35,7 +35,7 @@ from typing import Callable, Dict, List
 import pandas as pd
 
 from experiments import intervals, probes
-from experiments.analysis import calibration, effects, path_dependence, power, sensitivity, validation
+from experiments.analysis import calibration, effects, hysteresis, path_dependence, power, sensitivity, validation
 from experiments.analysis.outputs import FACT_RANGES
 from sim import facts
 from sim.params import parameter_table
@@ -593,17 +593,10 @@ def render_attention_tipping_point(root: Path, key: str) -> str:
             + "\n".join(steps) + "\n\n" + "\n".join(paired) + f"\n\n{provenance(e)}")
 
 
-HYSTERESIS_CELLS = {(300.0, 0.0): "high", (300.0, 0.5): "high, then halved", (300.0, 0.75): "high, then quartered",
-                    (75.0, 0.0): "low", (75.0, 0.5): "low, then halved", (75.0, 0.75): "low, then quartered"}
-"""The cells of ``experiment=attention_hysteresis`` by (groups.size_median, membership_cut_share)."""
-HYSTERESIS_PAIRS = (("high, then halved", "low"), ("high, then quartered", "low, then halved"))
-"""(overloaded first, never overloaded): pairs of cells at about the same groups per person after the cut."""
-
-
 def render_attention_hysteresis(root: Path, key: str) -> str:
     """Whether groups recover when attention returns (``experiment=attention_hysteresis``).
 
-    Each cell, then each pair of :data:`HYSTERESIS_PAIRS` (a cell that was overloaded
+    Each cell, then each pair of :data:`experiments.analysis.hysteresis.PAIRS` (a cell that was overloaded
     before the cut minus one that never was, at about the same groups per person after
     it), paired by seed, under each attention rule, with how far apart the pair ends in
     groups per person.
@@ -611,14 +604,12 @@ def render_attention_hysteresis(root: Path, key: str) -> str:
     e, rows = _sweep_rows(root, key or "attention_hysteresis")
     if rows is None:
         return pending(e)
-    cells = zip(rows["groups.size_median"].astype(float), rows["interventions.membership_cut_share"].astype(float),
-                strict=True)
     open_groups = rows[[c for c in rows.columns if c.startswith("final_state_counts.")]].sum(axis=1)
     rows = rows[["seed", CAPACITY, "mean_groups_per_person", "share_thriving", "share_dormant"]].assign(
-        cell=[HYSTERESIS_CELLS.get(c) for c in cells], open_groups=open_groups)
+        cell=hysteresis.cell_names(rows), open_groups=open_groups)
     lines = ["| attention rule | cell | groups per person at the end | groups open at the end | share thriving"
              " | share dormant |", "|---|---|---|---|---|---|"]
-    order = {name: i for i, name in enumerate(HYSTERESIS_CELLS.values())}
+    order = {name: i for i, name in enumerate(hysteresis.CELLS.values())}
     for (rule, name), part in sorted(rows.groupby([CAPACITY, "cell"]), key=lambda kv: (kv[0][0], order[kv[0][1]])):
         lines.append(f"| {ATTENTION_RULES.get(rule, rule)} | {name} | {part.mean_groups_per_person.mean():.2f}"
                      f" | {part.open_groups.mean():.1f} | {_over_seeds_cell(part.share_thriving)}"
@@ -629,7 +620,7 @@ def render_attention_hysteresis(root: Path, key: str) -> str:
         wide = part.pivot_table(index="seed", columns="cell",
                                 values=["share_thriving", "share_dormant", "mean_groups_per_person"])
         present = set(wide.columns.get_level_values("cell"))
-        for over, never in HYSTERESIS_PAIRS:
+        for over, never in hysteresis.PAIRS:
             if not {over, never} <= present:
                 diff, gpp = ["n/a (a cell missing)"] * 2, "n/a"
             else:

@@ -16,12 +16,11 @@ from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf
 from omegaconf.errors import ValidationError
 
-from experiments.analysis import power
+from experiments.analysis import hysteresis, power
 from experiments.analysis.sections import check_run_sections
 from experiments.config import model_dict, model_params
 from experiments.digest import config_hash
 from experiments.errors import OverrideError
-from experiments.report import HYSTERESIS_CELLS
 from experiments.schema import CONFIG_DIR, RUN_KEYS, ValidateKeys, allowed_keys
 from sim.charters import PRESETS
 from sim.params import CharterParams, ModelParams, ParamError
@@ -141,7 +140,7 @@ def test_attention_hysteresis_raises_then_lowers_groups_per_person(cfg):
     # the report's pairs: 300 halved against 75 uncut, 300 cut to a quarter against 75 halved
     assert {float(v) for v in params["interventions.membership_cut_share"]} == {0.0, 0.5, 0.75}
     assert {float(v) for v in params["groups.size_median"]} == {75.0, 300.0}
-    assert {(300.0, 0.5), (75.0, 0.0), (300.0, 0.75), (75.0, 0.5)} <= set(HYSTERESIS_CELLS)
+    assert {(300.0, 0.5), (75.0, 0.0), (300.0, 0.75), (75.0, 0.5)} <= set(hysteresis.CELLS)
     c = cfg("experiment=attention_hysteresis")
     assert 0 < c.interventions.membership_cut_week < c.duration.weeks
 

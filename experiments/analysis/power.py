@@ -25,6 +25,7 @@ from typing import Callable, Dict
 import pandas as pd
 from omegaconf import OmegaConf
 
+from experiments.analysis import hysteresis
 from experiments.analysis.outputs import FACT_RANGES
 from experiments.schema import ValidateKeys
 
@@ -64,14 +65,11 @@ def _neighbours(column: str, within: str) -> Callable[[pd.DataFrame], Dict[str, 
 
 def _hysteresis(frame: pd.DataFrame) -> Dict[str, pd.Series]:
     """The report's pairs of ``experiment=attention_hysteresis`` (overloaded first minus never), per rule."""
-    from experiments.report import HYSTERESIS_CELLS, HYSTERESIS_PAIRS  # the report owns the cells' names
-    cells = [HYSTERESIS_CELLS.get((float(s), float(c))) for s, c in
-             zip(frame["groups.size_median"], frame["interventions.membership_cut_share"], strict=True)]
     out = {}
-    frame = frame[["seed", "behaviour.attention_capacity", THRIVING]].assign(cell=cells)
+    frame = frame[["seed", "behaviour.attention_capacity", THRIVING]].assign(cell=hysteresis.cell_names(frame))
     for rule, part in frame.groupby("behaviour.attention_capacity"):
         wide = part.pivot_table(index="seed", columns="cell", values=THRIVING)
-        for over, never in HYSTERESIS_PAIRS:
+        for over, never in hysteresis.PAIRS:
             if {over, never} <= set(wide.columns):
                 out[f"capacity {rule}: {over} - {never}"] = wide[over] - wide[never]
     return out
