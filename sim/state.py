@@ -288,6 +288,7 @@ class State:
     by_class: tuple = None  # professionals by availability class, and class offsets (fixed traits, set on first use)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     availability: np.ndarray = None  # availability class of each professional (sim.clock; set on first use)
+    log_odds: np.ndarray = None  # rules.activity_log_odds of each professional (sim.kernel.parts; renew updates it)
     dirty: bool = True  # memberships changed since the index was built
     left_rows: list = field(default_factory=list)  # rows of memberships that ended since the index was built
     interventions: InterventionParams = field(default_factory=InterventionParams)  # acting now (Driver.interventions)
