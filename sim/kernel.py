@@ -310,16 +310,39 @@ def _session_classes(weekly, order, class_ptr):
                 agents[n], cum[n] = order[i], total
                 n += 1
         ptr[c + 1] = n
-    guide = np.empty(n, dtype=np.int64)
+    guide = np.zeros(n, dtype=np.int64)
     for c in range(classes):
-        lo, size = ptr[c], ptr[c + 1] - ptr[c]
-        i = 0
-        for j in range(size):  # the first position whose running sum exceeds the slice's lower edge
-            edge = j / size * cum[lo + size - 1]
-            while i < size and cum[lo + i] <= edge:
-                i += 1
-            guide[lo + j] = i
+        guide_table(cum[ptr[c]:ptr[c + 1]], guide[ptr[c]:ptr[c + 1]])
     return agents[:n], cum[:n], ptr, guide
+
+
+@numba.njit(inline="always")
+def guide_table(cum, guide):
+    """Fill ``guide`` (zeros on entry) with the guide table of one class's running sums ``cum`` (:func:`find_session`).
+
+    ``guide[j]`` is the first position whose running sum exceeds the lower edge of slice
+    ``j``, ``j / size x cum[-1]``: the number of positions whose sum is at most that edge.
+    Counted from the positions' side, since walking both in step takes a branch the CPU
+    cannot predict per slice (about half the time of a refresh): each position's first
+    slice whose edge reaches its sum (guessed by scaling, then settled on the same
+    comparisons of the same edges), counted, then summed over the slices.
+    """
+    size = len(cum)
+    if size == 0:
+        return
+    last = cum[-1]
+    scale = size / last
+    for i in range(size):
+        x = cum[i]
+        k = min(max(int(x * scale), 0), size)
+        while k > 0 and (k - 1) / size * last >= x:
+            k -= 1
+        while k < size and k / size * last < x:
+            k += 1
+        if k < size:  # from slice k on, position i is at most the edge
+            guide[k] += 1
+    for j in range(1, size):
+        guide[j] += guide[j - 1]
 
 
 @numba.njit(inline="always")
