@@ -312,12 +312,12 @@ def _session_classes(weekly, order, class_ptr):
         ptr[c + 1] = n
     guide = np.zeros(n, dtype=np.int64)
     for c in range(classes):
-        guide_table(cum[ptr[c]:ptr[c + 1]], guide[ptr[c]:ptr[c + 1]])
+        _guide_table(cum[ptr[c]:ptr[c + 1]], guide[ptr[c]:ptr[c + 1]])
     return agents[:n], cum[:n], ptr, guide
 
 
 @numba.njit(inline="always")
-def guide_table(cum, guide):
+def _guide_table(cum, guide):
     """Fill ``guide`` (zeros on entry) with the guide table of one class's running sums ``cum`` (:func:`find_session`).
 
     ``guide[j]`` is the first position whose running sum exceeds the lower edge of slice
