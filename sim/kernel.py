@@ -189,7 +189,8 @@ def _prefetch_session(online, j, idx, people, mem):
     Within a session each load needs the one before it (the professional's index offsets,
     then its entries, then their memberships), so they are started in stages across the
     coming sessions: the offsets four sessions ahead, the entries and the professional's
-    traits two ahead, the memberships of the next one.
+    traits two ahead (every one the session reads: attention capacity, job hunting,
+    content role, activity, fear), the memberships of the next one.
     """
     k = len(online)
     if j + 4 < k:
@@ -200,6 +201,9 @@ def _prefetch_session(online, j, idx, people, mem):
         prefetch(idx.groups, idx.ptr[agent])
         prefetch(people.log_odds, agent)
         prefetch(people.fear, agent)
+        prefetch(people.capacity, agent)
+        prefetch(people.hunting, agent)
+        prefetch(people.content_role, agent)
     if j + 1 < k:
         agent = online[j + 1]
         for e in range(idx.ptr[agent], idx.ptr[agent + 1]):
