@@ -90,11 +90,14 @@ def behaviour(b: BehaviourParams) -> Behaviour:
     return Behaviour(**values)
 
 
-def parts(s: State) -> Parts:
+def parts(s: State, terms: bool = True) -> Parts:
     """The state's parameters and arrays as the kernel's tuples (views: the kernel writes into the state).
 
     The groups' prominence and the strengths of their social signals are taken here
-    (:func:`group_terms`); the kernel keeps them up to date as activity changes.
+    (:func:`group_terms`); the kernel keeps them up to date as activity changes. With
+    ``terms=False`` they are left unset, for a call that reads none of them
+    (:func:`sim.submodels.expire_posts`: at a million professionals the logarithms of
+    10,000 groups each day).
     """
     p, g, m, rec, pop, idx = s.params, s.groups, s.memberships, s.records, s.pop, s.index
     if s.availability is None:
@@ -119,7 +122,8 @@ def parts(s: State) -> Parts:
         Records(rec.week_posts, rec.week_posters, rec.week_replies, rec.week_manager_posts,
                 rec.hour_visits, rec.hour_posts, rec.hour_replies),
     )
-    group_terms(k.grp, k.b)
+    if terms:
+        group_terms(k.grp, k.b)
     return k
 
 

@@ -83,7 +83,7 @@ def expire_posts(s: State, tick: int) -> None:
 
     Compiled (:func:`sim.kernel.close_posts`): a pass over the groups' open posts.
     """
-    k = kernel.parts(s)
+    k = kernel.parts(s, terms=False)  # closing posts reads no prominence nor signal strength
     kernel.close_posts(tick, k.grp, k.mem, k.b)
 
 
