@@ -15,6 +15,7 @@ from benchmarks import (
     calibration_probe,
     cli_startup,
     dashboard,
+    digest_worlds,
     emulator,
     facts_sweep,
     h1_ceiling,
@@ -33,8 +34,9 @@ from benchmarks import (
     throughput,
 )
 
-# Timing benchmarks, then research probes (each probe reproduces a figure quoted in the docs).
-TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup, emulator)
+# Timing benchmarks (with digest-worlds, the proof that a speed-up changed no output), then research probes
+# (each probe reproduces a figure quoted in the docs).
+TIMING = (suite, setup_time, submodels, parts, dashboard, throughput, cli_startup, emulator, digest_worlds)
 PROBES = (split_coupling, null_vs_model, power, steady_state, stationarity, scale_invariance, calibration_probe,
           h1_ceiling, facts_sweep, s3_groups, stopping)
 MODULES = TIMING + PROBES

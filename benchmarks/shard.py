@@ -42,7 +42,7 @@ GROUP_SPECIAL = ("charter_names", "initial_size", "pool", "ring_author", "founde
 STATE_REBUILT = ("params", "pop", "groups", "memberships", "neighbours", "records", "capacity", "index",
                  "dirty", "left_rows", "interventions",  # interventions: none before any hour
                  "renewal", "closure")  # renewal, closure: fresh copies of the streams
-STATE_CACHES = ("session_classes", "by_class", "availability")
+STATE_CACHES = ("session_classes", "by_class", "availability", "log_odds")
 
 RULES = {
     Population: {*PER_AGENT, *PER_AFFILIATION, *AGENTS_BY_AFFILIATION, *AFFILIATIONS_BY_AGENT},

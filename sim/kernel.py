@@ -65,10 +65,10 @@ Behaviour = namedtuple("Behaviour", [f.name for f in fields(BehaviourParams)])
 Interventions = namedtuple("Interventions", "moderation manager_posts_per_week weekly_digest work_start")
 Sessions = namedtuple("Sessions", "agents cum ptr guide")
 Index = namedtuple("Index", "ptr rows groups")
-People = namedtuple("People", "hunting content_role activity fear capacity availability")
+People = namedtuple("People", "hunting content_role log_odds fear capacity availability")
 GroupArrays = namedtuple(
     "GroupArrays",
-    "activity prominence members relevance job_posts recent_posters visibility identity conversation "
+    "activity prominence strength proof members relevance job_posts recent_posters visibility identity conversation "
     "ring_author ring_tick ring_replied ring_first ring_pos founded_week closed_week",
 )
 MemberArrays = namedtuple(
@@ -90,22 +90,31 @@ def behaviour(b: BehaviourParams) -> Behaviour:
     return Behaviour(**values)
 
 
-def parts(s: State) -> Parts:
-    """The state's parameters and arrays as the kernel's tuples (views: the kernel writes into the state)."""
+def parts(s: State, terms: bool = True) -> Parts:
+    """The state's parameters and arrays as the kernel's tuples (views: the kernel writes into the state).
+
+    The groups' prominence and the strengths of their social signals are taken here
+    (:func:`group_terms`); the kernel keeps them up to date as activity changes. With
+    ``terms=False`` they are left unset, for a call that reads none of them
+    (:func:`sim.submodels.expire_posts`: at a million professionals the logarithms of
+    10,000 groups each day).
+    """
     p, g, m, rec, pop, idx = s.params, s.groups, s.memberships, s.records, s.pop, s.index
     if s.availability is None:
         s.availability = clock.availability_class(pop.blocked_at_work, pop.office_hours_mindset)
     i = s.interventions  # those acting now (none before interventions.start_week)
-    return Parts(
+    if s.log_odds is None:
+        s.log_odds = activity_log_odds(pop.activity)
+    n_groups = len(g.activity)  # prominence, strength, proof: taken below (group_terms)
+    k = Parts(
         behaviour(p.behaviour),
         Interventions(float(i.moderation), float(i.manager_posts_per_week), float(i.weekly_digest),
                       int(p.clock.work_start)),
         Sessions(*s.session_classes),
         Index(idx.by_agent.ptr, idx.rows, idx.groups),
-        People(pop.hunting, pop.content_role, pop.activity, pop.job_search_fear, s.capacity, s.availability),
-        GroupArrays(g.activity, rules.visit_weight(1.0, rules.social_activity(
-                        g.activity, idx.members, rules.per_member_signal(p.behaviour.social_signal)), p.behaviour),
-                    idx.members, g.relevance, g.job_posts,
+        People(pop.hunting, pop.content_role, s.log_odds, pop.job_search_fear, s.capacity, s.availability),
+        GroupArrays(g.activity, np.empty(n_groups), np.empty(n_groups), np.empty(n_groups), idx.members,
+                    g.relevance, g.job_posts,
                     g.recent_posters, g.visibility, g.identity, g.conversation, g.ring_author, g.ring_tick,
                     g.ring_replied, g.ring_first, g.ring_pos, g.founded_week, g.closed_week),
         MemberArrays(m.commitment, m.visits, m.last_visit, m.posts, m.last_post, m.replies,
@@ -113,6 +122,9 @@ def parts(s: State) -> Parts:
         Records(rec.week_posts, rec.week_posters, rec.week_replies, rec.week_manager_posts,
                 rec.hour_visits, rec.hour_posts, rec.hour_replies),
     )
+    if terms:
+        group_terms(k.grp, k.b)
+    return k
 
 
 def simulate_hours(s: State, profiles: np.ndarray, t0: int, t1: int, rng: np.random.Generator) -> None:
@@ -129,6 +141,8 @@ def _hours(t0, t1, profiles, rng, b, iv, sess, idx, people, grp, mem, rec):
 
     The state's arrays are borrowed (:func:`sim.lowlevel.unowned`: no reference counting
     per visit), and the loads of the next sessions are started early (:func:`_prefetch_session`).
+    The groups' prominence and signal strength are taken again each hour and after each
+    post (:func:`update_prominence`); their social proof holds for the span (:func:`parts` took it).
     """
     sess, idx, people, grp, mem, rec = (unowned(sess), unowned(idx), unowned(people), unowned(grp),
                                         unowned(mem), unowned(rec))
@@ -179,7 +193,8 @@ def _prefetch_session(online, j, idx, people, mem):
     Within a session each load needs the one before it (the professional's index offsets,
     then its entries, then their memberships), so they are started in stages across the
     coming sessions: the offsets four sessions ahead, the entries and the professional's
-    traits two ahead, the memberships of the next one.
+    traits two ahead (every one the session reads: attention capacity, job hunting,
+    content role, activity, fear), the memberships of the next one.
     """
     k = len(online)
     if j + 4 < k:
@@ -188,8 +203,11 @@ def _prefetch_session(online, j, idx, people, mem):
         agent = online[j + 2]
         prefetch(idx.rows, idx.ptr[agent])
         prefetch(idx.groups, idx.ptr[agent])
-        prefetch(people.activity, agent)
+        prefetch(people.log_odds, agent)
         prefetch(people.fear, agent)
+        prefetch(people.capacity, agent)
+        prefetch(people.hunting, agent)
+        prefetch(people.content_role, agent)
     if j + 1 < k:
         agent = online[j + 1]
         for e in range(idx.ptr[agent], idx.ptr[agent + 1]):
@@ -251,6 +269,18 @@ def _member_row(idx, agent, group):
     return idx.rows[at] if at < hi and idx.groups[at] == group else -1
 
 
+def _activity_log_odds(activity):
+    """Each professional's :func:`rules.activity_log_odds` (the posting rule's log, taken once per person).
+
+    :class:`sim.state.State` keeps it (``log_odds``); :func:`sim.submodels.renew` updates a
+    renewed slot's.
+    """
+    out = np.empty(len(activity))
+    for i in range(len(activity)):
+        out[i] = rules.activity_log_odds(activity[i])
+    return out
+
+
 def _weekly_sessions(by_agent_ptr, capacity, budget, hunting_only, hunting, attention_split, not_hunting_activity):
     """Each professional's sessions per week (:func:`rules.session_rate_weight`); none without groups.
 
@@ -288,16 +318,39 @@ def _session_classes(weekly, order, class_ptr):
                 agents[n], cum[n] = order[i], total
                 n += 1
         ptr[c + 1] = n
-    guide = np.empty(n, dtype=np.int64)
+    guide = np.zeros(n, dtype=np.int64)
     for c in range(classes):
-        lo, size = ptr[c], ptr[c + 1] - ptr[c]
-        i = 0
-        for j in range(size):  # the first position whose running sum exceeds the slice's lower edge
-            edge = j / size * cum[lo + size - 1]
-            while i < size and cum[lo + i] <= edge:
-                i += 1
-            guide[lo + j] = i
+        _guide_table(cum[ptr[c]:ptr[c + 1]], guide[ptr[c]:ptr[c + 1]])
     return agents[:n], cum[:n], ptr, guide
+
+
+@numba.njit(inline="always")
+def _guide_table(cum, guide):
+    """Fill ``guide`` (zeros on entry) with the guide table of one class's running sums ``cum`` (:func:`find_session`).
+
+    ``guide[j]`` is the first position whose running sum exceeds the lower edge of slice
+    ``j``, ``j / size x cum[-1]``: the number of positions whose sum is at most that edge.
+    Counted from the positions' side, since walking both in step takes a branch the CPU
+    cannot predict per slice (about half the time of a refresh): each position's first
+    slice whose edge reaches its sum (guessed by scaling, then settled on the same
+    comparisons of the same edges), counted, then summed over the slices.
+    """
+    size = len(cum)
+    if size == 0:
+        return
+    last = cum[-1]
+    scale = size / last
+    for i in range(size):
+        x = cum[i]
+        k = min(max(int(x * scale), 0), size)
+        while k > 0 and (k - 1) / size * last >= x:
+            k -= 1
+        while k < size and k / size * last < x:
+            k += 1
+        if k < size:  # from slice k on, position i is at most the edge
+            guide[k] += 1
+    for j in range(1, size):
+        guide[j] += guide[j - 1]
 
 
 @numba.njit(inline="always")
@@ -338,9 +391,32 @@ def choose_group(agent, idx, people, grp, mem, b, rng, w):
 
 @numba.njit(inline="always")
 def update_prominence(g, grp, b):
-    """The feed prominence of group ``g`` at its current activity: :func:`rules.visit_weight` of commitment 1."""
-    signal = rules.social_activity(grp.activity[g], grp.members[g], b.social_signal)
-    grp.prominence[g] = rules.visit_weight(1.0, signal, b)
+    """The feed prominence of group ``g`` at its current activity: :func:`rules.visit_weight` of commitment 1.
+
+    Also the strength of its activity's social signal (:func:`rules.signal_strength`), which
+    a visit's reading benefit reads: taken here, with the prominence, rather than per visit
+    (the same value: activity changes only where this is called again).
+    """
+    strength = rules.signal_strength(rules.social_activity(grp.activity[g], grp.members[g], b.social_signal))
+    grp.strength[g] = strength
+    grp.prominence[g] = rules.visit_weight_from_terms(1.0, strength, b)
+
+
+@numba.njit(inline="always")
+def update_proof(g, grp, b):
+    """The strength of group ``g``'s social proof (its recent posters' signal), which a visit's posting chance reads.
+
+    Recent posters change weekly and members daily (between calls of the kernel), so once
+    per call rather than per visit.
+    """
+    grp.proof[g] = rules.signal_strength(rules.social_activity(grp.recent_posters[g], grp.members[g], b.social_signal))
+
+
+def _group_terms(grp, b):
+    """Every group's prominence, signal strength and social proof (:func:`update_prominence`, :func:`update_proof`)."""
+    for g in range(len(grp.activity)):
+        update_prominence(g, grp, b)
+        update_proof(g, grp, b)
 
 
 @numba.njit(inline="always")
@@ -348,20 +424,20 @@ def read(t, agent, row, g, people, grp, mem, rec, b, iv, rng):
     """A visit: read the group's recent content, perhaps post, perhaps reply; commitment follows.
 
     The chances of posting and replying are those at the start of the visit; the net
-    benefit of reading moves commitment after them (:func:`update_commitment`).
+    benefit of reading moves commitment after them (:func:`update_commitment`). The
+    logarithms of the rules are read, taken per group (:func:`update_prominence`,
+    :func:`update_proof`) and per professional (:func:`activity_log_odds`).
     """
     hunting = people.hunting[agent]
     relevance = rules.effective_relevance(grp.relevance[g], hunting, grp.job_posts[g])
     activity, commitment = grp.activity[g], mem.commitment[row]
-    signal = rules.social_activity(activity, grp.members[g], b.social_signal)
-    posters = rules.social_activity(grp.recent_posters[g], grp.members[g], b.social_signal)
-    benefit = rules.reading_net_benefit(relevance, signal, activity, b)
+    benefit = rules.reading_net_benefit_from_terms(relevance, grp.strength[g], activity, b)
     mem.visits[row] += 1
     mem.last_visit[row] = t
     rec.hour_visits[t] += 1
-    p_post = rules.posting_probability(
-        relevance, posters, commitment, people.content_role[agent],
-        people.activity[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g],
+    p_post = rules.posting_probability_from_terms(
+        relevance, grp.proof[g], commitment, people.content_role[agent],
+        people.log_odds[agent], people.fear[agent], grp.visibility[g], activity, hunting, grp.job_posts[g],
         # initial is read only on a first visit, the one visit the rule uses it (no extra load per visit)
         mem.posts[row], mem.visits[row], mem.visits[row] == 1 and mem.initial[row], b,
     )
@@ -513,4 +589,6 @@ hours = compiled(_hours)
 session_classes = compiled(_session_classes)
 join_decisions = compiled(_join_decisions)
 weekly_sessions = compiled(_weekly_sessions)
+activity_log_odds = compiled(_activity_log_odds)
+group_terms = compiled(_group_terms)
 close_posts = compiled(_close_posts)

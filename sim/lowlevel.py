@@ -1,4 +1,4 @@
-"""Two numba intrinsics that make the compiled hours (:mod:`sim.kernel`) faster without changing a result.
+"""numba intrinsics that make compiled code faster without changing a result.
 
 The hours are bound by memory latency: each session reads its professional, the index
 entries and the memberships at scattered rows, one chain of dependent loads after another
@@ -14,6 +14,11 @@ entries and the memberships at scattered rows, one chain of dependent loads afte
 - :func:`prefetch`: a hint that the CPU should start loading an element that a later
   session will read (LLVM's ``llvm.prefetch``), so the loads of several sessions are in
   flight at once instead of one after another.
+
+And for the membership index's update (:func:`sim.state.merge_index`), :func:`move`:
+numba copies a slice onto an overlapping slice of the same array through a fresh
+temporary, and an element-by-element loop that runs backwards is not turned into a block
+copy; C's ``memmove`` does neither.
 """
 
 from __future__ import annotations
@@ -73,3 +78,26 @@ def prefetch(typingctx, array, index):
         return context.get_dummy_value()
 
     return types.none(array, index), codegen
+
+
+@intrinsic
+def move(typingctx, array, dst, src, count):
+    """``array[dst:dst + count] = array[src:src + count]``, the two ranges may overlap (``memmove``).
+
+    A contiguous one-dimensional array only; no bounds check (the caller keeps both ranges inside it).
+    """
+    if not (isinstance(array, types.Array) and array.ndim == 1 and array.layout == "C"
+            and all(isinstance(x, types.Integer) for x in (dst, src, count))):
+        return None
+
+    def codegen(context, builder, signature, args):
+        arr = context.make_array(array)(context, builder, value=args[0])
+        at, start, n = (context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:],
+                                                                                 strict=True))
+        pointer = [cgutils.get_item_pointer(context, builder, array, arr, [i], wraparound=False, boundscheck=False)
+                   for i in (at, start)]
+        cgutils.raw_memmove(builder, pointer[0], pointer[1], n, context.get_abi_sizeof(context.get_data_type(
+            array.dtype)))
+        return context.get_dummy_value()
+
+    return types.none(array, dst, src, count), codegen

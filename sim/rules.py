@@ -10,6 +10,13 @@ iteration differs. Parameters arrive as objects with the fields of
 :class:`sim.params.BehaviourParams` (the dataclass, or its compiled copy
 :data:`sim.kernel.Behaviour`). Each function is named after the ODD submodel
 (docs/ODD.md, section 7) whose rule it states.
+
+The visit's rules take logarithms of a group's social signal (:func:`signal_strength`) and
+of the person's activity potential (:func:`activity_log_odds`). Those change per group and
+hour, or per person and spell of renewal, not per visit, so each such rule has a
+``_from_terms`` form that takes the logarithms already taken: the plain form takes them and
+calls it (one formula), and the fast engine takes them once per group or person instead of
+once per visit, the same values bit for bit (docs/SCALING.md, seventh round).
 """
 
 from __future__ import annotations
@@ -146,12 +153,28 @@ def social_activity(activity, members, per_member):
 
 
 @register_jitable
+def signal_strength(signal):
+    """How strongly a social signal (:func:`social_activity`) acts: with diminishing returns, ``log1p``.
+
+    The term of feed prominence (:func:`visit_weight`), reading benefit
+    (:func:`reading_net_benefit`) and social proof (:func:`posting_probability`).
+    """
+    return np.log1p(signal)
+
+
+@register_jitable
 def visit_weight(commitment, recent_activity, b: BehaviourParams):
     """choose_group: attraction of one membership; active groups are more prominent in the feed.
 
     ``recent_activity`` is the group's social signal (:func:`social_activity`).
     """
-    return commitment * (1.0 + b.feed_prominence * np.log1p(recent_activity))
+    return visit_weight_from_terms(commitment, signal_strength(recent_activity), b)
+
+
+@register_jitable
+def visit_weight_from_terms(commitment, strength, b: BehaviourParams):
+    """:func:`visit_weight` with the signal's :func:`signal_strength` ``strength`` given."""
+    return commitment * (1.0 + b.feed_prominence * strength)
 
 
 @register_jitable
@@ -173,8 +196,14 @@ def reading_net_benefit(relevance, signal, recent_activity, b: BehaviourParams):
     The benefit grows with the social signal ``signal`` (:func:`social_activity` of the
     recent activity); overload with the recent activity itself.
     """
+    return reading_net_benefit_from_terms(relevance, signal_strength(signal), recent_activity, b)
+
+
+@register_jitable
+def reading_net_benefit_from_terms(relevance, strength, recent_activity, b: BehaviourParams):
+    """:func:`reading_net_benefit` with the signal's :func:`signal_strength` ``strength`` given."""
     return (
-        b.reading_benefit * relevance * np.log1p(signal)
+        b.reading_benefit * relevance * strength
         - b.overload_cost * overload(recent_activity, b)
         - b.visit_cost
     )
@@ -200,13 +229,35 @@ def posting_probability(
     started, so their introduction is behind them) ``post_newcomer`` is added, a newcomer's
     introduction (Burke, Kraut & Joyce 2010; off by default).
     """
+    return posting_probability_from_terms(
+        relevance, signal_strength(recent_posters), commitment, content_role, activity_log_odds(activity), fear,
+        visibility, recent_activity, hunting, job_posts, own_posts, own_visits, initial, b,
+    )
+
+
+@register_jitable
+def activity_log_odds(activity):
+    """post: the person's activity potential multiplies the odds of posting: its log, a term of the logit."""
+    return np.log(activity)
+
+
+@register_jitable
+def posting_probability_from_terms(
+    relevance, proof_strength, commitment, content_role, log_odds, fear, visibility,
+    recent_activity, hunting, job_posts, own_posts, own_visits, initial, b: BehaviourParams,
+):
+    """:func:`posting_probability` with its logarithms given.
+
+    ``proof_strength`` is the :func:`signal_strength` of the recent posters' signal,
+    ``log_odds`` the person's :func:`activity_log_odds`.
+    """
     logit = (
         b.post_base
         + b.post_relevance * relevance
-        + b.post_social_proof * np.log1p(recent_posters)
+        + b.post_social_proof * proof_strength
         + b.post_commitment * commitment
         + b.content_role_boost * content_role
-        + np.log(activity)
+        + log_odds
         - b.post_fear * fear * visibility
         - b.post_overload * overload(recent_activity, b)
         + b.post_job_hunting * hunting * job_posts

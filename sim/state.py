@@ -15,6 +15,7 @@ import numba
 import numpy as np
 
 from sim.csr import Csr, Slices, search_segment, search_segments, stable_order, upper_pairs
+from sim.lowlevel import move
 from sim.params import InterventionParams, ModelParams
 from sim.population import Population
 
@@ -210,50 +211,88 @@ def merge_index(rows, groups, n, ptr, gone, new_rows, new_agents, new_groups, me
     """The index brought up to date in place; returns the new per-agent offsets and entry count.
 
     ``rows[:n]`` and ``groups[:n]`` are the entries by (agent, group) with offsets ``ptr``.
-    First the entries at positions ``gone`` (sorted, distinct: memberships that ended) are
-    removed, each stretch between two of them moved left at once; then ``new_*`` (sorted by
-    (agent, group), distinct from every current membership) are inserted at their place, the
-    stretches moved right from the last one (the buffers must have room for them). Each entry
-    moves at most twice, as whole stretches (no pass over the index entry by entry).
-    ``members`` (per group) is adjusted by both. Same result as dropping with a boolean mask
-    and ``np.insert`` at ``np.searchsorted`` positions within each agent's entries
-    (``tests/test_index.py``).
+    The entries at positions ``gone`` (sorted, distinct: memberships that ended) are removed
+    and ``new_*`` (sorted by (agent, group), distinct from every current membership) inserted
+    at their place (the buffers must have room for them). The old entries fall into
+    stretches between those positions, each shifted by the insertions before it less the
+    removals before it; each stretch is moved once, those moving left from the first and
+    those moving right from the last, so none overwrites one not yet moved (their places
+    in the result are disjoint and in order), then the new entries are written into the
+    gaps. ``members`` (per group) is adjusted by both. Same result as dropping with a
+    boolean mask and ``np.insert`` at ``np.searchsorted`` positions within each agent's
+    entries (``tests/test_index.py``).
     """
-    n_pop, d = len(ptr) - 1, len(gone)
-    out = ptr.copy()
-    if d:
-        for i in range(d):
-            members[groups[gone[i]]] -= 1
-        write = gone[0]
-        for i in range(d):  # the stretch after the i-th removed entry moves left by i + 1
-            start, stop = gone[i] + 1, gone[i + 1] if i + 1 < d else n
-            rows[write : write + stop - start] = rows[start:stop]
-            groups[write : write + stop - start] = groups[start:stop]
-            write += stop - start
-        i = 0
-        for a in range(n_pop):  # an agent's end moves left by the removed entries before it
-            while i < d and gone[i] < ptr[a + 1]:
-                i += 1
-            out[a + 1] -= i
-        n -= d
-    k = len(new_rows)
-    at = np.empty(k, dtype=np.int64)
+    d, k = len(gone), len(new_rows)
+    for i in range(d):
+        members[groups[gone[i]]] -= 1
+    at = np.empty(k, dtype=np.int64)  # where each new entry goes, before the old entry at that position
     for j in range(k):
-        at[j] = search_segment(groups, out[new_agents[j]], out[new_agents[j] + 1], new_groups[j])
+        at[j] = search_segment(groups, ptr[new_agents[j]], ptr[new_agents[j] + 1], new_groups[j])
         members[new_groups[j]] += 1
-    end = n
-    for j in range(k, 0, -1):  # the entries from insertion point j-1 on move right by j
-        start = at[j - 1]
-        rows[start + j : end + j] = rows[start:end]
-        groups[start + j : end + j] = groups[start:end]
-        rows[start + j - 1], groups[start + j - 1] = new_rows[j - 1], new_groups[j - 1]
-        end = start
-    j = 0
-    for a in range(n_pop):  # an agent's end moves right by the new entries up to and including it
-        while j < k and new_agents[j] <= a:
+    start, stop, shift = _stretches(n, gone, at)
+    for s in range(len(start)):  # left first, from the first
+        if shift[s] < 0:
+            _move(rows, groups, start[s], stop[s], shift[s])
+    for s in range(len(start) - 1, -1, -1):  # right, from the last
+        if shift[s] > 0:
+            _move(rows, groups, start[s], stop[s], shift[s])
+    removed = 0
+    for j in range(k):
+        while removed < d and gone[removed] < at[j]:
+            removed += 1
+        rows[at[j] - removed + j], groups[at[j] - removed + j] = new_rows[j], new_groups[j]
+    out = ptr.copy()
+    removed = added = 0
+    for a in range(len(ptr) - 1):  # an agent's end moves by the entries inserted up to it less those removed before it
+        while removed < d and gone[removed] < ptr[a + 1]:
+            removed += 1
+        while added < k and new_agents[added] <= a:
+            added += 1
+        out[a + 1] += added - removed
+    return out, n - d + k
+
+
+@numba.njit(inline="always")
+def _stretches(n, gone, at):
+    """The stretches of old entries between removals (``gone``) and insertion points (``at``), with their shifts.
+
+    Returns ``(start, stop, shift)``: old entries ``start[s]..stop[s]-1`` move by ``shift[s]``
+    (the insertions at or before them less the removals before them). Empty stretches are left out.
+    """
+    d, k = len(gone), len(at)
+    start = np.empty(d + k + 1, dtype=np.int64)
+    stop = np.empty(d + k + 1, dtype=np.int64)
+    shift = np.empty(d + k + 1, dtype=np.int64)
+    count = i = j = 0
+    begin, moved = 0, 0
+    while True:  # the next event: an insertion before position at[j], or the removal of gone[i]
+        insert = j < k and (i >= d or at[j] <= gone[i])
+        end = at[j] if insert else (gone[i] if i < d else n)
+        if end > begin:
+            start[count], stop[count], shift[count] = begin, end, moved
+            count += 1
+        if insert:
+            moved += 1
             j += 1
-        out[a + 1] += j
-    return out, n + k
+            begin = end
+        elif i < d:
+            moved -= 1
+            i += 1
+            begin = end + 1
+        else:
+            break
+    return start[:count], stop[:count], shift[:count]
+
+
+@numba.njit(inline="always")
+def _move(rows, groups, lo, hi, shift):
+    """Entries ``lo..hi-1`` moved by ``shift``, in place.
+
+    By :func:`sim.lowlevel.move` (``memmove``): a slice assignment between overlapping
+    slices would copy the source to a fresh temporary first.
+    """
+    move(rows, lo + shift, lo, hi - lo)
+    move(groups, lo + shift, lo, hi - lo)
 
 
 @numba.njit(cache=True)
@@ -288,6 +327,7 @@ class State:
     by_class: tuple = None  # professionals by availability class, and class offsets (fixed traits, set on first use)
     capacity: np.ndarray = None  # groups each professional follows at most (0: no limit)
     availability: np.ndarray = None  # availability class of each professional (sim.clock; set on first use)
+    log_odds: np.ndarray = None  # rules.activity_log_odds of each professional (sim.kernel.parts; renew updates it)
     dirty: bool = True  # memberships changed since the index was built
     left_rows: list = field(default_factory=list)  # rows of memberships that ended since the index was built
     interventions: InterventionParams = field(default_factory=InterventionParams)  # acting now (Driver.interventions)

@@ -83,7 +83,7 @@ def expire_posts(s: State, tick: int) -> None:
 
     Compiled (:func:`sim.kernel.close_posts`): a pass over the groups' open posts.
     """
-    k = kernel.parts(s)
+    k = kernel.parts(s, terms=False)  # closing posts reads no prominence nor signal strength
     kernel.close_posts(tick, k.grp, k.mem, k.b)
 
 
@@ -188,6 +188,8 @@ def renew(s: State, tick: int) -> int:
     traits = newcomer_traits(s.params.population, len(slots), s.renewal, s.interventions.lift_blocking)
     for name, values in traits.items():
         getattr(pop, name)[slots] = values
+    if s.log_odds is not None:
+        s.log_odds[slots] = kernel.activity_log_odds(pop.activity[slots])
     pop.arrived[slots] = tick
     s.by_class = s.availability = None  # availability classes follow the traits (session rates: refreshed weekly)
     s.mark_left(rows)

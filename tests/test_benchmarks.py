@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 from benchmarks import harness
-from tests.conftest import TINY, groupsim, groupsim_in_process, ok
+from tests.conftest import TABLES, TINY, groupsim, groupsim_in_process, ok
 
 COMMANDS = {"scaling", "reference", "profile", "setup", "submodels", "parts", "dashboard", "split-coupling",
             "null-vs-model", "power", "steady-state", "stationarity", "scale-invariance", "calibration-probe",
-            "throughput", "cli-startup", "emulator", "h1-ceiling", "facts-sweep", "s3-groups", "stopping"}
+            "throughput", "cli-startup", "emulator", "h1-ceiling", "facts-sweep", "s3-groups", "stopping",
+            "digest-worlds"}
 
 
 def test_every_subcommand_is_listed_with_its_help_and_examples(capsys):
@@ -53,6 +54,24 @@ def test_setup_times_every_phase(capsys):
     assert report["size"] == 2000 and list(report["phases"]) == [
         "population", "network", "groups", "memberships", "whole model (Mesa agents included)"]
     assert all(row["cpu_s"] >= 0 for row in report["phases"].values()) and report["peak_rss_mb"] > 0
+
+
+def test_digest_worlds_gives_one_sha256_per_table_and_summary(tmp_path, capsys):
+    out = tmp_path / "digests.txt"
+    harness.main(["digest-worlds", "--tiny", "--world", "default_seed1", "--out", str(out)])
+    lines = [line.split() for line in out.read_text().splitlines()]
+    assert capsys.readouterr().out.splitlines() == [" ".join(line) for line in lines]
+    assert [name for _, name, _ in lines] == [*TABLES, "summary"]
+    assert all(world == "default_seed1" and re.fullmatch("[0-9a-f]{64}", digest) for world, _, digest in lines)
+
+
+def test_a_table_digest_tells_apart_floats_that_differ_in_their_last_bit():
+    from benchmarks.digest_worlds import table_digest
+
+    table = pd.DataFrame({"x": [0.1, 0.2], "state": pd.Categorical(["active", "dormant"])})
+    nudged = table.assign(x=[0.1, np.nextafter(0.2, 1.0)])
+    assert table_digest(table) == table_digest(table.copy()) != table_digest(nudged)
+    assert table_digest(table) != table_digest(table.assign(state=pd.Categorical(["active", "active"])))
 
 
 def test_scale_invariance_prints_one_line_per_size(capsys):

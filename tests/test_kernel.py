@@ -76,6 +76,21 @@ def test_a_session_is_drawn_by_its_rate_as_a_binary_search_over_the_running_rate
         np.testing.assert_array_equal(found, expected)
 
 
+def test_the_guide_table_lands_where_the_search_of_each_slices_edge_lands():
+    """Each guide entry is np.searchsorted(cum, j / n x total, side="right") for slice j, as the docstring says.
+
+    Running sums with equal neighbours (a rate too small to change the sum) and a heavy tail.
+    """
+    rng = np.random.default_rng(11)
+    weekly = np.concatenate([rng.pareto(1.1, 3000) + 1e-9, [1e6, 1e-12, 1e-12, 3.0], rng.random(500) * 1e-6])
+    for class_ptr in (np.array([0, len(weekly)]), np.array([0, 1, 2, 1500, 3004, len(weekly)])):
+        _, cum, ptr, guide = kernel.session_classes(weekly, np.arange(len(weekly)), class_ptr)
+        for lo, hi in zip(ptr[:-1], ptr[1:], strict=True):
+            n = hi - lo
+            edges = np.arange(n) / n * cum[hi - 1]
+            np.testing.assert_array_equal(guide[lo:hi], np.searchsorted(cum[lo:hi], edges, side="right"))
+
+
 def test_professionals_without_sessions_are_never_drawn():
     weekly = np.array([0.0, 1.0, 0.0, 3.0, 0.0])
     agents, cum, ptr, _ = kernel.session_classes(weekly, np.array([4, 3, 2, 1, 0]), np.array([0, 2, 5]))
