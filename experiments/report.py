@@ -656,7 +656,7 @@ def render_seed_power(root: Path, _arg: str) -> str:
             pending_notes.append(f"- `{preset.config}`: no comparison with two or more seeds in `{e['file']}`")
             continue
         n = power.preset_seeds(root, preset.config)
-        points = preset.outcome.startswith(("share", "employment"))  # shares: in points
+        points = preset.shares  # shares in points, one row; other measures one row each, in their unit
         parts = [(preset.compared, preset.outcome, table)] if points else [
             (f"{preset.compared}: {r.comparison}", f"{r.delta:.3g} ({preset.outcome})", table.iloc[[i]])
             for i, r in enumerate(table.itertuples())]

@@ -112,6 +112,8 @@ class Preset:
     outcome: str
     differences: Callable[[pd.DataFrame], Dict[str, pd.Series]]
     delta: Callable[[str], float] = lambda _name: 0.05  # noqa: E731
+    shares: bool = True
+    """The outcome is a share (reported in points, one row per preset); else each measure in its own unit."""
 
 
 PRESETS: Dict[str, Preset] = {
@@ -133,7 +135,8 @@ PRESETS: Dict[str, Preset] = {
                                _against("charters.employment_association.defunct_share", "0.0",
                                         "share_dormant_by_charter.employment_association")),
     "validation_runs": Preset("validate", "each calibration measure's mean over seeds against its frozen range"
-                              " (one-sample)", "a tenth of the frozen range's width", _validation, _tenth_of_range),
+                              " (one-sample)", "a tenth of the frozen range's width", _validation, _tenth_of_range,
+                              shares=False),
 }
 """The presets whose seed counts the power analysis sets, by the manifest key of their per-seed findings."""
 
